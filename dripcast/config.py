@@ -1,0 +1,294 @@
+"""The config file: loaded once into frozen, strict models and passed explicitly.
+
+Errors name the file, the line and the key, because the person reading them
+is editing YAML, not reading a traceback.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import re
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+
+from dripcast.channels import CHANNEL_TYPES, NEEDS_PUBLIC_URL, Channel, Strict
+from dripcast.errors import ConfigError
+from dripcast.timeparse import parse_duration, parse_slot, parse_weekdays
+
+
+class Smtp(Strict):
+    host: str = "127.0.0.1"
+    port: int = Field(default=2525, ge=0, le=65535)
+    max_message_mb: float = Field(default=40, gt=0)
+    lmtp: bool = False
+
+
+class Service(Strict):
+    smtp: Smtp = Smtp()
+    database: str = "sqlite:///var/dripcast.db"
+    media_dir: Path = Path("var/media")
+    spool_dir: Path = Path("var/spool")
+    state_dir: Path = Path("var/state")
+    public_base_url: str | None = None
+    outgoing_mail: str | None = None
+    trusted_authserv_id: str | None = None
+    border_mta: bool = False
+    max_age: str = "7d"
+    tick_seconds: float = Field(default=5, gt=0)
+
+    @field_validator("max_age")
+    @classmethod
+    def _age(cls, v: str) -> str:
+        parse_duration(v)
+        return v
+
+
+class Drip(Strict):
+    days: int = Field(default=5, ge=1, le=365)
+    slots: tuple[str, ...] = ("09:00", "12:30", "18:00")
+    weekdays: str = "mon-sat"
+    min_gap: str = "3h"
+    max_per_day: int | None = Field(default=None, ge=1)
+    blackout: tuple[str, ...] = ()  # ISO dates
+    grace: str = "2h"
+
+    @field_validator("slots")
+    @classmethod
+    def _slots(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        if not v:
+            raise ValueError("at least one slot is needed")
+        for s in v:
+            parse_slot(s)
+        return v
+
+    @field_validator("weekdays")
+    @classmethod
+    def _days(cls, v: str) -> str:
+        parse_weekdays(v)
+        return v
+
+    @field_validator("min_gap", "grace")
+    @classmethod
+    def _gap(cls, v: str) -> str:
+        parse_duration(v)
+        return v
+
+
+class Brand(Strict):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    name: str
+    timezone: str = "UTC"
+    address: str
+    senders: tuple[str, ...] = ()
+    verify: str = Field(default="none", pattern="^(none|token|dmarc|upstream)$")
+    token: SecretStr | None = None
+    approval: str = Field(default="none", pattern="^(none|client|agency)$")
+    link: str | None = None
+    cta: str | None = None
+    hashtags: tuple[str, ...] = ()
+    off_limits: tuple[str, ...] = ()
+    utm: bool = True
+    drip: Drip = Drip()
+    channels: tuple[Channel, ...] = Field(min_length=1)
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, v: str) -> str:
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown time zone {v!r} (use an IANA name like Europe/Copenhagen)"
+            ) from None
+        return v
+
+    @field_validator("address")
+    @classmethod
+    def _address(cls, v: str) -> str:
+        if not re.fullmatch(r"[^@\s+]+@[^@\s]+", v):
+            raise ValueError("must be a plain address like bakery@example.com (no plus-tag)")
+        return v.lower()
+
+    @model_validator(mode="after")
+    def _check(self) -> Brand:
+        ids = [c.id for c in self.channels]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"channel ids must be unique in a brand: {', '.join(dupes)}")
+        if self.verify == "token" and self.token is None:
+            raise ValueError("verify: token needs a token (e.g. token: ${BRAND_TOKEN})")
+        return self
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+class Config(Strict):
+    service: Service = Service()
+    brands: tuple[Brand, ...] = Field(min_length=1)
+    path: Path = Path("config.yaml")  # where it was read from; set by load()
+
+    @model_validator(mode="after")
+    def _check(self) -> Config:
+        ids = [b.id for b in self.brands]
+        addrs = [b.address for b in self.brands]
+        for what, values in (("brand ids", ids), ("brand addresses", addrs)):
+            dupes = sorted({v for v in values if values.count(v) > 1})
+            if dupes:
+                raise ValueError(f"{what} must be unique: {', '.join(dupes)}")
+        if self.service.public_base_url is None:
+            for b in self.brands:
+                for c in b.channels:
+                    if c.type in NEEDS_PUBLIC_URL:
+                        raise ValueError(
+                            f"brand {b.id}, channel {c.id}: {c.type} fetches images by URL;"
+                            " set service.public_base_url"
+                        )
+        return self
+
+    def brand(self, brand_id: str) -> Brand:
+        for b in self.brands:
+            if b.id == brand_id:
+                return b
+        raise KeyError(brand_id)
+
+    def resolve(self, p: Path) -> Path:
+        """Relative paths in the config are relative to the config file's folder."""
+        return p if p.is_absolute() else self.path.parent / p
+
+    @property
+    def database_url(self) -> str:
+        url = self.service.database
+        m = re.fullmatch(r"sqlite:///(?!/)(.+)", url)
+        if m and m[1] != ":memory:":
+            return f"sqlite:///{self.resolve(Path(m[1]))}"
+        return url
+
+
+# ---- loading: YAML nodes → plain data with a line for every key ----------------
+
+Loc = tuple[str | int, ...]
+_REF = re.compile(r"\$\{([^}]+)\}")
+
+
+class _Source:
+    def __init__(self) -> None:
+        self.lines: dict[Loc, tuple[str, int]] = {}
+
+    def read(self, path: Path, base: Loc) -> Any:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as e:
+            raise ConfigError(f"{path}: cannot read: {e.strerror}") from None
+        try:
+            node = yaml.compose(text, Loader=yaml.SafeLoader)
+        except yaml.YAMLError as e:
+            mark = getattr(e, "problem_mark", None)
+            line = f":{mark.line + 1}" if mark else ""
+            raise ConfigError(f"{path}{line}: not valid YAML: {getattr(e, 'problem', e)}") from None
+        if node is None:
+            return {}
+        return self._value(node, str(path), base)
+
+    def _value(self, node: yaml.Node, file: str, loc: Loc) -> Any:
+        self.lines.setdefault(loc, (file, node.start_mark.line + 1))
+        if isinstance(node, yaml.MappingNode):
+            out: dict[str, Any] = {}
+            for k, v in node.value:
+                key = str(k.value)
+                self.lines[(*loc, key)] = (file, k.start_mark.line + 1)
+                out[key] = self._value(v, file, (*loc, key))
+            return out
+        if isinstance(node, yaml.SequenceNode):
+            return [self._value(v, file, (*loc, i)) for i, v in enumerate(node.value)]
+        value = yaml.SafeLoader(
+            yaml.serialize(node)
+        ).get_single_data()  # the scalar's own type (int, bool, null…)
+        if isinstance(value, str) and "${" in value:
+            value = self._substitute(value, file, loc)
+        return value
+
+    def _substitute(self, value: str, file: str, loc: Loc) -> str:
+        def one(m: re.Match[str]) -> str:
+            ref = m[1]
+            if ref.startswith("file:"):
+                p = Path(ref[5:]).expanduser()
+                if not p.is_absolute():
+                    p = Path(file).parent / p
+                try:
+                    return p.read_text(encoding="utf-8").strip()
+                except OSError as e:
+                    raise ConfigError(
+                        self.where(loc) + f": cannot read secret file {p}: {e.strerror}"
+                    ) from None
+            if ref not in os.environ:
+                raise ConfigError(self.where(loc) + f": environment variable {ref} is not set")
+            return os.environ[ref]
+
+        return _REF.sub(one, value)
+
+    def where(self, loc: Loc) -> str:
+        for n in range(len(loc), -1, -1):
+            if loc[:n] in self.lines:
+                file, line = self.lines[loc[:n]]
+                key = ".".join(str(p) for p in loc) or "(top)"
+                return f"{file}:{line}: {key}"
+        return "(config)"
+
+
+def load(path: str | Path) -> Config:
+    """Read, include, substitute and validate; raise ConfigError naming file:line: key."""
+    path = Path(path)
+    src = _Source()
+    data = src.read(path, ())
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}:1: the top level must be a mapping (service:, brands:)")
+    brands = data.get("brands")
+    if isinstance(brands, list):
+        # Entries that are strings are globs of brand files; the rest are inline brands.
+        inline = {i: _take(src, ("brands", i)) for i in range(len(brands))}
+        expanded: list[Any] = []
+        for i, entry in enumerate(brands):
+            if not isinstance(entry, str):
+                _put(src, inline[i], ("brands", i), ("brands", len(expanded)))
+                expanded.append(entry)
+                continue
+            files = sorted(glob.glob(str(path.parent / entry)))
+            if not files and not glob.has_magic(entry):
+                _put(src, inline[i], ("brands", i), ("brands", len(expanded)))
+                raise ConfigError(src.where(("brands", len(expanded))) + f": no such file {entry}")
+            for f in files:
+                expanded.append(src.read(Path(f), ("brands", len(expanded))))
+        data["brands"] = expanded
+    try:
+        return Config.model_validate({**data, "path": path.resolve()})
+    except ValidationError as e:
+        # An unknown key is usually a typo of the missing one: name it first.
+        first = min(e.errors(), key=lambda err: err["type"] != "extra_forbidden")
+        loc = tuple(p for p in first["loc"] if not _is_union_tag(p))
+        msg = first["msg"].removeprefix("Value error, ")
+        more = f" (and {e.error_count() - 1} more)" if e.error_count() > 1 else ""
+        raise ConfigError(f"{src.where(loc)}: {msg}{more}") from None
+
+
+def _is_union_tag(p: str | int) -> bool:
+    # pydantic puts the discriminator value in the loc of tagged unions: channels.0.outbox.path
+    return isinstance(p, str) and p in CHANNEL_TYPES
+
+
+def _take(src: _Source, loc: Loc) -> dict[Loc, tuple[str, int]]:
+    taken = {k: v for k, v in src.lines.items() if k[: len(loc)] == loc}
+    for k in taken:
+        del src.lines[k]
+    return taken
+
+
+def _put(src: _Source, lines: dict[Loc, tuple[str, int]], old: Loc, new: Loc) -> None:
+    for k, v in lines.items():
+        src.lines[new + k[len(old) :]] = v

@@ -1,0 +1,1 @@
+"""Intake: SMTP/LMTP listener, stdin, MIME parsing, sender checks. Imports only the kernel."""

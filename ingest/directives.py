@@ -1,0 +1,41 @@
+"""The `key: value` lines a client writes in the body, read and removed from the caption."""
+
+from __future__ import annotations
+
+import re
+
+from dripcast.domain import Directives
+
+_LINE = re.compile(r"^\s*(when|only|skip|link|cta|alt(?:\s+(\d{1,2}))?)\s*:\s*(.+?)\s*$", re.I)
+
+
+def split_directives(text: str) -> tuple[str, Directives]:
+    """Return the text without directive lines, and the directives found."""
+    kept: list[str] = []
+    found: dict[str, str] = {}
+    alts: dict[int, str] = {}
+    for line in text.splitlines():
+        m = _LINE.match(line)
+        if not m:
+            kept.append(line)
+            continue
+        key = m[1].lower().split()[0]
+        if key == "alt" and m[2]:
+            alts[int(m[2])] = m[3]
+        else:
+            found[key] = m[3]
+    return "\n".join(kept).strip(), Directives(
+        when=found.get("when"),
+        only=_names(found.get("only")),
+        skip=_names(found.get("skip")),
+        link=found.get("link"),
+        cta=found.get("cta"),
+        alt=found.get("alt"),
+        alts=alts,
+    )
+
+
+def _names(value: str | None) -> tuple[str, ...]:
+    if not value:
+        return ()
+    return tuple(n.strip().lower() for n in value.split(",") if n.strip())

@@ -1,0 +1,7 @@
+"""One module per network behind `dripcast.publisher.Publisher`, registered explicitly."""
+
+from __future__ import annotations
+
+from publishers.registry import REGISTRY, make_publisher
+
+__all__ = ["REGISTRY", "make_publisher"]

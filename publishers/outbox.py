@@ -1,0 +1,82 @@
+"""The outbox: a folder per post with post.json and the images (SPEC, "Outbox channel").
+
+The dry run, the default channel and what end-to-end tests read. Idempotent:
+the folder is named by post id and appears atomically (rename), so a retry
+after a crash finds the first copy instead of writing a second.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shutil
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import ClassVar
+
+from dripcast.channels import Outbox
+from dripcast.domain import Post, Published
+from dripcast.publisher import Context, Publisher
+
+
+class OutboxPublisher(Publisher):
+    idempotent: ClassVar[bool] = True
+
+    def __init__(self, channel: Outbox, ctx: Context) -> None:
+        self.base = channel.path if channel.path.is_absolute() else ctx.root / channel.path
+
+    def _folder(self, post: Post) -> Path:
+        return self.base / post.brand / post.channel
+
+    async def find(self, post: Post) -> Published | None:
+        folder = self._folder(post)
+        for d in folder.glob(f"*-{post.id}") if folder.is_dir() else ():
+            return Published(external_id=d.name, url=d.as_uri())
+        return None
+
+    async def publish(self, post: Post) -> Published:
+        found = await self.find(post)
+        if found:
+            return found
+        return await asyncio.to_thread(self._write, post)
+
+    def _write(self, post: Post) -> Published:
+        now = datetime.now(UTC).astimezone(post.at.tzinfo)
+        folder = self._folder(post)
+        folder.mkdir(parents=True, exist_ok=True)
+        final = folder / f"{now.strftime('%Y%m%dT%H%M%S%z')}-{post.id}"
+        tmp = folder / f".tmp-{post.id}-{os.getpid()}"
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir()
+        media = []
+        for i, m in enumerate(post.media, 1):
+            name = f"{i}.{'jpg' if m.format == 'jpeg' else m.format}"
+            shutil.copyfile(m.path, tmp / name)
+            media.append({**asdict(m), "path": name})
+        doc = {
+            "id": post.id,
+            "channel": post.channel,
+            "type": post.type,
+            "at": post.at.isoformat(),
+            "text": post.text,
+            "media": media,
+            **({"extra": dict(post.extra)} if post.extra else {}),
+            "published_at": now.isoformat(),
+        }
+        (tmp / "post.json").write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+        for f in tmp.iterdir():
+            _fsync(f)
+        _fsync(tmp)
+        os.rename(tmp, final)
+        _fsync(folder)
+        return Published(external_id=final.name, url=final.as_uri())
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
