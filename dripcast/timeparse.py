@@ -35,8 +35,8 @@ def parse_weekdays(text: str) -> frozenset[int]:
 
 
 def parse_slot(text: str) -> time:
-    """`09:00` → time(9, 0)."""
-    m = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", text.strip())
+    """`09:00` → time(9, 0); seconds are allowed (`09:00:30`)."""
+    m = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)(?::([0-5]\d))?", text.strip())
     if not m:
-        raise ValueError(f"not a time of day: {text!r} (use HH:MM)")
-    return time(int(m[1]), int(m[2]))
+        raise ValueError(f"not a time of day: {text!r} (use HH:MM or HH:MM:SS)")
+    return time(int(m[1]), int(m[2]), int(m[3] or 0))

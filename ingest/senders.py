@@ -14,7 +14,7 @@ def canonical_from(msg: EmailMessage) -> tuple[str | None, str | None]:
     header = values[0]
     if getattr(header, "defects", None):
         return None, "the From header is malformed"
-    pairs = getaddresses([str(header)], strict=True)
+    pairs = getaddresses([str(header)])
     if len(pairs) != 1 or "@" not in pairs[0][1]:
         return None, "the From header must hold exactly one address"
     local, _, domain = pairs[0][1].rpartition("@")

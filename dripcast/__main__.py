@@ -1,0 +1,3 @@
+from dripcast.cli import main
+
+main()

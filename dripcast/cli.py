@@ -1,0 +1,230 @@
+"""The `dripcast` command: serve, check, preview, ingest; the queue commands live in cli_queue."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import BinaryIO
+
+import click
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy.exc import OperationalError
+
+from dripcast.config import Brand, Config, load
+from dripcast.errors import ConfigError
+
+CONFIG_HELP = "config file (default: $DRIPCAST_CONFIG, else ./config.yaml)"
+
+
+class Ctx:
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._config: Config | None = None
+
+    @property
+    def config(self) -> Config:
+        if self._config is None:
+            try:
+                self._config = load(self.path)
+            except ConfigError as e:
+                click.echo(f"dripcast: invalid config: {e}", err=True)
+                sys.exit(2)
+        return self._config
+
+
+pass_ctx = click.make_pass_decorator(Ctx)
+
+
+@click.group()
+@click.option(
+    "--config",
+    "config_path",
+    envvar="DRIPCAST_CONFIG",
+    default="config.yaml",
+    show_default=True,
+    help=CONFIG_HELP,
+)
+@click.option("-v", "--verbose", is_flag=True, help="log debug detail")
+@click.pass_context
+def main(ctx: click.Context, config_path: str, verbose: bool) -> None:
+    """Email a photo, get a week of well-made social posts."""
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd, per command
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    ctx.obj = Ctx(config_path)
+
+
+@main.command()
+@pass_ctx
+def serve(ctx: Ctx) -> None:
+    """Run the service: SMTP listener, scheduler, publishers."""
+    from dripcast.service import serve as run
+
+    run(ctx.config)
+
+
+@main.command()
+@click.option("--online", is_flag=True, help="also verify each channel's credentials")
+@pass_ctx
+def check(ctx: Ctx, online: bool) -> None:
+    """Validate the config; print brands, channels and schedules."""
+    cfg = ctx.config
+    console = Console(highlight=False)
+    console.print(f"{cfg.path}: ok, {len(cfg.brands)} brand(s)")
+    for b in cfg.brands:
+        d = b.drip
+        console.print(
+            f"\n[bold]{b.id}[/]  {b.name} <{b.address}>  verify: {b.verify}"
+            f"  approval: {b.approval}  zone: {b.timezone}"
+        )
+        console.print(
+            f"  drip: {d.days} days, {d.weekdays}, {' '.join(d.slots)}, min gap {d.min_gap}"
+            + (f", at most {d.max_per_day}/day" if d.max_per_day else "")
+        )
+        for c in b.channels:
+            own = [
+                f"{k}={v if isinstance(v, str) else ' '.join(v)}"
+                for k, v in (("slots", c.slots), ("weekdays", c.weekdays), ("min_gap", c.min_gap))
+                if v
+            ]
+            console.print(f"  - {c.id:<12} {c.type:<10} {' '.join(own) or '(brand schedule)'}")
+    if online:
+        import asyncio
+
+        from dripcast.checks import check_online
+
+        ok = asyncio.run(check_online(cfg, console))
+        sys.exit(0 if ok else 1)
+
+
+@main.command()
+@click.argument("message", type=click.File("rb"))
+@click.option("--brand", "brand_id", help="brand to preview for (default: from the recipient)")
+@click.option("--json", "as_json", is_flag=True, help="print the JSON document")
+@click.option(
+    "--out", type=click.Path(file_okay=False, path_type=Path), help="write image variants here"
+)
+@pass_ctx
+def preview(
+    ctx: Ctx, message: BinaryIO, brand_id: str | None, as_json: bool, out: Path | None
+) -> None:
+    """Run MESSAGE through parse → check → format → plan, storing and publishing nothing."""
+    from dripcast.pipeline import MediaStore, Prepared, prepare, preview_document
+    from ingest.intake import check_sender
+    from ingest.parse import parse
+
+    raw = message.read()
+    brand = pick_brand(ctx.config, raw, brand_id)
+    verdict = check_sender(raw, brand)
+    with tempfile.TemporaryDirectory() as tmp:
+        media = MediaStore(out or Path(tmp))
+        if verdict.ok:
+            prepared = prepare(raw, brand, now=datetime.now(UTC), media=media)
+        else:
+            prepared = Prepared(
+                brand=brand, submission=parse(raw), accepted=False, reason=verdict.reason
+            )
+        doc = preview_document(prepared)
+    if as_json:
+        click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
+        return
+    console = Console()
+    console.print(
+        f"[bold]{brand.name}[/]: "
+        + ("accepted" if doc["accepted"] else f"refused: {doc['reason']}")
+    )
+    for s in doc["skipped"]:
+        console.print(f"  skipped {s['filename']}: {s['reason']}")
+    table = Table()
+    for col in ("at", "channel", "media", "text"):
+        table.add_column(col)
+    for p in doc["posts"]:
+        sizes = ", ".join(f"{m['width']}×{m['height']}" for m in p["media"])
+        table.add_row(p["at"], p["channel"], sizes, p["text"])
+    console.print(table)
+
+
+def pick_brand(config: Config, raw: bytes, brand_id: str | None) -> Brand:
+    """--brand, else the brand a recipient header names, else the only brand."""
+    import email
+    import email.policy
+    from email.utils import getaddresses
+
+    from ingest.intake import brand_for
+
+    if brand_id:
+        try:
+            return config.brand(brand_id)
+        except KeyError:
+            raise click.BadParameter(f"no brand {brand_id!r} in {config.path}") from None
+    msg = email.message_from_bytes(raw, policy=email.policy.compat32)
+    for header in ("Delivered-To", "X-Original-To", "To", "Cc"):
+        for _, addr in getaddresses([str(v) for v in msg.get_all(header, [])]):
+            brand = brand_for(addr, config.brands)
+            if brand:
+                return brand
+    if len(config.brands) == 1:
+        return config.brands[0]
+    raise click.UsageError("cannot tell the brand from the message: pass --brand")
+
+
+@main.command()
+@click.argument("message", default="-", type=click.File("rb"))
+@click.option(
+    "-r",
+    "--recipient",
+    envvar="ORIGINAL_RECIPIENT",
+    help="envelope recipient (Postfix pipe: ${recipient}); default: from the headers",
+)
+@click.option(
+    "-f", "--sender", "mail_from", default="", help="envelope sender (Postfix: ${sender})"
+)
+@pass_ctx
+def ingest(ctx: Ctx, message: BinaryIO, recipient: str | None, mail_from: str) -> None:
+    """Feed one message (file or stdin) through the same path as SMTP.
+
+    Exit codes follow sysexits: 0 ok, 65 bad data, 67 unknown recipient,
+    75 try later, 77 not allowed.
+    """
+    from dripcast import pipeline, store
+    from dripcast.db import make_engine, migrate
+    from ingest.intake import EX_DATAERR, EX_NOUSER, EX_TEMPFAIL, Intake
+
+    cfg = ctx.config
+    raw = message.read()
+    try:
+        rcpt = recipient or pick_brand(cfg, raw, None).address
+    except click.ClickException as e:
+        click.echo(f"dripcast ingest: {e.message}", err=True)
+        sys.exit(EX_NOUSER)
+    try:
+        engine = make_engine(cfg.database_url)
+        migrate(engine)
+        outcome = Intake(cfg, engine).accept(raw, mail_from=mail_from, rcpt=rcpt, transport="stdin")
+        click.echo(outcome.reply, err=True)
+        if outcome.exit_code or outcome.message_id is None:
+            sys.exit(outcome.exit_code)
+        ids = pipeline.process(cfg, engine, outcome.message_id, datetime.now(UTC))
+    except (OSError, OperationalError) as e:
+        click.echo(f"dripcast ingest: try later: {e}", err=True)
+        sys.exit(EX_TEMPFAIL)
+    if ids == []:
+        reason = store.message(engine, outcome.message_id).reason
+        click.echo(f"dripcast ingest: {reason}", err=True)
+        sys.exit(EX_DATAERR)
+    click.echo(f"planned {len(ids or [])} posts", err=True)
+
+
+from dripcast import cli_queue  # noqa: E402  (registers the queue commands on `main`)
+
+__all__ = ["cli_queue", "main"]

@@ -1,0 +1,147 @@
+"""The queue commands: look at the schedule and act on one post or a whole submission."""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import click
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import Engine
+
+from dripcast import store
+from dripcast.cli import Ctx, main, pass_ctx
+from dripcast.db import make_engine, migrate
+
+
+def engine_for(ctx: Ctx) -> Engine:
+    engine = make_engine(ctx.config.database_url)
+    migrate(engine)
+    return engine
+
+
+@main.command()
+@click.option("--brand", "brand_id", help="only this brand")
+@click.option("--held", is_flag=True, help="held posts and quarantined messages, with reasons")
+@click.option("--all", "show_all", is_flag=True, help="include published, failed and cancelled")
+@pass_ctx
+def queue(ctx: Ctx, brand_id: str | None, held: bool, show_all: bool) -> None:
+    """The scheduled and recent posts, as a table."""
+    engine = engine_for(ctx)
+    zones = {b.id: b.zone for b in ctx.config.brands}
+    statuses: tuple[str, ...] = ("held",) if held else ("scheduled", "publishing", "held")
+    rows = store.posts(engine, brand=brand_id, statuses=() if show_all else statuses)
+    table = Table(title="posts")
+    for col in ("id", "msg", "at", "brand", "channel", "status", "tries", "text", "reason"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        at = r["due_at"].astimezone(zones.get(r["brand"], ZoneInfo("UTC")))
+        table.add_row(
+            str(r["id"]),
+            str(r["message"]),
+            at.strftime("%a %Y-%m-%d %H:%M %Z"),
+            r["brand"],
+            r["channel"],
+            r["status"],
+            str(r["attempts"]),
+            _short(r["text"]),
+            r["reason"] or "",
+        )
+    console = Console()
+    console.print(table)
+    if held:
+        msgs = store.messages(engine, brand=brand_id, statuses=("refused", "held", "failed"))
+        mt = Table(title="messages not posted")
+        for col in ("id", "received", "brand", "sender", "status", "reason"):
+            mt.add_column(col, overflow="fold")
+        for m in msgs:
+            mt.add_row(
+                str(m["id"]),
+                m["received_at"].strftime("%Y-%m-%d %H:%M UTC"),
+                m["brand"],
+                m["sender"] or "?",
+                m["status"],
+                m["reason"] or "",
+            )
+        console.print(mt)
+
+
+def _short(text: str, n: int = 48) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= n else line[: n - 1] + "…"
+
+
+# Each action: which statuses it may move a post from, and to what.
+ACTIONS = {
+    "cancel": (("scheduled", "held", "failed"), "cancelled"),
+    "retry": (("failed", "held"), "scheduled"),
+    "publish-now": (("scheduled", "held", "failed"), "scheduled"),
+    "approve": (("held",), "scheduled"),
+}
+
+
+def _act(ctx: Ctx, action: str, post_id: int, message: bool) -> None:
+    engine = engine_for(ctx)
+    sources, target = ACTIONS[action]
+    if message:
+        ids = [p["id"] for p in store.posts(engine, message_ids=[post_id], limit=10_000)]
+    else:
+        ids = [post_id]
+    now = datetime.now(UTC)
+    due = now if action in ("publish-now", "retry") else None
+    if action == "approve":
+        # only what waits for approval; a post held for another reason needs `retry`
+        held = store.posts(engine, ids=ids, statuses=("held",), limit=10_000)
+        ids = [p["id"] for p in held if p["reason"] == "awaiting approval"]
+    n = store.set_status(engine, ids, target, due_at=due, only_from=sources) if ids else 0
+    what = f"submission {post_id}" if message else f"post {post_id}"
+    click.echo(f"{action}: {n} post(s) of {what} → {target}")
+    if n == 0:
+        sys.exit(1)
+
+
+def _register(action: str, doc: str) -> None:
+    @click.argument("id", type=int)
+    @click.option(
+        "-m", "--message", is_flag=True, help="ID is a submission (message): act on all its posts"
+    )
+    @pass_ctx
+    def command(ctx: Ctx, id: int, message: bool) -> None:
+        _act(ctx, action, id, message)
+
+    command.__doc__ = doc
+    main.command(name=action)(command)
+
+
+_register("cancel", "Cancel a post that has not gone out.")
+_register("retry", "Put a failed or held post back on the schedule, due now.")
+_register("publish-now", "Publish a post at the next tick.")
+_register("approve", "Approve a post (or submission) that waits for approval.")
+
+
+@main.command()
+@click.argument("brand_id")
+@pass_ctx
+def token(ctx: Ctx, brand_id: str) -> None:
+    """Print a fresh secret plus-tag for BRAND (for `verify: token`)."""
+    import secrets
+
+    brand = ctx.config.brand(brand_id)
+    secret = secrets.token_urlsafe(16)  # 128 bits
+    local, _, domain = brand.address.partition("@")
+    click.echo(secret)
+    click.echo(f"address: {local}+{secret}@{domain}   (set the brand's token to it)", err=True)
+
+
+@main.command()
+@click.argument("id", type=int)
+@pass_ctx
+def release(ctx: Ctx, id: int) -> None:
+    """Let a quarantined (refused or held) message through: the service plans it."""
+    engine = engine_for(ctx)
+    if not store.release_message(engine, id):
+        click.echo(f"message {id} is not quarantined", err=True)
+        sys.exit(1)
+    click.echo(f"message {id} released; `dripcast serve` will plan it")

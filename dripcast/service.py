@@ -1,0 +1,158 @@
+"""`dripcast serve`: the wiring. SMTP listener → processor → schedule → publishers.
+
+The only module that knows every stage. State lives in the database and the
+spool; this object only holds the running parts, so a restart (or a crash)
+picks up from the stored state.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from sqlalchemy import Engine
+
+from dripcast import pipeline, store, systemd
+from dripcast.config import Config
+from dripcast.db import make_engine, migrate
+from dripcast.publisher import Context, Publisher
+from ingest import smtp, spool
+from ingest.intake import Intake
+from publishers import make_publisher
+from scheduler.dispatch import Dispatcher
+
+log = logging.getLogger("dripcast.service")
+
+
+def http_client() -> httpx.AsyncClient:
+    """The one HTTP client every publisher shares."""
+    return httpx.AsyncClient(
+        timeout=httpx.Timeout(30.0, connect=10.0),
+        limits=httpx.Limits(max_connections=20, max_keepalive_connections=10),
+        headers={"User-Agent": "dripcast/0.1 (+https://github.com/dripcast/dripcast)"},
+        follow_redirects=False,
+    )
+
+
+def build_publishers(
+    config: Config, engine: Engine, http: httpx.AsyncClient
+) -> dict[tuple[str, str], Publisher]:
+    async def remember(post_id: int, data: Any) -> None:
+        await asyncio.to_thread(store.remember, engine, post_id, dict(data))
+
+    out: dict[tuple[str, str], Publisher] = {}
+    state = config.resolve(config.service.state_dir)
+    for brand in config.brands:
+        for ch in brand.channels:
+            folder = state / brand.id / ch.id
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            ctx = Context(http=http, root=config.path.parent, state_dir=folder, remember=remember)
+            out[(brand.id, ch.id)] = make_publisher(ch, ctx)
+    return out
+
+
+class Service:
+    def __init__(self, config: Config, clock: Callable[[], datetime] | None = None) -> None:
+        self.config = config
+        self.clock = clock or (lambda: datetime.now(UTC))
+        self.engine = make_engine(config.database_url)
+        self.intake = Intake(config, self.engine, self.clock)
+        self.queue: asyncio.Queue[int] = asyncio.Queue()
+        self.queued: set[int] = set()
+        self.stop = asyncio.Event()
+        self.wake: Callable[[], object] = lambda: None  # run the tick now (set once running)
+
+    def enqueue(self, message_id: int) -> None:
+        if message_id not in self.queued:
+            self.queued.add(message_id)
+            self.queue.put_nowait(message_id)
+
+    async def run(self) -> None:
+        cfg = self.config
+        await asyncio.to_thread(migrate, self.engine)
+        spool.clean_temporaries(self.intake.spool_dir)
+        async with http_client() as http:
+            dispatcher = Dispatcher(
+                engine=self.engine,
+                publishers=build_publishers(cfg, self.engine, http),
+                zones={b.id: b.zone for b in cfg.brands},
+            )
+            aps = AsyncIOScheduler(timezone=UTC)
+            tick = aps.add_job(
+                self._tick,
+                "interval",
+                args=[dispatcher],
+                seconds=cfg.service.tick_seconds,
+                next_run_time=datetime.now(UTC),
+                max_instances=1,
+                coalesce=True,
+                misfire_grace_time=None,
+                id="tick",
+            )
+            self.wake = lambda: tick.modify(next_run_time=datetime.now(UTC))
+            server = await smtp.start(
+                self.intake,
+                self._stored,
+                host=cfg.service.smtp.host,
+                port=cfg.service.smtp.port,
+                max_bytes=int(cfg.service.smtp.max_message_mb * 1024 * 1024),
+            )
+            aps.start()
+            tasks = [
+                asyncio.create_task(self._processor()),
+                asyncio.create_task(systemd.watchdog()),
+            ]
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                loop.add_signal_handler(sig, self.stop.set)
+            bound = server.sockets[0].getsockname()
+            log.info("listening for mail on %s:%s", bound[0], bound[1])
+            systemd.notify("READY=1")
+            await self.stop.wait()
+            systemd.notify("STOPPING=1")
+            log.info("stopping")
+            server.close()
+            await server.wait_closed()
+            aps.shutdown(wait=False)
+            for t in tasks:
+                t.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+        self.engine.dispose()
+
+    def _stored(self, message_id: int) -> None:
+        self.enqueue(message_id)
+
+    async def _tick(self, dispatcher: Dispatcher) -> None:
+        now = self.clock()
+        for mid in await asyncio.to_thread(store.pending_messages, self.engine, now=now):
+            self.enqueue(mid)
+        try:
+            await dispatcher.publish_due(self.clock())
+        except Exception:
+            log.exception("publishing tick failed; the next tick tries again")
+
+    async def _processor(self) -> None:
+        while True:
+            mid = await self.queue.get()
+            try:
+                await asyncio.to_thread(self.process, mid)
+            except Exception:
+                log.exception("processing message %d failed; it stays pending", mid)
+            finally:
+                self.queued.discard(mid)
+            self.wake()
+
+    def process(self, message_id: int) -> None:
+        pipeline.process(self.config, self.engine, message_id, self.clock())
+
+
+def serve(config: Config) -> None:
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(Service(config).run())

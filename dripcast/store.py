@@ -1,0 +1,322 @@
+"""Every read and write the service makes, as functions over an Engine.
+
+SQL stays here and in `models`; callers get plain values (`dripcast.domain`)
+or small dicts. Each function is one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine, delete, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from dripcast import models as m
+from dripcast.db import transaction
+from dripcast.domain import Media, Photo, Post, Published, Queued, Slot
+
+
+class Duplicate(Exception):
+    """The same Message-ID from the same sender was already accepted for this brand."""
+
+
+# ---- messages ----------------------------------------------------------------
+
+
+def add_message(engine: Engine, *, now: datetime, **fields: Any) -> int:
+    try:
+        with transaction(engine) as s:
+            row = m.Message(received_at=now, status=fields.pop("status", "received"), **fields)
+            s.add(row)
+            s.flush()
+            return row.id
+    except IntegrityError as e:
+        if "ix_messages_dedup" in str(e) or "UNIQUE" in str(e).upper():
+            raise Duplicate(fields.get("message_id")) from None
+        raise
+
+
+def claim_messages(
+    engine: Engine, *, now: datetime, lease: timedelta, ids: Sequence[int] = ()
+) -> list[int]:
+    """Take received messages (or ones whose processor died) for processing."""
+    with transaction(engine) as s:
+        stale = (m.Message.status == "processing") & (m.Message.claimed_until < now)
+        q = update(m.Message).where((m.Message.status == "received") | stale)
+        if ids:
+            q = q.where(m.Message.id.in_(ids))
+        rows = s.execute(
+            q.values(status="processing", claimed_until=now + lease).returning(m.Message.id)
+        )
+        return sorted(r[0] for r in rows)
+
+
+def pending_messages(engine: Engine, *, now: datetime) -> list[int]:
+    """Stored but not yet planned: new ones, and ones whose processor died."""
+    with transaction(engine) as s:
+        stale = (m.Message.status == "processing") & (m.Message.claimed_until < now)
+        q = select(m.Message.id).where((m.Message.status == "received") | stale)
+        return [r[0] for r in s.execute(q.order_by(m.Message.id))]
+
+
+def message(engine: Engine, message_id: int) -> m.Message:
+    with transaction(engine) as s:
+        row = s.get(m.Message, message_id)
+        if row is None:
+            raise KeyError(message_id)
+        s.expunge(row)
+        return row
+
+
+def finish_message(
+    engine: Engine,
+    message_id: int,
+    *,
+    now: datetime,
+    status: str,
+    reason: str | None = None,
+    photos: Sequence[Photo] = (),
+    slots: Sequence[Slot] = (),
+    post_status: str = "scheduled",
+) -> list[int]:
+    """Store the plan and close the message in one commit: processed exactly once."""
+    with transaction(engine) as s:
+        row = s.get(m.Message, message_id, with_for_update=True)
+        if row is None or row.status != "processing":
+            return []  # someone else finished it
+        row.status, row.reason, row.processed_at, row.claimed_until = status, reason, now, None
+        for p in photos:
+            s.add(
+                m.Photo(
+                    message=message_id,
+                    brand=row.brand,
+                    index=p.index,
+                    filename=p.filename,
+                    sha256=p.sha256,
+                    pixels=getattr(p, "pixels", "") or p.sha256,
+                    width=p.width,
+                    height=p.height,
+                    created_at=now,
+                )
+            )
+        posts = [
+            m.Post(
+                message=message_id,
+                brand=row.brand,
+                channel=sl.draft.channel,
+                type=sl.draft.type,
+                photos=list(sl.draft.photos),
+                text=sl.draft.text,
+                media=[asdict(x) for x in sl.draft.media],
+                extra=dict(sl.draft.extra),
+                remote={},
+                due_at=sl.at,
+                status="held" if sl.draft.held else post_status,
+                reason=sl.draft.held
+                or (None if post_status == "scheduled" else "awaiting approval"),
+                attempts=0,
+                created_at=now,
+            )
+            for sl in slots
+        ]
+        s.add_all(posts)
+        s.flush()
+        return [p.id for p in posts]
+
+
+def release_message(engine: Engine, message_id: int) -> bool:
+    """A person lets a quarantined message through."""
+    with transaction(engine) as s:
+        q = update(m.Message).where(
+            m.Message.id == message_id, m.Message.status.in_(("refused", "held"))
+        )
+        done = s.execute(q.values(status="received", reason=None)).rowcount  # type: ignore[attr-defined]
+        return bool(done)
+
+
+def seen_pixels(engine: Engine, brand: str, pixels: Sequence[str], since: datetime) -> set[str]:
+    with transaction(engine) as s:
+        rows = s.execute(
+            select(m.Photo.pixels).where(
+                m.Photo.brand == brand, m.Photo.pixels.in_(pixels), m.Photo.created_at >= since
+            )
+        )
+        return {r[0] for r in rows}
+
+
+# ---- posts: the schedule -----------------------------------------------------
+
+ACTIVE = ("scheduled", "publishing", "published")
+
+
+def queued(engine: Engine, brand: str, since: datetime) -> list[Queued]:
+    """Posts that count against gaps and daily caps: from `since` on, not cancelled."""
+    with transaction(engine) as s:
+        rows = s.execute(
+            select(m.Post.channel, m.Post.due_at, m.Post.published_at).where(
+                m.Post.brand == brand, m.Post.status.in_(ACTIVE), m.Post.due_at >= since
+            )
+        )
+        return [Queued(channel=c, at=pub or due) for c, due, pub in rows]
+
+
+def claim_due(engine: Engine, *, now: datetime, lease: timedelta, limit: int = 100) -> list[Post]:
+    """Atomically take due posts: one UPDATE … RETURNING, so two processes never share one.
+
+    On PostgreSQL the inner SELECT skips rows another transaction holds; on
+    SQLite the write lock (BEGIN IMMEDIATE) serialises claimers.
+    """
+    with transaction(engine) as s:
+        due = (
+            select(m.Post.id)
+            .where(m.Post.status == "scheduled", m.Post.due_at <= now)
+            .order_by(m.Post.due_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        rows = s.scalars(
+            update(m.Post)
+            .where(m.Post.id.in_(due.scalar_subquery()), m.Post.status == "scheduled")
+            .values(status="publishing", claimed_until=now + lease, attempts=m.Post.attempts + 1)
+            .returning(m.Post),
+            execution_options={"synchronize_session": False},
+        ).all()
+        return [_post(r) for r in rows]
+
+
+def claim_stale(engine: Engine, *, now: datetime, lease: timedelta) -> list[Post]:
+    """Posts left in `publishing` by a process that died: their outcome is unknown."""
+    with transaction(engine) as s:
+        rows = s.scalars(
+            update(m.Post)
+            .where(m.Post.status == "publishing", m.Post.claimed_until < now)
+            .values(claimed_until=now + lease)
+            .returning(m.Post),
+            execution_options={"synchronize_session": False},
+        ).all()
+        return [_post(r) for r in rows]
+
+
+def published(engine: Engine, post_id: int, result: Published, *, now: datetime) -> None:
+    with transaction(engine) as s:
+        s.execute(
+            update(m.Post)
+            .where(m.Post.id == post_id)
+            .values(
+                status="published",
+                published_at=now,
+                external_id=result.external_id,
+                url=result.url,
+                claimed_until=None,
+                reason=None,
+            )
+        )
+
+
+def set_status(
+    engine: Engine,
+    ids: Sequence[int],
+    status: str,
+    *,
+    reason: str | None = None,
+    due_at: datetime | None = None,
+    only_from: Sequence[str] = (),
+) -> int:
+    """Move posts to a status (with a reason or a new time); returns how many moved."""
+    values: dict[str, Any] = {"status": status, "reason": reason, "claimed_until": None}
+    if due_at is not None:
+        values["due_at"] = due_at
+    with transaction(engine) as s:
+        q = update(m.Post).where(m.Post.id.in_(ids))
+        if only_from:
+            q = q.where(m.Post.status.in_(only_from))
+        return s.execute(q.values(**values)).rowcount  # type: ignore[attr-defined, no-any-return]
+
+
+def hold_channel(engine: Engine, brand: str, channel: str, reason: str) -> int:
+    """Pause a channel: every scheduled post on it is held until a person retries."""
+    with transaction(engine) as s:
+        q = update(m.Post).where(
+            m.Post.brand == brand, m.Post.channel == channel, m.Post.status == "scheduled"
+        )
+        return s.execute(q.values(status="held", reason=reason)).rowcount  # type: ignore[attr-defined, no-any-return]
+
+
+def remember(engine: Engine, post_id: int, data: dict[str, Any]) -> None:
+    with transaction(engine) as s:
+        row = s.get(m.Post, post_id, with_for_update=True)
+        if row is not None:
+            row.remote = {**row.remote, **data}
+
+
+# ---- reading, for the CLI ----------------------------------------------------
+
+
+def posts(
+    engine: Engine,
+    *,
+    brand: str | None = None,
+    statuses: Sequence[str] = (),
+    ids: Sequence[int] = (),
+    message_ids: Sequence[int] = (),
+    limit: int = 200,
+) -> list[dict[str, Any]]:
+    with transaction(engine) as s:
+        q = select(m.Post).order_by(m.Post.due_at, m.Post.id).limit(limit)
+        if brand:
+            q = q.where(m.Post.brand == brand)
+        if statuses:
+            q = q.where(m.Post.status.in_(statuses))
+        if ids or message_ids:
+            q = q.where(or_(m.Post.id.in_(ids), m.Post.message.in_(message_ids)))
+        return [_row(r) for r in s.scalars(q)]
+
+
+def messages(
+    engine: Engine, *, brand: str | None = None, statuses: Sequence[str] = ()
+) -> list[dict[str, Any]]:
+    with transaction(engine) as s:
+        q = select(m.Message).order_by(m.Message.received_at.desc()).limit(200)
+        if brand:
+            q = q.where(m.Message.brand == brand)
+        if statuses:
+            q = q.where(m.Message.status.in_(statuses))
+        return [_row(r) for r in s.scalars(q)]
+
+
+def purge_messages(engine: Engine, *, statuses: Sequence[str], before: datetime) -> list[str]:
+    """Forget old refused/held messages; returns their spool files for the caller to delete."""
+    with transaction(engine) as s:
+        cond = m.Message.status.in_(statuses) & (m.Message.received_at < before)
+        spools = [r[0] for r in s.execute(select(m.Message.spool).where(cond))]
+        s.execute(delete(m.Message).where(cond))
+        return spools
+
+
+def count_posts(engine: Engine, status: str) -> int:
+    with transaction(engine) as s:
+        return (
+            s.scalar(select(func.count()).select_from(m.Post).where(m.Post.status == status)) or 0
+        )
+
+
+def _row(r: m.Base) -> dict[str, Any]:
+    return {c.key: getattr(r, c.key) for c in r.__table__.columns}
+
+
+def _post(r: m.Post) -> Post:
+    return Post(
+        id=r.id,
+        brand=r.brand,
+        channel=r.channel,
+        type=r.type,
+        text=r.text,
+        media=tuple(Media(**x) for x in r.media),
+        at=r.due_at,
+        attempts=r.attempts,
+        extra=r.extra,
+        remote=r.remote,
+    )

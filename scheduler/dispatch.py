@@ -1,0 +1,144 @@
+"""`publish_due(now)`: claim the posts whose time has come and hand each to its publisher.
+
+The posts table is the schedule; this module decides what each outcome means:
+
+    published       done
+    Retryable       again later, exponential backoff with jitter, never before the
+                    network's own reset time; after the last attempt, held
+    Rejected        failed, with the network's message
+    AuthExpired     held, and the channel paused until a person reconnects it
+    OutcomeUnknown  looked up where the network allows; resent only if the publisher
+                    is idempotent; otherwise held for a person
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Engine
+
+from dripcast import store
+from dripcast.domain import Post
+from dripcast.errors import AuthExpired, OutcomeUnknown, PublishError, Rejected, Retryable
+from dripcast.publisher import Publisher
+
+log = logging.getLogger("dripcast.dispatch")
+
+
+def backoff(attempt: int, retry_after: float | None, rand: random.Random) -> timedelta:
+    """1 min, 2, 4, 8… capped at 6 h, ±20 % jitter, and never sooner than the network asked."""
+    base = min(60.0 * 2 ** max(0, attempt - 1), 6 * 3600.0)
+    delay = base * rand.uniform(0.8, 1.2)
+    return timedelta(seconds=max(delay, retry_after or 0.0))
+
+
+@dataclass
+class Dispatcher:
+    engine: Engine
+    publishers: Mapping[tuple[str, str], Publisher]  # (brand, channel) → publisher
+    zones: Mapping[str, ZoneInfo]  # brand → time zone, for the `at` a publisher sees
+    lease: timedelta = timedelta(minutes=10)
+    max_attempts: int = 5
+    batch: int = 100
+    concurrency: int = 8
+    rand: random.Random = field(default_factory=random.Random)
+
+    async def publish_due(self, now: datetime) -> int:
+        """One tick: recover posts a dead process left behind, then publish what is due."""
+        for post in await asyncio.to_thread(
+            store.claim_stale, self.engine, now=now, lease=self.lease
+        ):
+            await self._recover(post, now)
+        posts = await asyncio.to_thread(
+            store.claim_due, self.engine, now=now, lease=self.lease, limit=self.batch
+        )
+        gate = asyncio.Semaphore(self.concurrency)
+
+        async def one(p: Post) -> None:
+            async with gate:
+                await self._publish(p, now)
+
+        await asyncio.gather(*(one(p) for p in posts))
+        return len(posts)
+
+    def _publisher(self, post: Post) -> Publisher | None:
+        return self.publishers.get((post.brand, post.channel))
+
+    async def _publish(self, post: Post, now: datetime) -> None:
+        pub = self._publisher(post)
+        if pub is None:
+            await self._set(post, "held", "the channel is no longer in the config")
+            return
+        zone = self.zones.get(post.brand)
+        seen = replace(post, at=post.at.astimezone(zone)) if zone else post
+        try:
+            result = await pub.publish(seen)
+        except OutcomeUnknown as e:
+            await self._unknown(pub, seen, now, str(e))
+        except Retryable as e:
+            await self._retry(post, now, e)
+        except AuthExpired as e:
+            log.warning("%s/%s needs reconnecting: %s", post.brand, post.channel, e)
+            reason = f"the channel needs reconnecting: {e}"
+            await self._set(post, "held", reason)
+            await asyncio.to_thread(
+                store.hold_channel, self.engine, post.brand, post.channel, reason
+            )
+        except Rejected as e:
+            await self._set(post, "failed", f"rejected by {post.type}: {e}")
+        except Exception as e:
+            # A bug in a publisher is treated like a passing fault: retried, then held.
+            log.exception("publishing post %d failed unexpectedly", post.id)
+            await self._retry(post, now, PublishError(repr(e)))
+        else:
+            await asyncio.to_thread(store.published, self.engine, post.id, result, now=now)
+            log.info(
+                "published post %d to %s/%s: %s",
+                post.id,
+                post.brand,
+                post.channel,
+                result.external_id,
+            )
+
+    async def _recover(self, post: Post, now: datetime) -> None:
+        """A post found in `publishing` with an expired lease: its process died mid-publish."""
+        pub = self._publisher(post)
+        if pub is not None and pub.idempotent:
+            await self._publish(post, now)
+        elif pub is not None:
+            await self._unknown(pub, post, now, "the service stopped while publishing")
+        else:
+            await self._set(post, "held", "the channel is no longer in the config")
+
+    async def _unknown(self, pub: Publisher, post: Post, now: datetime, why: str) -> None:
+        try:
+            found = await pub.find(post)
+        except PublishError:
+            found = None
+        if found is not None:
+            await asyncio.to_thread(store.published, self.engine, post.id, found, now=now)
+        elif pub.idempotent:
+            await self._retry(post, now, Retryable(why))
+        else:
+            await self._set(
+                post, "held", f"{why}; it may or may not be live — check, then retry or cancel"
+            )
+
+    async def _retry(self, post: Post, now: datetime, e: PublishError) -> None:
+        if post.attempts >= self.max_attempts:
+            await self._set(post, "held", f"gave up after {post.attempts} attempts: {e}")
+            return
+        due = now + backoff(post.attempts, e.retry_after, self.rand)
+        log.info("post %d: %s; retry at %s", post.id, e, due.isoformat())
+        await asyncio.to_thread(
+            store.set_status, self.engine, [post.id], "scheduled", reason=str(e), due_at=due
+        )
+
+    async def _set(self, post: Post, status: str, reason: str) -> None:
+        await asyncio.to_thread(store.set_status, self.engine, [post.id], status, reason=reason)

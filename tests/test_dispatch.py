@@ -1,0 +1,196 @@
+"""The dispatcher over a real SQLite schedule, with scripted publishers."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+from sqlalchemy import Engine
+
+from dripcast import store
+from dripcast.db import make_engine, migrate
+from dripcast.domain import Draft, Media, Post, Published, Slot
+from dripcast.errors import AuthExpired, OutcomeUnknown, Rejected, Retryable
+from dripcast.publisher import Publisher
+from scheduler.dispatch import Dispatcher, backoff
+
+NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
+
+
+class Scripted(Publisher):
+    """Answers each publish() with the next scripted outcome; records what it saw."""
+
+    idempotent: ClassVar[bool] = False
+
+    def __init__(self, *outcomes: Exception | None, live: bool = False) -> None:
+        self.outcomes = list(outcomes)
+        self.calls: list[Post] = []
+        self.live = live
+
+    async def publish(self, post: Post) -> Published:
+        self.calls.append(post)
+        outcome = self.outcomes.pop(0) if self.outcomes else None
+        if outcome is not None:
+            raise outcome
+        return Published(external_id=f"remote-{post.id}")
+
+    async def find(self, post: Post) -> Published | None:
+        return Published(external_id="found") if self.live else None
+
+
+class Idempotent(Scripted):
+    idempotent: ClassVar[bool] = True
+
+
+@pytest.fixture
+def engine(tmp_path: Path) -> Engine:
+    e = make_engine(f"sqlite:///{tmp_path / 'd.db'}")
+    migrate(e)
+    return e
+
+
+def schedule(engine: Engine, n: int = 1, at: datetime = NOW, channel: str = "ch") -> list[int]:
+    mid = store.add_message(
+        engine,
+        now=at,
+        brand="b",
+        transport="smtp",
+        mail_from="",
+        rcpt="",
+        sender=None,
+        message_id=None,
+        spool="x",
+        size=0,
+    )
+    store.claim_messages(engine, now=at, lease=timedelta(minutes=1), ids=[mid])
+    media = (Media(path="p.jpg", width=1, height=1, bytes=1, format="jpeg"),)
+    slots = [
+        Slot(
+            draft=Draft(channel=channel, type="outbox", photos=(i,), text=f"t{i}", media=media),
+            at=at,
+        )
+        for i in range(n)
+    ]
+    return store.finish_message(engine, mid, now=at, status="planned", slots=slots)
+
+
+def status(engine: Engine, pid: int) -> tuple[str, str | None]:
+    (row,) = store.posts(engine, ids=[pid])
+    return row["status"], row["reason"]
+
+
+def dispatcher(engine: Engine, pub: Publisher, **kw: object) -> Dispatcher:
+    return Dispatcher(
+        engine=engine, publishers={("b", "ch"): pub}, zones={}, rand=random.Random(1), **kw
+    )  # type: ignore[arg-type]
+
+
+async def test_publishes_due_once(engine: Engine) -> None:
+    (pid,) = schedule(engine)
+    pub = Scripted()
+    d = dispatcher(engine, pub)
+    assert await d.publish_due(NOW - timedelta(seconds=1)) == 0  # not due yet
+    assert await d.publish_due(NOW) == 1
+    assert await d.publish_due(NOW + timedelta(hours=1)) == 0
+    assert [p.id for p in pub.calls] == [pid]
+    (row,) = store.posts(engine, ids=[pid])
+    assert (row["status"], row["external_id"], row["attempts"]) == ("published", f"remote-{pid}", 1)
+
+
+async def test_retryable_waits_for_the_networks_reset_then_succeeds(engine: Engine) -> None:
+    (pid,) = schedule(engine)
+    pub = Scripted(Retryable("429: slow down", retry_after=900))
+    d = dispatcher(engine, pub)
+    await d.publish_due(NOW)
+    (row,) = store.posts(engine, ids=[pid])
+    assert row["status"] == "scheduled" and "slow down" in row["reason"]
+    assert row["due_at"] >= NOW + timedelta(seconds=900)
+    assert await d.publish_due(row["due_at"] - timedelta(seconds=1)) == 0
+    assert await d.publish_due(row["due_at"]) == 1
+    assert status(engine, pid)[0] == "published"
+
+
+async def test_gives_up_after_max_attempts_and_holds(engine: Engine) -> None:
+    (pid,) = schedule(engine)
+    pub = Scripted(*[Retryable("503") for _ in range(3)])
+    d = dispatcher(engine, pub, max_attempts=3)
+    now = NOW
+    for _ in range(3):
+        await d.publish_due(now)
+        now += timedelta(days=1)
+    assert status(engine, pid) == ("held", "gave up after 3 attempts: 503")
+    assert len(pub.calls) == 3
+
+
+async def test_rejected_fails_with_the_networks_message(engine: Engine) -> None:
+    (pid,) = schedule(engine)
+    await dispatcher(engine, Scripted(Rejected("caption too long"))).publish_due(NOW)
+    assert status(engine, pid) == ("failed", "rejected by outbox: caption too long")
+
+
+async def test_auth_expired_pauses_the_channel(engine: Engine) -> None:
+    first, later = schedule(engine, 2, at=NOW)
+    store.set_status(engine, [later], "scheduled", due_at=NOW + timedelta(days=1))
+    pub = Scripted(AuthExpired("token expired"))
+    await dispatcher(engine, pub).publish_due(NOW)
+    assert status(engine, first)[0] == "held"
+    assert status(engine, later) == ("held", "the channel needs reconnecting: token expired")
+    assert await dispatcher(engine, pub).publish_due(NOW + timedelta(days=2)) == 0
+    assert len(pub.calls) == 1  # not hammered
+
+
+async def test_unknown_outcome_is_looked_up_not_resent(engine: Engine) -> None:
+    live, lost = schedule(engine, 2)
+    pub = Scripted(OutcomeUnknown("timeout"), OutcomeUnknown("timeout"))
+    pub.live = True
+    await dispatcher(engine, pub).publish_due(NOW)
+    # find() says it is live: published, without a second publish()
+    assert status(engine, live)[0] == status(engine, lost)[0] == "published"
+    assert len(pub.calls) == 2
+
+
+async def test_unknown_outcome_not_found_is_held_for_a_person(engine: Engine) -> None:
+    (pid,) = schedule(engine)
+    await dispatcher(engine, Scripted(OutcomeUnknown("timeout"))).publish_due(NOW)
+    state, reason = status(engine, pid)
+    assert state == "held" and "may or may not be live" in str(reason)
+
+
+async def test_crash_mid_publish_is_resent_only_by_idempotent_publishers(engine: Engine) -> None:
+    a, b = schedule(engine, 2)
+    # A process claimed both and died: they stay `publishing` with a lease.
+    assert len(store.claim_due(engine, now=NOW, lease=timedelta(minutes=10))) == 2
+    later = NOW + timedelta(minutes=11)
+    risky = Scripted()
+    await dispatcher(engine, risky).publish_due(later)
+    assert risky.calls == []
+    assert status(engine, a)[0] == status(engine, b)[0] == "held"
+
+    c, d_ = schedule(engine, 2)
+    store.claim_due(engine, now=NOW, lease=timedelta(minutes=10))
+    safe = Idempotent()
+    await dispatcher(engine, safe).publish_due(later)
+    assert sorted(p.id for p in safe.calls) == [c, d_]
+    assert status(engine, c)[0] == "published"
+
+
+async def test_claims_never_overlap(engine: Engine, tmp_path: Path) -> None:
+    schedule(engine, 50)
+    other = make_engine(f"sqlite:///{tmp_path / 'd.db'}")
+    got: list[int] = []
+    for e in (engine, other) * 5:
+        got += [p.id for p in store.claim_due(e, now=NOW, lease=timedelta(minutes=5), limit=7)]
+    assert len(got) == len(set(got)) == 50
+
+
+def test_backoff_grows_with_jitter_and_honours_reset() -> None:
+    rand = random.Random(7)
+    delays = [backoff(n, None, rand).total_seconds() for n in range(1, 6)]
+    assert all(
+        0.8 * 60 * 2 ** (n - 1) <= d <= 1.2 * 60 * 2 ** (n - 1) for n, d in enumerate(delays, 1)
+    )
+    assert backoff(1, 3600, rand) == timedelta(seconds=3600)
+    assert backoff(30, None, rand) <= timedelta(hours=7.2)

@@ -1,0 +1,92 @@
+"""`dripcast preview --json`: the SPEC's document for any message, accepted or not."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from click.testing import CliRunner
+from PIL import Image
+
+from dripcast.cli import main
+from tests.mail import jpeg, photo_mail
+
+KEYS = {"brand", "accepted", "reason", "photos", "skipped", "posts"}
+
+
+def preview(config: Path, raw: bytes, *args: str) -> dict[str, object]:
+    msg = config.parent / "message.eml"
+    msg.write_bytes(raw)
+    result = CliRunner().invoke(
+        main, ["--config", str(config), "preview", str(msg), "--json", *args]
+    )
+    assert result.exit_code == 0, result.output
+    doc: dict[str, object] = json.loads(result.output)
+    return doc
+
+
+def test_accepted_message_document(make_config: Callable[..., Path], tmp_path: Path) -> None:
+    raw = photo_mail(
+        body="Cinnamon buns\nalt: buns on a tray", photos=[jpeg(orientation=6), jpeg(900, 600)]
+    )
+    doc = preview(make_config(), raw, "--out", str(tmp_path / "out"))
+    assert doc.keys() >= KEYS
+    assert (doc["brand"], doc["accepted"], doc["reason"], doc["skipped"]) == (
+        "demo-bakery",
+        True,
+        None,
+        [],
+    )
+    photos = doc["photos"]
+    assert isinstance(photos, list)
+    assert [(p["filename"], p["width"], p["height"]) for p in photos] == [
+        ("IMG_0001.JPG", 640, 480),
+        ("IMG_0002.JPG", 900, 600),
+    ]
+    assert all(len(p["sha256"]) == 64 for p in photos)
+    posts = doc["posts"]
+    assert isinstance(posts, list) and len(posts) == 2
+    for post in posts:
+        assert post["channel"] == "outbox" and post["type"] == "outbox"
+        at = datetime.fromisoformat(post["at"])
+        assert at.utcoffset() is not None and at.strftime("%H:%M") in ("09:00", "12:30", "18:00")
+        assert "Cinnamon buns" in post["text"] and "alt:" not in post["text"]
+        (media,) = post["media"]
+        assert media["alt"] == "buns on a tray" and media["format"] == "jpeg"
+        with Image.open(media["path"]) as im:  # --out wrote the variant
+            assert im.size == (media["width"], media["height"])
+            assert Path(media["path"]).stat().st_size == media["bytes"]
+    assert (posts[0]["media"][0]["width"], posts[0]["media"][0]["height"]) == (480, 640)
+
+
+def test_refused_sender(make_config: Callable[..., Path]) -> None:
+    doc = preview(make_config(), photo_mail(sender="stranger@example.net"))
+    assert doc["accepted"] is False and "stranger@example.net" in str(doc["reason"])
+    assert doc["posts"] == []
+
+
+def test_no_photo(make_config: Callable[..., Path]) -> None:
+    doc = preview(make_config(), photo_mail(photos=[]))
+    assert doc["accepted"] is False and doc["reason"] == "no photo found in the message"
+
+
+def test_corrupt_photo_is_skipped_and_the_other_goes_on(make_config: Callable[..., Path]) -> None:
+    good = jpeg()
+    doc = preview(make_config(), photo_mail(photos=[good[: len(good) // 3], jpeg(700, 500)]))
+    assert doc["accepted"] is True
+    assert [p["filename"] for p in doc["photos"]] == ["IMG_0002.JPG"]  # type: ignore[index]
+    assert doc["skipped"] == [{"filename": "IMG_0001.JPG", "reason": "not a readable image"}]
+
+
+def test_broken_mime_is_a_clear_refusal(make_config: Callable[..., Path]) -> None:
+    doc = preview(make_config(), b"\x00\xff garbage with no headers at all")
+    assert doc["accepted"] is False and doc["reason"]
+
+
+def test_when_now_goes_at_once(make_config: Callable[..., Path]) -> None:
+    doc = preview(make_config(), photo_mail(body="hi\nwhen: now", photos=[jpeg(), jpeg(700, 500)]))
+    first, second = doc["posts"]  # type: ignore[misc]
+    assert (datetime.now().astimezone() - datetime.fromisoformat(first["at"])).total_seconds() < 60
+    assert datetime.fromisoformat(second["at"]) > datetime.fromisoformat(first["at"])
