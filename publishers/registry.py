@@ -6,12 +6,14 @@ from typing import Any
 
 from dripcast.channels import ChannelBase
 from dripcast.publisher import Context, Publisher
+from publishers.linkedin import LinkedInPublisher
 from publishers.outbox import OutboxPublisher
 from publishers.x import XPublisher
 
 REGISTRY: dict[str, type[Any]] = {
     "outbox": OutboxPublisher,
     "x": XPublisher,
+    "linkedin": LinkedInPublisher,
 }
 
 
