@@ -8,12 +8,14 @@ from dripcast.channels import ChannelBase
 from dripcast.publisher import Context, Publisher
 from publishers.linkedin import LinkedInPublisher
 from publishers.outbox import OutboxPublisher
+from publishers.pinterest import PinterestPublisher
 from publishers.x import XPublisher
 
 REGISTRY: dict[str, type[Any]] = {
     "outbox": OutboxPublisher,
     "x": XPublisher,
     "linkedin": LinkedInPublisher,
+    "pinterest": PinterestPublisher,
 }
 
 
