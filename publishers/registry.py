@@ -9,6 +9,7 @@ from dripcast.publisher import Context, Publisher
 from publishers.linkedin import LinkedInPublisher
 from publishers.outbox import OutboxPublisher
 from publishers.pinterest import PinterestPublisher
+from publishers.tumblr import TumblrPublisher
 from publishers.x import XPublisher
 
 REGISTRY: dict[str, type[Any]] = {
@@ -16,6 +17,7 @@ REGISTRY: dict[str, type[Any]] = {
     "x": XPublisher,
     "linkedin": LinkedInPublisher,
     "pinterest": PinterestPublisher,
+    "tumblr": TumblrPublisher,
 }
 
 
