@@ -10,6 +10,7 @@ from publishers.linkedin import LinkedInPublisher
 from publishers.outbox import OutboxPublisher
 from publishers.pinterest import PinterestPublisher
 from publishers.tumblr import TumblrPublisher
+from publishers.wordpress import WordPressPublisher
 from publishers.x import XPublisher
 
 REGISTRY: dict[str, type[Any]] = {
@@ -18,6 +19,7 @@ REGISTRY: dict[str, type[Any]] = {
     "linkedin": LinkedInPublisher,
     "pinterest": PinterestPublisher,
     "tumblr": TumblrPublisher,
+    "wordpress": WordPressPublisher,
 }
 
 
