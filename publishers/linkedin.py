@@ -48,7 +48,10 @@ class LinkedInPublisher(Publisher):
     async def publish(self, post: Post) -> Published:
         if len(post.media) > MAX_IMAGES:
             raise Rejected(f"LinkedIn takes at most {MAX_IMAGES} images, got {len(post.media)}")
-        images = [{"id": await self._upload(m), "altText": m.alt} for m in post.media]
+        images = [
+            {"id": await self._upload(m), **({"altText": m.alt} if m.alt else {})}
+            for m in post.media
+        ]
         body: dict[str, Any] = {
             "author": self.author,
             "commentary": post.text,

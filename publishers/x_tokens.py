@@ -2,13 +2,15 @@
 
 Every refresh returns a new refresh token and retires the old one, so the pair
 is written to the channel's state directory (0600) before it is used, and the
-stored pair wins over the config's on the next start. Tokens never appear in
-messages or logs.
+stored pair wins over the config's on the next start — unless the config now
+holds a different refresh token than the one the stored pair grew from, which
+means a person reconnected X. Tokens never appear in messages or logs.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import os
 import time
@@ -46,10 +48,13 @@ class XTokenStore:
         self.path = state_dir / FILE_NAME
         self.client_id = client_id
         self._config = Tokens(access=access, refresh=refresh)
+        self._origin = hashlib.sha256(refresh.encode()).hexdigest()[:16]
 
     def load(self) -> Tokens:
         try:
             raw: Any = json.loads(self.path.read_text())
+            if raw.get("origin") != self._origin:
+                return self._config
             return Tokens(
                 access=str(raw["access_token"]),
                 refresh=str(raw["refresh_token"]),
@@ -67,6 +72,7 @@ class XTokenStore:
             "access_token": tokens.access,
             "refresh_token": tokens.refresh,
             "expires_at": tokens.expires_at,
+            "origin": self._origin,
         }
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as f:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import httpx
@@ -259,3 +260,13 @@ async def test_check_reads_the_organization_or_the_member(tmp_path: Path) -> Non
     async with net.client() as http:
         assert await LinkedInPublisher(CHANNEL, make_ctx(http, tmp_path)).check() == "Demo Bakery"
         assert await LinkedInPublisher(member, make_ctx(http, tmp_path)).check() == "Ann Baker"
+
+
+async def test_empty_alt_text_is_left_out(tmp_path: Path) -> None:
+    net = li_net()
+    post = make_post(tmp_path, 2, text=TEXT, type="linkedin")
+    post = replace(post, media=tuple(replace(m, alt="") for m in post.media))
+    async with net.client() as http:
+        await LinkedInPublisher(CHANNEL, make_ctx(http, tmp_path)).publish(post)
+    images = json_body(net.requests[-1])["content"]["multiImage"]["images"]
+    assert images == [{"id": "urn:li:image:C4E10AQ1"}, {"id": "urn:li:image:C4E10AQ2"}]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import os
 import time
@@ -186,8 +187,16 @@ async def test_401_refreshes_rotates_and_keeps_both_tokens(tmp_path: Path) -> No
 async def test_expired_stored_token_is_refreshed_before_the_call(tmp_path: Path) -> None:
     state = tmp_path / "state"
     state.mkdir()
+    origin = hashlib.sha256(b"CONFIG-REFRESH").hexdigest()[:16]
     (state / "x-tokens.json").write_text(
-        json.dumps({"access_token": "OLD", "refresh_token": "R1", "expires_at": time.time() - 5})
+        json.dumps(
+            {
+                "access_token": "OLD",
+                "refresh_token": "R1",
+                "expires_at": time.time() - 5,
+                "origin": origin,
+            }
+        )
     )
     net = x_net()
     net.route("POST", "/2/oauth2/token", reply(200, NEW_TOKENS))
@@ -372,3 +381,23 @@ async def test_check_names_the_account(tmp_path: Path) -> None:
     async with net.client() as http:
         assert await XPublisher(CHANNEL, make_ctx(http, tmp_path)).check() == "@bakery"
     assert net.calls() == [("GET", "/2/users/me")]
+
+
+async def test_reconnected_config_wins_over_the_stored_pair(tmp_path: Path) -> None:
+    net = x_net()
+    net.route(
+        "POST",
+        "/2/tweets",
+        reply(401, UNAUTHORIZED),
+        reply(201, {"data": {"id": "1", "text": "t"}}),
+    )
+    net.route("POST", "/2/oauth2/token", reply(200, NEW_TOKENS))
+    async with net.client() as http:
+        await XPublisher(CHANNEL, make_ctx(http, tmp_path)).publish(make_post(tmp_path, 0))
+    reconnected = X(
+        type="x", id="x", token="FRESH-ACCESS", refresh_token="FRESH-REFRESH", client_id="cid"
+    )
+    net2 = x_net()
+    async with net2.client() as http:
+        await XPublisher(reconnected, make_ctx(http, tmp_path)).publish(make_post(tmp_path, 0))
+    assert [bearer(r) for r in net2.requests] == ["Bearer FRESH-ACCESS"]
