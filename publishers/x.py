@@ -52,7 +52,11 @@ class XPublisher(Publisher):
         r = await self._call("POST", "/2/tweets", json=body)
         if not r.is_success:
             raise _error(r)
-        tweet_id = str(_data(r)["id"])
+        try:
+            tweet_id = str(_data(r)["id"])
+        except Retryable:
+            # 2xx means it is live; an odd body must not lead to a second post.
+            return Published(external_id="")
         return Published(external_id=tweet_id, url=f"https://x.com/i/web/status/{tweet_id}")
 
     async def _upload(self, media: Media) -> str:

@@ -401,3 +401,11 @@ async def test_reconnected_config_wins_over_the_stored_pair(tmp_path: Path) -> N
     async with net2.client() as http:
         await XPublisher(reconnected, make_ctx(http, tmp_path)).publish(make_post(tmp_path, 0))
     assert [bearer(r) for r in net2.requests] == ["Bearer FRESH-ACCESS"]
+
+
+async def test_created_with_an_odd_body_is_still_published(tmp_path: Path) -> None:
+    net = x_net()
+    net.route("POST", "/2/tweets", reply(201, "created"))
+    async with net.client() as http:
+        got = await XPublisher(CHANNEL, make_ctx(http, tmp_path)).publish(make_post(tmp_path))
+    assert got.external_id == "" and got.url is None
