@@ -69,7 +69,11 @@ class PinterestPublisher(Publisher):
         if post.media[0].alt:
             body["alt_text"] = post.media[0].alt[:ALT_MAX]
         r = check(await send(self.http, "POST", f"{API}/pins", headers=self._headers(), json=body))
-        pin_id = str(r.json()["id"])
+        try:
+            pin_id = str(r.json()["id"])
+        except (ValueError, KeyError, TypeError):
+            # 2xx means the Pin exists; an odd body must not lead to a second one.
+            return Published(external_id="")
         return Published(external_id=pin_id, url=f"https://www.pinterest.com/pin/{pin_id}/")
 
     async def find(self, post: Post) -> Published | None:

@@ -186,3 +186,9 @@ async def test_check_reads_the_user_account(tmp_path: Path) -> None:
     )
     async with net.client() as http:
         assert await PinterestPublisher(CHANNEL, make_ctx(http, tmp_path)).check() == "demobakery"
+
+
+async def test_created_with_an_odd_body_is_still_published(tmp_path: Path) -> None:
+    net = pin_net()
+    net.route("POST", "/v5/pins", reply(201, "ok"))
+    assert await publish(tmp_path, net) == Published(external_id="")
