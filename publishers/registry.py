@@ -6,10 +6,20 @@ from typing import Any
 
 from dripcast.channels import ChannelBase
 from dripcast.publisher import Context, Publisher
+from publishers.linkedin import LinkedInPublisher
 from publishers.outbox import OutboxPublisher
+from publishers.pinterest import PinterestPublisher
+from publishers.tumblr import TumblrPublisher
+from publishers.wordpress import WordPressPublisher
+from publishers.x import XPublisher
 
 REGISTRY: dict[str, type[Any]] = {
     "outbox": OutboxPublisher,
+    "x": XPublisher,
+    "linkedin": LinkedInPublisher,
+    "pinterest": PinterestPublisher,
+    "tumblr": TumblrPublisher,
+    "wordpress": WordPressPublisher,
 }
 
 

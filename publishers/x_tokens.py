@@ -1,0 +1,134 @@
+"""X's OAuth 2 user tokens: a 2-hour access token and a refresh token that X rotates.
+
+Every refresh returns a new refresh token and retires the old one, so the pair
+is written to the channel's state directory (0600) before it is used, and the
+stored pair wins over the config's on the next start — unless the config now
+holds a different refresh token than the one the stored pair grew from, which
+means a person reconnected X. Tokens never appear in messages or logs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from dripcast.errors import AuthExpired, Retryable
+from publishers.http import error_for
+from publishers.steps import prepare
+
+TOKEN_URL = "https://api.x.com/2/oauth2/token"
+FILE_NAME = "x-tokens.json"
+EARLY = 60.0  # refresh a minute before X says the token dies
+
+# One lock per token file: two posts on one channel must not both spend the same
+# refresh token, because the second would find it already rotated away.
+_locks: dict[Path, asyncio.Lock] = {}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Tokens:
+    access: str
+    refresh: str
+    expires_at: float | None = None  # epoch seconds; None when unknown (config tokens)
+
+    def fresh(self, now: float) -> bool:
+        return self.expires_at is None or now < self.expires_at - EARLY
+
+
+class XTokenStore:
+    def __init__(self, state_dir: Path, *, access: str, refresh: str, client_id: str) -> None:
+        self.path = state_dir / FILE_NAME
+        self.client_id = client_id
+        self._config = Tokens(access=access, refresh=refresh)
+        self._origin = hashlib.sha256(refresh.encode()).hexdigest()[:16]
+
+    def load(self) -> Tokens:
+        try:
+            raw: Any = json.loads(self.path.read_text())
+            if raw.get("origin") != self._origin:
+                return self._config
+            return Tokens(
+                access=str(raw["access_token"]),
+                refresh=str(raw["refresh_token"]),
+                expires_at=float(raw["expires_at"]) if raw.get("expires_at") else None,
+            )
+        except FileNotFoundError:
+            return self._config
+        except (ValueError, KeyError, TypeError) as e:
+            raise AuthExpired(f"X token file {self.path} is unreadable; reconnect X") from e
+
+    def save(self, tokens: Tokens) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(".tmp")
+        doc = {
+            "access_token": tokens.access,
+            "refresh_token": tokens.refresh,
+            "expires_at": tokens.expires_at,
+            "origin": self._origin,
+        }
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as f:
+            json.dump(doc, f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, self.path)
+
+    async def current(self, http: httpx.AsyncClient) -> Tokens:
+        tokens = self.load()
+        if tokens.fresh(time.time()):
+            return tokens
+        return await self.refresh(http, stale=tokens.access)
+
+    async def refresh(self, http: httpx.AsyncClient, *, stale: str) -> Tokens:
+        """New tokens, unless another task already replaced the `stale` access token."""
+        lock = _locks.setdefault(self.path, asyncio.Lock())
+        async with lock:
+            tokens = self.load()
+            if tokens.access != stale and tokens.fresh(time.time()):
+                return tokens
+            # No post hangs on this call, so a lost answer is a retry, not an unknown.
+            r = await prepare(
+                http,
+                "POST",
+                TOKEN_URL,
+                data={
+                    "grant_type": "refresh_token",
+                    "refresh_token": tokens.refresh,
+                    "client_id": self.client_id,
+                },
+            )
+            if r.status_code in (400, 401):
+                # invalid_grant: the refresh token was revoked or already used.
+                raise AuthExpired(f"X refused the refresh token ({_oauth_error(r)}); reconnect X")
+            if not r.is_success:
+                raise error_for(r, _oauth_error(r))
+            try:
+                body = r.json()
+                new = Tokens(
+                    access=str(body["access_token"]),
+                    refresh=str(body.get("refresh_token") or tokens.refresh),
+                    expires_at=time.time() + float(body.get("expires_in", 7200)),
+                )
+            except (ValueError, KeyError, TypeError) as e:
+                raise Retryable("X token endpoint answered without a token") from e
+            self.save(new)
+            return new
+
+
+def _oauth_error(r: httpx.Response) -> str:
+    try:
+        body = r.json()
+    except ValueError:
+        return str(r.status_code)
+    if isinstance(body, dict):
+        return str(body.get("error_description") or body.get("error") or r.status_code)
+    return str(r.status_code)
