@@ -6,12 +6,14 @@ from typing import Any
 
 from dripcast.channels import ChannelBase
 from dripcast.publisher import Context, Publisher
+from publishers.bluesky import BlueskyPublisher
 from publishers.mastodon import MastodonPublisher
 from publishers.outbox import OutboxPublisher
 
 REGISTRY: dict[str, type[Any]] = {
     "outbox": OutboxPublisher,
     "mastodon": MastodonPublisher,
+    "bluesky": BlueskyPublisher,
 }
 
 
