@@ -9,11 +9,13 @@ from dripcast.publisher import Context, Publisher
 from publishers.bluesky import BlueskyPublisher
 from publishers.mastodon import MastodonPublisher
 from publishers.outbox import OutboxPublisher
+from publishers.telegram import TelegramPublisher
 
 REGISTRY: dict[str, type[Any]] = {
     "outbox": OutboxPublisher,
     "mastodon": MastodonPublisher,
     "bluesky": BlueskyPublisher,
+    "telegram": TelegramPublisher,
 }
 
 
