@@ -7,6 +7,7 @@ from typing import Any
 from dripcast.channels import ChannelBase
 from dripcast.publisher import Context, Publisher
 from publishers.bluesky import BlueskyPublisher
+from publishers.discord import DiscordPublisher
 from publishers.mastodon import MastodonPublisher
 from publishers.outbox import OutboxPublisher
 from publishers.telegram import TelegramPublisher
@@ -16,6 +17,7 @@ REGISTRY: dict[str, type[Any]] = {
     "mastodon": MastodonPublisher,
     "bluesky": BlueskyPublisher,
     "telegram": TelegramPublisher,
+    "discord": DiscordPublisher,
 }
 
 
