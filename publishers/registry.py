@@ -11,6 +11,7 @@ from publishers.discord import DiscordPublisher
 from publishers.mastodon import MastodonPublisher
 from publishers.outbox import OutboxPublisher
 from publishers.telegram import TelegramPublisher
+from publishers.webhook import WebhookPublisher
 
 REGISTRY: dict[str, type[Any]] = {
     "outbox": OutboxPublisher,
@@ -18,6 +19,7 @@ REGISTRY: dict[str, type[Any]] = {
     "bluesky": BlueskyPublisher,
     "telegram": TelegramPublisher,
     "discord": DiscordPublisher,
+    "webhook": WebhookPublisher,
 }
 
 
