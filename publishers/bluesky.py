@@ -25,7 +25,7 @@ from dripcast.errors import OutcomeUnknown, Rejected, Retryable
 from dripcast.publisher import Context, Publisher
 from publishers.atproto import facets, post_rkey
 from publishers.bluesky_session import Session, raise_for, xrpc_error
-from publishers.files import read_media
+from publishers.files import content_type, read_media
 
 COLLECTION = "app.bsky.feed.post"
 MAX_IMAGES = 4
@@ -97,7 +97,7 @@ class BlueskyPublisher(Publisher):
                 "POST",
                 "com.atproto.repo.uploadBlob",
                 content=data,
-                headers={"Content-Type": "image/jpeg"},
+                headers={"Content-Type": content_type(media)},
             )
         except OutcomeUnknown as e:
             raise Retryable(f"blob upload: {e}") from e  # an unused blob is garbage-collected

@@ -23,7 +23,7 @@ from dripcast.channels import Discord
 from dripcast.domain import Post, Published
 from dripcast.errors import AuthExpired, PublishError, Rejected, Retryable
 from dripcast.publisher import Context, Publisher
-from publishers.files import read_media, upload_name
+from publishers.files import content_type, read_media, upload_name
 from publishers.http import error_for, retry_after, send
 from publishers.redact import redacting
 
@@ -50,7 +50,7 @@ class DiscordPublisher(Publisher):
             for n, m in enumerate(post.media):
                 name = upload_name(m, n + 1)
                 attachments.append({"id": n, "filename": name, "description": m.alt})
-                files.append((f"files[{n}]", (name, await read_media(m), "image/jpeg")))
+                files.append((f"files[{n}]", (name, await read_media(m), content_type(m))))
             if attachments:
                 payload["attachments"] = attachments
             r = await send(

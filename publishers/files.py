@@ -20,3 +20,7 @@ async def read_media(media: Media) -> bytes:
 def upload_name(media: Media, index: int) -> str:
     """The filename networks see: neutral, so no local path or client filename leaks."""
     return f"photo{index}.{'jpg' if media.format == 'jpeg' else media.format}"
+
+
+def content_type(media: Media) -> str:
+    return f"image/{media.format.lower()}"

@@ -23,7 +23,7 @@ from dripcast.channels import Mastodon
 from dripcast.domain import Media, Post, Published
 from dripcast.errors import OutcomeUnknown, Rejected, Retryable
 from dripcast.publisher import Context, Publisher
-from publishers.files import read_media, upload_name
+from publishers.files import content_type, read_media, upload_name
 from publishers.http import check, send
 
 # Retrying a status whose outcome is unknown must happen while the server still
@@ -75,7 +75,7 @@ class MastodonPublisher(Publisher):
                 f"{self.base}/api/v2/media",
                 headers=self.auth,
                 data={"description": media.alt} if media.alt else {},
-                files={"file": (upload_name(media, index), data, "image/jpeg")},
+                files={"file": (upload_name(media, index), data, content_type(media))},
             )
         except OutcomeUnknown as e:
             raise Retryable(f"media upload: {e}") from e

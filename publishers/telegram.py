@@ -23,7 +23,7 @@ from dripcast.channels import Telegram
 from dripcast.domain import Post, Published
 from dripcast.errors import AuthExpired, PublishError, Rejected, Retryable
 from dripcast.publisher import Context, Publisher
-from publishers.files import read_media, upload_name
+from publishers.files import content_type, read_media, upload_name
 from publishers.http import error_for, send
 from publishers.redact import redacting
 
@@ -53,7 +53,7 @@ class TelegramPublisher(Publisher):
                 result = await self._call(
                     "sendPhoto",
                     data={"chat_id": self.chat_id, "caption": post.text},
-                    files={"photo": (upload_name(m, 1), await read_media(m), "image/jpeg")},
+                    files={"photo": (upload_name(m, 1), await read_media(m), content_type(m))},
                 )
             else:
                 result = await self._album(post)
@@ -69,7 +69,7 @@ class TelegramPublisher(Publisher):
             if i == 1 and post.text:
                 item["caption"] = post.text
             items.append(item)
-            files.append((name, (upload_name(m, i), await read_media(m), "image/jpeg")))
+            files.append((name, (upload_name(m, i), await read_media(m), content_type(m))))
         return await self._call(
             "sendMediaGroup",
             data={"chat_id": self.chat_id, "media": json.dumps(items, ensure_ascii=False)},

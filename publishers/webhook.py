@@ -36,7 +36,7 @@ from typing import Any
 from dripcast.channels import Webhook
 from dripcast.domain import Post, Published
 from dripcast.publisher import Context, Publisher
-from publishers.files import read_media, upload_name
+from publishers.files import content_type, read_media, upload_name
 from publishers.http import check, send
 
 SIGNATURE_HEADER = "X-Dripcast-Signature"
@@ -86,7 +86,7 @@ class WebhookPublisher(Publisher):
             media.append(
                 {
                     "filename": upload_name(m, i),
-                    "content_type": f"image/{m.format}",
+                    "content_type": content_type(m),
                     "width": m.width,
                     "height": m.height,
                     "bytes": len(data),
