@@ -401,3 +401,27 @@ async def test_check_reads_the_session(tmp_path: Path) -> None:
         reply(200, {"handle": "bakery.example", "did": DID}),
     )
     assert await publisher(net, tmp_path).check() == f"@bakery.example ({DID})"
+
+
+async def test_login_rate_limit_is_retryable_and_session_reused_after(tmp_path: Path) -> None:
+    import time
+
+    net = network()
+    reset = str(int(time.time()) + 200)
+    net.route(
+        "POST",
+        X + "com.atproto.server.createSession",
+        reply(
+            429,
+            {"error": "RateLimitExceeded", "message": "Rate Limit Exceeded"},
+            {"RateLimit-Reset": reset},
+        ),
+        reply(200, SESSION),
+    )
+    pub = publisher(net, tmp_path)
+    with pytest.raises(Retryable) as e:
+        await pub.publish(post(jpegs(tmp_path, "x")))
+    assert e.value.retry_after is not None and 190 < e.value.retry_after <= 200
+    await pub.publish(post(jpegs(tmp_path, "x")))
+    await pub.publish(post(jpegs(tmp_path, "x"), id=43))
+    assert net.calls().count(("POST", X + "com.atproto.server.createSession")) == 2
