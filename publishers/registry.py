@@ -6,15 +6,25 @@ from typing import Any
 
 from dripcast.channels import ChannelBase
 from dripcast.publisher import Context, Publisher
+from publishers.bluesky import BlueskyPublisher
+from publishers.discord import DiscordPublisher
 from publishers.linkedin import LinkedInPublisher
+from publishers.mastodon import MastodonPublisher
 from publishers.outbox import OutboxPublisher
 from publishers.pinterest import PinterestPublisher
+from publishers.telegram import TelegramPublisher
 from publishers.tumblr import TumblrPublisher
+from publishers.webhook import WebhookPublisher
 from publishers.wordpress import WordPressPublisher
 from publishers.x import XPublisher
 
 REGISTRY: dict[str, type[Any]] = {
     "outbox": OutboxPublisher,
+    "webhook": WebhookPublisher,
+    "mastodon": MastodonPublisher,
+    "bluesky": BlueskyPublisher,
+    "telegram": TelegramPublisher,
+    "discord": DiscordPublisher,
     "x": XPublisher,
     "linkedin": LinkedInPublisher,
     "pinterest": PinterestPublisher,

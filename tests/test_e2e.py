@@ -33,7 +33,8 @@ def soon_slot(seconds: int) -> str:
 
 
 def quick_brand() -> dict[str, object]:
-    return brand(drip={"days": 1, "slots": [soon_slot(6)], "weekdays": "mon-sun", "min_gap": "1s"})
+    # far enough ahead that a slow start under load still finds it in the future
+    return brand(drip={"days": 1, "slots": [soon_slot(25)], "weekdays": "mon-sun", "min_gap": "1s"})
 
 
 def send(port: int, raw: bytes, rcpt: str = "bakery@localhost") -> None:

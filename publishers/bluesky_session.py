@@ -1,0 +1,164 @@
+"""A Bluesky session: app password → access + refresh JWTs, kept in the state dir (0600).
+
+    com.atproto.server.createSession   {identifier, password} → {accessJwt, refreshJwt, did, handle}
+    com.atproto.server.refreshSession  Bearer refreshJwt → a new pair
+
+The access token lives about two hours. A call answered `400 ExpiredToken`
+refreshes once and is repeated; a refresh that fails logs in again. Logins are
+limited (30 / 5 min), hence keeping the session on disk across restarts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from dripcast.errors import AuthExpired, PublishError
+from publishers.http import error_for, send
+
+# A PDS answers these when the account itself needs a person, not a new token.
+ACCOUNT_ERRORS = frozenset({"AccountTakedown", "AccountDeactivated", "AuthFactorTokenRequired"})
+TOKEN_ERRORS = frozenset({"ExpiredToken", "InvalidToken"})
+
+
+def xrpc_error(response: httpx.Response) -> tuple[str, str]:
+    """The (error, message) pair of an XRPC error body; empty strings when absent."""
+    try:
+        body = response.json()
+    except ValueError:
+        return "", response.text[:300]
+    if not isinstance(body, dict):
+        return "", ""
+    return str(body.get("error") or ""), str(body.get("message") or "")
+
+
+def raise_for(response: httpx.Response) -> httpx.Response:
+    """Map an XRPC failure: account problems → AuthExpired, the rest by status."""
+    if response.is_success:
+        return response
+    error, message = xrpc_error(response)
+    detail = f"{error}: {message}" if error and message else error or message or None
+    if error in ACCOUNT_ERRORS or error in TOKEN_ERRORS:
+        raise AuthExpired(f"{response.status_code}: {detail}")
+    raise error_for(response, detail)
+
+
+class Session:
+    """One account's tokens for one service, loaded from and saved to `path`."""
+
+    def __init__(
+        self, http: httpx.AsyncClient, service: str, handle: str, password: str, path: Path
+    ) -> None:
+        self.http = http
+        self.service = service.rstrip("/")
+        self.handle = handle
+        self._password = password
+        self.path = path
+        self._data: dict[str, Any] | None = None
+        self._lock = asyncio.Lock()
+
+    def url(self, nsid: str) -> str:
+        return f"{self.service}/xrpc/{nsid}"
+
+    async def did(self) -> str:
+        return str((await self._current())["did"])
+
+    async def call(self, method: str, nsid: str, **kwargs: Any) -> httpx.Response:
+        """An authenticated XRPC call that succeeded, or the error it means."""
+        return raise_for(await self.request(method, nsid, **kwargs))
+
+    async def request(self, method: str, nsid: str, **kwargs: Any) -> httpx.Response:
+        """An authenticated XRPC call, answer unchecked; refreshes or logs in once when stale."""
+        data = await self._current()
+        r = await self._send(method, nsid, data["accessJwt"], **kwargs)
+        if _stale(r):
+            data = await self._renew(data)
+            r = await self._send(method, nsid, data["accessJwt"], **kwargs)
+        return r
+
+    async def _send(self, method: str, nsid: str, token: str, **kwargs: Any) -> httpx.Response:
+        headers = {**kwargs.pop("headers", {}), "Authorization": f"Bearer {token}"}
+        return await send(self.http, method, self.url(nsid), headers=headers, **kwargs)
+
+    async def _current(self) -> dict[str, Any]:
+        async with self._lock:
+            if self._data is None:
+                self._data = await asyncio.to_thread(self._load)
+            if self._data is None:
+                self._data = await self._login()
+            return self._data
+
+    async def _renew(self, stale: dict[str, Any]) -> dict[str, Any]:
+        async with self._lock:
+            if self._data is not None and self._data.get("accessJwt") != stale.get("accessJwt"):
+                return self._data  # another call already renewed it
+            r = await send(
+                self.http,
+                "POST",
+                self.url("com.atproto.server.refreshSession"),
+                headers={"Authorization": f"Bearer {stale['refreshJwt']}"},
+            )
+            if r.is_success:
+                self._data = await self._keep(r.json())
+            elif r.status_code in (400, 401) and xrpc_error(r)[0] not in ACCOUNT_ERRORS:
+                self._data = await self._login()
+            else:
+                raise_for(r)
+            assert self._data is not None
+            return self._data
+
+    async def _login(self) -> dict[str, Any]:
+        r = await send(
+            self.http,
+            "POST",
+            self.url("com.atproto.server.createSession"),
+            json={"identifier": self.handle, "password": self._password},
+        )
+        if r.status_code == 401 or xrpc_error(r)[0] == "AuthenticationRequired":
+            raise AuthExpired(
+                f"Bluesky login for {self.handle} refused: {xrpc_error(r)[1] or r.status_code}"
+            )
+        return await self._keep(raise_for(r).json())
+
+    async def _keep(self, body: Any) -> dict[str, Any]:
+        try:
+            data = {k: str(body[k]) for k in ("accessJwt", "refreshJwt", "did")}
+        except (KeyError, TypeError) as e:
+            raise PublishError(f"unexpected session answer, missing {e}") from None
+        data["handle"] = self.handle
+        data["service"] = self.service
+        await asyncio.to_thread(self._save, data)
+        return dict(data)
+
+    def _load(self) -> dict[str, Any] | None:
+        try:
+            data = json.loads(self.path.read_text())
+        except (OSError, ValueError):
+            return None
+        ok = isinstance(data, dict) and all(
+            isinstance(data.get(k), str) for k in ("accessJwt", "refreshJwt", "did")
+        )
+        # A session for another handle or server (config changed) is not ours.
+        if not ok or data.get("handle") != self.handle or data.get("service") != self.service:
+            return None
+        return dict(data)
+
+    def _save(self, data: dict[str, Any]) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        tmp = self.path.with_name(self.path.name + ".tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as f:
+            json.dump(data, f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o600)  # O_CREAT's mode does not apply to a leftover tmp file
+        os.replace(tmp, self.path)
+
+
+def _stale(r: httpx.Response) -> bool:
+    return r.status_code in (400, 401) and xrpc_error(r)[0] in TOKEN_ERRORS
