@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -134,3 +135,32 @@ async def graph(
         kind = Retryable if method.upper() == "GET" else OutcomeUnknown
         raise kind(f"{response.status_code}: unexpected answer {response.text[:200]!r}")
     return body
+
+
+def same_post(
+    items: Any, text: str, since: datetime, *, text_key: str, time_key: str
+) -> Mapping[str, Any] | None:
+    """The newest of an account's recent items with our text, published at or after `since`.
+
+    The time matters: a drip posts several photos with one caption, and an earlier
+    sibling must not pass for this post.
+    """
+    want = " ".join(text.split())
+    for item in items if isinstance(items, list) else []:
+        if not isinstance(item, dict) or " ".join(str(item.get(text_key) or "").split()) != want:
+            continue
+        when = parse_time(item.get(time_key))
+        if when is not None and when >= since:
+            return item
+    return None
+
+
+def parse_time(value: Any) -> datetime | None:
+    """Graph timestamps: `2026-11-21T09:00:00+0000`."""
+    if not isinstance(value, str):
+        return None
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)

@@ -6,10 +6,12 @@ from typing import Any
 
 from dripcast.channels import ChannelBase
 from dripcast.publisher import Context, Publisher
+from publishers.facebook import FacebookPublisher
 from publishers.outbox import OutboxPublisher
 
 REGISTRY: dict[str, type[Any]] = {
     "outbox": OutboxPublisher,
+    "facebook": FacebookPublisher,
 }
 
 
