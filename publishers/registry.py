@@ -7,11 +7,15 @@ from typing import Any
 from dripcast.channels import ChannelBase
 from dripcast.publisher import Context, Publisher
 from publishers.facebook import FacebookPublisher
+from publishers.instagram import InstagramPublisher
 from publishers.outbox import OutboxPublisher
+from publishers.threads import ThreadsPublisher
 
 REGISTRY: dict[str, type[Any]] = {
     "outbox": OutboxPublisher,
     "facebook": FacebookPublisher,
+    "instagram": InstagramPublisher,
+    "threads": ThreadsPublisher,
 }
 
 
