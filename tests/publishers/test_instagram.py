@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import json
-import time
 from pathlib import Path
 
 import httpx
@@ -9,13 +7,13 @@ import pytest
 
 from dripcast.channels import Instagram
 from dripcast.errors import AuthExpired, OutcomeUnknown, Rejected, Retryable
-from dripcast.publisher import Context
 from publishers.instagram import InstagramPublisher
 from tests.publishers.fake import FakeNetwork, form_body, reply, timeout_after_send
 from tests.publishers.meta_helpers import (
     BUC,
     Memory,
     context,
+    fresh_token,
     graph_error,
     jpeg,
     make_post,
@@ -45,28 +43,10 @@ def publisher(
     http: httpx.AsyncClient, tmp_path: Path, *, urls: bool = True, memory: Memory | None = None
 ) -> InstagramPublisher:
     ctx = context(http, tmp_path, urls=urls, memory=memory)
-    fresh_token(ctx)
+    fresh_token(ctx.state_dir, "IG-TOKEN")
     pub = InstagramPublisher(CHANNEL, ctx)
     pub.poll_every = 0
     return pub
-
-
-def fresh_token(ctx: Context) -> None:
-    """A token refreshed yesterday, so these tests see no refresh call."""
-    import hashlib
-
-    ctx.state_dir.mkdir(parents=True, exist_ok=True)
-    now = time.time()
-    (ctx.state_dir / "token.json").write_text(
-        json.dumps(
-            {
-                "access_token": "IG-TOKEN",
-                "configured": hashlib.sha256(b"IG-TOKEN").hexdigest()[:16],
-                "refreshed_at": now - 86400,
-                "expires_at": now + 59 * 86400,
-            }
-        )
-    )
 
 
 def status(code: str, detail: str = "") -> object:
