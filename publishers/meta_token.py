@@ -89,11 +89,14 @@ class LongLivedToken:
     async def _refresh(self, state: dict[str, Any]) -> dict[str, Any]:
         now = self.now()
         try:
+            # Meta's example puts access_token in the query; httpx logs every URL at
+            # INFO, so the token goes in the Authorization header as on every Graph call.
             response = await send(
                 self.http,
                 "GET",
                 self.refresh_url,
-                params={"grant_type": self.grant_type, "access_token": state["access_token"]},
+                params={"grant_type": self.grant_type},
+                headers={"Authorization": f"Bearer {state['access_token']}"},
             )
             if not response.is_success:
                 raise graph_error(response)
