@@ -16,8 +16,12 @@ import time
 from collections.abc import Callable
 from email.utils import formatdate
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from dripcast.media_urls import verify
+from dripcast.media_urls import KEY_FILE, load_or_create_key, verify
+
+if TYPE_CHECKING:
+    from dripcast.config import Config
 
 log = logging.getLogger(__name__)
 
@@ -127,3 +131,16 @@ async def _answer(
     if not head:
         writer.write(body)
     await writer.drain()
+
+
+async def start_from_config(config: Config) -> asyncio.Server | None:
+    """The media server the service runs next to SMTP; None when nothing fetches by URL."""
+    svc = config.service
+    if svc.public_base_url is None:
+        return None
+    key = await asyncio.to_thread(load_or_create_key, config.resolve(svc.state_dir) / KEY_FILE)
+    media_dir = config.resolve(svc.media_dir)
+    await asyncio.to_thread(media_dir.mkdir, parents=True, exist_ok=True)
+    return await start_media_server(
+        host=svc.media_http.host, port=svc.media_http.port, media_dir=media_dir, key=key
+    )

@@ -15,9 +15,13 @@ import secrets
 import time
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote
 
 from dripcast.domain import Media
+
+if TYPE_CHECKING:
+    from dripcast.config import Config
 
 PREFIX = "/media/"
 KEY_BYTES = 32
@@ -111,3 +115,19 @@ def media_url_factory(
         return base + sign(rel, key, int(now() + ttl))
 
     return media_url
+
+
+KEY_FILE = "media-url.key"
+
+
+def media_url_from_config(config: Config) -> Callable[[Media], str] | None:
+    """`Context.media_url` for this config: None when `service.public_base_url` is unset."""
+    svc = config.service
+    if svc.public_base_url is None:
+        return None
+    return media_url_factory(
+        base_url=svc.public_base_url,
+        media_dir=config.resolve(svc.media_dir),
+        key=load_or_create_key(config.resolve(svc.state_dir) / KEY_FILE),
+        ttl=svc.media_http.ttl_seconds,
+    )

@@ -118,3 +118,47 @@ def test_config_names_where_the_media_server_listens() -> None:
     assert (svc.media_http.host, svc.media_http.port) == ("0.0.0.0", 9000)
     with pytest.raises(ValueError):
         Service.model_validate({"media_http": {"port": 70000}})
+
+
+async def test_config_wiring_serves_what_the_factory_signs(tmp_path: Path) -> None:
+    from dripcast.config import Config
+    from dripcast.domain import Media
+    from dripcast.media_server import start_from_config
+    from dripcast.media_urls import media_url_from_config
+
+    brand = {
+        "id": "b",
+        "name": "B",
+        "address": "b@example.com",
+        "channels": [{"id": "o", "type": "outbox", "path": "out"}],
+    }
+    off = Config.model_validate({"brands": [brand], "path": tmp_path / "config.yaml"})
+    assert media_url_from_config(off) is None
+    assert await start_from_config(off) is None
+
+    service = {"public_base_url": "http://placeholder", "media_http": {"port": 0}}
+    cfg = Config.model_validate(
+        {"service": service, "brands": [brand], "path": tmp_path / "config.yaml"}
+    )
+    srv = await start_from_config(cfg)
+    assert srv is not None
+    try:
+        port = srv.sockets[0].getsockname()[1]
+        base = f"http://127.0.0.1:{port}"
+        cfg = cfg.model_copy(
+            update={"service": cfg.service.model_copy(update={"public_base_url": base})}
+        )
+        media_url = media_url_from_config(cfg)
+        assert media_url is not None
+        photo = tmp_path / "var" / "media" / "b" / "1.jpg"
+        photo.parent.mkdir(parents=True)
+        photo.write_bytes(JPEG)
+        url = media_url(Media(path=str(photo), width=1, height=1, bytes=len(JPEG), format="jpeg"))
+        assert url.startswith(base + "/media/")
+        r = await get(url)
+        assert r.status_code == 200
+        assert r.content == JPEG
+        assert (tmp_path / "var" / "state" / "media-url.key").exists()
+    finally:
+        srv.close()
+        await srv.wait_closed()

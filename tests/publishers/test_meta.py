@@ -115,3 +115,16 @@ async def test_unreadable_success_after_a_write_is_outcome_unknown() -> None:
             await graph(http, "POST", "https://g.example/v1/x", "t")
         with pytest.raises(Retryable):
             await graph(http, "GET", "https://g.example/v1/x", "t")
+
+
+def test_meta_networks_are_registered(tmp_path: object) -> None:
+    from publishers.facebook import FacebookPublisher
+    from publishers.instagram import InstagramPublisher
+    from publishers.registry import REGISTRY
+    from publishers.threads import ThreadsPublisher
+
+    assert REGISTRY["facebook"] is FacebookPublisher
+    assert REGISTRY["instagram"] is InstagramPublisher
+    assert REGISTRY["threads"] is ThreadsPublisher
+    # None of them may claim idempotency: Meta takes no idempotency key.
+    assert not any(c.idempotent for c in (FacebookPublisher, InstagramPublisher, ThreadsPublisher))
