@@ -111,16 +111,18 @@ async def _answer(
     writer: asyncio.StreamWriter, status: int, *, head: bool, file: Path | None = None
 ) -> None:
     if file is not None:
-        body = await asyncio.to_thread(file.read_bytes)
+        body = b"" if head else await asyncio.to_thread(file.read_bytes)
+        length = (await asyncio.to_thread(file.stat)).st_size if head else len(body)
         ctype = TYPES.get(file.suffix.lower(), "application/octet-stream")
     else:
         body = f"{status} {REASONS[status]}\n".encode()
+        length = len(body)
         ctype = "text/plain; charset=utf-8"
     headers = [
         f"HTTP/1.1 {status} {REASONS[status]}",
         f"Date: {formatdate(usegmt=True)}",
         f"Content-Type: {ctype}",
-        f"Content-Length: {len(body)}",
+        f"Content-Length: {length}",
         "Cache-Control: private, no-store",
         "X-Content-Type-Options: nosniff",
         "Connection: close",

@@ -14,6 +14,7 @@ from typing import Any
 
 from dripcast.channels import Facebook
 from dripcast.domain import Media, Post, Published
+from dripcast.errors import OutcomeUnknown, Retryable
 from dripcast.publisher import Context, Publisher
 from publishers.meta import FACEBOOK_GRAPH, graph, same_post
 
@@ -56,13 +57,19 @@ class FacebookPublisher(Publisher):
             fields["message"] = message
         if media.alt:
             fields["alt_text_custom"] = media.alt
+        kwargs: dict[str, Any] = {"data": fields}
         if self.ctx.media_url is not None:
             fields["url"] = self.ctx.media_url(media)
-            return await self._call("POST", f"{self.page}/photos", data=fields)
-        data = await asyncio.to_thread(Path(media.path).read_bytes)
-        name = Path(media.path).name
-        files = {"source": (name, data, f"image/{media.format}")}
-        return await self._call("POST", f"{self.page}/photos", data=fields, files=files)
+        else:
+            data = await asyncio.to_thread(Path(media.path).read_bytes)
+            kwargs["files"] = {"source": (Path(media.path).name, data, f"image/{media.format}")}
+        try:
+            return await self._call("POST", f"{self.page}/photos", **kwargs)
+        except OutcomeUnknown as e:
+            if published:
+                raise
+            # An unpublished photo shows nowhere; uploading it again is harmless.
+            raise Retryable(f"{e} (an unpublished photo only)") from e
 
     async def find(self, post: Post) -> Published | None:
         body = await self._call(

@@ -25,6 +25,7 @@ class InstagramPublisher(ContainerPublisher):
     text_field: ClassVar[str] = "caption"
     status_fields: ClassVar[str] = "status_code,status"
     status_key: ClassVar[str] = "status_code"
+    limit_edge: ClassVar[str] = "content_publishing_limit"
     detail_key: ClassVar[str] = "status"
 
     def __init__(self, channel: Instagram, ctx: Context) -> None:

@@ -28,8 +28,9 @@ THREADS_GRAPH = "https://graph.threads.net/v1.0"  # Threads versions on its own
 RATE_LIMIT_CODES = frozenset({4, 17, 32, 613, 1390008, *range(80001, 80015)})
 # Unknown error / service temporarily unavailable: Meta's own hiccups.
 TRANSIENT_CODES = frozenset({1, 2})
-# 2207003 Meta timed out fetching the image; 2207001 Instagram server error.
-RETRYABLE_SUBCODES = frozenset({2207003, 2207001})
+# 2207003 Meta timed out fetching the image; 2207001 Instagram server error;
+# 2207042 the account's 24-hour publishing cap is reached.
+RETRYABLE_SUBCODES = frozenset({2207003, 2207001, 2207042})
 # 2207009 aspect ratio, 2207004 image too large, 2207010 caption too long,
 # 2207026 unsupported format, 2207052 media could not be fetched from the URL.
 REJECTED_SUBCODES = frozenset({2207009, 2207004, 2207010, 2207026, 2207052})

@@ -17,7 +17,7 @@ from datetime import timedelta
 from typing import Any, ClassVar
 
 from dripcast.domain import Media, Post, Published
-from dripcast.errors import PublishError, Rejected, Retryable
+from dripcast.errors import OutcomeUnknown, PublishError, Rejected, Retryable
 from dripcast.publisher import Context, Publisher
 from publishers.meta import RETRYABLE_SUBCODES, graph, same_post
 from publishers.meta_token import LongLivedToken
@@ -36,6 +36,7 @@ class ContainerPublisher(Publisher):
     status_fields: ClassVar[str]  # what to ask a container for
     status_key: ClassVar[str]
     detail_key: ClassVar[str]
+    limit_edge: ClassVar[str]  # the account's publishing quota
     poll_every: float = 3.0  # seconds between container status reads
     polls: int = 20
 
@@ -103,7 +104,11 @@ class ContainerPublisher(Publisher):
         return await self._create(self.carousel_fields(children, post))
 
     async def _create(self, fields: Mapping[str, str]) -> str:
-        body = await self.call("POST", f"{self.owner}/{self.create_edge}", data=dict(fields))
+        try:
+            body = await self.call("POST", f"{self.owner}/{self.create_edge}", data=dict(fields))
+        except OutcomeUnknown as e:
+            # A container is not a post: if one was made, it expires unpublished.
+            raise Retryable(f"{e} (a media container only; nothing was published)") from e
         return str(body["id"])
 
     async def _status(self, container: str) -> tuple[str, str]:
@@ -138,7 +143,8 @@ class ContainerPublisher(Publisher):
             body = await self.call(
                 "POST", f"{self.owner}/{self.publish_edge}", params={"creation_id": container}
             )
-        except Retryable as e:
+        except (Retryable, OutcomeUnknown) as e:
+            # Meta has answered a rate limit, or nothing, for a post that went live.
             try:
                 status = (await self._status(container))[0]
             except PublishError:
@@ -190,4 +196,17 @@ class ContainerPublisher(Publisher):
 
     async def check(self) -> str:
         body = await self.call("GET", self.owner, params={"fields": "id,username"})
-        return f"{self.network} @{body.get('username')} ({body.get('id')})"
+        who = f"{self.network} @{body.get('username')} ({body.get('id')})"
+        return f"{who}, {await self._quota()}"
+
+    async def _quota(self) -> str:
+        """The publishing quota as Meta counts it, rather than our table's figure."""
+        try:
+            body = await self.call(
+                "GET", f"{self.owner}/{self.limit_edge}", params={"fields": "quota_usage,config"}
+            )
+            entry = body["data"][0]
+            total, window = entry["config"]["quota_total"], entry["config"]["quota_duration"]
+            return f"{entry['quota_usage']}/{total} posts in the last {int(window) // 3600} h"
+        except (PublishError, KeyError, IndexError, TypeError, ValueError):
+            return "publishing quota unknown"

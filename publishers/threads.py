@@ -25,6 +25,7 @@ class ThreadsPublisher(ContainerPublisher):
     text_field: ClassVar[str] = "text"
     status_fields: ClassVar[str] = "status,error_message"
     status_key: ClassVar[str] = "status"
+    limit_edge: ClassVar[str] = "threads_publishing_limit"
     detail_key: ClassVar[str] = "error_message"
 
     def __init__(self, channel: Threads, ctx: Context) -> None:

@@ -204,3 +204,13 @@ async def test_check_reads_the_page(tmp_path: Path) -> None:
         who = await FacebookPublisher(CHANNEL, context(http, tmp_path)).check()
     assert who == "Facebook Page Demo Bakery (1001)"
     assert net.requests[0].url.params["fields"] == "id,name"
+
+
+async def test_timeout_uploading_an_unpublished_photo_is_safe_to_retry(tmp_path: Path) -> None:
+    net = FakeNetwork()
+    net.route("POST", PHOTOS, reply(200, {"id": "p1"}), timeout_after_send)
+    post = make_post((jpeg(tmp_path, "1.jpg"), jpeg(tmp_path, "2.jpg")))
+    async with net.client() as http:
+        with pytest.raises(Retryable, match="unpublished photo only"):
+            await FacebookPublisher(CHANNEL, context(http, tmp_path)).publish(post)
+    assert ("POST", FEED) not in net.calls()

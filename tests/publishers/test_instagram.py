@@ -364,6 +364,58 @@ async def test_needs_public_urls(tmp_path: Path) -> None:
 async def test_check(tmp_path: Path) -> None:
     net = FakeNetwork()
     net.route("GET", f"{V}/{IG}", reply(200, {"id": IG, "username": "demobakery"}))
+    net.route(
+        "GET",
+        f"{V}/{IG}/content_publishing_limit",
+        reply(
+            200,
+            {"data": [{"quota_usage": 3, "config": {"quota_total": 100, "quota_duration": 86400}}]},
+        ),
+    )
     async with net.client() as http:
-        assert await publisher(http, tmp_path).check() == f"Instagram @demobakery ({IG})"
+        who = await publisher(http, tmp_path).check()
+    assert who == f"Instagram @demobakery ({IG}), 3/100 posts in the last 24 h"
     assert net.requests[0].url.params["fields"] == "id,username"
+    assert net.requests[1].url.params["fields"] == "quota_usage,config"
+
+
+async def test_check_without_quota_still_names_the_account(tmp_path: Path) -> None:
+    net = FakeNetwork()
+    net.route("GET", f"{V}/{IG}", reply(200, {"id": IG, "username": "demobakery"}))
+    net.route("GET", f"{V}/{IG}/content_publishing_limit", reply(500, graph_error(2)))
+    async with net.client() as http:
+        who = await publisher(http, tmp_path).check()
+    assert who == f"Instagram @demobakery ({IG}), publishing quota unknown"
+
+
+async def test_timeout_creating_a_container_is_safe_to_retry(tmp_path: Path) -> None:
+    net = FakeNetwork()
+    standard(net)
+    net.route("POST", MEDIA, timeout_after_send)
+    async with net.client() as http:
+        with pytest.raises(Retryable, match="nothing was published"):
+            await publisher(http, tmp_path).publish(make_post((jpeg(tmp_path, "1.jpg"),)))
+
+
+async def test_timeout_on_media_publish_but_the_container_says_published(tmp_path: Path) -> None:
+    net = FakeNetwork()
+    standard(net)
+    net.route("POST", PUBLISH, timeout_after_send)
+    net.route("GET", f"{V}/c1", status("FINISHED"), status("PUBLISHED"))
+    net.route("GET", MEDIA, reply(200, LIVE))
+    async with net.client() as http:
+        got = await publisher(http, tmp_path).publish(make_post((jpeg(tmp_path, "1.jpg"),)))
+    assert got.external_id == "18000000001"
+
+
+async def test_daily_publishing_cap_is_retryable(tmp_path: Path) -> None:
+    net = FakeNetwork()
+    standard(net)
+    net.route(
+        "POST",
+        PUBLISH,
+        reply(400, graph_error(9, 2207042, "You reached the maximum number of posts")),
+    )
+    async with net.client() as http:
+        with pytest.raises(Retryable, match="maximum number of posts"):
+            await publisher(http, tmp_path).publish(make_post((jpeg(tmp_path, "1.jpg"),)))

@@ -243,5 +243,15 @@ async def test_timeout_on_publish_is_unknown_and_find_settles_it(tmp_path: Path)
 async def test_check(tmp_path: Path) -> None:
     net = FakeNetwork()
     net.route("GET", f"{V}/{UID}", reply(200, {"id": UID, "username": "demobakery"}))
+    net.route(
+        "GET",
+        f"{V}/{UID}/threads_publishing_limit",
+        reply(
+            200,
+            {"data": [{"quota_usage": 7, "config": {"quota_total": 250, "quota_duration": 86400}}]},
+        ),
+    )
     async with net.client() as http:
-        assert await publisher(http, tmp_path).check() == f"Threads @demobakery ({UID})"
+        who = await publisher(http, tmp_path).check()
+    assert who == f"Threads @demobakery ({UID}), 7/250 posts in the last 24 h"
+    assert net.requests[0].url.params["fields"] == "id,username"
