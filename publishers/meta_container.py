@@ -82,7 +82,16 @@ class ContainerPublisher(Publisher):
                 if status == "IN_PROGRESS":
                     await self._wait(str(container))
                 return await self._publish(str(container), post)
-            # EXPIRED, ERROR or gone: nothing went live with it; build a new one.
+            if status == "GONE":
+                # Meta forgot the container; make sure nothing went live before building anew.
+                found = await self._recent(post)
+                if found is not None:
+                    return found
+            elif status not in ("EXPIRED", "ERROR"):
+                raise OutcomeUnknown(
+                    f"{self.network} container {container} is {status or 'in no known state'}"
+                )
+            # Nothing went live with it: build a new one.
         container = await self._build(post)
         if self.ctx.remember is not None:
             await self.ctx.remember(post.id, {"container": container})

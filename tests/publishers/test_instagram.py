@@ -419,3 +419,38 @@ async def test_daily_publishing_cap_is_retryable(tmp_path: Path) -> None:
     async with net.client() as http:
         with pytest.raises(Retryable, match="maximum number of posts"):
             await publisher(http, tmp_path).publish(make_post((jpeg(tmp_path, "1.jpg"),)))
+
+
+async def test_forgotten_container_is_rebuilt_only_if_nothing_is_live(tmp_path: Path) -> None:
+    net = FakeNetwork()
+    standard(net, "c2")
+    net.route(
+        "GET",
+        f"{V}/old",
+        reply(
+            400,
+            graph_error(100, 33, "Unsupported get request. Object with ID 'old' does not exist"),
+        ),
+    )
+    post = make_post((jpeg(tmp_path, "1.jpg"),), remote={"container": "old"})
+    async with net.client() as http:
+        pub = publisher(http, tmp_path)
+        await pub.publish(post)
+        assert net.calls()[:3] == [("GET", f"{V}/old"), ("GET", MEDIA), ("POST", MEDIA)]
+        net.requests.clear()
+        net.route("GET", MEDIA, reply(200, LIVE))
+        got = await pub.publish(post)
+    assert got.external_id == "18000000001"
+    assert ("POST", MEDIA) not in net.calls()
+
+
+async def test_container_in_an_unknown_state_is_not_rebuilt(tmp_path: Path) -> None:
+    net = FakeNetwork()
+    standard(net)
+    net.route("GET", f"{V}/old", status("SOMETHING_NEW"))
+    async with net.client() as http:
+        with pytest.raises(OutcomeUnknown, match="SOMETHING_NEW"):
+            await publisher(http, tmp_path).publish(
+                make_post((jpeg(tmp_path, "1.jpg"),), remote={"container": "old"})
+            )
+    assert [c for c in net.calls() if c[0] == "POST"] == []
