@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 READ_TIMEOUT = 10.0  # a client that does not send its request in time is dropped
+WRITE_TIMEOUT = 120.0  # an 8 MB image over a slow link, with room to spare
 MAX_LINE = 8192
 MAX_HEADERS = 100
 TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".webp": "image/webp"}
@@ -58,7 +59,10 @@ async def start_media_server(
                 return
             method, target = request
             status, file = await asyncio.to_thread(_resolve, method, target, root, key, now())
-            await _answer(writer, status, head=method == "HEAD", file=file)
+            # A reader that stalls must not hold the connection (and the file) forever.
+            await asyncio.wait_for(
+                _answer(writer, status, head=method == "HEAD", file=file), WRITE_TIMEOUT
+            )
         except (TimeoutError, ConnectionError, asyncio.IncompleteReadError):
             pass  # the client went away or dawdled: nothing to answer
         finally:
