@@ -8,6 +8,7 @@ after a failure at the feed step attaches them again instead of uploading twice.
 from __future__ import annotations
 
 import asyncio
+import json
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -45,7 +46,7 @@ class FacebookPublisher(Publisher):
                 await self.ctx.remember(post.id, {"photos": photos})
         data = {"message": post.text}
         for i, fbid in enumerate(photos):
-            data[f"attached_media[{i}]"] = f'{{"media_fbid":"{fbid}"}}'
+            data[f"attached_media[{i}]"] = json.dumps({"media_fbid": fbid})
         body = await self._call("POST", f"{self.page}/feed", data=data)
         return _published(str(body["id"]))
 

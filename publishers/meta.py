@@ -100,13 +100,16 @@ def graph_error(response: httpx.Response) -> PublishError:
 
 def describe(err: Mapping[str, Any]) -> str:
     """Meta's own words plus the codes and trace id a support request needs."""
-    message = err.get("error_user_msg") or err.get("message") or "unknown Graph API error"
+    message = str(err.get("message") or "unknown Graph API error")
+    user_msg = err.get("error_user_msg")
+    if user_msg and user_msg != message:
+        message = f"{message}: {user_msg}"
     codes = "/".join(str(c) for c in (err.get("code"), err.get("error_subcode")) if c is not None)
     trace = err.get("fbtrace_id")
     extra = ", ".join(
         x for x in (f"code {codes}" if codes else "", f"fbtrace_id {trace}" if trace else "") if x
     )
-    return f"{message} ({extra})" if extra else str(message)
+    return f"{message} ({extra})" if extra else message
 
 
 def _int(value: Any) -> int | None:

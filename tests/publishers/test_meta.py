@@ -128,3 +128,13 @@ def test_meta_networks_are_registered(tmp_path: object) -> None:
     assert REGISTRY["threads"] is ThreadsPublisher
     # None of them may claim idempotency: Meta takes no idempotency key.
     assert not any(c.idempotent for c in (FacebookPublisher, InstagramPublisher, ThreadsPublisher))
+
+
+def test_message_keeps_metas_words_and_the_user_message() -> None:
+    body = meta_error(36003, 2207009)
+    body["error"]["error_user_msg"] = "Use an aspect ratio between 4:5 and 1.91:1."  # type: ignore[index]
+    err = graph_error(httpx.Response(400, json=body))
+    assert str(err) == (
+        "message for 36003: Use an aspect ratio between 4:5 and 1.91:1."
+        " (code 36003/2207009, fbtrace_id AbCdEf123)"
+    )
