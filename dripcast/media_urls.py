@@ -100,15 +100,22 @@ def media_url_factory(
     key: bytes,
     ttl: float = DEFAULT_TTL,
     now: Callable[[], float] = time.time,
+    root: Path | None = None,
 ) -> Callable[[Media], str]:
-    """What the service puts in `Context.media_url`: Media → public signed URL."""
+    """What the service puts in `Context.media_url`: Media → public signed URL.
+
+    A relative `Media.path` is taken from `root` (the config's folder) if given.
+    """
     if not base_url.startswith(("https://", "http://")):
         raise ValueError(f"public_base_url must be an http(s) URL: {base_url!r}")
     root = media_dir.resolve()
     base = base_url.rstrip("/")
 
     def media_url(media: Media) -> str:
-        file = Path(media.path).resolve()
+        file = Path(media.path)
+        if root is not None and not file.is_absolute():
+            file = root / file
+        file = file.resolve()
         if not file.is_relative_to(root):
             raise ValueError(f"{media.path} is not inside the media folder {root}")
         rel = file.relative_to(root).as_posix()
@@ -130,4 +137,5 @@ def media_url_from_config(config: Config) -> Callable[[Media], str] | None:
         media_dir=config.resolve(svc.media_dir),
         key=load_or_create_key(config.resolve(svc.state_dir) / KEY_FILE),
         ttl=svc.media_http.ttl_seconds,
+        root=config.path.parent,
     )

@@ -87,3 +87,17 @@ def test_factory_builds_public_urls_for_files_in_media_dir(tmp_path: Path) -> No
         make(outside)
     with pytest.raises(ValueError, match="http"):
         media_url_factory(base_url="dc.example.com", media_dir=media_dir, key=KEY)
+
+
+def test_factory_takes_relative_paths_from_root(tmp_path: Path) -> None:
+    media_dir = tmp_path / "var" / "media"
+    media_dir.mkdir(parents=True)
+    make = media_url_factory(
+        base_url="https://dc.example.com",
+        media_dir=media_dir,
+        key=KEY,
+        now=lambda: T,
+        root=tmp_path,
+    )
+    url = make(Media(path="var/media/1.jpg", width=1, height=1, bytes=1, format="jpeg"))
+    assert verify(url.removeprefix("https://dc.example.com"), KEY, T) == "1.jpg"
