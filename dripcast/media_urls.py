@@ -108,7 +108,7 @@ def media_url_factory(
     """
     if not base_url.startswith(("https://", "http://")):
         raise ValueError(f"public_base_url must be an http(s) URL: {base_url!r}")
-    root = media_dir.resolve()
+    folder = media_dir.resolve()
     base = base_url.rstrip("/")
 
     def media_url(media: Media) -> str:
@@ -116,9 +116,9 @@ def media_url_factory(
         if root is not None and not file.is_absolute():
             file = root / file
         file = file.resolve()
-        if not file.is_relative_to(root):
-            raise ValueError(f"{media.path} is not inside the media folder {root}")
-        rel = file.relative_to(root).as_posix()
+        if not file.is_relative_to(folder):
+            raise ValueError(f"{media.path} is not inside the media folder {folder}")
+        rel = file.relative_to(folder).as_posix()
         return base + sign(rel, key, int(now() + ttl))
 
     return media_url
