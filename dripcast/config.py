@@ -28,8 +28,17 @@ class Smtp(Strict):
     lmtp: bool = False
 
 
+class MediaHttp(Strict):
+    """Where the signed-media HTTP server listens; the proxy at public_base_url forwards here."""
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8025, ge=0, le=65535)
+    ttl_seconds: float = Field(default=3600, gt=0)
+
+
 class Service(Strict):
     smtp: Smtp = Smtp()
+    media_http: MediaHttp = MediaHttp()
     database: str = "sqlite:///var/dripcast.db"
     media_dir: Path = Path("var/media")
     spool_dir: Path = Path("var/spool")

@@ -8,11 +8,14 @@ from dripcast.channels import ChannelBase
 from dripcast.publisher import Context, Publisher
 from publishers.bluesky import BlueskyPublisher
 from publishers.discord import DiscordPublisher
+from publishers.facebook import FacebookPublisher
+from publishers.instagram import InstagramPublisher
 from publishers.linkedin import LinkedInPublisher
 from publishers.mastodon import MastodonPublisher
 from publishers.outbox import OutboxPublisher
 from publishers.pinterest import PinterestPublisher
 from publishers.telegram import TelegramPublisher
+from publishers.threads import ThreadsPublisher
 from publishers.tumblr import TumblrPublisher
 from publishers.webhook import WebhookPublisher
 from publishers.wordpress import WordPressPublisher
@@ -25,6 +28,9 @@ REGISTRY: dict[str, type[Any]] = {
     "bluesky": BlueskyPublisher,
     "telegram": TelegramPublisher,
     "discord": DiscordPublisher,
+    "facebook": FacebookPublisher,
+    "instagram": InstagramPublisher,
+    "threads": ThreadsPublisher,
     "x": XPublisher,
     "linkedin": LinkedInPublisher,
     "pinterest": PinterestPublisher,
