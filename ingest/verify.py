@@ -99,7 +99,7 @@ def verify(
         reply = REPLY_DNS if check.status == "temperror" else REPLY_UNVERIFIED
         return _refuse(reply, check.reason, sender)
     proof = f"{sender} allowed" + (f"; {check.reason}" if check else "")
-    stale = _replay(msg, parse_duration(service.max_age), now)
+    stale = _replay(msg, service.max_age, now)
     if stale:
         return Verdict(
             ok=False, held=True, reply=REPLY_HELD, reason=f"{stale} ({proof})", sender=sender
@@ -122,7 +122,7 @@ def _prove(
     return None
 
 
-def _replay(msg: Message, max_age: timedelta, now: datetime) -> str | None:
+def _replay(msg: Message, max_age: str, now: datetime) -> str | None:
     """Why the message's Date makes it look replayed, or None when it is recent."""
     dates = [str(v) for k, v in msg.raw_items() if k.lower() == "date"]
     if len(dates) != 1:
@@ -133,7 +133,7 @@ def _replay(msg: Message, max_age: timedelta, now: datetime) -> str | None:
         return "unreadable Date header: cannot tell how old the message is"
     if sent.tzinfo is None:  # "-0000": UTC, origin unknown (RFC 5322 3.3)
         sent = sent.replace(tzinfo=UTC)
-    if now - sent > max_age:
+    if now - sent > parse_duration(max_age):
         return f"dated {sent.isoformat()}, older than max_age {max_age}"
     if sent - now > FUTURE_SLACK:
         return f"dated {sent.isoformat()}, in the future"
