@@ -20,11 +20,13 @@ import logging
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal, Protocol
+from typing import Literal
 
 import dkim
 from dkim.util import InvalidTagValueList, parse_tag_value
 from publicsuffixlist import PublicSuffixList
+
+from ingest.resolver import TxtLookup
 
 MAX_SIGNATURES = 5
 MIN_RSA_BITS = 1024
@@ -33,16 +35,6 @@ DNS_TIMEOUT = 5.0
 # dkimpy logs signature tags at debug level, and a `z=` tag can copy the To
 # header (with a plus-tag secret) into them; our reasons say all that is needed.
 _QUIET = logging.Logger("dripcast.dkim.quiet", level=logging.CRITICAL + 1)
-
-
-class Resolver(Protocol):
-    """dkimpy's `dnsfunc`: the TXT record at `name` (bytes, dot-terminated), or None.
-
-    Raise `dkim.DnsTimeoutError` (or `TimeoutError`) when the answer did not come.
-    `dkim.dnsplug.get_txt` is the real one.
-    """
-
-    def __call__(self, name: bytes, timeout: float = ...) -> bytes | str | None: ...
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -88,7 +80,7 @@ def aligned(signing_domain: str, from_domain: str) -> bool:
 class _Watched:
     """Passes lookups to the resolver and remembers whether one timed out."""
 
-    def __init__(self, resolver: Resolver) -> None:
+    def __init__(self, resolver: TxtLookup) -> None:
         self.resolver = resolver
         self.timed_out = False
 
@@ -100,12 +92,12 @@ class _Watched:
             raise dkim.DnsTimeoutError(type(e).__name__) from None
 
 
-def dkim_check(raw: bytes, from_domain: str, resolver: Resolver) -> Check:
+def dkim_check(raw: bytes, from_domain: str, resolver: TxtLookup) -> Check:
     """Pass when one of the top `MAX_SIGNATURES` DKIM signatures verifies and aligns."""
     try:
         headers, _ = dkim.rfc822_parse(raw)
     except dkim.DKIMException as e:
-        return Check(status="fail", reason=f"unreadable message: {_clean(str(e))}")
+        return Check(status="fail", reason=f"unreadable message: {printable(str(e))}")
     signatures = [v for k, v in headers if k.lower() == b"dkim-signature"]
     if not signatures:
         return Check(status="fail", reason="no DKIM signature")
@@ -131,7 +123,7 @@ def _one(raw: bytes, idx: int, value: bytes, from_domain: str, dns: _Watched) ->
         return False, "unparsable signature"
     d = tags.get(b"d", b"").decode("ascii", "replace").strip()
     s = tags.get(b"s", b"").decode("ascii", "replace").strip()
-    who = f"d={_clean(d)} s={_clean(s)}"
+    who = f"d={printable(d)} s={printable(s)}"
     signed = {h.strip().lower() for h in tags.get(b"h", b"").split(b":")}
     if b"l" in tags:
         return False, f"{who}: has l= (body length limit)"
@@ -143,7 +135,7 @@ def _one(raw: bytes, idx: int, value: bytes, from_domain: str, dns: _Watched) ->
     try:
         passed = verifier.verify(idx=idx, dnsfunc=dns)
     except dkim.DKIMException as e:
-        return False, f"{who}: {_clean(str(e))}"
+        return False, f"{who}: {printable(str(e))}"
     except Exception as e:  # a crafted message must not crash intake; it just fails
         return False, f"{who}: cannot be checked ({type(e).__name__})"
     if not passed:
@@ -153,7 +145,7 @@ def _one(raw: bytes, idx: int, value: bytes, from_domain: str, dns: _Watched) ->
     return True, f"pass {who}"
 
 
-def _clean(text: str) -> str:
+def printable(text: str) -> str:
     """One short printable line: reasons go to logs, where newlines forge entries."""
     text = re.sub(r"[^\x20-\x7e]", "?", text)
     return text if len(text) <= 120 else text[:117] + "..."

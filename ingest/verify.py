@@ -26,9 +26,11 @@ from email.utils import parsedate_to_datetime
 
 from dripcast.config import Brand, Service
 from dripcast.timeparse import parse_duration
-from ingest.dmarc import Check, Resolver, dkim_check
+from ingest.dmarc import Check, dkim_check
 from ingest.recipients import brand_for_recipient
+from ingest.resolver import Resolver
 from ingest.senders import allowed, canonical_from
+from ingest.spf import spf_check
 from ingest.upstream import upstream_check
 
 FUTURE_SLACK = timedelta(days=1)  # clocks are wrong; a Date further ahead dodges max_age
@@ -72,12 +74,16 @@ def verify(
     resolver: Resolver,
     now: datetime,
     recipient: str | None = None,
+    client_ip: str | None = None,
+    helo: str | None = None,
+    mail_from: str | None = None,
 ) -> Verdict:
     """Decide on `raw` (the exact bytes received) for `brand`.
 
     `recipient` is the envelope RCPT that selected the brand; `verify: token`
     brands are refused without it (550 5.1.1), so a caller that forgot it
-    fails closed rather than open.
+    fails closed rather than open. `client_ip`, `helo` and `mail_from` (the
+    SMTP envelope) let SPF count for `verify: dmarc` when `service.border_mta`.
     """
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
@@ -94,7 +100,8 @@ def verify(
         return _refuse(REPLY_NOT_ALLOWED, f"{sender} is not in the brand's senders", sender)
     if brand.verify == "upstream" and not service.trusted_authserv_id:
         return _refuse(REPLY_CONFIG, "verify: upstream needs service.trusted_authserv_id", sender)
-    check = _prove(raw, msg, sender, brand, service, resolver)
+    envelope = (client_ip, helo, mail_from)
+    check = _prove(raw, msg, sender, brand, service, resolver, envelope)
     if check is not None and check.status != "pass":
         reply = REPLY_DNS if check.status == "temperror" else REPLY_UNVERIFIED
         return _refuse(reply, check.reason, sender)
@@ -108,14 +115,28 @@ def verify(
 
 
 def _prove(
-    raw: bytes, msg: Message, sender: str, brand: Brand, service: Service, resolver: Resolver
+    raw: bytes,
+    msg: Message,
+    sender: str,
+    brand: Brand,
+    service: Service,
+    resolver: Resolver,
+    envelope: tuple[str | None, str | None, str | None],
 ) -> Check | None:
     """The verification of `brand.verify`, or None when the mode has none."""
     domain = sender.rpartition("@")[2]
     if brand.verify == "dmarc":
-        # SPF would also count with service.border_mta, but is not checked
-        # here: DKIM alone decides, which can only refuse more, never less.
-        return dkim_check(raw, domain, resolver)
+        dkim = dkim_check(raw, domain, resolver)
+        client_ip, helo, mail_from = envelope
+        # Behind another MTA the client is that MTA, so SPF would judge the wrong host.
+        if dkim.status == "pass" or not service.border_mta or not client_ip:
+            return dkim
+        spf = spf_check(client_ip, mail_from, helo, domain, resolver)
+        if spf.status == "pass":
+            return spf
+        if "temperror" in (dkim.status, spf.status):
+            return Check(status="temperror", reason=f"{dkim.reason}; {spf.reason}")
+        return Check(status="fail", reason=f"{dkim.reason}; {spf.reason}")
     if brand.verify == "upstream" and service.trusted_authserv_id:
         headers = [(k, str(v)) for k, v in msg.raw_items()]
         return upstream_check(headers, domain, service.trusted_authserv_id)
