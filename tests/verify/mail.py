@@ -122,10 +122,20 @@ def sign(
 
 
 class FakeDNS:
-    """dkimpy's `dnsfunc` over a dict; names in `slow` time out. Records every query."""
+    """The resolver over dicts; names in `slow` time out. Records every query.
 
-    def __init__(self, records: Mapping[str, bytes], slow: tuple[str, ...] = ()) -> None:
+    `records` holds DKIM key records (what dkimpy asks for); `zone` any
+    (name, type) → records, as `lookup` answers for SPF.
+    """
+
+    def __init__(
+        self,
+        records: Mapping[str, bytes] = {},
+        zone: Mapping[tuple[str, str], list[str]] = {},
+        slow: tuple[str, ...] = (),
+    ) -> None:
         self.records = dict(records)
+        self.zone = {(n.lower(), t): list(v) for (n, t), v in zone.items()}
         self.slow = slow
         self.asked: list[str] = []
 
@@ -135,6 +145,13 @@ class FakeDNS:
         if text in self.slow:
             raise dkim.DnsTimeoutError(f"timeout on {text}")
         return self.records.get(text)
+
+    def lookup(self, name: str, rdtype: str) -> list[str]:
+        text = name.rstrip(".").lower()
+        self.asked.append(f"{rdtype} {text}")
+        if text in self.slow:
+            raise dkim.DnsTimeoutError(f"timeout on {text}")
+        return list(self.zone.get((text, rdtype), []))
 
 
 def brand(**changes: object) -> Brand:

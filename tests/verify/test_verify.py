@@ -30,6 +30,7 @@ def dns(key: Key) -> FakeDNS:
 def run(raw: bytes, dns: FakeDNS | None = None, **kw: object) -> Verdict:
     service = kw.pop("service", Service())
     recipient = kw.pop("recipient", None)
+    envelope = {k: kw.pop(k) for k in ("client_ip", "helo", "mail_from") if k in kw}
     b = brand(**kw)
     v = verify(
         raw,
@@ -38,6 +39,7 @@ def run(raw: bytes, dns: FakeDNS | None = None, **kw: object) -> Verdict:
         resolver=dns or FakeDNS({}),
         now=NOW,
         recipient=recipient,  # type: ignore[arg-type]
+        **envelope,  # type: ignore[arg-type]
     )
     # Every reply is one SMTP line the handler can send as is.
     assert re.fullmatch(r"[245]\d\d [245]\.\d{1,3}\.\d{1,3} [\x20-\x7e]+", v.reply), v.reply
@@ -144,6 +146,40 @@ def test_dmarc_from_added_above_a_signed_message_is_refused(key: Key, dns: FakeD
     signed = sign(message(sender="alice@brand.com"), key, domain="brand.com")
     v = run(b"From: alice@brand.com\r\n" + signed, dns, verify="dmarc")
     assert not v.ok
+
+
+# ---- verify: dmarc by SPF, only as the border MTA ------------------------------------
+
+SPF = {("brand.com", "TXT"): ["v=spf1 ip4:192.0.2.0/24 -all"]}
+ENVELOPE = {"client_ip": "192.0.2.3", "helo": "mail.brand.com", "mail_from": "alice@brand.com"}
+
+
+def test_border_mta_counts_aligned_spf() -> None:
+    dns = FakeDNS(zone=SPF)
+    v = run(message(), dns, verify="dmarc", service=Service(border_mta=True), **ENVELOPE)
+    assert v.ok
+    assert "SPF pass for brand.com" in v.reason
+
+
+def test_behind_an_mta_spf_is_not_even_asked() -> None:
+    dns = FakeDNS(zone=SPF)
+    v = run(message(), dns, verify="dmarc", **ENVELOPE)
+    assert v.reply.startswith("550 5.7.26 ")
+    assert not any(q.startswith("TXT") for q in dns.asked)
+
+
+def test_border_mta_spf_fail_and_dkim_fail_is_refused() -> None:
+    dns = FakeDNS(zone=SPF)
+    envelope = {**ENVELOPE, "client_ip": "198.51.100.1"}
+    v = run(message(), dns, verify="dmarc", service=Service(border_mta=True), **envelope)
+    assert v.reply.startswith("550 5.7.26 ")
+    assert "no DKIM signature" in v.reason and "SPF fail" in v.reason
+
+
+def test_border_mta_spf_timeout_without_dkim_is_temporary() -> None:
+    dns = FakeDNS(zone=SPF, slow=("brand.com",))
+    v = run(message(), dns, verify="dmarc", service=Service(border_mta=True), **ENVELOPE)
+    assert v.reply.startswith("451 4.4.3 ")
 
 
 # ---- verify: upstream ----------------------------------------------------------------
