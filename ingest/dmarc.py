@@ -7,7 +7,8 @@ Public Suffix List). We add what a spoofer would otherwise slip through:
 - every signature up to `MAX_SIGNATURES` is tried, because a relay or mailing
   list often signs on top of the brand's own signature;
 - `l=` is refused outright: it lets anyone append a body under a valid signature;
-- the signature must cover `from` (dkimpy also counts an added second From);
+- the signature must cover `from` (dkimpy also counts an added second From)
+  and `subject` when there is one, since the subject becomes the caption;
 - RSA keys under 1024 bits are refused (they are factorable).
 
 Only aligned signatures cost a DNS query. A DNS timeout on one of them, with
@@ -102,9 +103,10 @@ def dkim_check(raw: bytes, from_domain: str, resolver: TxtLookup) -> Check:
     if not signatures:
         return Check(status="fail", reason="no DKIM signature")
     watched = _Watched(resolver)
+    must_sign = {b"from"} | {k.lower() for k, _ in headers if k.lower() == b"subject"}
     notes: list[str] = []
     for idx, value in enumerate(signatures[:MAX_SIGNATURES]):
-        ok, note = _one(raw, idx, value, from_domain, watched)
+        ok, note = _one(raw, idx, value, from_domain, must_sign, watched)
         if ok:
             return Check(status="pass", reason=f"DKIM {note}")
         notes.append(f"[{idx + 1}] {note}")
@@ -116,7 +118,9 @@ def dkim_check(raw: bytes, from_domain: str, resolver: TxtLookup) -> Check:
     return Check(status="fail", reason=f"no aligned DKIM signature verified: {summary}")
 
 
-def _one(raw: bytes, idx: int, value: bytes, from_domain: str, dns: _Watched) -> tuple[bool, str]:
+def _one(
+    raw: bytes, idx: int, value: bytes, from_domain: str, must_sign: set[bytes], dns: _Watched
+) -> tuple[bool, str]:
     try:
         tags = parse_tag_value(value)
     except InvalidTagValueList:
@@ -127,8 +131,10 @@ def _one(raw: bytes, idx: int, value: bytes, from_domain: str, dns: _Watched) ->
     signed = {h.strip().lower() for h in tags.get(b"h", b"").split(b":")}
     if b"l" in tags:
         return False, f"{who}: has l= (body length limit)"
-    if b"from" not in signed:
-        return False, f"{who}: does not sign From"
+    unsigned = must_sign - signed
+    if unsigned:
+        names = ", ".join(sorted(n.decode().title() for n in unsigned))
+        return False, f"{who}: does not sign {names}"
     if not aligned(d, from_domain):
         return False, f"{who}: not aligned with {from_domain}"
     verifier = dkim.DKIM(raw, logger=_QUIET, minkey=MIN_RSA_BITS, timeout=DNS_TIMEOUT)

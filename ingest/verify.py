@@ -33,11 +33,33 @@ from ingest.senders import allowed, canonical_from
 from ingest.spf import spf_check
 from ingest.upstream import upstream_check
 
+# Fields a message has at most once (RFC 5322 3.6, RFC 2045). A second copy
+# added above a signed message is unsigned, yet a parser may read it first:
+# the classic way to put your words under someone's DKIM signature.
+SINGLETONS = frozenset(
+    [
+        "date",
+        "from",
+        "sender",
+        "reply-to",
+        "to",
+        "cc",
+        "bcc",
+        "message-id",
+        "in-reply-to",
+        "references",
+        "subject",
+        "mime-version",
+        "content-type",
+        "content-transfer-encoding",
+    ]
+)
 FUTURE_SLACK = timedelta(days=1)  # clocks are wrong; a Date further ahead dodges max_age
 
 REPLY_OK = "250 2.0.0 Message accepted"
 REPLY_HELD = "250 2.0.0 Message accepted and held for review"
 REPLY_BAD_FROM = "550 5.7.1 The From header must hold exactly one plain address"
+REPLY_REPEATED = "550 5.6.0 A header field that must appear once appears twice"
 REPLY_NOT_ALLOWED = "550 5.7.1 Sender is not allowed to post to this address"
 REPLY_UNKNOWN = "550 5.1.1 No such recipient here"
 REPLY_UNVERIFIED = "550 5.7.26 Sender could not be verified (DKIM/DMARC)"
@@ -91,6 +113,9 @@ def verify(
     sender, problem = canonical_from(msg)
     if sender is None:
         return _refuse(REPLY_BAD_FROM, problem or "unusable From header")
+    repeated = _repeated(msg)
+    if repeated:
+        return _refuse(REPLY_REPEATED, f"repeated header fields: {repeated}", sender)
     if brand.verify == "token" and (
         recipient is None or brand_for_recipient(recipient, (brand,)) is not brand
     ):
@@ -141,6 +166,11 @@ def _prove(
         headers = [(k, str(v)) for k, v in msg.raw_items()]
         return upstream_check(headers, domain, service.trusted_authserv_id)
     return None
+
+
+def _repeated(msg: Message) -> str:
+    names = [k.lower() for k, _ in msg.raw_items()]
+    return ", ".join(sorted({n for n in names if n in SINGLETONS and names.count(n) > 1}))
 
 
 def _replay(msg: Message, max_age: str, now: datetime) -> str | None:

@@ -123,6 +123,19 @@ def test_signature_that_does_not_cover_from_is_refused(brand_key: Key, dns: Fake
     assert "does not sign From" in check.reason
 
 
+def test_signature_that_does_not_cover_the_subject_is_refused(brand_key: Key, dns: FakeDNS) -> None:
+    raw = sign(message(), brand_key, domain="brand.com", headers=("from", "to", "date"))
+    check = dkim_check(raw, "brand.com", dns)
+    assert check.status == "fail"
+    assert "does not sign Subject" in check.reason
+
+
+def test_without_a_subject_from_alone_may_be_signed(brand_key: Key, dns: FakeDNS) -> None:
+    raw = message().replace(b"Subject: New croissants\r\n", b"")
+    raw = sign(raw, brand_key, domain="brand.com", headers=("from",))
+    assert dkim_check(raw, "brand.com", dns).status == "pass"
+
+
 def test_only_the_top_signatures_are_tried(brand_key: Key, relay_key: Key, dns: FakeDNS) -> None:
     raw = sign(message(), brand_key, domain="brand.com")
     for _ in range(4):

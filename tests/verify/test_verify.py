@@ -148,6 +148,20 @@ def test_dmarc_from_added_above_a_signed_message_is_refused(key: Key, dns: FakeD
     assert not v.ok
 
 
+@pytest.mark.parametrize(
+    "added", [b"Subject: Buy crypto now\r\n", b"Content-Type: text/plain\r\n", b"To: x@y.dk\r\n"]
+)
+def test_dmarc_header_added_above_a_signed_message_is_refused(
+    key: Key, dns: FakeDNS, added: bytes
+) -> None:
+    # dkimpy checks the bottom-most Subject (the signed one); a reader of the
+    # top one would post the attacker's words under the brand's signature.
+    signed = sign(message(extra="Content-Type: text/plain\r\n"), key, domain="brand.com")
+    assert run(signed, dns, verify="dmarc").ok
+    v = run(added + signed, dns, verify="dmarc")
+    assert v.reply.startswith("550 5.6.0 ")
+
+
 # ---- verify: dmarc by SPF, only as the border MTA ------------------------------------
 
 SPF = {("brand.com", "TXT"): ["v=spf1 ip4:192.0.2.0/24 -all"]}
@@ -235,8 +249,15 @@ def test_max_age_comes_from_the_service() -> None:
     "extra_date",
     ["Date: Sun, 22 Nov 2026 20:00:00 +0000\r\n", "Date: Sat, 21 Nov 2026 20:00:00 +0000\r\n"],
 )
-def test_two_date_headers_are_held(extra_date: str) -> None:
-    assert run(message(extra=extra_date)).held
+def test_two_date_headers_are_refused(extra_date: str) -> None:
+    v = run(message(extra=extra_date))
+    assert v.reply.startswith("550 5.6.0 ") and "date" in v.reason
+
+
+def test_missing_date_is_held() -> None:
+    raw = message().replace(b"Date: Sat, 21 Nov 2026 20:00:00 +0000\r\n", b"")
+    v = run(raw)
+    assert v.held and "no single Date" in v.reason
 
 
 @pytest.mark.parametrize(
