@@ -33,11 +33,16 @@ class Resolver(TxtLookup, Protocol):
 
 
 class SystemResolver:
-    """dnspython with the host's resolv.conf; every query limited to `timeout` seconds."""
+    """dnspython with the host's resolv.conf (or `nameservers`); queries limited to `timeout` s."""
 
-    def __init__(self, timeout: float = TIMEOUT) -> None:
+    def __init__(
+        self, timeout: float = TIMEOUT, nameservers: list[str] | None = None, port: int = 53
+    ) -> None:
         self.timeout = timeout
-        self._resolver = dns.resolver.Resolver()
+        self._resolver = dns.resolver.Resolver(configure=nameservers is None)
+        if nameservers is not None:
+            self._resolver.nameservers = nameservers
+            self._resolver.port = port
 
     def __call__(self, name: bytes, timeout: float = TIMEOUT) -> bytes | None:
         records = self._raw(name.decode("ascii", "replace"), "TXT", min(timeout, self.timeout))

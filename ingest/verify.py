@@ -21,6 +21,7 @@ import email
 import email.policy
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from email import errors
 from email.message import Message
 from email.utils import parsedate_to_datetime
 
@@ -54,11 +55,18 @@ SINGLETONS = frozenset(
         "content-transfer-encoding",
     ]
 )
+_BROKEN_HEADERS = (
+    errors.MissingHeaderBodySeparatorDefect,
+    errors.FirstHeaderLineIsContinuationDefect,
+    errors.MisplacedEnvelopeHeaderDefect,
+    errors.InvalidHeaderDefect,  # a line with no field name
+)
 FUTURE_SLACK = timedelta(days=1)  # clocks are wrong; a Date further ahead dodges max_age
 
 REPLY_OK = "250 2.0.0 Message accepted"
 REPLY_HELD = "250 2.0.0 Message accepted and held for review"
 REPLY_BAD_FROM = "550 5.7.1 The From header must hold exactly one plain address"
+REPLY_BROKEN = "550 5.6.0 The message header is malformed"
 REPLY_REPEATED = "550 5.6.0 A header field that must appear once appears twice"
 REPLY_NOT_ALLOWED = "550 5.7.1 Sender is not allowed to post to this address"
 REPLY_UNKNOWN = "550 5.1.1 No such recipient here"
@@ -113,6 +121,9 @@ def verify(
     sender, problem = canonical_from(msg)
     if sender is None:
         return _refuse(REPLY_BAD_FROM, problem or "unusable From header")
+    if any(isinstance(d, _BROKEN_HEADERS) for d in msg.defects):
+        # Where the header block ends is then a matter of opinion between parsers.
+        return _refuse(REPLY_BROKEN, "the header block is malformed", sender)
     repeated = _repeated(msg)
     if repeated:
         return _refuse(REPLY_REPEATED, f"repeated header fields: {repeated}", sender)

@@ -316,3 +316,14 @@ def test_the_token_never_reaches_replies_reasons_or_logs(
     for v in verdicts:
         assert SECRET not in v.reply and SECRET not in v.reason and SECRET not in repr(v)
     assert SECRET not in caplog.text
+
+
+@pytest.mark.parametrize(
+    "line", [b"From\t: evil@attacker.net\r\n", b"From evil@attacker.net\r\n", b": no name\r\n"]
+)
+def test_header_block_that_parsers_could_end_differently_is_refused(line: bytes) -> None:
+    raw = message()
+    head, _, rest = raw.partition(b"\r\n")
+    v = run(head + b"\r\n" + line + rest)
+    assert v.reply.startswith("550 5.6.0 ")
+    assert not run(b" folded: first\r\n" + raw).ok
