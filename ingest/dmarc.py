@@ -7,8 +7,9 @@ Public Suffix List). We add what a spoofer would otherwise slip through:
 - every signature up to `MAX_SIGNATURES` is tried, because a relay or mailing
   list often signs on top of the brand's own signature;
 - `l=` is refused outright: it lets anyone append a body under a valid signature;
-- the signature must cover `from` (dkimpy also counts an added second From)
-  and `subject` when there is one, since the subject becomes the caption;
+- the signature must cover `from` (dkimpy also counts an added second From),
+  and `subject` and `date` when present: the subject becomes the caption and
+  the date is what stops an old signed message from being replayed;
 - RSA keys under 1024 bits are refused (they are factorable).
 
 Only aligned signatures cost a DNS query. A DNS timeout on one of them, with
@@ -103,7 +104,7 @@ def dkim_check(raw: bytes, from_domain: str, resolver: TxtLookup) -> Check:
     if not signatures:
         return Check(status="fail", reason="no DKIM signature")
     watched = _Watched(resolver)
-    must_sign = {b"from"} | {k.lower() for k, _ in headers if k.lower() == b"subject"}
+    must_sign = {b"from"} | {k.lower() for k, _ in headers if k.lower() in (b"subject", b"date")}
     notes: list[str] = []
     for idx, value in enumerate(signatures[:MAX_SIGNATURES]):
         ok, note = _one(raw, idx, value, from_domain, must_sign, watched)

@@ -4,11 +4,14 @@ Pure apart from the injected DNS resolver: the clock comes in as `now`. The
 steps, each refusing on its own:
 
 1. one canonical From (`ingest.senders.canonical_from`)       → 550 5.7.1
-2. `verify: token`: the recipient's plus-tag is the secret     → 550 5.1.1
-3. the brand's `senders` list allows that From                  → 550 5.7.1
-4. `verify: dmarc` / `upstream`: the From domain is proven      → 550 5.7.26
+2. a header block all parsers read alike, no repeated
+   singleton field (Subject, Date, To…)                         → 550 5.6.0
+3. `verify: token`: the recipient's plus-tag is the secret     → 550 5.1.1
+4. the brand's `senders` list allows that From                  → 550 5.7.1
+5. `verify: dmarc` (DKIM, or SPF as border MTA) / `upstream`:
+   the From domain is proven                                    → 550 5.7.26
    (a DNS timeout                                               → 451 4.4.3)
-5. the Date is within `service.max_age` (replay)                → held for a person
+6. the Date is within `service.max_age` (replay)                → held for a person
 
 Replies are fixed texts: nothing from the message or the envelope is echoed,
 so no secret (the plus-tag) and no attacker's text reaches the SMTP client.

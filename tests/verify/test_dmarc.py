@@ -128,10 +128,13 @@ def test_signature_that_does_not_cover_the_subject_is_refused(brand_key: Key, dn
     check = dkim_check(raw, "brand.com", dns)
     assert check.status == "fail"
     assert "does not sign Subject" in check.reason
+    raw = sign(message(), brand_key, domain="brand.com", headers=("from", "to"))
+    assert "does not sign Date, Subject" in dkim_check(raw, "brand.com", dns).reason
 
 
-def test_without_a_subject_from_alone_may_be_signed(brand_key: Key, dns: FakeDNS) -> None:
+def test_without_subject_and_date_from_alone_may_be_signed(brand_key: Key, dns: FakeDNS) -> None:
     raw = message().replace(b"Subject: New croissants\r\n", b"")
+    raw = raw.replace(b"Date: Sat, 21 Nov 2026 20:00:00 +0000\r\n", b"")
     raw = sign(raw, brand_key, domain="brand.com", headers=("from",))
     assert dkim_check(raw, "brand.com", dns).status == "pass"
 
