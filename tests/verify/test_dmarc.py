@@ -38,6 +38,13 @@ def test_aligned_signature_passes(brand_key: Key, dns: FakeDNS) -> None:
     assert dns.asked == ["s1._domainkey.brand.com"]
 
 
+def test_lf_line_endings_as_a_pipe_delivers_them_still_verify(brand_key: Key, dns: FakeDNS) -> None:
+    # Postfix's pipe(8) and procmail hand `dripcast ingest` LF-only lines.
+    raw = sign(message(), brand_key, domain="brand.com").replace(b"\r\n", b"\n")
+    assert b"\r" not in raw
+    assert dkim_check(raw, "brand.com", dns).status == "pass"
+
+
 def test_signature_of_the_organisational_domain_aligns(brand_key: Key, dns: FakeDNS) -> None:
     raw = sign(message(sender="alice@brand.co.uk"), brand_key, domain="mail.brand.co.uk")
     assert dkim_check(raw, "brand.co.uk", dns).status == "pass"
