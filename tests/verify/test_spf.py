@@ -199,3 +199,17 @@ def test_spf_fail_and_temperror() -> None:
     assert spf_check("198.51.100.1", "alice@brand.com", "h", "brand.com", dns).status == "fail"
     dns = FakeDNS(zone=SPF_ZONE, slow=("brand.com",))
     assert spf_check(IP, "alice@brand.com", "h", "brand.com", dns).status == "temperror"
+
+
+def test_total_queries_are_capped() -> None:
+    # Ten mx terms of ten hosts each stay within the RFC's counts but not ours.
+    extra: dict[tuple[str, str], list[str]] = {}
+    terms = []
+    for i in range(10):
+        extra[(f"m{i}.net", "MX")] = [f"h{i}-{j}.net" for j in range(10)]
+        for j in range(10):
+            extra[(f"h{i}-{j}.net", "A")] = ["198.51.100.1"]
+        terms.append(f"mx:m{i}.net")
+    dns = FakeDNS(zone={("brand.com", "TXT"): ["v=spf1 " + " ".join(terms) + " -all"], **extra})
+    assert check_host(IP, "brand.com", "a@brand.com", "h", dns) == "permerror"
+    assert len(dns.asked) == 40
