@@ -5,6 +5,8 @@ import email.policy
 from email.message import EmailMessage
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ingest.senders import allowed, canonical_from
 
@@ -101,3 +103,18 @@ def test_raw_eight_bit_bytes_in_from_are_refused() -> None:
 )
 def test_allowed(sender: str, patterns: tuple[str, ...], ok: bool) -> None:
     assert allowed(sender, patterns) is ok
+
+
+ADDRESSY = st.text(alphabet='abc@<>()",;: .\\\t\r\n=?-_[]xé\x00', max_size=40)
+
+
+@given(value=ADDRESSY)
+@settings(max_examples=400, deadline=None)
+def test_any_from_value_gives_an_address_or_a_reason_never_an_exception(value: str) -> None:
+    msg = parsed(b"From: " + value.encode("utf-8"))
+    address, problem = canonical_from(msg)
+    assert (address is None) != (problem is None)
+    if address is not None:
+        local, _, domain = address.rpartition("@")
+        assert local and "@" not in domain and domain == domain.lower()
+        assert allowed(address, (address,))
