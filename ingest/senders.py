@@ -1,31 +1,79 @@
-"""Who sent a message: one canonical From, and whether a brand allows it."""
+"""Who sent a message: one canonical From, and whether a brand allows it.
+
+Every decision (the `senders` list, DMARC alignment, what the lead logs) uses
+the one address `canonical_from` returns. Python's two address parsers disagree
+on crafted headers (CVE-2023-27043: `evil@attacker.net <alice@brand.com>` is
+one address to one parser and two to the other), so a From header is accepted
+only when both parsers agree on exactly one plain mailbox and the modern one
+reports no defect. Anything ambiguous is refused, never guessed.
+"""
 
 from __future__ import annotations
 
-from email.message import EmailMessage
+import re
+from email.headerregistry import AddressHeader, HeaderRegistry
+from email.message import Message
 from email.utils import getaddresses
 
+# RFC 5322 atext, plus any non-ASCII character (RFC 6532 internationalised local parts).
+_ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~\u0080-\U0010ffff-]+"
+_LOCAL = re.compile(rf"{_ATEXT}(?:\.{_ATEXT})*")
+_LABEL = (
+    r"(?:[a-z0-9\u0080-\U0010ffff](?:[a-z0-9\u0080-\U0010ffff-]{0,61}[a-z0-9\u0080-\U0010ffff])?)"
+)
+_DOMAIN = re.compile(rf"{_LABEL}(?:\.{_LABEL})+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\udc80-\udcff]")
+_FOLD = re.compile(r"\r?\n(?=[ \t])")
+_registry = HeaderRegistry()
 
-def canonical_from(msg: EmailMessage) -> tuple[str | None, str | None]:
+
+def canonical_from(msg: Message) -> tuple[str | None, str | None]:
     """The single From address (domain lower-cased), or None and why not."""
-    values = msg.get_all("from") or []
+    values = [v for k, v in msg.raw_items() if k.lower() == "from"]
     if len(values) != 1:
         return None, "the message must have exactly one From header"
-    header = values[0]
-    if getattr(header, "defects", None):
+    raw = values[0]
+    if not isinstance(raw, str):  # a header object set by code, not bytes off the wire
+        raw = str(raw)
+    value = _FOLD.sub("", raw).strip()
+    if _CONTROL.search(value) or "\n" in value or "\r" in value:
+        return None, "the From header holds control characters or undecodable bytes"
+    try:
+        header = _registry("from", value)
+    except Exception:  # the stdlib parser raises IndexError and friends on some inputs
+        return None, "the From header cannot be parsed"
+    if not isinstance(header, AddressHeader):
+        return None, "the From header cannot be parsed"
+    if header.defects:
         return None, "the From header is malformed"
-    pairs = getaddresses([str(header)])
-    if len(pairs) != 1 or "@" not in pairs[0][1]:
+    if any(group.display_name is not None for group in header.groups):
+        return None, "the From header must be a plain address, not a group"
+    if len(header.addresses) != 1:
         return None, "the From header must hold exactly one address"
-    local, _, domain = pairs[0][1].rpartition("@")
-    return f"{local}@{domain.lower()}", None
+    address = header.addresses[0]
+    # The legacy parser must read the very same single mailbox: where the two
+    # differ, some other program (a mail client, a filter) may read it differently too.
+    legacy = getaddresses([value])
+    if len(legacy) != 1 or legacy[0][1] != address.addr_spec:
+        return None, "the From header is ambiguous"
+    local, domain = address.username, address.domain.lower()
+    if not _LOCAL.fullmatch(local) or not _DOMAIN.fullmatch(domain):
+        return None, "the From address is not a plain mailbox at a domain name"
+    return f"{local}@{domain}", None
 
 
 def allowed(sender: str, patterns: tuple[str, ...]) -> bool:
-    """`senders:` entries are addresses or `*@domain`; domains compare case-insensitively."""
-    local, _, domain = sender.rpartition("@")
+    """`senders:` entries are addresses or `*@domain`; domains compare case-insensitively.
+
+    An empty list allows no one: a brand that forgot its senders must not be open.
+    """
+    local, at, domain = sender.rpartition("@")
+    if not at or not local or not domain:
+        return False
     for pattern in patterns:
-        p_local, _, p_domain = pattern.rpartition("@")
-        if p_domain.lower() == domain.lower() and p_local in ("*", local):
+        p_local, p_at, p_domain = pattern.strip().rpartition("@")
+        if not p_at or not p_local or p_domain.lower() != domain.lower():
+            continue
+        if p_local == "*" or p_local == local:
             return True
     return False
