@@ -120,12 +120,20 @@ def preview(
 ) -> None:
     """Run MESSAGE through parse → check → format → plan, storing and publishing nothing."""
     from dripcast.pipeline import MediaStore, Prepared, prepare, preview_document
-    from ingest.intake import check_sender
     from ingest.parse import parse
+    from ingest.resolver import SystemResolver
+    from ingest.verify import verify
 
     raw = message.read()
-    brand = pick_brand(ctx.config, raw, brand_id)
-    verdict = check_sender(raw, brand)
+    brand, rcpt = pick_brand(ctx.config, raw, brand_id)
+    verdict = verify(
+        raw,
+        brand=brand,
+        service=ctx.config.service,
+        resolver=SystemResolver(),
+        now=datetime.now(UTC),
+        recipient=rcpt,
+    )
     with tempfile.TemporaryDirectory() as tmp:
         media = MediaStore(out or Path(tmp))
         if verdict.ok:
@@ -154,27 +162,27 @@ def preview(
     console.print(table)
 
 
-def pick_brand(config: Config, raw: bytes, brand_id: str | None) -> Brand:
-    """--brand, else the brand a recipient header names, else the only brand."""
+def pick_brand(config: Config, raw: bytes, brand_id: str | None) -> tuple[Brand, str | None]:
+    """The brand and the recipient that names it: from the headers, else --brand or the only brand."""
     import email
     import email.policy
     from email.utils import getaddresses
 
-    from ingest.intake import brand_for
+    from ingest.recipients import brand_for_recipient
 
-    if brand_id:
-        try:
-            return config.brand(brand_id)
-        except KeyError:
-            raise click.BadParameter(f"no brand {brand_id!r} in {config.path}") from None
     msg = email.message_from_bytes(raw, policy=email.policy.compat32)
     for header in ("Delivered-To", "X-Original-To", "To", "Cc"):
         for _, addr in getaddresses([str(v) for v in msg.get_all(header, [])]):
-            brand = brand_for(addr, config.brands)
-            if brand:
-                return brand
+            brand = brand_for_recipient(addr, config.brands)
+            if brand and brand_id in (None, brand.id):
+                return brand, addr
+    if brand_id:
+        try:
+            return config.brand(brand_id), None
+        except KeyError:
+            raise click.BadParameter(f"no brand {brand_id!r} in {config.path}") from None
     if len(config.brands) == 1:
-        return config.brands[0]
+        return config.brands[0], None
     raise click.UsageError("cannot tell the brand from the message: pass --brand")
 
 
@@ -203,16 +211,19 @@ def ingest(ctx: Ctx, message: BinaryIO, recipient: str | None, mail_from: str) -
     cfg = ctx.config
     raw = message.read()
     try:
-        rcpt = recipient or pick_brand(cfg, raw, None).address
+        rcpt = recipient or pick_brand(cfg, raw, None)[1]
     except click.ClickException as e:
         click.echo(f"dripcast ingest: {e.message}", err=True)
+        sys.exit(EX_NOUSER)
+    if rcpt is None:
+        click.echo("dripcast ingest: no recipient names a brand (pass -r)", err=True)
         sys.exit(EX_NOUSER)
     try:
         engine = make_engine(cfg.database_url)
         migrate(engine)
         outcome = Intake(cfg, engine).accept(raw, mail_from=mail_from, rcpt=rcpt, transport="stdin")
         click.echo(outcome.reply, err=True)
-        if outcome.exit_code or outcome.message_id is None:
+        if not outcome.queued or outcome.message_id is None:
             sys.exit(outcome.exit_code)
         ids = pipeline.process(cfg, engine, outcome.message_id, datetime.now(UTC))
     except (OSError, OperationalError) as e:

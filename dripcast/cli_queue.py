@@ -126,10 +126,10 @@ _register("approve", "Approve a post (or submission) that waits for approval.")
 @pass_ctx
 def token(ctx: Ctx, brand_id: str) -> None:
     """Print a fresh secret plus-tag for BRAND (for `verify: token`)."""
-    import secrets
+    from ingest.recipients import new_token
 
     brand = ctx.config.brand(brand_id)
-    secret = secrets.token_urlsafe(16)  # 128 bits
+    secret = new_token()
     local, _, domain = brand.address.partition("@")
     click.echo(secret)
     click.echo(f"address: {local}+{secret}@{domain}   (set the brand's token to it)", err=True)

@@ -19,6 +19,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator, model_v
 from dripcast.channels import CHANNEL_TYPES, NEEDS_PUBLIC_URL, Channel, Strict
 from dripcast.errors import ConfigError
 from dripcast.timeparse import parse_duration, parse_slot, parse_weekdays
+from dripcast.tokens import token_problem
 
 
 class Smtp(Strict):
@@ -129,8 +130,12 @@ class Brand(Strict):
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
             raise ValueError(f"channel ids must be unique in a brand: {', '.join(dupes)}")
-        if self.verify == "token" and self.token is None:
-            raise ValueError("verify: token needs a token (e.g. token: ${BRAND_TOKEN})")
+        if self.verify == "token":
+            if self.token is None:
+                raise ValueError("verify: token needs a token (e.g. token: ${BRAND_TOKEN})")
+            problem = token_problem(self.token.get_secret_value())
+            if problem:
+                raise ValueError(problem)
         return self
 
     @property
@@ -151,6 +156,13 @@ class Config(Strict):
             dupes = sorted({v for v in values if values.count(v) > 1})
             if dupes:
                 raise ValueError(f"{what} must be unique: {', '.join(dupes)}")
+        if self.service.trusted_authserv_id is None:
+            for b in self.brands:
+                if b.verify == "upstream":
+                    raise ValueError(
+                        f"brand {b.id}: verify: upstream needs service.trusted_authserv_id"
+                        " (the authserv-id your MTA writes in Authentication-Results)"
+                    )
         if self.service.public_base_url is None:
             for b in self.brands:
                 for c in b.channels:

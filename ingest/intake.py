@@ -9,7 +9,7 @@ from __future__ import annotations
 import email
 import email.policy
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import EmailMessage
@@ -19,7 +19,9 @@ from sqlalchemy import Engine
 from dripcast import store
 from dripcast.config import Brand, Config
 from ingest import spool
-from ingest.senders import allowed, canonical_from
+from ingest.recipients import brand_for_recipient
+from ingest.resolver import Resolver, SystemResolver
+from ingest.verify import REPLY_UNKNOWN, Verdict, verify
 
 log = logging.getLogger("dripcast.ingest")
 
@@ -28,42 +30,71 @@ EX_OK, EX_DATAERR, EX_NOUSER, EX_TEMPFAIL, EX_NOPERM = 0, 65, 67, 75, 77
 
 
 @dataclass(frozen=True, kw_only=True)
+class Peer:
+    """What the SMTP session knows of the client; SPF needs it behind no other MTA."""
+
+    ip: str | None = None
+    helo: str | None = None
+    mail_from: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
 class Outcome:
     reply: str  # the SMTP/LMTP reply line
     exit_code: int  # for `dripcast ingest`
     message_id: int | None = None  # the stored row, if any
-
-
-@dataclass(frozen=True, kw_only=True)
-class Verdict:
-    ok: bool
-    reply: str
-    reason: str
-    held: bool = False
+    queued: bool = False  # stored for processing (not quarantined)
 
 
 class Intake:
-    def __init__(self, config: Config, engine: Engine, clock: Callable[[], datetime] | None = None):
+    def __init__(
+        self,
+        config: Config,
+        engine: Engine,
+        clock: Callable[[], datetime] | None = None,
+        resolver: Resolver | None = None,
+    ) -> None:
         self.config = config
         self.engine = engine
         self.spool_dir = config.resolve(config.service.spool_dir)
         self.clock = clock or (lambda: datetime.now(UTC))
+        self.resolver = resolver or SystemResolver()
 
     def brand_for(self, rcpt: str) -> Brand | None:
-        return brand_for(rcpt, self.config.brands)
+        """None for an unknown address or a wrong plus-token: both are `550 5.1.1`."""
+        return brand_for_recipient(rcpt, self.config.brands)
 
-    def accept(self, raw: bytes, *, mail_from: str, rcpt: str, transport: str) -> Outcome:
+    def verdict(self, raw: bytes, brand: Brand, rcpt: str, peer: Peer | None = None) -> Verdict:
+        peer = peer or Peer()
+        return verify(
+            raw,
+            brand=brand,
+            service=self.config.service,
+            resolver=self.resolver,
+            now=self.clock(),
+            recipient=rcpt,
+            client_ip=peer.ip,
+            helo=peer.helo,
+            mail_from=peer.mail_from,
+        )
+
+    def accept(
+        self, raw: bytes, *, mail_from: str, rcpt: str, transport: str, peer: Peer | None = None
+    ) -> Outcome:
         """Decide, then store durably and only then say yes. Blocking: run in a thread."""
         brand = self.brand_for(rcpt)
         if brand is None:
-            return Outcome(reply="550 5.1.1 No such recipient here", exit_code=EX_NOUSER)
-        verdict = check_sender(raw, brand)
-        if not verdict.ok and transport == "smtp":
+            return Outcome(reply=REPLY_UNKNOWN, exit_code=EX_NOUSER)
+        verdict = self.verdict(raw, brand, rcpt, peer)
+        if verdict.temporary:
+            log.info("message for %s deferred: %s", brand.id, verdict.reason)
+            return Outcome(reply=verdict.reply, exit_code=EX_TEMPFAIL)
+        if not verdict.ok and not verdict.held and transport == "smtp":
             # Nothing is stored: the sending server bounces to the (real) sender.
             log.info("refused message for %s: %s", brand.id, verdict.reason)
             return Outcome(reply=verdict.reply, exit_code=EX_NOPERM)
         head = email.message_from_bytes(raw, policy=email.policy.default, _class=EmailMessage)
-        sender, _ = canonical_from(head)
+        sender = verdict.sender
         msgid = str(head.get("message-id", "") or "").strip()[:998] or None
         name = spool.write(self.spool_dir, raw)
         status = "received" if verdict.ok else ("held" if verdict.held else "refused")
@@ -90,30 +121,13 @@ class Intake:
             (self.spool_dir / name).unlink(missing_ok=True)
             raise
         if not verdict.ok:
-            # Behind an MTA that already accepted it, a bounce would go to a forged
-            # address (backscatter): keep it for a person instead.
+            # Held (replay), or refused behind an MTA that already accepted it, where a
+            # bounce would go to a forged address (backscatter): keep it for a person.
             log.warning("quarantined message %d for %s: %s", row, brand.id, verdict.reason)
-            return Outcome(reply=f"250 2.0.0 OK: held ({row})", exit_code=EX_NOPERM, message_id=row)
-        return Outcome(reply=f"250 2.0.0 OK: queued as {row}", exit_code=EX_OK, message_id=row)
-
-
-def brand_for(rcpt: str, brands: Sequence[Brand]) -> Brand | None:
-    """The brand an envelope recipient (with or without a plus-tag) belongs to."""
-    local, _, domain = rcpt.strip("<>").rpartition("@")
-    address = f"{local.split('+', 1)[0]}@{domain}".lower()
-    return next((b for b in brands if b.address == address), None)
-
-
-def check_sender(raw: bytes, brand: Brand) -> Verdict:
-    """Whether the brand lets this message's sender post."""
-    head = email.message_from_bytes(raw, policy=email.policy.default, _class=EmailMessage)
-    sender, problem = canonical_from(head)
-    if sender is None:
-        return Verdict(ok=False, reply=f"550 5.7.1 {problem}", reason=problem or "no From")
-    if not allowed(sender, brand.senders):
-        return Verdict(
-            ok=False,
-            reply=f"550 5.7.1 {sender} may not post to this address",
-            reason=f"sender {sender} is not in the brand's senders",
+            code = EX_OK if verdict.held else EX_NOPERM
+            return Outcome(
+                reply=f"250 2.0.0 OK: held for review ({row})", exit_code=code, message_id=row
+            )
+        return Outcome(
+            reply=f"250 2.0.0 OK: queued as {row}", exit_code=EX_OK, message_id=row, queued=True
         )
-    return Verdict(ok=True, reply="250 2.0.0 OK", reason="")

@@ -10,7 +10,8 @@ from typing import Any
 
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
-from ingest.intake import Intake
+from ingest.intake import Intake, Peer
+from ingest.verify import REPLY_UNKNOWN
 
 log = logging.getLogger("dripcast.smtp")
 
@@ -37,7 +38,7 @@ class Handler:
     ) -> str:
         brand = self.intake.brand_for(address)
         if brand is None:
-            return "550 5.1.1 No such recipient here"
+            return REPLY_UNKNOWN
         if envelope.rcpt_tos and self.intake.brand_for(envelope.rcpt_tos[0]) != brand:
             return "452 4.5.3 One brand per message; send again for this recipient"
         envelope.rcpt_tos.append(address)
@@ -55,10 +56,15 @@ class Handler:
                 mail_from=envelope.mail_from or "",
                 rcpt=envelope.rcpt_tos[0],
                 transport="smtp",
+                peer=Peer(
+                    ip=session.peer[0] if isinstance(session.peer, tuple) else None,
+                    helo=session.host_name,
+                    mail_from=envelope.mail_from,
+                ),
             )
         )
         outcome = await asyncio.shield(job)
-        if outcome.message_id is not None and outcome.exit_code == 0:
+        if outcome.queued and outcome.message_id is not None:
             self.on_stored(outcome.message_id)
         return outcome.reply
 

@@ -2,66 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
 import smtplib
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from dripcast import store
-from dripcast.config import load
-from dripcast.db import make_engine, migrate
-from ingest import smtp
-from ingest.intake import Intake
 from tests.conftest import brand, free_port
 from tests.mail import jpeg, photo_mail
-
-
-class Listener:
-    def __init__(self, config: Path) -> None:
-        self.config = load(config)
-        self.engine = make_engine(self.config.database_url)
-        migrate(self.engine)
-        self.stored: list[int] = []
-        self.loop = asyncio.new_event_loop()
-        self.port = self.config.service.smtp.port
-        ready = threading.Event()
-
-        def run() -> None:
-            asyncio.set_event_loop(self.loop)
-            intake = Intake(self.config, self.engine)
-            self.server = self.loop.run_until_complete(
-                smtp.start(
-                    intake,
-                    self.stored.append,
-                    host="127.0.0.1",
-                    port=self.port,
-                    max_bytes=int(self.config.service.smtp.max_message_mb * 1024 * 1024),
-                )
-            )
-            ready.set()
-            self.loop.run_forever()
-
-        self.thread = threading.Thread(target=run, daemon=True)
-        self.thread.start()
-        ready.wait(10)
-
-    def close(self) -> None:
-        async def shutdown() -> None:
-            self.server.close()
-            await self.server.wait_closed()
-            self.loop.stop()
-
-        asyncio.run_coroutine_threadsafe(shutdown(), self.loop)
-        self.thread.join(10)
-        self.loop.close()
-        self.engine.dispose()
-
-    def spool_files(self) -> list[Path]:
-        folder = self.config.resolve(self.config.service.spool_dir)
-        return sorted(folder.iterdir()) if folder.is_dir() else []
+from tests.smtp_listener import Listener
 
 
 @pytest.fixture
