@@ -76,7 +76,7 @@ def _short(text: str, n: int = 48) -> str:
 # Each action: which statuses it may move a post from, and to what.
 ACTIONS = {
     "cancel": (("scheduled", "held", "failed"), "cancelled"),
-    "retry": (("failed", "held"), "scheduled"),
+    "retry": (("failed", "held", "cancelled"), "scheduled"),
     "publish-now": (("scheduled", "held", "failed"), "scheduled"),
     "approve": (("held",), "scheduled"),
 }
@@ -116,7 +116,7 @@ def _register(action: str, doc: str) -> None:
 
 
 _register("cancel", "Cancel a post that has not gone out.")
-_register("retry", "Put a failed or held post back on the schedule, due now.")
+_register("retry", "Put a failed, held or cancelled post back on the schedule, due now.")
 _register("publish-now", "Publish a post at the next tick.")
 _register("approve", "Approve a post (or submission) that waits for approval.")
 

@@ -19,9 +19,11 @@ import httpx
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import Engine
 
+from dripcast import media_server as media_http
 from dripcast import pipeline, store, systemd
 from dripcast.config import Config
 from dripcast.db import make_engine, migrate
+from dripcast.media_urls import media_url_from_config
 from dripcast.publisher import Context, Publisher
 from ingest import smtp, spool
 from ingest.intake import Intake
@@ -49,11 +51,18 @@ def build_publishers(
 
     out: dict[tuple[str, str], Publisher] = {}
     state = config.resolve(config.service.state_dir)
+    media_url = media_url_from_config(config)
     for brand in config.brands:
         for ch in brand.channels:
-            folder = state / brand.id / ch.id
+            folder = state / brand.id / ch.id  # private to the channel: its tokens live here
             folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-            ctx = Context(http=http, root=config.path.parent, state_dir=folder, remember=remember)
+            ctx = Context(
+                http=http,
+                root=config.path.parent,
+                state_dir=folder,
+                media_url=media_url,
+                remember=remember,
+            )
             out[(brand.id, ch.id)] = make_publisher(ch, ctx)
     return out
 
@@ -104,6 +113,7 @@ class Service:
                 port=cfg.service.smtp.port,
                 max_bytes=int(cfg.service.smtp.max_message_mb * 1024 * 1024),
             )
+            media_server = await media_http.start_from_config(cfg)
             aps.start()
             tasks = [
                 asyncio.create_task(self._processor()),
@@ -118,8 +128,10 @@ class Service:
             await self.stop.wait()
             systemd.notify("STOPPING=1")
             log.info("stopping")
-            server.close()
-            await server.wait_closed()
+            for srv in (server, media_server):
+                if srv is not None:
+                    srv.close()
+                    await srv.wait_closed()
             aps.shutdown(wait=False)
             for t in tasks:
                 t.cancel()
