@@ -1,0 +1,110 @@
+"""HTML bodies to plain caption text, and which inline images belong to a signature.
+
+Clients mark what the writer did not type: Outlook on the web's `id="Signature"`, Gmail's
+`gmail_signature`, Thunderbird's `moz-signature`; quoted replies sit in `<blockquote>`.
+Those elements are dropped here, and the `cid:` images inside a signature are returned so
+the parser can leave the logo out. Everything else is left to the text rules, which see the
+same "On … wrote:" lines a plain-text body has.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from html import unescape
+from html.parser import HTMLParser
+
+_SIGNATURE = re.compile(
+    r"(^|\s)(gmail_signature|moz-signature|signature|x_signature|applemailsignature)(\s|$)",
+    re.I,
+)
+_SKIP_CONTENT = {"script", "style", "head", "title", "template", "noscript"}
+_BLOCK = {
+    "p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol",
+    "section", "article", "header", "footer", "hr", "pre", "address", "dd", "dt",
+}  # fmt: skip
+_VOID = {"br", "img", "hr", "meta", "link", "input", "col", "area", "base", "wbr", "source"}
+
+
+@dataclass(frozen=True, kw_only=True)
+class HtmlBody:
+    text: str
+    signature_cids: frozenset[str]  # Content-IDs (without <>) shown inside a signature
+    marked: bool  # the markup marks a signature or quote that a plain alternative lost
+
+
+def html_to_text(markup: str) -> HtmlBody:
+    parser = _Converter()
+    try:
+        parser.feed(markup)
+        parser.close()
+    except Exception:  # html.parser is lenient, but a caption must never cost the message
+        return HtmlBody(text=_fallback(markup), signature_cids=frozenset(), marked=False)
+    text = "".join(parser.out)
+    text = re.sub(r"[ \t\f\v]+", " ", text)
+    text = re.sub(r" *\n *", "\n", text)
+    return HtmlBody(
+        text=text.strip(),
+        signature_cids=frozenset(parser.cids),
+        marked=parser.marked,
+    )
+
+
+def _fallback(markup: str) -> str:
+    markup = re.sub(r"(?is)<(script|style|head)\b.*?</\1\s*>", "", markup)
+    return unescape(re.sub(r"<[^>]*>", " ", markup)).strip()
+
+
+class _Converter(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+        self.cids: set[str] = set()
+        self.marked = False
+        # Open elements whose content is dropped: (tag, kind), kind "sig" | "quote" | "skip".
+        self._stack: list[tuple[str, str]] = []
+
+    def _dropping(self) -> str | None:
+        return self._stack[-1][1] if self._stack else None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {k.lower(): v or "" for k, v in attrs}
+        if tag == "img":
+            src = values.get("src", "")
+            if src.lower().startswith("cid:") and self._in("sig"):
+                self.cids.add(src[4:].strip().strip("<>"))
+            return
+        if tag in _VOID:
+            if tag in ("br", "hr") and not self._dropping():
+                self.out.append("\n")
+            return
+        kind = None
+        if tag in _SKIP_CONTENT:
+            kind = "skip"
+        elif _SIGNATURE.search(values.get("class", "")) or _SIGNATURE.search(values.get("id", "")):
+            kind, self.marked = "sig", True
+        elif tag == "blockquote":
+            kind, self.marked = "quote", True
+        elif values.get("id", "").lower() in ("divrplyfwdmsg", "appendonsend"):
+            self.marked = True
+        if kind or self._stack:
+            # Once inside a dropped element, track every nested tag to find its end.
+            self._stack.append((tag, kind or self._dropping() or "skip"))
+        if tag in _BLOCK and not self._dropping():
+            self.out.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._stack:
+            for i in range(len(self._stack) - 1, -1, -1):
+                if self._stack[i][0] == tag:
+                    del self._stack[i:]
+                    break
+        if tag in _BLOCK and not self._dropping():
+            self.out.append("\n")
+
+    def _in(self, kind: str) -> bool:
+        return any(k == kind for _, k in self._stack)
+
+    def handle_data(self, data: str) -> None:
+        if not self._dropping():
+            self.out.append(data.replace("\xa0", " "))
