@@ -49,7 +49,7 @@ _ORIGINAL = re.compile(
 )
 _FORWARD_MARK = re.compile(
     r"^(-{2,}\s*(forwarded message|weitergeleitete nachricht|message transféré|videresendt meddelelse"
-    r"|mensaje reenviado|doorgestuurd bericht|original message)\s*-{2,}"
+    r"|mensaje reenviado|doorgestuurd bericht)\s*-{2,}"
     r"|begin forwarded message:|anfang der weitergeleiteten nachricht:"
     r"|début du message réexpédié\s?:|start på videresendt besked:)$",
     re.I,
@@ -78,7 +78,7 @@ _CLOSING = re.compile(
     r"|met vriendelijke groet(en)?|hälsningar|med vänliga hälsningar)[,.!]?$",
     re.I,
 )
-_CID = re.compile(r"\[cid:[^\]]*\]", re.I)
+_CID = re.compile(r"^[ \t]*\[cid:[^\]\n]*\][ \t]*(\n|$)|\[cid:[^\]\n]*\]", re.I | re.M)
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 
 

@@ -12,7 +12,23 @@ from email.message import Message
 from pathlib import PurePosixPath, PureWindowsPath
 
 IMAGE_EXTENSIONS = frozenset(
-    ["jpg", "jpeg", "jpe", "jfif", "mpo", "png", "gif", "webp", "heic", "heif", "avif", "tif", "tiff", "bmp", "dng"]
+    [
+        "jpg",
+        "jpeg",
+        "jpe",
+        "jfif",
+        "mpo",
+        "png",
+        "gif",
+        "webp",
+        "heic",
+        "heif",
+        "avif",
+        "tif",
+        "tiff",
+        "bmp",
+        "dng",
+    ]
 )
 _MAGIC = (
     (b"\xff\xd8\xff", "image/jpeg"),

@@ -116,6 +116,10 @@ class _Walk:
             self.tnef_text.append(_Text("plain", content.body))
 
 
+def _has_words(texts: list[_Text]) -> bool:
+    return any(t.text.strip() for t in texts)
+
+
 def _looks_like_photo(name: str | None, ctype: str) -> bool:
     ext = (name or "").rsplit(".", 1)[-1].lower() if name and "." in name else ""
     return ctype == "application/octet-stream" and ext in mime.IMAGE_EXTENSIONS
@@ -150,7 +154,8 @@ def _parse(raw: bytes) -> Submission:
     if walk.problem:
         return _refused(raw, walk.problem)
     subject = " ".join(mime.header_text(msg, "subject").split())
-    pieces = texts or walk.forwarded or walk.tnef_text
+    # The client's own words first; the attached message's or winmail.dat's if it wrote none.
+    pieces = next((p for p in (texts, walk.forwarded, walk.tnef_text) if _has_words(p)), [])
     plain = [t.text for t in pieces if t.kind == "plain"]
     body = "\n".join(plain or [t.text for t in pieces])
     body, directives = split_directives(clean_body(body, forward=is_forward(subject)))
