@@ -1,0 +1,90 @@
+"""MIME limits: more than 50 parts or nesting deeper than 10 refuse the message clearly,
+before the stdlib parser can spend minutes or overflow the stack on it."""
+
+from __future__ import annotations
+
+import base64
+import io
+
+from PIL import Image
+
+from ingest.parse import MAX_DEPTH, MAX_PARTS, parse
+from tests.ingest.support import parse_problems
+
+HEAD = b"From: Maria <owner@example.com>\r\nSubject: Limits\r\nMessage-ID: <lim@example.com>\r\n"
+
+
+def _photo() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (300, 300), (200, 100, 50)).save(out, "JPEG")
+    return base64.encodebytes(out.getvalue()).replace(b"\n", b"\r\n")
+
+
+def flat(leaves: int) -> bytes:
+    """A multipart/mixed with `leaves` image parts: 1 + leaves MIME entities."""
+    part = (
+        b"--b\r\nContent-Type: image/jpeg\r\nContent-Transfer-Encoding: base64\r\n\r\n" + _photo()
+    )
+    return (
+        HEAD + b'Content-Type: multipart/mixed; boundary="b"\r\n\r\n' + part * leaves + b"--b--\r\n"
+    )
+
+
+def nested(levels: int, *, via_message: bool = False) -> bytes:
+    """A photo under `levels` containers (multipart/mixed, or attached message/rfc822)."""
+    head = tail = b""
+    for i in range(levels):
+        if via_message:
+            head += b"Content-Type: message/rfc822\r\n\r\nSubject: inner\r\n"
+        else:
+            head += b'Content-Type: multipart/mixed; boundary="b%d"\r\n\r\n--b%d\r\n' % (i, i)
+            tail = b"\r\n--b%d--\r\n" % i + tail
+    leaf = b"Content-Type: image/jpeg\r\nContent-Transfer-Encoding: base64\r\n\r\n" + _photo()
+    return HEAD + head + leaf + tail
+
+
+def test_fifty_parts_are_accepted() -> None:
+    submission = parse(flat(MAX_PARTS - 1))
+    assert parse_problems(submission) == ()
+    assert len(submission.attachments) == MAX_PARTS - 1
+
+
+def test_more_than_fifty_parts_are_refused() -> None:
+    submission = parse(flat(MAX_PARTS))
+    assert parse_problems(submission) == ("the message has more than 50 MIME parts",)
+    assert submission.attachments == ()
+    assert submission.subject == "Limits"  # still says what it was, for the refusal reply
+    assert submission.from_addr in (None, "owner@example.com")
+
+
+def test_a_hundred_thousand_parts_are_refused_without_parsing_them() -> None:
+    raw = HEAD + b'Content-Type: multipart/mixed; boundary="z"\r\n\r\n'
+    raw += b"--z\r\nContent-Type: text/plain\r\n\r\nx\r\n" * 100_000 + b"--z--\r\n"
+    assert parse_problems(parse(raw)) == ("the message has more than 50 MIME parts",)
+
+
+def test_ten_levels_are_accepted() -> None:
+    submission = parse(nested(MAX_DEPTH))
+    assert parse_problems(submission) == ()
+    assert len(submission.attachments) == 1
+
+
+def test_eleven_levels_are_refused() -> None:
+    submission = parse(nested(MAX_DEPTH + 1))
+    assert parse_problems(submission) == ("the message nests MIME parts deeper than 10 levels",)
+    assert submission.attachments == ()
+
+
+def test_deep_forwarding_is_refused() -> None:
+    assert parse_problems(parse(nested(MAX_DEPTH + 1, via_message=True))) == (
+        "the message nests MIME parts deeper than 10 levels",
+    )
+    assert len(parse(nested(MAX_DEPTH - 1, via_message=True)).attachments) == 1
+
+
+def test_nesting_that_would_overflow_the_stdlib_parser_is_refused() -> None:
+    # 1,000 levels raise RecursionError inside email.feedparser; we never get there.
+    assert parse_problems(parse(nested(1000))) == ("the message has more than 50 MIME parts",)
+    assert parse_problems(parse(nested(1000, via_message=True))) == (
+        "the message has more than 50 MIME parts",
+    )
