@@ -19,10 +19,23 @@ _SIGNATURE = re.compile(
     re.I,
 )
 _SKIP_CONTENT = {"script", "style", "head", "title", "template", "noscript"}
-_BLOCK = {
-    "p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol",
-    "section", "article", "header", "footer", "hr", "pre", "address", "dd", "dt",
-}  # fmt: skip
+# Elements that end a paragraph (a blank line) or a line; a run of them makes one break.
+_PARAGRAPH = {
+    "p",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "ul",
+    "ol",
+    "table",
+    "blockquote",
+    "hr",
+    "pre",
+}
+_LINE = {"div", "br", "li", "tr", "section", "article", "header", "footer", "address", "dd", "dt"}
 _VOID = {"br", "img", "hr", "meta", "link", "input", "col", "area", "base", "wbr", "source"}
 
 
@@ -40,7 +53,7 @@ def html_to_text(markup: str) -> HtmlBody:
         parser.close()
     except Exception:  # html.parser is lenient, but a caption must never cost the message
         return HtmlBody(text=_fallback(markup), signature_cids=frozenset(), marked=False)
-    text = "".join(parser.out)
+    text = "".join("\n" * p if isinstance(p, int) else p for p in parser.out)
     text = re.sub(r"[ \t\f\v]+", " ", text)
     text = re.sub(r" *\n *", "\n", text)
     return HtmlBody(
@@ -58,7 +71,7 @@ def _fallback(markup: str) -> str:
 class _Converter(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.out: list[str] = []
+        self.out: list[str | int] = []  # text, or a break of 1 (line) or 2 (paragraph)
         self.cids: set[str] = set()
         self.marked = False
         # Open elements whose content is dropped: (tag, kind), kind "sig" | "quote" | "skip".
@@ -76,7 +89,7 @@ class _Converter(HTMLParser):
             return
         if tag in _VOID:
             if tag in ("br", "hr") and not self._dropping():
-                self.out.append("\n")
+                self._break(tag)
             return
         kind = None
         if tag in _SKIP_CONTENT:
@@ -90,8 +103,19 @@ class _Converter(HTMLParser):
         if kind or self._stack:
             # Once inside a dropped element, track every nested tag to find its end.
             self._stack.append((tag, kind or self._dropping() or "skip"))
-        if tag in _BLOCK and not self._dropping():
+        if not self._dropping():
+            self._break(tag)
+
+    def _break(self, tag: str) -> None:
+        size = 2 if tag in _PARAGRAPH else 1 if tag in _LINE else 0
+        if not size:
+            return
+        if tag == "br":  # a <br> is a line break of its own, not merged with a block's
             self.out.append("\n")
+        elif self.out and isinstance(self.out[-1], int):
+            self.out[-1] = max(self.out[-1], size)
+        else:
+            self.out.append(size)
 
     def handle_endtag(self, tag: str) -> None:
         if self._stack:
@@ -99,8 +123,8 @@ class _Converter(HTMLParser):
                 if self._stack[i][0] == tag:
                     del self._stack[i:]
                     break
-        if tag in _BLOCK and not self._dropping():
-            self.out.append("\n")
+        if not self._dropping():
+            self._break(tag)
 
     def _in(self, kind: str) -> bool:
         return any(k == kind for _, k in self._stack)
