@@ -71,8 +71,9 @@ def _check(att: Attachment) -> tuple[int, int, str] | str:
         return f"{kind} is not supported; send JPEG, PNG, WebP, GIF or HEIC"
     try:
         with warnings.catch_warnings():
-            # Pillow warns from 89 MP and raises from 179 MP; our own cap below decides.
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            # Pillow warns from 89 MP and raises from 179 MP; our own cap below decides. Its
+            # other warnings (odd EXIF, metadata) do not make a photo unreadable either.
+            warnings.simplefilter("ignore")
             with Image.open(io.BytesIO(att.data), formats=DECODERS) as im:
                 return _decode(im)
     except Image.DecompressionBombError:
