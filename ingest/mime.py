@@ -65,7 +65,7 @@ def extension_for(kind: str) -> str:
 
 # --- limits, checked on the raw bytes before the stdlib parser builds anything ------------
 
-_BOUNDARY = re.compile(rb'boundary\s*=\s*"?([^"\r\n;]{1,200})', re.I)
+_BOUNDARY = re.compile(rb'boundary\s*=\s*(?:"([^"\r\n]{1,200})"|([^\s;"]{1,200}))', re.I)
 _MESSAGE_TYPE = re.compile(rb"content-type\s*:\s*message/", re.I)
 
 
@@ -76,17 +76,63 @@ def count_parts(raw: bytes) -> int:
     40 MB message of tiny parts takes minutes and deep nesting raises RecursionError. Counting
     delimiter lines of declared boundaries first keeps both out of reach.
     """
-    boundaries = {b"--" + m.group(1).strip() for m in _BOUNDARY.finditer(raw)}
+    boundaries = {b"--" + (m.group(1) or m.group(2)).rstrip() for m in _BOUNDARY.finditer(raw)}
     count = 1 + len(_MESSAGE_TYPE.findall(raw))
     if not boundaries:
         return count
-    for line in re.finditer(rb"^--[^\r\n]*", raw, re.M):
-        text = line.group(0).rstrip()
-        if text.endswith(b"--") and text[:-2] in boundaries:
-            continue
-        if text in boundaries:
+    at = -1 if raw.startswith(b"--") else raw.find(b"\n--")
+    at = -2 if at == -1 and not raw.startswith(b"--") else at
+    while at != -2:
+        end = raw.find(b"\n", at + 1)
+        line = raw[at + 1 : len(raw) if end == -1 else end].rstrip()
+        if line in boundaries:  # a closing `--boundary--` is not in the set
             count += 1
+        at = -2 if end == -1 else raw.find(b"\n--", end)
+        at = -2 if at == -1 else at
     return count
+
+
+MAX_FIELD = 8 * 1024  # real Content-Type/Subject/From fields are well under 1 KB
+MAX_HEADER = 256 * 1024  # the top header block, Received and DKIM chains included
+MAX_PARAMS = 32  # `;`-separated parameters, or `(` comments, in one structured field
+_FIELD_NAMES = rb"(content-[a-z-]*|subject|from|to|cc|date|message-id)[ \t]*:"
+_FIELD = re.compile(rb"\n" + _FIELD_NAMES, re.I)
+_FIRST_FIELD = re.compile(_FIELD_NAMES, re.I)
+
+
+def oversized_header(raw: bytes) -> str | None:
+    """Why the headers are too big to parse, or None.
+
+    The stdlib's structured header parser is slow on some inputs: about 1 ms per
+    Content-Type parameter, and quadratic in comments (8 KB of `(x)` take 3.5 s), so
+    a message of fifty such parts, or one 500 KB field, holds a worker for minutes.
+    Fields the parser reads are capped before it sees them, wherever they are.
+    """
+    blank = re.search(rb"\r?\n\r?\n", raw[: MAX_HEADER + 4])
+    if blank is None and len(raw) > MAX_HEADER:
+        return f"the message header is larger than {MAX_HEADER // 1024} KB"
+    first = _FIRST_FIELD.match(raw)
+    found = [(0, first)] if first else []
+    found += [(m.start() + 1, m) for m in _FIELD.finditer(raw)]
+    for start, match in found:
+        field = raw[start : start + _field_length(raw, start)]
+        name = match.group(1).decode("ascii").title()
+        if len(field) > MAX_FIELD:
+            return f"a {name} header is longer than {MAX_FIELD // 1024} KB"
+        structured = name != "Subject"
+        if structured and max(field.count(b";"), field.count(b"(")) > MAX_PARAMS:
+            return f"a {name} header has more than {MAX_PARAMS} parameters or comments"
+    return None
+
+
+def _field_length(raw: bytes, start: int) -> int:
+    """Length of the header field starting at `start`, continuation lines included."""
+    end = raw.find(b"\n", start)
+    while end != -1 and raw[end + 1 : end + 2] in (b" ", b"\t"):
+        if end - start > MAX_FIELD:
+            break
+        end = raw.find(b"\n", end + 1)
+    return (len(raw) if end == -1 else end) - start
 
 
 # --- one part ------------------------------------------------------------------------------

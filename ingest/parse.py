@@ -28,6 +28,10 @@ from ingest.tnef import open_tnef
 
 MAX_PARTS = 50
 MAX_DEPTH = 10
+# A caption is a few paragraphs; what the client wrote comes first, quotes and signatures
+# after. Longer bodies are cut before cleaning, which is linear but not free.
+MAX_TEXT = 64_000
+MAX_HTML = 128_000  # characters of markup in all HTML parts (Outlook's styles take ~30 KB)
 _TNEF_TYPES = ("application/ms-tnef", "application/vnd.ms-tnef")
 
 
@@ -56,6 +60,7 @@ class _Walk:
     signature_cids: set[str] = field(default_factory=set)
     forwarded: list[_Text] = field(default_factory=list)  # text of attached messages
     tnef_text: list[_Text] = field(default_factory=list)
+    html_left: int = MAX_HTML
 
     def visit(self, part: Message, depth: int) -> list[_Text]:
         if self.problem:
@@ -97,7 +102,8 @@ class _Walk:
         body = mime.text(part, data)
         if ctype == "text/plain":
             return [_Text("plain", body)]
-        converted = html_to_text(body)
+        markup, self.html_left = body[: self.html_left], max(0, self.html_left - len(body))
+        converted = html_to_text(markup)
         self.signature_cids |= converted.signature_cids
         return [_Text("html", converted.text, converted.marked)]
 
@@ -146,6 +152,9 @@ def parse(raw: bytes) -> Submission:
 
 
 def _parse(raw: bytes) -> Submission:
+    too_big = mime.oversized_header(raw)
+    if too_big:
+        return _refused(raw, too_big, read_headers=False)
     if mime.count_parts(raw) > MAX_PARTS:
         return _refused(raw, f"the message has more than {MAX_PARTS} MIME parts")
     msg = email.message_from_bytes(raw, policy=email.policy.default)
@@ -157,7 +166,7 @@ def _parse(raw: bytes) -> Submission:
     # The client's own words first; the attached message's or winmail.dat's if it wrote none.
     pieces = next((p for p in (texts, walk.forwarded, walk.tnef_text) if _has_words(p)), [])
     plain = [t.text for t in pieces if t.kind == "plain"]
-    body = "\n".join(plain or [t.text for t in pieces])
+    body = "\n".join(plain or [t.text for t in pieces])[:MAX_TEXT]
     body, directives = split_directives(clean_body(body, forward=is_forward(subject)))
     attachments = tuple(
         _attachment(leaf, n)
@@ -199,10 +208,12 @@ def _submission(
     )
 
 
-def _refused(raw: bytes, problem: str) -> Submission:
+def _refused(raw: bytes, problem: str, *, read_headers: bool = True) -> Submission:
     """A message we will not walk: still say who sent it and what it was about."""
+    msg: Message = EmailMessage()
     try:
-        msg: Message = BytesHeaderParser(policy=email.policy.default).parsebytes(raw)
+        if read_headers:
+            msg = BytesHeaderParser(policy=email.policy.default).parsebytes(raw)
     except Exception:
         msg = EmailMessage()
     subject = " ".join(mime.header_text(msg, "subject").split())

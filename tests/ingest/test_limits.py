@@ -88,3 +88,48 @@ def test_nesting_that_would_overflow_the_stdlib_parser_is_refused() -> None:
     assert parse_problems(parse(nested(1000, via_message=True))) == (
         "the message has more than 50 MIME parts",
     )
+
+
+def _part_with(header: bytes) -> bytes:
+    return (
+        HEAD
+        + b'Content-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\n'
+        + header
+        + b"\r\n\r\nx\r\n--b--\r\n"
+    )
+
+
+def test_header_fields_the_parser_reads_are_capped() -> None:
+    # 100,000 parameters take the stdlib minutes; refused from the raw bytes at once.
+    many = _part_with(b"Content-Type: text/plain; " + b"a=b; " * 100_000)
+    assert parse_problems(parse(many)) == ("a Content-Type header is longer than 8 KB",)
+    some = _part_with(b"Content-Type: text/plain; " + b"a=b; " * 40)
+    assert parse_problems(parse(some)) == (
+        "a Content-Type header has more than 32 parameters or comments",
+    )
+    comments = _part_with(b"Content-Disposition: inline" + b"(x)" * 40)
+    assert parse_problems(parse(comments)) == (
+        "a Content-Disposition header has more than 32 parameters or comments",
+    )
+    ok = _part_with(b"Content-Type: text/plain; charset=utf-8; format=flowed; delsp=yes")
+    assert parse_problems(parse(ok)) == ()
+
+
+def test_subject_may_hold_parentheses_but_not_megabytes() -> None:
+    fine = HEAD.replace(b"Subject: Limits", b"Subject: Cake (vegan)" + b" (x)" * 50)
+    assert parse_problems(parse(fine + b"\r\nbody")) == ()
+    folded = HEAD.replace(b"Subject: Limits", b"Subject: " + b"=?utf-8?q?a?=\r\n " * 2000)
+    assert parse_problems(parse(folded + b"\r\nbody")) == ("a Subject header is longer than 8 KB",)
+
+
+def test_header_block_is_capped() -> None:
+    raw = HEAD + b"X-Filler: yes\r\n" * 20_000 + b"\r\nbody"
+    assert parse_problems(parse(raw)) == ("the message header is larger than 256 KB",)
+
+
+def test_long_bodies_are_cut_before_cleaning() -> None:
+    body = b"Cake of the week\r\n" + b"more text here\r\n" * 500_000
+    raw = HEAD + b"Content-Type: text/plain\r\n\r\n" + body
+    submission = parse(raw)
+    assert submission.caption.startswith("Limits\n\nCake of the week\nmore text here")
+    assert len(submission.caption) <= 64_000 + len("Limits\n\n")
