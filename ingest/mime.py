@@ -69,7 +69,7 @@ _BOUNDARY = re.compile(rb'boundary\s*=\s*(?:"([^"\r\n]{1,200})"|([^\s;"]{1,200})
 _MESSAGE_TYPE = re.compile(rb"content-type\s*:\s*message/", re.I)
 
 
-def count_parts(raw: bytes) -> int:
+def count_parts(raw: bytes, *, stop: int) -> int:
     """An upper bound of the MIME entities the parser would build.
 
     The stdlib parser recurses per nesting level and builds a header object per part, so a
@@ -87,6 +87,8 @@ def count_parts(raw: bytes) -> int:
         line = raw[at + 1 : len(raw) if end == -1 else end].rstrip()
         if line in boundaries:  # a closing `--boundary--` is not in the set
             count += 1
+            if count >= stop:
+                return count
         at = -2 if end == -1 else raw.find(b"\n--", end)
         at = -2 if at == -1 else at
     return count
@@ -100,6 +102,14 @@ _FIELD = re.compile(rb"\n" + _FIELD_NAMES, re.I)
 _FIRST_FIELD = re.compile(_FIELD_NAMES, re.I)
 
 
+def header_block(raw: bytes) -> bytes | None:
+    """The top header block (up to the first empty line), or None if over MAX_HEADER."""
+    blank = re.search(rb"\r?\n\r?\n", raw[: MAX_HEADER + 4])
+    if blank is None:
+        return raw if len(raw) <= MAX_HEADER else None
+    return raw[: blank.end()]
+
+
 def oversized_header(raw: bytes) -> str | None:
     """Why the headers are too big to parse, or None.
 
@@ -108,8 +118,7 @@ def oversized_header(raw: bytes) -> str | None:
     a message of fifty such parts, or one 500 KB field, holds a worker for minutes.
     Fields the parser reads are capped before it sees them, wherever they are.
     """
-    blank = re.search(rb"\r?\n\r?\n", raw[: MAX_HEADER + 4])
-    if blank is None and len(raw) > MAX_HEADER:
+    if header_block(raw) is None:
         return f"the message header is larger than {MAX_HEADER // 1024} KB"
     first = _FIRST_FIELD.match(raw)
     found = [(0, first)] if first else []

@@ -152,11 +152,11 @@ def parse(raw: bytes) -> Submission:
 
 
 def _parse(raw: bytes) -> Submission:
+    if mime.count_parts(raw, stop=MAX_PARTS + 1) > MAX_PARTS:
+        return _refused(raw, f"the message has more than {MAX_PARTS} MIME parts")
     too_big = mime.oversized_header(raw)
     if too_big:
         return _refused(raw, too_big, read_headers=False)
-    if mime.count_parts(raw) > MAX_PARTS:
-        return _refused(raw, f"the message has more than {MAX_PARTS} MIME parts")
     msg = email.message_from_bytes(raw, policy=email.policy.default)
     walk = _Walk()
     texts = walk.visit(msg, 0)
@@ -193,8 +193,10 @@ def _submission(
     directives: Directives,
     attachments: tuple[Attachment, ...],
     problems: tuple[str, ...],
+    *,
+    headers_read: bool = True,
 ) -> Submission:
-    from_addr, problem = _sender(msg)
+    from_addr, problem = _sender(msg) if headers_read else (None, None)
     message_id = mime.header_text(msg, "message-id").strip() or None
     return Submission(
         message_id=message_id,
@@ -211,13 +213,15 @@ def _submission(
 def _refused(raw: bytes, problem: str, *, read_headers: bool = True) -> Submission:
     """A message we will not walk: still say who sent it and what it was about."""
     msg: Message = EmailMessage()
+    head = mime.header_block(raw)
+    read = read_headers and head is not None and not mime.oversized_header(head)
     try:
-        if read_headers:
-            msg = BytesHeaderParser(policy=email.policy.default).parsebytes(raw)
+        if read and head is not None:
+            msg = BytesHeaderParser(policy=email.policy.default).parsebytes(head)
     except Exception:
-        msg = EmailMessage()
+        read = False
     subject = " ".join(mime.header_text(msg, "subject").split())
-    return _submission(msg, subject, "", Directives(), (), (problem,))
+    return _submission(msg, subject, "", Directives(), (), (problem,), headers_read=read)
 
 
 def _sender(msg: Message) -> tuple[str | None, str | None]:

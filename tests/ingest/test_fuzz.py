@@ -21,6 +21,8 @@ PROBLEMS = re.compile(
     r"^(the message has more than 50 MIME parts"
     r"|the message nests MIME parts deeper than 10 levels"
     r"|the message could not be read \(\w+\)"
+    r"|the message header is larger than 256 KB"
+    r"|a [\w-]+ header (is longer than 8 KB|has more than 32 parameters or comments)"
     r"|the message must have exactly one From header"
     r"|the From header (is malformed|must hold exactly one address)"
     r"|the message has no readable From header)$"
