@@ -4,18 +4,19 @@ comparison with the reply-parsing libraries (test_reply_libraries.py)."""
 from __future__ import annotations
 
 PLAN = "Your plan for this week:\n3 posts on Instagram\n"
+QUOTED_PLAN = "> Your plan for this week:\n> 3 posts on Instagram\n"
 
 # name → (body, forward?, expected caption text)
 CASES: dict[str, tuple[str, bool, str]] = {
     "en_reply": (
         "New rye bread today #rye\n\n"
-        "On Fri, 20 Nov 2026 at 10:02, Demo Bakery <bakery@localhost> wrote:\n> " + PLAN,
+        "On Fri, 20 Nov 2026 at 10:02, Demo Bakery <bakery@localhost> wrote:\n" + QUOTED_PLAN,
         False,
         "New rye bread today #rye",
     ),
     "en_reply_wrapped": (
         "New rye bread today\n\n"
-        "On Fri, 20 Nov 2026 at 10:02, Demo Bakery <bakery@localhost>\nwrote:\n> " + PLAN,
+        "On Fri, 20 Nov 2026 at 10:02, Demo Bakery <bakery@localhost>\nwrote:\n" + QUOTED_PLAN,
         False,
         "New rye bread today",
     ),
