@@ -19,7 +19,7 @@ from email.parser import BytesHeaderParser
 from email.utils import parsedate_to_datetime
 
 from dripcast.domain import Attachment, Directives, Submission
-from ingest import mime
+from ingest import limits, mime
 from ingest.cleantext import clean_body, clean_subject, is_forward
 from ingest.directives import split_directives
 from ingest.htmltext import html_to_text
@@ -152,11 +152,9 @@ def parse(raw: bytes) -> Submission:
 
 
 def _parse(raw: bytes) -> Submission:
-    if mime.count_parts(raw, stop=MAX_PARTS + 1) > MAX_PARTS:
-        return _refused(raw, f"the message has more than {MAX_PARTS} MIME parts")
-    too_big = mime.oversized_header(raw)
-    if too_big:
-        return _refused(raw, too_big, read_headers=False)
+    problem = limits.raw_problem(raw, max_parts=MAX_PARTS)
+    if problem:
+        return _refused(raw, problem)
     msg = email.message_from_bytes(raw, policy=email.policy.default)
     walk = _Walk()
     texts = walk.visit(msg, 0)
@@ -210,11 +208,11 @@ def _submission(
     )
 
 
-def _refused(raw: bytes, problem: str, *, read_headers: bool = True) -> Submission:
+def _refused(raw: bytes, problem: str) -> Submission:
     """A message we will not walk: still say who sent it and what it was about."""
     msg: Message = EmailMessage()
-    head = mime.header_block(raw)
-    read = read_headers and head is not None and not mime.oversized_header(head)
+    head = limits.header_block(raw)
+    read = head is not None and not limits.header_problem(head)
     try:
         if read and head is not None:
             msg = BytesHeaderParser(policy=email.policy.default).parsebytes(head)
