@@ -163,3 +163,28 @@ def text(part: Message, data: bytes) -> str:
         except (LookupError, UnicodeDecodeError, ValueError):
             continue
     return data.decode("utf-8", errors="replace")
+
+
+def unflow(part: Message, body: str) -> str:
+    """Undo RFC 3676 `format=flowed` (Thunderbird, Apple Mail): a line ending in a space
+    continues on the next, so a caption is not cut at the client's 72-column wrap."""
+    try:
+        flowed = (part.get_param("format") or "").lower() == "flowed"  # type: ignore[union-attr]
+        delsp = (part.get_param("delsp") or "").lower() == "yes"  # type: ignore[union-attr]
+    except Exception:
+        return body
+    if not flowed:
+        return body
+    out: list[str] = []
+    carry = ""
+    for line in body.replace("\r\n", "\n").split("\n"):
+        if line.startswith(" "):
+            line = line[1:]  # space-stuffed
+        if line.endswith(" ") and line != "-- " and not line.startswith(">"):
+            carry += line[:-1] if delsp else line
+            continue
+        out.append(carry + line)
+        carry = ""
+    if carry:
+        out.append(carry)
+    return "\n".join(out)

@@ -101,7 +101,7 @@ class _Walk:
             return []
         body = mime.text(part, data)
         if ctype == "text/plain":
-            return [_Text("plain", body)]
+            return [_Text("plain", mime.unflow(part, body))]
         markup, self.html_left = body[: self.html_left], max(0, self.html_left - len(body))
         converted = html_to_text(markup)
         self.signature_cids |= converted.signature_cids

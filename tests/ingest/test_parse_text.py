@@ -163,3 +163,17 @@ def test_html_split_parts_are_joined_in_order() -> None:
 def test_body_only_subject_less_caption_and_empty_body() -> None:
     assert parse(single(b"", "text/plain", "Only subject")).caption == "Only subject"
     assert parse(single(b"Only body", "text/plain", "")).caption == "Only body"
+
+
+def test_format_flowed_lines_are_joined() -> None:
+    body = (
+        b"Fresh sourdough, straight from the oven, with a crust that sings when it \r\n"
+        b"cools. #sourdough\r\n\r\n -- not a signature, space-stuffed\r\n-- \r\nMaria\r\n"
+    )
+    submission = parse(single(body, "text/plain; charset=utf-8; format=flowed", "Bread"))
+    assert submission.caption == (
+        "Bread\n\nFresh sourdough, straight from the oven, with a crust that sings when it "
+        "cools. #sourdough\n\n-- not a signature, space-stuffed"
+    )
+    delsp = parse(single(b"Crois \r\nsants\r\n", "text/plain; format=flowed; delsp=yes", ""))
+    assert delsp.caption == "Croissants"
