@@ -39,6 +39,12 @@ def load_photos(attachments: Iterable[Attachment]) -> tuple[list[Photo], list[Sk
             skipped.append(Skipped(filename=att.filename, reason=result))
             continue
         width, height, pixels = result
+        twin = next((p for p in photos if p.pixels == pixels), None)
+        if twin:  # a client that sends a photo inline and attached again, or twice
+            skipped.append(
+                Skipped(filename=att.filename, reason=f"the same photo as {twin.filename}")
+            )
+            continue
         photos.append(
             Photo(
                 index=len(photos) + 1,

@@ -32,7 +32,8 @@ REASONS = re.compile(
     r"|too many pixels( \(\d+×\d+\))?; the limit is 100 MP"
     r"|too small for a photo \(\d+×\d+\); logos and icons are left out"
     r"|(TIFF|BMP|AVIF) is not supported; send JPEG, PNG, WebP, GIF or HEIC"
-    r"|winmail\.dat \(TNEF\) is not readable)$"
+    r"|winmail\.dat \(TNEF\) is not readable"
+    r"|the same photo as .+)$"
 )
 HEADER_NAMES = [b"Content-Type", b"Content-Transfer-Encoding", b"Content-Disposition",
                 b"Subject", b"From", b"Content-ID", b"MIME-Version", b"Date"]  # fmt: skip

@@ -135,9 +135,9 @@ def test_tiny_images_are_left_out_with_a_reason() -> None:
 
 
 def test_one_bad_photo_does_not_stop_the_others() -> None:
-    good = encode(picture(12), "JPEG")
+    good, other = encode(picture(12), "JPEG"), encode(picture(17), "JPEG")
     photos, skipped = load_photos(
-        [att(good, "a.jpg"), att(good[:5000], "b.jpg"), att(b"", "c.jpg"), att(good, "d.jpg")]
+        [att(good, "a.jpg"), att(good[:5000], "b.jpg"), att(b"", "c.jpg"), att(other, "d.jpg")]
     )
     assert [(p.index, p.filename) for p in photos] == [(1, "a.jpg"), (2, "d.jpg")]
     assert [s.filename for s in skipped] == ["b.jpg", "c.jpg"]
@@ -152,7 +152,7 @@ def test_pixel_hash_ignores_metadata_but_not_pixels() -> None:
     app1 = exif.tobytes()  # starts with b"Exif\0\0"
     with_exif = plain[:2] + b"\xff\xe1" + struct.pack(">H", len(app1) + 2) + app1 + plain[2:]
     other = encode(picture(14), "JPEG", quality=80)
-    photos, _ = load_photos([att(plain), att(tagged), att(with_exif), att(other)])
+    photos = [load_photos([att(data)])[0][0] for data in (plain, tagged, with_exif, other)]
     assert len({p.sha256 for p in photos}) == 4
     assert photos[0].pixels == photos[1].pixels == photos[2].pixels
     assert photos[3].pixels != photos[0].pixels
@@ -165,6 +165,14 @@ def test_pixel_hash_of_png_survives_added_text_chunks() -> None:
     info.add_text("Software", "Screenshot tool")
     im = picture(15)
     a, b = encode(im, "PNG"), encode(im, "PNG", pnginfo=info)
-    photos, _ = load_photos([att(a, kind="image/png"), att(b, kind="image/png")])
+    photos = [load_photos([att(data, kind="image/png")])[0][0] for data in (a, b)]
     assert photos[0].sha256 != photos[1].sha256
     assert photos[0].pixels == photos[1].pixels
+
+
+def test_the_same_photo_twice_in_one_message_is_posted_once() -> None:
+    data = encode(picture(16), "JPEG")
+    tagged = data[:2] + b"\xff\xfe\x00\x06note" + data[2:]  # other bytes, same pixels
+    photos, skipped = load_photos([att(data, "a.jpg"), att(tagged, "b.jpg")])
+    assert [p.filename for p in photos] == ["a.jpg"]
+    assert [(s.filename, s.reason) for s in skipped] == [("b.jpg", "the same photo as a.jpg")]
