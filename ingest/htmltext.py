@@ -76,6 +76,7 @@ class _Converter(HTMLParser):
         self.marked = False
         # Open elements whose content is dropped: (tag, kind), kind "sig" | "quote" | "skip".
         self._stack: list[tuple[str, str]] = []
+        self._link: tuple[str, int] | None = None  # open <a>: its href, where its text starts
 
     def _dropping(self) -> str | None:
         return self._stack[-1][1] if self._stack else None
@@ -87,6 +88,11 @@ class _Converter(HTMLParser):
             if src.lower().startswith("cid:") and self._in("sig"):
                 self.cids.add(src[4:].strip().strip("<>"))
             return
+        if tag == "a" and not self._dropping():
+            href = values.get("href", "").strip()
+            self._link = (
+                (href, len(self.out)) if href.lower().startswith(("http:", "https:")) else None
+            )
         if tag in _VOID:
             if tag in ("br", "hr") and not self._dropping():
                 self._break(tag)
@@ -118,6 +124,13 @@ class _Converter(HTMLParser):
             self.out.append(size)
 
     def handle_endtag(self, tag: str) -> None:
+        if tag == "a" and self._link and not self._dropping():
+            # The link text alone would lose where it points; a bare URL already says it.
+            href, start = self._link
+            shown = "".join(p for p in self.out[start:] if isinstance(p, str)).strip()
+            if shown and href not in shown and shown not in href:
+                self.out.append(f" ({href})")
+            self._link = None
         if self._stack:
             for i in range(len(self._stack) - 1, -1, -1):
                 if self._stack[i][0] == tag:

@@ -177,3 +177,14 @@ def test_format_flowed_lines_are_joined() -> None:
     )
     delsp = parse(single(b"Crois \r\nsants\r\n", "text/plain; format=flowed; delsp=yes", ""))
     assert delsp.caption == "Croissants"
+
+
+def test_html_links_keep_their_target() -> None:
+    body = html_to_text(
+        '<p>Order <a href="https://example.com/shop?x=1">here</a>, or see '
+        '<a href="https://example.com/menu">https://example.com/menu</a> and '
+        '<a href="mailto:owner@example.com">mail us</a>.</p>'
+    )
+    assert body.text == (
+        "Order here (https://example.com/shop?x=1), or see https://example.com/menu and mail us."
+    )
