@@ -79,6 +79,15 @@ CASES: dict[str, tuple[str, bool, str]] = {
         "Cake of the week",
     ),
     "danish_sendt_fra": ("Ugens kage\n\nSendt fra min iPhone", False, "Ugens kage"),
+    "envoye_de_mon_iphone": ("Gâteau du jour\n\nEnvoyé de mon iPhone", False, "Gâteau du jour"),
+    "webde_app": ("Kuchen\n\nGesendet mit der WEB.DE Mail App", False, "Kuchen"),
+    "yahoo_iphone": ("Cake\n\nSent from Yahoo Mail for iPhone", False, "Cake"),
+    "mail_for_windows": ("Cake\n\nSent from Mail for Windows", False, "Cake"),
+    "keeps_offers_and_love": (
+        "Get 20% off with our mobile app today\nGesendet mit Liebe aus der Backstube",
+        False,
+        "Get 20% off with our mobile app today\nGesendet mit Liebe aus der Backstube",
+    ),
     "closing": ("Cake of the week\n\nBest,\nMaria", False, "Cake of the week"),
     "danish_closing": ("Ugens kage\n\nMvh\nMaria Jensen\nDemo Bakery", False, "Ugens kage"),
     "disclaimer": (
