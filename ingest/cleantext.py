@@ -33,7 +33,6 @@ _REPLY_HEADER = re.compile(
     r"|il\b.{0,200}\bha scritto"
     r"|op\b.{0,200}\bschreef\b.{0,100}"
     r"|den\b.{0,200}\bskrev\b.{0,100}"
-    r"|.{0,200}\bskrev\b.{0,100}"
     r")\s*:\s*$",
     re.I | re.S,
 )
@@ -131,7 +130,8 @@ def _reply_header_at(lines: list[str], i: int) -> bool:
     joined = head
     for extra in range(3):
         if _REPLY_HEADER.match(joined):
-            return True
+            # Every client puts the date in it; "On sale! Our baker wrote:" has none.
+            return any(ch.isdigit() for ch in joined)
         if i + extra + 1 >= len(lines) or not lines[i + extra + 1].strip():
             return False
         joined += " " + lines[i + extra + 1].strip()

@@ -83,6 +83,16 @@ CASES: dict[str, tuple[str, bool, str]] = {
     "webde_app": ("Kuchen\n\nGesendet mit der WEB.DE Mail App", False, "Kuchen"),
     "yahoo_iphone": ("Cake\n\nSent from Yahoo Mail for iPhone", False, "Cake"),
     "mail_for_windows": ("Cake\n\nSent from Mail for Windows", False, "Cake"),
+    "danish_reply": (
+        "Nyt rugbrød\n\nDen 20. nov. 2026 kl. 10.02 skrev Demo Bakery <bakery@localhost>:\n> Plan\n",
+        False,
+        "Nyt rugbrød",
+    ),
+    "keeps_dateless_wrote": (
+        "On sale! Our baker wrote:\nthe best rye in town\nAnna skrev til os:\ntak!",
+        False,
+        "On sale! Our baker wrote:\nthe best rye in town\nAnna skrev til os:\ntak!",
+    ),
     "keeps_offers_and_love": (
         "Get 20% off with our mobile app today\nGesendet mit Liebe aus der Backstube",
         False,
