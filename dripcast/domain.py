@@ -58,6 +58,7 @@ class Photo:
     width: int
     height: int
     data: bytes
+    pixels: str = ""  # hash of the decoded pixels: the same photo re-sent with other metadata
 
 
 @dataclass(frozen=True, kw_only=True)

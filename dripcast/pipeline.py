@@ -23,7 +23,7 @@ from dripcast.domain import Photo, Queued, Skipped, Slot, Submission
 from formatters import format_submission
 from formatters.images import Variant
 from ingest.parse import parse
-from ingest.photos import load_photos
+from ingest.photos import load_photos, no_photo_reason
 from scheduler.plan import plan
 
 log = logging.getLogger("dripcast.pipeline")
@@ -73,18 +73,16 @@ def prepare(
     if sub.problems:
         return Prepared(brand=brand, submission=sub, accepted=False, reason="; ".join(sub.problems))
     photos, skipped = load_photos(sub.attachments)
-    posted = seen([p.sha256 for p in photos])
+    posted = seen([p.pixels for p in photos])
     if posted:
         skipped += [
             Skipped(filename=p.filename, reason="already posted for this brand in the last 90 days")
             for p in photos
-            if p.sha256 in posted
+            if p.pixels in posted
         ]
-        photos = [p for p in photos if p.sha256 not in posted]
-    if not photos:
-        why = "no photo found in the message"
-        if skipped:
-            why = "no usable photo: " + "; ".join(f"{s.filename}: {s.reason}" for s in skipped)
+        photos = [p for p in photos if p.pixels not in posted]
+    why = no_photo_reason(photos, skipped)
+    if why:
         return Prepared(brand=brand, submission=sub, accepted=False, reason=why, skipped=skipped)
     channels, notes = select_channels(brand, sub)
     if not channels:

@@ -96,7 +96,7 @@ def finish_message(
                     index=p.index,
                     filename=p.filename,
                     sha256=p.sha256,
-                    pixels=getattr(p, "pixels", "") or p.sha256,
+                    pixels=p.pixels,
                     width=p.width,
                     height=p.height,
                     created_at=now,

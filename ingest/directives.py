@@ -6,7 +6,8 @@ import re
 
 from dripcast.domain import Directives
 
-_LINE = re.compile(r"^\s*(when|only|skip|link|cta|alt(?:\s+(\d{1,2}))?)\s*:\s*(.+?)\s*$", re.I)
+# `alt 2:`, `alt2:` and `alt #2:` all name photo 2, as clients type it.
+_LINE = re.compile(r"^\s*(when|only|skip|link|cta|alt(?:\s*#?\s*(\d{1,2}))?)\s*:\s*(.+?)\s*$", re.I)
 
 
 def split_directives(text: str) -> tuple[str, Directives]:
@@ -19,7 +20,7 @@ def split_directives(text: str) -> tuple[str, Directives]:
         if not m:
             kept.append(line)
             continue
-        key = m[1].lower().split()[0]
+        key = "alt" if m[1].lower().startswith("alt") else m[1].lower()
         if key == "alt" and m[2]:
             alts[int(m[2])] = m[3]
         else:

@@ -1,119 +1,239 @@
 """`parse(raw) -> Submission`: what a message says, without deciding anything.
 
-Pure: bytes in, value out. Photos are found but not decoded here.
+Pure: bytes in, value out, never an exception: what makes a message unusable goes to
+`Submission.problems`. Photos are found here (every leaf, sniffed by its bytes, inside
+forwarded messages and winmail.dat too) but decoded later, one at a time, by `load_photos`.
+The stdlib parser with `policy.default` does the MIME work; see ingest/README.md for why
+not mail-parser.
 """
 
 from __future__ import annotations
 
 import email
 import email.policy
-import html
 import re
+from dataclasses import dataclass, field
+from datetime import datetime
 from email.message import EmailMessage, Message
+from email.parser import BytesHeaderParser
 from email.utils import parsedate_to_datetime
 
-from dripcast.domain import Attachment, Submission
+from dripcast.domain import Attachment, Directives, Submission
+from ingest import limits, mime
+from ingest.cleantext import clean_body, clean_subject, is_forward
 from ingest.directives import split_directives
+from ingest.htmltext import html_to_text
 from ingest.senders import canonical_from
+from ingest.tnef import open_tnef
 
-IMAGE_MAGIC = (
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"GIF87a", "image/gif"),
-    (b"GIF89a", "image/gif"),
-)
+MAX_PARTS = 50
+MAX_DEPTH = 10
+# A caption is a few paragraphs; what the client wrote comes first, quotes and signatures
+# after. Longer bodies are cut before cleaning, which is linear but not free.
+MAX_TEXT = 64_000
+MAX_HTML = 128_000  # characters of markup in all HTML parts (Outlook's styles take ~30 KB)
+_TNEF_TYPES = ("application/ms-tnef", "application/vnd.ms-tnef")
 
 
-def sniff(data: bytes) -> str | None:
-    """The image type the bytes say they are, whatever the part's label claims."""
-    for magic, kind in IMAGE_MAGIC:
-        if data.startswith(magic):
-            return kind
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    if data[4:8] == b"ftyp" and data[8:12] in (
-        b"heic",
-        b"heix",
-        b"mif1",
-        b"msf1",
-        b"heim",
-        b"heis",
-    ):
-        return "image/heic"
-    return None
+@dataclass
+class _Text:
+    kind: str  # "plain" | "html"
+    text: str
+    marked: bool = False  # HTML that marks a signature or quote
+
+
+@dataclass
+class _Leaf:
+    filename: str | None
+    kind: str  # sniffed type, else the label
+    data: bytes
+    cid: str | None
+
+
+@dataclass
+class _Walk:
+    """One pass over the part tree, bounded by MAX_PARTS and MAX_DEPTH."""
+
+    parts: int = 0
+    problem: str | None = None
+    leaves: list[_Leaf] = field(default_factory=list)
+    signature_cids: set[str] = field(default_factory=set)
+    forwarded: list[_Text] = field(default_factory=list)  # text of attached messages
+    tnef_text: list[_Text] = field(default_factory=list)
+    html_left: int = MAX_HTML
+
+    def visit(self, part: Message, depth: int) -> list[_Text]:
+        if self.problem:
+            return []
+        self.parts += 1
+        if self.parts > MAX_PARTS:
+            self.problem = f"the message has more than {MAX_PARTS} MIME parts"
+            return []
+        if depth > MAX_DEPTH:
+            self.problem = f"the message nests MIME parts deeper than {MAX_DEPTH} levels"
+            return []
+        ctype = mime.content_type(part)
+        payload = part.get_payload() if part.is_multipart() else None
+        if isinstance(payload, list):
+            children = [child for child in payload if isinstance(child, Message)]
+            if ctype == "message/rfc822" or ctype.startswith("message/"):
+                for inner in children:
+                    self.forwarded += self.visit(inner, depth + 1)
+                return []
+            found = [self.visit(child, depth + 1) for child in children]
+            if ctype == "multipart/alternative":
+                return _pick_alternative(found)
+            return [text for texts in found for text in texts]
+        return self._leaf(part, ctype)
+
+    def _leaf(self, part: Message, ctype: str) -> list[_Text]:
+        data = mime.payload(part)
+        name = mime.filename(part)
+        attached = mime.disposition(part) == "attachment"
+        kind = mime.sniff(data[:32])
+        if ctype in _TNEF_TYPES or (name or "").lower() == "winmail.dat":
+            self._tnef(data, name or "winmail.dat")
+            return []
+        if kind or ctype.startswith("image/") or _looks_like_photo(name, ctype):
+            self.leaves.append(_Leaf(name, kind or ctype, data, mime.content_id(part)))
+            return []
+        if attached or ctype not in ("text/plain", "text/html"):
+            return []
+        body = mime.text(part, data)
+        if ctype == "text/plain":
+            return [_Text("plain", mime.unflow(part, body))]
+        markup, self.html_left = body[: self.html_left], max(0, self.html_left - len(body))
+        converted = html_to_text(markup)
+        self.signature_cids |= converted.signature_cids
+        return [_Text("html", converted.text, converted.marked)]
+
+    def _tnef(self, data: bytes, name: str) -> None:
+        content = open_tnef(data, max_files=MAX_PARTS)
+        if content.problem:
+            self.leaves.append(_Leaf(name, "application/ms-tnef", b"", None))
+            return
+        for inner_name, inner in content.files:
+            kind = mime.sniff(inner[:32])
+            if kind or _looks_like_photo(inner_name, "application/octet-stream"):
+                self.leaves.append(
+                    _Leaf(inner_name, kind or "application/octet-stream", inner, None)
+                )
+        if content.body.strip():
+            self.tnef_text.append(_Text("plain", content.body))
+
+
+def _has_words(texts: list[_Text]) -> bool:
+    return any(t.text.strip() for t in texts)
+
+
+def _looks_like_photo(name: str | None, ctype: str) -> bool:
+    ext = (name or "").rsplit(".", 1)[-1].lower() if name and "." in name else ""
+    return ctype == "application/octet-stream" and ext in mime.IMAGE_EXTENSIONS
+
+
+def _pick_alternative(found: list[list[_Text]]) -> list[_Text]:
+    """Plain text, unless the HTML alternative marks a signature or quote the plain lost
+    (Outlook's plain alternative keeps the signature with no `-- ` before it)."""
+    for texts in reversed(found):
+        if any(t.kind == "html" and t.marked for t in texts):
+            return texts
+    for texts in found:
+        if any(t.kind == "plain" for t in texts):
+            return texts
+    return next((texts for texts in reversed(found) if texts), [])
 
 
 def parse(raw: bytes) -> Submission:
-    msg = email.message_from_bytes(raw, policy=email.policy.default)
-    assert isinstance(msg, EmailMessage)
-    subject = _clean(str(msg.get("subject", "") or ""))
-    texts: list[str] = []
-    htmls: list[str] = []
-    attachments: list[Attachment] = []
-    for part in msg.walk():
-        if part.is_multipart():
-            continue
-        ctype = part.get_content_type()
-        payload = part.get_payload(decode=True)
-        if not isinstance(payload, bytes):
-            continue
-        kind = sniff(payload)
-        if kind or ctype.startswith("image/"):
-            name = part.get_filename() or f"photo{len(attachments) + 1}"
-            attachments.append(Attachment(filename=name, content_type=kind or ctype, data=payload))
-        elif ctype == "text/plain" and part.get_content_disposition() != "attachment":
-            texts.append(_decode_text(part, payload))
-        elif ctype == "text/html" and part.get_content_disposition() != "attachment":
-            htmls.append(_decode_text(part, payload))
-    body = "\n".join(texts) if texts else "\n".join(_html_to_text(h) for h in htmls)
-    body, directives = split_directives(_strip_signature(body))
-    caption = "\n\n".join(t for t in (subject, body) if t)
-    from_addr, problem = canonical_from(msg)
-    date = None
+    """What one message says; never raises (problems go to `Submission.problems`)."""
     try:
-        if msg.get("date"):
-            date = parsedate_to_datetime(str(msg["date"]))
-    except (TypeError, ValueError):
-        date = None
+        return _parse(raw)
+    except Exception as exc:  # a parser bug must refuse one message, not stop intake
+        return _refused(raw, f"the message could not be read ({type(exc).__name__})")
+
+
+def _parse(raw: bytes) -> Submission:
+    problem = limits.raw_problem(raw, max_parts=MAX_PARTS)
+    if problem:
+        return _refused(raw, problem)
+    msg = email.message_from_bytes(raw, policy=email.policy.default)
+    walk = _Walk()
+    texts = walk.visit(msg, 0)
+    if walk.problem:
+        return _refused(raw, walk.problem)
+    subject = " ".join(mime.header_text(msg, "subject").split())
+    # The client's own words first; the attached message's or winmail.dat's if it wrote none.
+    pieces = next((p for p in (texts, walk.forwarded, walk.tnef_text) if _has_words(p)), [])
+    plain = [t.text for t in pieces if t.kind == "plain"]
+    body = "\n".join(plain or [t.text for t in pieces])[:MAX_TEXT]
+    body, directives = split_directives(clean_body(body, forward=is_forward(subject)))
+    attachments = tuple(
+        _attachment(leaf, n)
+        for n, leaf in enumerate(walk.leaves, start=1)
+        if not (leaf.cid and leaf.cid in walk.signature_cids)
+    )
+    return _submission(msg, subject, body, directives, attachments, ())
+
+
+def _attachment(leaf: _Leaf, n: int) -> Attachment:
+    name = leaf.filename or f"photo-{n}.{mime.extension_for(leaf.kind)}"
+    return Attachment(filename=name, content_type=leaf.kind, data=leaf.data)
+
+
+def _caption(subject: str, body: str) -> str:
+    caption = "\n\n".join(t for t in (clean_subject(subject), body.strip()) if t)
+    return re.sub(r"\n{3,}", "\n\n", caption)
+
+
+def _submission(
+    msg: Message,
+    subject: str,
+    body: str,
+    directives: Directives,
+    attachments: tuple[Attachment, ...],
+    problems: tuple[str, ...],
+    *,
+    headers_read: bool = True,
+) -> Submission:
+    from_addr, problem = _sender(msg) if headers_read else (None, None)
+    message_id = mime.header_text(msg, "message-id").strip() or None
     return Submission(
-        message_id=str(msg.get("message-id", "")).strip() or None,
+        message_id=message_id,
         from_addr=from_addr,
         subject=subject,
-        caption=caption,
+        caption=_caption(subject, body),
         directives=directives,
-        attachments=tuple(attachments),
-        date=date,
-        problems=(problem,) if problem else (),
+        attachments=attachments,
+        date=_date(msg),
+        problems=problems + ((problem,) if problem else ()),
     )
 
 
-def _decode_text(part: Message, payload: bytes) -> str:
-    charset = part.get_content_charset() or "utf-8"
+def _refused(raw: bytes, problem: str) -> Submission:
+    """A message we will not walk: still say who sent it and what it was about."""
+    msg: Message = EmailMessage()
+    head = limits.header_block(raw)
+    read = head is not None and not limits.header_problem(head)
     try:
-        return payload.decode(charset, errors="replace")
-    except LookupError:
-        return payload.decode("utf-8", errors="replace")
+        if read and head is not None:
+            msg = BytesHeaderParser(policy=email.policy.default).parsebytes(head)
+    except Exception:
+        read = False
+    subject = " ".join(mime.header_text(msg, "subject").split())
+    return _submission(msg, subject, "", Directives(), (), (problem,), headers_read=read)
 
 
-def _html_to_text(markup: str) -> str:
-    markup = re.sub(r"(?is)<(script|style|head)\b.*?</\1>", "", markup)
-    markup = re.sub(r"(?i)<br\s*/?>|</p>|</div>", "\n", markup)
-    return html.unescape(re.sub(r"<[^>]+>", "", markup))
+def _sender(msg: Message) -> tuple[str | None, str | None]:
+    if not isinstance(msg, EmailMessage):
+        return None, "the message has no readable From header"
+    try:
+        return canonical_from(msg)
+    except Exception:
+        return None, "the From header is malformed"
 
 
-_SIGNOFF = re.compile(
-    r"^(sent from my \w+|sent from outlook for \w+|von meinem \w+ gesendet)", re.I
-)
-
-
-def _strip_signature(text: str) -> str:
-    lines = text.replace("\r\n", "\n").split("\n")
-    for i, line in enumerate(lines):
-        if line == "-- " or line.rstrip() == "--" or _SIGNOFF.match(line.strip()):
-            lines = lines[:i]
-            break
-    return "\n".join(lines).strip()
-
-
-def _clean(text: str) -> str:
-    return " ".join(text.split())
+def _date(msg: Message) -> datetime | None:
+    value = mime.header_text(msg, "date")
+    try:
+        return parsedate_to_datetime(value) if value else None
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None

@@ -1,13 +1,22 @@
-"""Which attachments are readable photos: header checks only, one at a time."""
+"""Which attachments are readable photos: decoded one at a time, checked before decoding.
+
+Per attachment: open (header only) with the allowlisted decoders, refuse more than
+MAX_PIXELS before any pixel is decoded, then decode to find truncated or corrupt files.
+A JPEG is decoded at 1/8 scale (`draft`): libjpeg still reads the whole entropy-coded
+stream, so truncation is caught, but skips the inverse DCT and upsampling of full size.
+That small decode is also what `Photo.pixels` hashes: the same photo keeps its hash when a
+mail client rewrites its metadata or container, which the file's sha256 does not survive.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import io
 import warnings
+from collections.abc import Iterable
 
 import pillow_heif
-from PIL import Image
+from PIL import Image, UnidentifiedImageError
 
 from dripcast.domain import Attachment, Photo, Skipped
 
@@ -15,21 +24,27 @@ pillow_heif.register_heif_opener()
 
 MAX_PIXELS = 100_000_000  # a decompression bomb is refused before it is decoded
 MIN_SIDE = 200  # smaller images are logos, spacers and tracking pixels
-FORMATS = {"JPEG", "MPO", "PNG", "WEBP", "GIF", "HEIF"}
+DECODERS = ("JPEG", "PNG", "WEBP", "GIF", "HEIF")  # JPEG opens MPO too
+_UNSUPPORTED = {"image/tiff": "TIFF", "image/bmp": "BMP", "image/avif": "AVIF"}
+_ROTATED = {5, 6, 7, 8}  # EXIF orientations that swap width and height
 
 
-def load_photos(attachments: tuple[Attachment, ...]) -> tuple[list[Photo], list[Skipped]]:
+def load_photos(attachments: Iterable[Attachment]) -> tuple[list[Photo], list[Skipped]]:
+    """The readable photos (1-based `index` in message order) and why the others were not."""
     photos: list[Photo] = []
     skipped: list[Skipped] = []
     for att in attachments:
-        reason = _problem(att.data)
-        if reason:
-            skipped.append(Skipped(filename=att.filename, reason=reason))
+        result = _check(att)
+        if isinstance(result, str):
+            skipped.append(Skipped(filename=att.filename, reason=result))
             continue
-        with Image.open(io.BytesIO(att.data)) as im:
-            width, height = im.size
-        if min(width, height) < MIN_SIDE:
-            continue  # not a photo the client meant to post
+        width, height, pixels = result
+        twin = next((p for p in photos if p.pixels == pixels), None)
+        if twin:  # a client that sends a photo inline and attached again, or twice
+            skipped.append(
+                Skipped(filename=att.filename, reason=f"the same photo as {twin.filename}")
+            )
+            continue
         photos.append(
             Photo(
                 index=len(photos) + 1,
@@ -38,25 +53,62 @@ def load_photos(attachments: tuple[Attachment, ...]) -> tuple[list[Photo], list[
                 width=width,
                 height=height,
                 data=att.data,
+                pixels=pixels,
             )
         )
     return photos, skipped
 
 
-def _problem(data: bytes) -> str | None:
+def no_photo_reason(photos: list[Photo], skipped: list[Skipped]) -> str | None:
+    """Why a message is refused for want of photos, or None if it has one."""
+    if photos:
+        return None
+    if not skipped:
+        return "the message has no photo"
+    why = "; ".join(f"{s.filename}: {s.reason}" for s in skipped[:5])
+    return f"none of the images could be used ({why})"
+
+
+def _check(att: Attachment) -> tuple[int, int, str] | str:
+    if att.content_type in ("application/ms-tnef", "application/vnd.ms-tnef"):
+        return "winmail.dat (TNEF) is not readable"
+    if att.content_type in _UNSUPPORTED:
+        kind = _UNSUPPORTED[att.content_type]
+        return f"{kind} is not supported; send JPEG, PNG, WebP, GIF or HEIC"
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as im:
-                if im.format not in FORMATS:
-                    return f"unsupported image format {im.format}"
-                if im.width * im.height > MAX_PIXELS:
-                    return f"too many pixels ({im.width}×{im.height}); the limit is 100 MP"
-                # draft() decodes at 1/8 scale but still reads every byte: truncation shows
-                im.draft("RGB", (max(1, im.width // 8), max(1, im.height // 8)))
-                im.load()
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        return "too many pixels; the limit is 100 MP"
-    except Exception:
+            # Pillow warns from 89 MP and raises from 179 MP; our own cap below decides. Its
+            # other warnings (odd EXIF, metadata) do not make a photo unreadable either.
+            warnings.simplefilter("ignore")
+            with Image.open(io.BytesIO(att.data), formats=DECODERS) as im:
+                return _decode(im)
+    except Image.DecompressionBombError:
+        return f"too many pixels; the limit is {MAX_PIXELS // 1_000_000} MP"
+    except UnidentifiedImageError:
         return "not a readable image"
-    return None
+    except Exception:  # decoders raise OSError, SyntaxError, ValueError, EOFError… on bad data
+        return "corrupt or truncated image"
+
+
+def _decode(im: Image.Image) -> tuple[int, int, str] | str:
+    width, height = im.size
+    if width * height > MAX_PIXELS:
+        return f"too many pixels ({width}×{height}); the limit is {MAX_PIXELS // 1_000_000} MP"
+    if min(width, height) < MIN_SIDE:
+        return f"too small for a photo ({width}×{height}); logos and icons are left out"
+    if im.format in ("JPEG", "MPO"):
+        im.draft(im.mode if im.mode in ("CMYK", "L") else "RGB", (width // 8, height // 8))
+    im.load()
+    digest = hashlib.sha256(f"{im.mode} {im.size}".encode())
+    digest.update(im.tobytes())
+    if _orientation(im) in _ROTATED:
+        width, height = height, width
+    return width, height, digest.hexdigest()
+
+
+def _orientation(im: Image.Image) -> int:
+    try:
+        value = im.getexif().get(0x0112, 1)
+    except Exception:  # a broken EXIF block does not make the photo unreadable
+        return 1
+    return value if isinstance(value, int) else 1

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from PIL import Image
 
 from dripcast.cli import main
+from tests.conftest import brand
 from tests.mail import jpeg, photo_mail
 
 KEYS = {"brand", "accepted", "reason", "photos", "skipped", "posts"}
@@ -42,7 +43,7 @@ def test_accepted_message_document(make_config: Callable[..., Path], tmp_path: P
     photos = doc["photos"]
     assert isinstance(photos, list)
     assert [(p["filename"], p["width"], p["height"]) for p in photos] == [
-        ("IMG_0001.JPG", 640, 480),
+        ("IMG_0001.JPG", 480, 640),  # upright: EXIF orientation 6
         ("IMG_0002.JPG", 900, 600),
     ]
     assert all(len(p["sha256"]) == 64 for p in photos)
@@ -69,7 +70,7 @@ def test_refused_sender(make_config: Callable[..., Path]) -> None:
 
 def test_no_photo(make_config: Callable[..., Path]) -> None:
     doc = preview(make_config(), photo_mail(photos=[]))
-    assert doc["accepted"] is False and doc["reason"] == "no photo found in the message"
+    assert doc["accepted"] is False and doc["reason"] == "the message has no photo"
 
 
 def test_corrupt_photo_is_skipped_and_the_other_goes_on(make_config: Callable[..., Path]) -> None:
@@ -77,7 +78,7 @@ def test_corrupt_photo_is_skipped_and_the_other_goes_on(make_config: Callable[..
     doc = preview(make_config(), photo_mail(photos=[good[: len(good) // 3], jpeg(700, 500)]))
     assert doc["accepted"] is True
     assert [p["filename"] for p in doc["photos"]] == ["IMG_0002.JPG"]  # type: ignore[index]
-    assert doc["skipped"] == [{"filename": "IMG_0001.JPG", "reason": "not a readable image"}]
+    assert doc["skipped"] == [{"filename": "IMG_0001.JPG", "reason": "corrupt or truncated image"}]
 
 
 def test_broken_mime_is_a_clear_refusal(make_config: Callable[..., Path]) -> None:
@@ -90,3 +91,31 @@ def test_when_now_goes_at_once(make_config: Callable[..., Path]) -> None:
     first, second = doc["posts"]  # type: ignore[misc]
     assert (datetime.now().astimezone() - datetime.fromisoformat(first["at"])).total_seconds() < 60
     assert datetime.fromisoformat(second["at"]) > datetime.fromisoformat(first["at"])
+
+
+def test_corpus_through_preview(make_config: Callable[..., Path]) -> None:
+    """Every message of the ingest corpus through `dripcast preview --json`."""
+    from tests.ingest.test_corpus import DATA, EXPECTED
+
+    channels = [
+        {"id": "outbox", "type": "outbox", "path": "out"},
+        {"id": "masto", "type": "mastodon", "instance": "https://m.example", "token": "t"},
+        {"id": "insta", "type": "instagram", "account_id": "1", "token": "t"},
+    ]
+    cfg = make_config([brand(channels=channels)], public_base_url="https://media.example")
+    assert len(EXPECTED) == len(list(DATA.glob("*.eml")))
+    for name, want in EXPECTED.items():
+        raw = (DATA / f"{name}.eml").read_bytes()
+        doc = preview(cfg, raw, "--brand", "demo-bakery")
+        photos = [p["filename"] for p in doc["photos"]]  # type: ignore[attr-defined]
+        assert photos == want.photos, name
+        assert doc["accepted"] is bool(want.photos), name
+        posts = doc["posts"]
+        assert isinstance(posts, list)
+        if want.photos:
+            assert posts and all(want.caption.split("\n")[0] in p["text"] for p in posts), name
+        else:
+            assert posts == [] and doc["reason"], name
+        for s in doc["skipped"]:  # type: ignore[attr-defined]
+            if s["filename"] in want.skipped:
+                assert s["reason"].startswith(want.skipped[s["filename"]]), name

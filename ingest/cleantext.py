@@ -1,0 +1,176 @@
+"""Body text to caption text: what the client typed, without what the mail client added.
+
+Our own rules, not a reply-parsing library: see ingest/README.md for the comparison with
+mail-parser-reply and email-reply-parser that `tests/ingest/test_reply_libraries.py` runs.
+
+Everything from the first signature or quoted-reply marker on is cut (they always come
+after what the client wrote); a forwarded-message header block is removed and the
+forwarded text kept; `>` lines and legal-disclaimer paragraphs are dropped wherever they are.
+"""
+
+from __future__ import annotations
+
+import re
+
+_SEPARATOR = re.compile(r"^(-- ?|--|_{5,}|-{5,}\s*)$")
+# "Sent from my iPhone" in its languages: a sending verb, a preposition, then a device or
+# mail app within a short line. Both halves are needed, so "Get 20% off with our mobile
+# app" and "Gesendet mit Liebe aus der Backstube" stay in the caption.
+_SENT_FROM = re.compile(
+    r"^((sent|envoy[ée]|enviado|inviato|verzonden|sendt|skickat|gesendet|get)"
+    r" (from|with|using|via|for|de|depuis|avec|desde|con|da|vanaf|met|fra|från|von|mit|outlook)\b"
+    r".{0,40}\b(iphone|ipad|android|galaxy|samsung|pixel|huawei|xiaomi|oneplus|mobile|blackberry"
+    r"|smartphone|handy|tablet|outlook|mail|yahoo|gmail|proton ?mail|aol|app|windows|ios)\b.{0,30}"
+    r"|von meinem .{1,30} gesendet\.?)$",
+    re.I,
+)
+# "On <date>, <name> wrote:" and its siblings; clients wrap it over up to three lines.
+_REPLY_HEADER = re.compile(
+    r"^(on\b.{0,200}\bwrote"
+    r"|am\b.{0,200}\bschrieb\b.{0,100}"
+    r"|le\b.{0,200}\ba [ée]crit"
+    r"|el\b.{0,200}\bescribi[óo]"
+    r"|il\b.{0,200}\bha scritto"
+    r"|op\b.{0,200}\bschreef\b.{0,100}"
+    r"|den\b.{0,200}\bskrev\b.{0,100}"
+    r")\s*:\s*$",
+    re.I | re.S,
+)
+_ORIGINAL = re.compile(
+    r"^-{2,}\s*(original message|ursprüngliche nachricht|message d'origine|oorspronkelijk bericht"
+    r"|oprindelig meddelelse|mensaje original)\s*-{2,}$",
+    re.I,
+)
+_FORWARD_MARK = re.compile(
+    r"^(-{2,}\s*(forwarded message|weitergeleitete nachricht|message transféré|videresendt meddelelse"
+    r"|mensaje reenviado|doorgestuurd bericht)\s*-{2,}"
+    r"|begin forwarded message:|anfang der weitergeleiteten nachricht:"
+    r"|début du message réexpédié\s?:|start på videresendt besked:)$",
+    re.I,
+)
+_HEADER_LINE = re.compile(
+    r"^\*?(from|to|cc|bcc|date|sent|subject|reply-to|von|an|datum|gesendet|betreff|de|à|a"
+    r"|envoyé|objet|fra|til|dato|emne|sendt|van|aan|onderwerp|verzonden|asunto|para|fecha"
+    r"|enviado)\*?\s*:.*$",
+    re.I,
+)
+_FROM_LINE = re.compile(r"^\*?(from|von|de|fra|van|från)\*?\s*:", re.I)
+_SENT_LINE = re.compile(
+    r"^\*?(sent|gesendet|envoyé|sendt|verzonden|skickat|date|datum|dato)\*?\s*:", re.I
+)
+_DISCLAIMER = re.compile(
+    r"(confidential|intended (solely )?(only )?for the (use of the )?(named |intended )?"
+    r"(addressee|recipient)|if you (are not|have received this)|disclaimer"
+    r"|vertraulich|nicht der (richtige|beabsichtigte) (adressat|empfänger)"
+    r"|fortrolig|destinataire|consider the environment before printing)",
+    re.I,
+)
+_CLOSING = re.compile(
+    r"^(best( regards| wishes)?|kind regards|regards|warm regards|cheers|thanks|thank you|many thanks"
+    r"|mvh\.?|med venlig hilsen|venlig hilsen|vh|kh|de bedste hilsner|viele grüße|liebe grüße"
+    r"|mit freundlichen grüßen|lg|vg|cordialement|bien à vous|bises|saludos|un saludo|groeten"
+    r"|met vriendelijke groet(en)?|hälsningar|med vänliga hälsningar)[,.!]?$",
+    re.I,
+)
+_CID = re.compile(r"^[ \t]*\[cid:[^\]\n]*\][ \t]*(\n|$)|\[cid:[^\]\n]*\]", re.I | re.M)
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+
+
+def clean_body(text: str, *, forward: bool = False) -> str:
+    """The caption part of a body. `forward`: the subject says Fwd/FW, so an Outlook
+    "From: … Sent: …" block introduces forwarded text rather than a quoted reply."""
+    text = _INVISIBLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _CID.sub("", text).replace("\xa0", " ")
+    lines = text.split("\n")
+    kept: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        bare = line.strip()
+        if _SEPARATOR.match(line):
+            if _header_block_at(lines, i + 1) and forward:
+                i = _skip_headers(lines, i + 1)
+                continue
+            break
+        if _SENT_FROM.match(bare):
+            break
+        if _FORWARD_MARK.match(bare) or (_ORIGINAL.match(bare) and forward):
+            i = _skip_headers(lines, i + 1)
+            continue
+        if _ORIGINAL.match(bare):
+            break
+        if _header_block_at(lines, i):
+            if forward:
+                i = _skip_headers(lines, i)
+                continue
+            break
+        if _reply_header_at(lines, i):
+            break
+        if bare.startswith(">"):
+            i += 1
+            continue
+        kept.append(line.rstrip())
+        i += 1
+    return _drop_closing(_drop_disclaimers("\n".join(kept)))
+
+
+def _drop_closing(text: str) -> str:
+    """A last paragraph that is a closing ("Best,\nMaria") is signature, not caption."""
+    head, _, last = text.rpartition("\n\n")
+    lines = [line.strip() for line in last.split("\n") if line.strip()]
+    if lines and len(lines) <= 4 and _CLOSING.match(lines[0]) and all(len(x) < 60 for x in lines):
+        return head.strip()
+    return text
+
+
+def _reply_header_at(lines: list[str], i: int) -> bool:
+    head = lines[i].strip()
+    if not head or len(head) > 300 or not head[0].isalpha():
+        return False
+    joined = head
+    for extra in range(3):
+        if _REPLY_HEADER.match(joined):
+            # Every client puts the date in it; "On sale! Our baker wrote:" has none.
+            return any(ch.isdigit() for ch in joined)
+        if i + extra + 1 >= len(lines) or not lines[i + extra + 1].strip():
+            return False
+        joined += " " + lines[i + extra + 1].strip()
+    return False
+
+
+def _header_block_at(lines: list[str], i: int) -> bool:
+    """Outlook's quoted header: a From: line followed closely by Sent:/Date:."""
+    if i >= len(lines) or not _FROM_LINE.match(lines[i].strip()):
+        return False
+    return any(_SENT_LINE.match(line.strip()) for line in lines[i + 1 : i + 4])
+
+
+def _skip_headers(lines: list[str], i: int) -> int:
+    while i < len(lines) and not lines[i].strip():
+        i += 1
+    while i < len(lines) and _HEADER_LINE.match(lines[i].strip()):
+        i += 1
+    return i
+
+
+def _drop_disclaimers(text: str) -> str:
+    paragraphs = re.split(r"\n\s*\n", text)
+    # Long paragraphs only: "our confidential recipe!" is a caption, not a disclaimer.
+    kept = [
+        p.strip("\n")
+        for p in paragraphs
+        if p.strip() and not (len(p) > 120 and _DISCLAIMER.search(p))
+    ]
+    return "\n\n".join(kept).strip()
+
+
+def clean_subject(subject: str) -> str:
+    """The subject as caption: one line, without Re:/Fwd: prefixes (in any number)."""
+    subject = " ".join(subject.split())
+    return re.sub(
+        r"^((re|fwd?|aw|wg|tr|sv|vs|antw|rv|réf)\s*(\[\d+\])?\s*:\s*)+", "", subject, flags=re.I
+    )
+
+
+def is_forward(subject: str) -> bool:
+    return bool(re.match(r"^\s*(fwd?|wg|tr|vs|rv)\s*:", subject, re.I))
