@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 import httpx
 
 from dripcast.errors import AuthExpired, PublishError
+from dripcast.files import write_private_json
 from publishers.http import error_for, send
 
 # A PDS answers these when the account itself needs a person, not a new token.
@@ -149,15 +149,7 @@ class Session:
         return dict(data)
 
     def _save(self, data: dict[str, Any]) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        tmp = self.path.with_name(self.path.name + ".tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as f:
-            json.dump(data, f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o600)  # O_CREAT's mode does not apply to a leftover tmp file
-        os.replace(tmp, self.path)
+        write_private_json(self.path, data)
 
 
 def _stale(r: httpx.Response) -> bool:

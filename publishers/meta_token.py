@@ -12,7 +12,6 @@ import asyncio
 import hashlib
 import json
 import logging
-import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -21,6 +20,7 @@ from typing import Any
 import httpx
 
 from dripcast.errors import AuthExpired, PublishError
+from dripcast.files import write_private_json
 from publishers.http import send
 from publishers.meta import graph_error
 
@@ -125,15 +125,7 @@ class LongLivedToken:
         return state
 
     def _save(self, state: dict[str, Any]) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as f:
-            json.dump(state, f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o600)  # O_CREAT's mode does not apply to a leftover tmp file
-        os.replace(tmp, self.path)
+        write_private_json(self.path, state)
 
 
 def _safe(e: Exception) -> str:

@@ -18,6 +18,7 @@ from typing import ClassVar
 
 from dripcast.channels import Outbox
 from dripcast.domain import Post, Published
+from dripcast.files import fsync_path
 from dripcast.publisher import Context, Publisher
 
 
@@ -67,16 +68,9 @@ class OutboxPublisher(Publisher):
         }
         (tmp / "post.json").write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
         for f in tmp.iterdir():
-            _fsync(f)
-        _fsync(tmp)
+            fsync_path(f)
+        fsync_path(tmp)
         os.rename(tmp, final)
-        _fsync(folder)
+        fsync_path(folder)
         return Published(external_id=final.name, url=final.as_uri())
 
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
-import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +20,7 @@ from typing import Any
 import httpx
 
 from dripcast.errors import AuthExpired, Retryable
+from dripcast.files import write_private_json
 from publishers.http import error_for
 from publishers.steps import prepare
 
@@ -66,21 +66,13 @@ class XTokenStore:
             raise AuthExpired(f"X token file {self.path} is unreadable; reconnect X") from e
 
     def save(self, tokens: Tokens) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
         doc = {
             "access_token": tokens.access,
             "refresh_token": tokens.refresh,
             "expires_at": tokens.expires_at,
             "origin": self._origin,
         }
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as f:
-            json.dump(doc, f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, self.path)
+        write_private_json(self.path, doc)
 
     async def current(self, http: httpx.AsyncClient) -> Tokens:
         tokens = self.load()
