@@ -102,7 +102,6 @@ class Service:
                 self._stored,
                 host=cfg.service.smtp.host,
                 port=cfg.service.smtp.port,
-                max_bytes=int(cfg.service.smtp.max_message_mb * 1024 * 1024),
             )
             aps.start()
             tasks = [

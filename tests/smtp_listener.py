@@ -32,7 +32,6 @@ class Listener:
                     self.stored.append,
                     host="127.0.0.1",
                     port=self.port,
-                    max_bytes=int(self.config.service.smtp.max_message_mb * 1024 * 1024),
                 )
             )
             ready.set()
