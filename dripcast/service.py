@@ -78,6 +78,9 @@ class Service:
         cfg = self.config
         await asyncio.to_thread(migrate, self.engine)
         spool.clean_temporaries(self.intake.spool_dir)
+        released = await asyncio.to_thread(store.release_claims, self.engine)
+        if released:
+            log.info("planning %d messages again that a stopped process had started", released)
         async with http_client() as http:
             dispatcher = Dispatcher(
                 engine=self.engine,

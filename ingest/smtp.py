@@ -12,7 +12,7 @@ from typing import Any
 
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 
-from dripcast.config import Smtp
+from dripcast.config import Config, Smtp
 from ingest.guard import Guard
 from ingest.intake import Intake, Outcome, Peer
 from ingest.smtp_server import TEMPFAIL, DripcastLMTP, DripcastSMTP, SpooledEnvelope
@@ -98,11 +98,12 @@ class Handler:
         return TEMPFAIL
 
 
-def tls_context(settings: Smtp) -> ssl.SSLContext | None:
+def tls_context(config: Config) -> ssl.SSLContext | None:
+    settings = config.service.smtp
     if settings.tls_cert is None or settings.tls_key is None:
         return None
     ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    ctx.load_cert_chain(settings.tls_cert, settings.tls_key)
+    ctx.load_cert_chain(config.resolve(settings.tls_cert), config.resolve(settings.tls_key))
     return ctx
 
 
@@ -138,7 +139,7 @@ async def start(
     )
     handler = Handler(intake, on_stored, guard)
     hostname = socket.gethostname()
-    tls = tls_context(settings)
+    tls = tls_context(intake.config)
     protocol = DripcastLMTP if settings.lmtp else DripcastSMTP
 
     def factory() -> SMTP:
