@@ -188,17 +188,24 @@ class Intake:
 
 
 def decision_bytes(writer: spool.SpoolWriter, *, full: bool) -> bytes:
-    """What the verdict reads: the whole message, or only its head when that decides alike.
+    """What the verdict reads: the whole message, or only its header block when that decides alike.
 
-    Every check but DKIM reads header fields only, so a large message is judged
-    on its first HEAD_MAX bytes, provided its header block ends inside them (a
-    header cut short could hide a second From). DKIM hashes the body: `full`.
+    Every check but DKIM reads header fields only, so the verdict sees the header
+    block, as the parser itself delimits it, and an empty body. A header block
+    longer than HEAD_MAX is read whole rather than cut (a cut could hide a second
+    From). DKIM hashes the body: `full`.
     """
-    if full or writer.size <= HEAD_MAX:
+    if full:
         return writer.read()
     head = writer.read(HEAD_MAX)
-    head = head[: head.rfind(b"\n") + 1]
+    if len(head) == HEAD_MAX:
+        head = head[: head.rfind(b"\n") + 1]
     rest = BytesParser(policy=email.policy.compat32).parsebytes(head, headersonly=True)
-    if not rest.get_payload():
-        return writer.read()  # a header block of more than HEAD_MAX: read it all
-    return head
+    body = rest.get_payload()
+    assert isinstance(body, str)
+    if not body and len(head) < writer.size:
+        return writer.read()  # no end of the header block inside the head: read it all
+    if rest.defects:
+        return head  # a line that is no header ended the block: the verdict must see it
+    # The parser decoded the bytes as ASCII with surrogateescape: this is their length.
+    return head[: len(head) - len(body.encode("ascii", "surrogateescape"))]

@@ -144,3 +144,17 @@ def test_hang_up_while_storing_the_store_finishes_whole(listener: Callable[..., 
     (f,) = lst.spool_files()
     assert (row["spool"], f.read_bytes()) == (f.name, raw)
     assert [p for p in all_spool(lst) if p.name.startswith(".tmp")] == []
+
+
+def test_a_broken_header_block_is_refused_also_in_a_large_message(
+    listener: Callable[..., Listener],
+) -> None:
+    lst = listener()
+    noise = random.Random(5).randbytes(300 * 1024)  # no need to be a picture: never decoded
+    raw = photo_mail(photos=[noise], message_id="<broken@example.com>")
+    assert len(raw) > 256 * 1024  # past the head the verdict reads
+    broken = raw.replace(b"Subject:", b"this line is no header\r\nSubject:", 1)
+    with smtplib.SMTP("127.0.0.1", lst.port) as s, pytest.raises(smtplib.SMTPDataError) as e:
+        s.sendmail("owner@example.com", ["bakery@localhost"], broken)
+    assert (e.value.smtp_code, e.value.smtp_error[:5]) == (550, b"5.6.0")
+    assert all_spool(lst) == []
