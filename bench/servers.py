@@ -74,7 +74,6 @@ queue_directory = {root}/queue
 data_directory = {root}/data
 default_process_limit = 100
 smtpd_client_connection_count_limit = 0
-maillog_file = {root}/maillog
 """
 
 
@@ -88,20 +87,25 @@ def postfix_start(root: Path, port: int) -> bool:
         subprocess.run(["useradd", "-m", "dripbench"], check=True)
     conf = root / "etc"
     conf.mkdir(parents=True)
+    for d in (root.parent, root):
+        d.chmod(0o755)  # Postfix's own processes run as `postfix` and must reach the queue
     for name in ("master.cf", "dynamicmaps.cf"):
         if Path("/etc/postfix", name).exists():
             shutil.copy(Path("/etc/postfix", name), conf / name)
     (conf / "main.cf").write_text(MAIN_CF.format(root=root))
     master = (conf / "master.cf").read_text()
     master = master.replace("\nsmtp      inet", "\n#smtp      inet", 1)
-    master += f"127.0.0.1:{port} inet n - n - - smtpd\npostlog unix-dgram n - n - 1 postlogd\n"
+    master += f"127.0.0.1:{port} inet n - n - - smtpd\n"
     (conf / "master.cf").write_text(master)
     for d in ("queue", "data"):
         (root / d).mkdir()
     shutil.chown(root / "data", "postfix")
     env = {**os.environ, "MAIL_CONFIG": str(conf)}
     subprocess.run(["postfix", "-c", str(conf), "set-permissions"], env=env, capture_output=True)
-    subprocess.run(["postfix", "-c", str(conf), "start"], env=env, check=True, capture_output=True)
+    run = subprocess.run(["postfix", "-c", str(conf), "start"], env=env, capture_output=True)
+    if run.returncode:
+        print(f"postfix did not start: {run.stderr.decode()}", file=sys.stderr)
+        return False
     return True
 
 
