@@ -6,7 +6,8 @@ Sends mails with one 3 MB photo and with ten (31 MB) at concurrency 1 and 8 to
   dripcast   the real listener: streamed DATA, verdict, fsync'd spool, database row
   sink       stock aiosmtpd whose handler only answers 250 (nothing stored)
   postfix    a private Postfix delivering to a Maildir on loopback, when installed
-and prints messages/s, MB/s and the server's peak RSS, then dripcast's ratios.
+and prints messages/s, MB/s and the server's peak RSS (for Postfix: the sum over its
+processes, sampled every 20 ms), then dripcast's throughput ratios.
 The client is the same for all: one socket per worker, the message dot-stuffed once.
 """
 
@@ -87,18 +88,18 @@ class Client:
 
 
 class RssSampler(threading.Thread):
-    """Peak of the summed RSS of some processes, sampled (for Postfix's many processes)."""
+    """Peak of the summed RSS of Postfix's processes (master, smtpd, cleanup, qmgr, local…)."""
 
-    def __init__(self, match: str) -> None:
+    def __init__(self, exe_prefix: str = "/usr/lib/postfix/") -> None:
         super().__init__(daemon=True)
-        self.match, self.peak, self.stop = match, 0, threading.Event()
+        self.prefix, self.peak, self.stop = exe_prefix, 0, threading.Event()
 
     def run(self) -> None:
         while not self.stop.wait(0.02):
             total = 0
             for pid in filter(str.isdigit, os.listdir("/proc")):
                 try:
-                    if self.match in Path(f"/proc/{pid}/cmdline").read_bytes().decode():
+                    if os.readlink(f"/proc/{pid}/exe").startswith(self.prefix):
                         total += rss_kb(int(pid), "VmRSS")
                 except OSError:
                     continue
@@ -183,7 +184,7 @@ def main() -> None:
                     rcpt = "dripbench@localhost" if target == "postfix" else "bakery@localhost"
                     proc, sampler = None, None
                     if target == "postfix":
-                        sampler = RssSampler(str(pf_root))
+                        sampler = RssSampler()
                         sampler.start()
                         port = pf_port
                     else:
