@@ -35,6 +35,13 @@ class Handler:
     def new_spool(self) -> SpoolWriter:
         return SpoolWriter(self.intake.spool_dir)
 
+    async def handle_EHLO(
+        self, server: SMTP, session: Session, envelope: Envelope, hostname: str, lines: list[str]
+    ) -> list[str]:
+        session.host_name = hostname
+        # With TLS but no AUTH users aiosmtpd would still announce an empty "AUTH".
+        return [line for line in lines if line.strip() != "250-AUTH"]
+
     async def handle_MAIL(
         self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list[str]
     ) -> str:

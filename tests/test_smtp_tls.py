@@ -124,3 +124,21 @@ def test_config_needs_tls_for_users_and_known_brands(make_config: Callable[..., 
     other = {**user, "brands": ["nope"]}
     with pytest.raises(ConfigError, match="unknown brands nope"):
         load(make_config([brand()], smtp={"tls_cert": "c", "tls_key": "k", "users": [other]}))
+
+
+def test_tls_without_users_announces_no_auth(
+    make_config: Callable[..., Path], tmp_path: Path
+) -> None:
+    cert, key = self_signed(tmp_path)
+    lst = Listener(
+        make_config(smtp={"port": free_port(), "tls_cert": str(cert), "tls_key": str(key)})
+    )
+    try:
+        with smtplib.SMTP("localhost", lst.port) as s:
+            s.starttls(context=ssl.create_default_context(cafile=str(cert)))
+            code, reply = s.ehlo()
+            assert code == 250 and b"AUTH" not in reply
+            s.sendmail("owner@example.com", ["bakery@localhost"], photo_mail(photos=[jpeg(64, 48)]))
+        assert len(lst.stored) == 1
+    finally:
+        lst.close()
