@@ -158,3 +158,21 @@ def test_a_broken_header_block_is_refused_also_in_a_large_message(
         s.sendmail("owner@example.com", ["bakery@localhost"], broken)
     assert (e.value.smtp_code, e.value.smtp_error[:5]) == (550, b"5.6.0")
     assert all_spool(lst) == []
+
+
+def test_the_same_message_id_from_the_same_sender_is_stored_once(
+    listener: Callable[..., Listener],
+) -> None:
+    lst = listener()
+    raw = photo_mail(photos=[jpeg(64, 48)], message_id="<again@example.com>")
+    replies = []
+    for _ in range(2):
+        c = Raw(lst.port)
+        c.envelope("owner@example.com", "bakery@localhost")
+        c.send(stuff(raw))
+        replies.append(c.reply())
+        c.close()
+    assert [code for code, _ in replies] == [250, 250]
+    assert b"already received" in replies[1][1]
+    assert len(store.messages(lst.engine)) == 1 and len(lst.spool_files()) == 1
+    assert [p for p in all_spool(lst) if p.name.startswith(".tmp")] == []
