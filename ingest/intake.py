@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import email.policy
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -29,6 +30,7 @@ log = logging.getLogger("dripcast.ingest")
 # sysexits(3), as Postfix's pipe(8) and procmail read them
 EX_OK, EX_DATAERR, EX_NOUSER, EX_TEMPFAIL, EX_NOPERM = 0, 65, 67, 75, 77
 HEAD_MAX = 256 * 1024  # bytes of a large message read back to decide on it
+WHOLE_READS = 2  # messages verified whole (DKIM) at the same time
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -62,6 +64,7 @@ class Intake:
         self.spool_dir = config.resolve(config.service.spool_dir)
         self.clock = clock or (lambda: datetime.now(UTC))
         self.resolver = resolver or SystemResolver()
+        self._whole_reads = threading.BoundedSemaphore(WHOLE_READS)
 
     def brand_for(self, rcpt: str) -> Brand | None:
         """None for an unknown address or a wrong plus-token: both are `550 5.1.1`."""
@@ -133,8 +136,13 @@ class Intake:
         if brand is None:
             writer.abort()
             return Outcome(reply=REPLY_UNKNOWN, exit_code=EX_NOUSER)
-        raw = decision_bytes(writer, full=brand.verify == "dmarc")
-        verdict = self.verdict(raw, brand, rcpt, peer)
+        if brand.verify == "dmarc":
+            # DKIM hashes the whole body, in memory: a few at a time keeps a burst of
+            # large signed messages from multiplying that by the connection count.
+            with self._whole_reads:
+                verdict = self.verdict(decision_bytes(writer, full=True), brand, rcpt, peer)
+        else:
+            verdict = self.verdict(decision_bytes(writer, full=False), brand, rcpt, peer)
         if verdict.temporary:
             writer.abort()
             log.info("message for %s deferred: %s", brand.id, verdict.reason)
@@ -145,7 +153,7 @@ class Intake:
             log.info("refused message for %s: %s", brand.id, verdict.reason)
             return Outcome(reply=verdict.reply, exit_code=EX_NOPERM)
         head = BytesParser(policy=email.policy.default, _class=EmailMessage).parsebytes(
-            raw, headersonly=True
+            decision_bytes(writer, full=False), headersonly=True
         )
         sender = verdict.sender
         msgid = str(head.get("message-id", "") or "").strip()[:998] or None
