@@ -206,27 +206,44 @@ def ingest(ctx: Ctx, message: BinaryIO, recipient: str | None, mail_from: str) -
     """
     from dripcast import pipeline, store
     from dripcast.db import make_engine, migrate
-    from ingest.intake import EX_DATAERR, EX_NOUSER, EX_TEMPFAIL, Intake
+    from ingest.intake import EX_DATAERR, EX_NOUSER, EX_TEMPFAIL, HEAD_MAX, Intake
+    from ingest.spool import SpoolWriter
 
     cfg = ctx.config
-    raw = message.read()
     try:
-        rcpt = recipient or pick_brand(cfg, raw, None)[1]
+        # Streamed to the spool like SMTP DATA: memory stays one block, whatever the size.
+        writer = SpoolWriter(cfg.resolve(cfg.service.spool_dir))
+        try:
+            while block := message.read(1 << 20):
+                writer.write(block)
+        except BaseException:
+            writer.abort()
+            raise
+    except OSError as e:
+        click.echo(f"dripcast ingest: try later: {e}", err=True)
+        sys.exit(EX_TEMPFAIL)
+    try:
+        rcpt = recipient or pick_brand(cfg, writer.read(HEAD_MAX), None)[1]
     except click.ClickException as e:
+        writer.abort()
         click.echo(f"dripcast ingest: {e.message}", err=True)
         sys.exit(EX_NOUSER)
     if rcpt is None:
+        writer.abort()
         click.echo("dripcast ingest: no recipient names a brand (pass -r)", err=True)
         sys.exit(EX_NOUSER)
     try:
         engine = make_engine(cfg.database_url)
         migrate(engine)
-        outcome = Intake(cfg, engine).accept(raw, mail_from=mail_from, rcpt=rcpt, transport="stdin")
+        outcome = Intake(cfg, engine).accept_spooled(
+            writer, mail_from=mail_from, rcpt=rcpt, transport="stdin"
+        )
         click.echo(outcome.reply, err=True)
         if not outcome.queued or outcome.message_id is None:
             sys.exit(outcome.exit_code)
         ids = pipeline.process(cfg, engine, outcome.message_id, datetime.now(UTC))
     except (OSError, OperationalError) as e:
+        writer.abort()
         click.echo(f"dripcast ingest: try later: {e}", err=True)
         sys.exit(EX_TEMPFAIL)
     if ids == []:

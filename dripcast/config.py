@@ -22,11 +22,34 @@ from dripcast.timeparse import parse_duration, parse_slot, parse_weekdays
 from dripcast.tokens import token_problem
 
 
+class SmtpUser(Strict):
+    """An SMTP AUTH login (only offered over TLS), e.g. an agency posting for its clients."""
+
+    user: str = Field(min_length=1)
+    password: SecretStr
+    brands: tuple[str, ...] = Field(min_length=1)  # brand ids this login may post to
+
+
 class Smtp(Strict):
     host: str = "127.0.0.1"
     port: int = Field(default=2525, ge=0, le=65535)
     max_message_mb: float = Field(default=40, gt=0)
     lmtp: bool = False
+    max_recipients: int = Field(default=20, ge=1, le=1000)
+    max_connections: int = Field(default=100, ge=1)
+    per_sender_hour: int = Field(default=30, ge=0)  # 0: no limit
+    tls_cert: Path | None = None
+    tls_key: Path | None = None
+    require_tls: bool = False
+    users: tuple[SmtpUser, ...] = ()
+
+    @model_validator(mode="after")
+    def _tls(self) -> Smtp:
+        if (self.tls_cert is None) != (self.tls_key is None):
+            raise ValueError("tls_cert and tls_key go together")
+        if self.tls_cert is None and (self.require_tls or self.users):
+            raise ValueError("require_tls and users need tls_cert and tls_key (AUTH only over TLS)")
+        return self
 
 
 class MediaHttp(Strict):
@@ -156,6 +179,10 @@ class Config(Strict):
             dupes = sorted({v for v in values if values.count(v) > 1})
             if dupes:
                 raise ValueError(f"{what} must be unique: {', '.join(dupes)}")
+        for u in self.service.smtp.users:
+            unknown = sorted(set(u.brands) - set(ids))
+            if unknown:
+                raise ValueError(f"smtp user {u.user}: unknown brands {', '.join(unknown)}")
         if self.service.trusted_authserv_id is None:
             for b in self.brands:
                 if b.verify == "upstream":

@@ -177,6 +177,7 @@ def process(config: Config, engine: Engine, message_id: int, now: datetime) -> l
     if not store.claim_messages(engine, now=now, lease=lease, ids=[message_id]):
         return None
     row = store.message(engine, message_id)
+    claim = row.claimed_until
     brand = config.brand(row.brand)
     try:
         raw = (config.resolve(config.service.spool_dir) / row.spool).read_bytes()
@@ -192,11 +193,15 @@ def process(config: Config, engine: Engine, message_id: int, now: datetime) -> l
         # A bug or a pathological file must not stop the service or the other messages.
         log.exception("message %d could not be processed", message_id)
         reason = f"internal error: {e!r}"
-        store.finish_message(engine, message_id, now=now, status="failed", reason=reason)
+        store.finish_message(
+            engine, message_id, now=now, status="failed", reason=reason, claim=claim
+        )
         return []
     if not prepared.accepted:
         log.info("message %d refused: %s", message_id, prepared.reason)
-        store.finish_message(engine, message_id, now=now, status="failed", reason=prepared.reason)
+        store.finish_message(
+            engine, message_id, now=now, status="failed", reason=prepared.reason, claim=claim
+        )
         return []
     ids = store.finish_message(
         engine,
@@ -206,6 +211,9 @@ def process(config: Config, engine: Engine, message_id: int, now: datetime) -> l
         photos=prepared.photos,
         slots=prepared.slots,
         post_status="scheduled" if brand.approval == "none" else "held",
+        claim=claim,
     )
+    if prepared.slots and not ids:
+        return None  # another process took the message over and plans it
     log.info("message %d planned: %d posts", message_id, len(ids))
     return ids

@@ -87,6 +87,9 @@ class Service:
         cfg = self.config
         await asyncio.to_thread(migrate, self.engine)
         spool.clean_temporaries(self.intake.spool_dir)
+        released = await asyncio.to_thread(store.release_claims, self.engine)
+        if released:
+            log.info("planning %d messages again that a stopped process had started", released)
         async with http_client() as http:
             dispatcher = Dispatcher(
                 engine=self.engine,
@@ -111,7 +114,6 @@ class Service:
                 self._stored,
                 host=cfg.service.smtp.host,
                 port=cfg.service.smtp.port,
-                max_bytes=int(cfg.service.smtp.max_message_mb * 1024 * 1024),
             )
             media_server = await media_http.start_from_config(cfg)
             aps.start()

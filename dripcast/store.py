@@ -54,6 +54,17 @@ def claim_messages(
         return sorted(r[0] for r in rows)
 
 
+def release_claims(engine: Engine) -> int:
+    """At start: messages a killed process was planning go back to be planned again.
+
+    Its plan was never committed (the plan and the closing of the message are one
+    commit), and `finish_message(claim=…)` keeps a late finisher from adding a second.
+    """
+    with transaction(engine) as s:
+        q = update(m.Message).where(m.Message.status == "processing")
+        return s.execute(q.values(status="received", claimed_until=None)).rowcount  # type: ignore[attr-defined, no-any-return]
+
+
 def pending_messages(engine: Engine, *, now: datetime) -> list[int]:
     """Stored but not yet planned: new ones, and ones whose processor died."""
     with transaction(engine) as s:
@@ -81,12 +92,19 @@ def finish_message(
     photos: Sequence[Photo] = (),
     slots: Sequence[Slot] = (),
     post_status: str = "scheduled",
+    claim: datetime | None = None,
 ) -> list[int]:
-    """Store the plan and close the message in one commit: processed exactly once."""
+    """Store the plan and close the message in one commit: processed exactly once.
+
+    `claim` is the `claimed_until` this process's claim set: if the claim was
+    taken over since (released at a restart, or expired), nothing is stored.
+    """
     with transaction(engine) as s:
         row = s.get(m.Message, message_id, with_for_update=True)
         if row is None or row.status != "processing":
             return []  # someone else finished it
+        if claim is not None and row.claimed_until != claim:
+            return []  # someone else holds it now
         row.status, row.reason, row.processed_at, row.claimed_until = status, reason, now, None
         for p in photos:
             s.add(

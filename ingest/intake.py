@@ -6,13 +6,14 @@ sender may post); everything else happens after, from the stored copy.
 
 from __future__ import annotations
 
-import email
 import email.policy
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import EmailMessage
+from email.parser import BytesParser
 
 from sqlalchemy import Engine
 
@@ -21,12 +22,15 @@ from dripcast.config import Brand, Config
 from ingest import spool
 from ingest.recipients import brand_for_recipient
 from ingest.resolver import Resolver, SystemResolver
-from ingest.verify import REPLY_UNKNOWN, Verdict, verify
+from ingest.senders import canonical_from
+from ingest.verify import REPLY_OK, REPLY_UNKNOWN, Verdict, verify
 
 log = logging.getLogger("dripcast.ingest")
 
 # sysexits(3), as Postfix's pipe(8) and procmail read them
 EX_OK, EX_DATAERR, EX_NOUSER, EX_TEMPFAIL, EX_NOPERM = 0, 65, 67, 75, 77
+HEAD_MAX = 256 * 1024  # bytes of a large message read back to decide on it
+WHOLE_READS = 2  # messages verified whole (DKIM) at the same time
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -36,6 +40,7 @@ class Peer:
     ip: str | None = None
     helo: str | None = None
     mail_from: str | None = None
+    login: str | None = None  # the SMTP AUTH user, over TLS
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -59,6 +64,7 @@ class Intake:
         self.spool_dir = config.resolve(config.service.spool_dir)
         self.clock = clock or (lambda: datetime.now(UTC))
         self.resolver = resolver or SystemResolver()
+        self._whole_reads = threading.BoundedSemaphore(WHOLE_READS)
 
     def brand_for(self, rcpt: str) -> Brand | None:
         """None for an unknown address or a wrong plus-token: both are `550 5.1.1`."""
@@ -66,6 +72,12 @@ class Intake:
 
     def verdict(self, raw: bytes, brand: Brand, rcpt: str, peer: Peer | None = None) -> Verdict:
         peer = peer or Peer()
+        user = next((u for u in self.config.service.smtp.users if u.user == peer.login), None)
+        if user is not None and brand.id in user.brands:
+            # An agency's login posts for the brands it was given, from any From.
+            head = BytesParser(policy=email.policy.default).parsebytes(raw, headersonly=True)
+            sender, _ = canonical_from(head)
+            return Verdict(ok=True, reply=REPLY_OK, reason=f"SMTP user {user.user}", sender=sender)
         return verify(
             raw,
             brand=brand,
@@ -81,22 +93,72 @@ class Intake:
     def accept(
         self, raw: bytes, *, mail_from: str, rcpt: str, transport: str, peer: Peer | None = None
     ) -> Outcome:
-        """Decide, then store durably and only then say yes. Blocking: run in a thread."""
+        """`accept_spooled` for a message already in memory."""
+        writer = spool.SpoolWriter(self.spool_dir)
+        try:
+            writer.write(raw)
+        except BaseException:
+            writer.abort()
+            raise
+        return self.accept_spooled(
+            writer, mail_from=mail_from, rcpt=rcpt, transport=transport, peer=peer
+        )
+
+    def accept_spooled(
+        self,
+        writer: spool.SpoolWriter,
+        *,
+        mail_from: str,
+        rcpt: str,
+        transport: str,
+        peer: Peer | None = None,
+    ) -> Outcome:
+        """Decide on a message streamed into `writer`, then commit it or throw it away.
+
+        Takes over `writer`: whatever happens, it ends committed (and recorded) or
+        removed. Blocking (fsync, database): run it in a thread.
+        """
+        try:
+            return self._accept(writer, mail_from, rcpt, transport, peer)
+        except BaseException:
+            writer.abort()
+            raise
+
+    def _accept(
+        self,
+        writer: spool.SpoolWriter,
+        mail_from: str,
+        rcpt: str,
+        transport: str,
+        peer: Peer | None,
+    ) -> Outcome:
         brand = self.brand_for(rcpt)
         if brand is None:
+            writer.abort()
             return Outcome(reply=REPLY_UNKNOWN, exit_code=EX_NOUSER)
-        verdict = self.verdict(raw, brand, rcpt, peer)
+        if brand.verify == "dmarc":
+            # DKIM hashes the whole body, in memory: a few at a time keeps a burst of
+            # large signed messages from multiplying that by the connection count.
+            with self._whole_reads:
+                verdict = self.verdict(decision_bytes(writer, full=True), brand, rcpt, peer)
+        else:
+            verdict = self.verdict(decision_bytes(writer, full=False), brand, rcpt, peer)
         if verdict.temporary:
+            writer.abort()
             log.info("message for %s deferred: %s", brand.id, verdict.reason)
             return Outcome(reply=verdict.reply, exit_code=EX_TEMPFAIL)
         if not verdict.ok and not verdict.held and transport == "smtp":
             # Nothing is stored: the sending server bounces to the (real) sender.
+            writer.abort()
             log.info("refused message for %s: %s", brand.id, verdict.reason)
             return Outcome(reply=verdict.reply, exit_code=EX_NOPERM)
-        head = email.message_from_bytes(raw, policy=email.policy.default, _class=EmailMessage)
+        head = BytesParser(policy=email.policy.default, _class=EmailMessage).parsebytes(
+            decision_bytes(writer, full=False), headersonly=True
+        )
         sender = verdict.sender
         msgid = str(head.get("message-id", "") or "").strip()[:998] or None
-        name = spool.write(self.spool_dir, raw)
+        size = writer.size
+        name = writer.commit()
         status = "received" if verdict.ok else ("held" if verdict.held else "refused")
         try:
             row = store.add_message(
@@ -109,7 +171,7 @@ class Intake:
                 sender=sender,
                 message_id=msgid,
                 spool=name,
-                size=len(raw),
+                size=size,
                 status=status,
                 reason=verdict.reason or None,
             )
@@ -131,3 +193,27 @@ class Intake:
         return Outcome(
             reply=f"250 2.0.0 OK: queued as {row}", exit_code=EX_OK, message_id=row, queued=True
         )
+
+
+def decision_bytes(writer: spool.SpoolWriter, *, full: bool) -> bytes:
+    """What the verdict reads: the whole message, or only its header block when that decides alike.
+
+    Every check but DKIM reads header fields only, so the verdict sees the header
+    block, as the parser itself delimits it, and an empty body. A header block
+    longer than HEAD_MAX is read whole rather than cut (a cut could hide a second
+    From). DKIM hashes the body: `full`.
+    """
+    if full:
+        return writer.read()
+    head = writer.read(HEAD_MAX)
+    if len(head) == HEAD_MAX:
+        head = head[: head.rfind(b"\n") + 1]
+    rest = BytesParser(policy=email.policy.compat32).parsebytes(head, headersonly=True)
+    body = rest.get_payload()
+    assert isinstance(body, str)
+    if not body and len(head) < writer.size:
+        return writer.read()  # no end of the header block inside the head: read it all
+    if rest.defects:
+        return head  # a line that is no header ended the block: the verdict must see it
+    # The parser decoded the bytes as ASCII with surrogateescape: this is their length.
+    return head[: len(head) - len(body.encode("ascii", "surrogateescape"))]

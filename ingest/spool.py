@@ -25,6 +25,12 @@ class SpoolWriter:
         self._file.write(chunk)
         self.size += len(chunk)
 
+    def read(self, limit: int = -1) -> bytes:
+        """The bytes written so far (the first `limit` of them), read back from the file."""
+        self._file.flush()
+        with open(self._tmp, "rb") as f:
+            return f.read(limit)
+
     def commit(self) -> str:
         self._file.flush()
         os.fsync(self._file.fileno())

@@ -14,7 +14,9 @@ from ingest.resolver import Resolver
 
 
 class Listener:
-    def __init__(self, config: Path, resolver: Resolver | None = None) -> None:
+    def __init__(
+        self, config: Path, resolver: Resolver | None = None, intake: type[Intake] = Intake
+    ) -> None:
         self.config = load(config)
         self.engine = make_engine(self.config.database_url)
         migrate(self.engine)
@@ -25,14 +27,13 @@ class Listener:
 
         def run() -> None:
             asyncio.set_event_loop(self.loop)
-            intake = Intake(self.config, self.engine, resolver=resolver)
+            self.intake = intake(self.config, self.engine, resolver=resolver)
             self.server = self.loop.run_until_complete(
                 smtp.start(
-                    intake,
+                    self.intake,
                     self.stored.append,
                     host="127.0.0.1",
                     port=self.port,
-                    max_bytes=int(self.config.service.smtp.max_message_mb * 1024 * 1024),
                 )
             )
             ready.set()
@@ -46,6 +47,8 @@ class Listener:
         async def shutdown() -> None:
             self.server.close()
             await self.server.wait_closed()
+            # let connections that clients just dropped finish closing on this loop
+            await asyncio.sleep(0.2)
             self.loop.stop()
 
         asyncio.run_coroutine_threadsafe(shutdown(), self.loop)

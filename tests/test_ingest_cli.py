@@ -1,0 +1,56 @@
+"""`dripcast ingest`: the SMTP path from stdin, with sysexits codes and nothing left behind."""
+
+from __future__ import annotations
+
+import io
+import random
+from collections.abc import Callable
+from pathlib import Path
+
+from click.testing import CliRunner
+from PIL import Image
+
+from dripcast import store
+from dripcast.cli import main
+from dripcast.config import load
+from dripcast.db import make_engine
+from tests.mail import jpeg, photo_mail
+
+
+def run(cfg: Path, raw: bytes, *args: str) -> int:
+    result = CliRunner().invoke(main, ["--config", str(cfg), "ingest", *args, "-"], input=raw)
+    return result.exit_code
+
+
+def spool(cfg: Path) -> list[str]:
+    folder = cfg.parent / "var/spool"
+    return sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
+
+
+def test_unknown_recipient_is_67_and_leaves_no_file(make_config: Callable[..., Path]) -> None:
+    cfg = make_config()
+    assert run(cfg, photo_mail(photos=[jpeg(64, 48)]), "-r", "nobody@localhost") == 67
+    assert spool(cfg) == []
+
+
+def test_refused_sender_is_77_and_quarantined(make_config: Callable[..., Path]) -> None:
+    cfg = make_config()
+    raw = photo_mail(sender="evil@example.net", photos=[jpeg(64, 48)])
+    assert run(cfg, raw, "-r", "bakery@localhost", "-f", "evil@example.net") == 77
+    engine = make_engine(load(cfg).database_url)
+    (row,) = store.messages(engine)
+    assert (row["status"], row["transport"]) == ("refused", "stdin")
+    assert spool(cfg) == [row["spool"]]
+    engine.dispose()
+
+
+def test_large_message_is_streamed_whole_to_the_spool(make_config: Callable[..., Path]) -> None:
+    cfg = make_config()
+    noise = Image.frombytes("RGB", (600, 600), random.Random(3).randbytes(600 * 600 * 3))
+    out = io.BytesIO()
+    noise.save(out, "JPEG", quality=95)
+    raw = photo_mail(photos=[out.getvalue()] * 2)
+    assert len(raw) > 1 << 20  # more than one read block and more than the decision head
+    assert run(cfg, raw) == 0  # recipient taken from the To header
+    (name,) = spool(cfg)
+    assert (cfg.parent / "var/spool" / name).read_bytes() == raw
