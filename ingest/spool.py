@@ -7,9 +7,13 @@ never committed leaves nothing behind.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
+import time
 from pathlib import Path
+
+from dripcast.files import fsync_path
 
 
 class SpoolWriter:
@@ -36,7 +40,7 @@ class SpoolWriter:
         os.fsync(self._file.fileno())
         self._file.close()
         os.rename(self._tmp, self.folder / self.name)
-        fsync_dir(self.folder)
+        fsync_path(self.folder)
         return self.name
 
     def abort(self) -> None:
@@ -54,18 +58,16 @@ def write(folder: Path, raw: bytes) -> str:
         raise
 
 
-def fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+def clean_temporaries(folder: Path, *, older_than: float = 3600.0) -> int:
+    """Remove half-written files left by a crash mid-DATA; they were never acknowledged.
 
-
-def clean_temporaries(folder: Path) -> int:
-    """Remove half-written files left by a crash mid-DATA; they were never acknowledged."""
+    Only old ones: another process sharing the spool may be writing a young one now.
+    """
     n = 0
+    limit = time.time() - older_than
     for p in folder.glob(".tmp-*") if folder.is_dir() else ():
-        p.unlink(missing_ok=True)
-        n += 1
+        with contextlib.suppress(FileNotFoundError):
+            if p.stat().st_mtime < limit:
+                p.unlink()
+                n += 1
     return n

@@ -73,4 +73,3 @@ class OutboxPublisher(Publisher):
         os.rename(tmp, final)
         fsync_path(folder)
         return Published(external_id=final.name, url=final.as_uri())
-

@@ -109,3 +109,18 @@ def test_two_brands_in_one_message_are_told_to_resend(make_config: Callable[...,
         assert (code, msg[:5]) == (452, b"4.5.3")
     finally:
         lst.close()
+
+
+def test_start_cleans_only_old_temporaries(tmp_path: Path) -> None:
+    """A crash leaves .tmp- files; a second process sharing the spool may be writing one now."""
+    import os
+    import time
+
+    from ingest.spool import clean_temporaries
+
+    old, young = tmp_path / ".tmp-old.eml", tmp_path / ".tmp-young.eml"
+    old.write_bytes(b"half")
+    young.write_bytes(b"half")
+    os.utime(old, (time.time() - 7200, time.time() - 7200))
+    assert clean_temporaries(tmp_path) == 1
+    assert not old.exists() and young.exists()
