@@ -30,7 +30,7 @@ def energy(im: Image.Image) -> Energy:
     )
     edges = small.filter(ImageFilter.FIND_EDGES)
     sw, sh = edges.size
-    px = list(edges.getdata())
+    px = edges.tobytes()  # mode L: one byte per pixel
     # FIND_EDGES leaves a one-pixel frame of garbage: ignore it.
     cols = [0.0] * sw
     rows = [0.0] * sh

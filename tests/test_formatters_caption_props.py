@@ -14,7 +14,9 @@ from formatters.specs import SPECS
 
 WORDS = st.one_of(
     st.from_regex(r"[a-zA-Z]{1,12}", fullmatch=True),
-    st.sampled_from(["日本語", "パン", "빵집", "面包店", "e\u0301te\u0301", "n\u0303", "Z\u0351\u0352\u0353"]),
+    st.sampled_from(
+        ["日本語", "パン", "빵집", "面包店", "e\u0301te\u0301", "n\u0303", "Z\u0351\u0352\u0353"]
+    ),
     st.sampled_from(["😀", "👨‍👩‍👧", "👍🏽", "🇩🇰", "❤️", "🥐🥖"]),
     st.from_regex(r"https://[a-z]{1,10}\.(com|dk|org)/[a-z0-9/]{0,60}", fullmatch=True),
     st.from_regex(r"#[a-z]{1,15}", fullmatch=True),
@@ -34,7 +36,9 @@ def captions(draw: st.DrawFn) -> str:
     return out.strip()
 
 
-CTA = st.one_of(st.none(), st.sampled_from(["Order for pickup today", "今日はパンの日 🥐", "Book now!"]))
+CTA = st.one_of(
+    st.none(), st.sampled_from(["Order for pickup today", "今日はパンの日 🥐", "Book now!"])
+)
 LINK = st.one_of(st.none(), st.just("https://example.com/shop?utm_source=x&utm_medium=social"))
 TAGS = st.lists(st.from_regex(r"#[a-z]{3,12}", fullmatch=True), max_size=6, unique=True)
 

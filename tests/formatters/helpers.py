@@ -63,7 +63,9 @@ def jpeg(im: Image.Image, **save: Any) -> bytes:
 def photo(data: bytes, index: int = 1) -> Photo:
     with Image.open(io.BytesIO(data)) as im:
         w, h = im.size
-    return Photo(index=index, filename=f"p{index}.jpg", sha256="0" * 64, width=w, height=h, data=data)
+    return Photo(
+        index=index, filename=f"p{index}.jpg", sha256="0" * 64, width=w, height=h, data=data
+    )
 
 
 def marked(size: tuple[int, int] = (400, 300)) -> Image.Image:
