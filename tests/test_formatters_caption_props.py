@@ -12,26 +12,26 @@ from formatters.counting import fits
 from formatters.links import display
 from formatters.specs import SPECS
 
-WORDS = st.one_of(
+PLAIN = st.one_of(
     st.from_regex(r"[a-zA-Z]{1,12}", fullmatch=True),
     st.sampled_from(
         ["日本語", "パン", "빵집", "面包店", "e\u0301te\u0301", "n\u0303", "Z\u0351\u0352\u0353"]
     ),
     st.sampled_from(["😀", "👨‍👩‍👧", "👍🏽", "🇩🇰", "❤️", "🥐🥖"]),
     st.from_regex(r"https://[a-z]{1,10}\.(com|dk|org)/[a-z0-9/]{0,60}", fullmatch=True),
-    st.from_regex(r"#[a-z]{1,15}", fullmatch=True),
     st.sampled_from(["example.com", "@anna@mastodon.social", "(*_*)", "a|b", "{x}", "~~"]),
 )
+WORDS = st.one_of(PLAIN, st.from_regex(r"#[a-z]{1,15}", fullmatch=True))
 SEP = st.sampled_from([" ", " ", " ", "\n", "\n\n", ", "])
 
 
 @st.composite
-def captions(draw: st.DrawFn) -> str:
+def captions(draw: st.DrawFn, words: st.SearchStrategy[str] = WORDS) -> str:
     # Some short, some far beyond every small limit.
     size = draw(st.sampled_from([5, 60, 400]))
-    words = draw(st.lists(WORDS, min_size=size // 2, max_size=size))
+    chosen = draw(st.lists(words, min_size=size // 2, max_size=size))
     out = ""
-    for w in words:
+    for w in chosen:
         out += w + draw(SEP)
     return out.strip()
 
@@ -43,7 +43,7 @@ LINK = st.one_of(st.none(), st.just("https://example.com/shop?utm_source=x&utm_m
 TAGS = st.lists(st.from_regex(r"#[a-z]{3,12}", fullmatch=True), max_size=6, unique=True)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(captions(), CTA, LINK, TAGS)
 def test_every_network_within_its_limit_with_cta_link_and_tags_whole(
     caption: str, cta: str | None, link: str | None, tags: list[str]
@@ -77,7 +77,7 @@ def test_every_network_within_its_limit_with_cta_link_and_tags_whole(
 
 
 @settings(max_examples=40, deadline=None)
-@given(captions())
+@given(captions(PLAIN))  # no hashtags: a closing block of them moves after the CTA
 def test_a_shortened_caption_is_a_word_prefix_with_an_ellipsis(caption: str) -> None:
     spec = SPECS["x"]
     out = compose(Parts(caption=caption, cta=None, link=None, brand="B"), spec)
