@@ -38,12 +38,12 @@ def geometry(width: int, height: int, spec: ChannelSpec) -> Geometry:
         cw = max(1, min(width, math.floor(height * spec.aspect_max)))
     elif width / height < spec.aspect_min:
         ch = max(1, min(height, math.floor(width / spec.aspect_min)))
-    s = min(1.0, spec.max_side / max(cw, ch))
+    s = _snap(min(1.0, spec.max_side / max(cw, ch)))
     if spec.max_width is not None:
+        # A stated width is what the network shows: no snapping below it.
         s = min(s, spec.max_width / cw)
     if spec.max_pixels is not None:
         s = min(s, math.sqrt(spec.max_pixels / (cw * ch)))
-    s = _snap(s)
     if cw * s < spec.min_width:
         # Upscaling adds no detail, but Instagram refuses narrower images outright.
         s = spec.min_width / cw
