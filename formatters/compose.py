@@ -21,6 +21,8 @@ from formatters.images import Source, Variant
 from formatters.links import display, tag_caption_links, utm_params, with_utm
 from formatters.specs import SPECS, ChannelSpec
 
+LINK_FIELD_MAX = 2048
+
 # Saves a variant's bytes and returns where they are: the caller owns the files.
 Store = Callable[[Variant, Photo, str], str]
 
@@ -135,7 +137,10 @@ def _extra(built: _Built, spec: ChannelSpec, caption: str, brand_name: str) -> d
         links = {built.link_text: built.link} if built.link_text and built.link else None
         extra["facets"] = facets(built.text, links)
     if spec.links == "field" and built.link:
-        extra["link"] = built.link
+        # Pinterest refuses links over 2,048 characters; the page without UTM beats none.
+        extra["link"] = (
+            built.link if len(built.link) <= LINK_FIELD_MAX else built.link.split("?")[0]
+        )
     if spec.title_limit is not None:
         first = next((ln.strip() for ln in caption.splitlines() if ln.strip()), "") or brand_name
         extra["title"] = captions.shorten(first, spec.title_limit)

@@ -7,6 +7,7 @@ Every variant is then cut from this one image.
 
 from __future__ import annotations
 
+import functools
 import io
 import math
 from dataclasses import dataclass
@@ -80,14 +81,21 @@ def to_srgb(im: Image.Image) -> Image.Image:
         flat.paste(rgba, mask=rgba.getchannel("A"))
         im = flat
     if icc and im.mode in ("RGB", "CMYK", "L"):
-        try:
-            src = ImageCms.ImageCmsProfile(io.BytesIO(icc))
-            if "srgb" not in ImageCms.getProfileDescription(src).lower().replace(" ", ""):
-                out = ImageCms.profileToProfile(
-                    im, src, _SRGB, outputMode="RGB", renderingIntent=ImageCms.Intent.PERCEPTUAL
-                )
-                if out is not None:
-                    im = out
-        except (ImageCms.PyCMSError, OSError):
-            pass  # a broken profile: the pixels as they are beat no photo at all
+        transform = _transform(icc, im.mode)
+        if transform is not None:
+            im = transform.apply(im)
     return im if im.mode == "RGB" else im.convert("RGB")
+
+
+@functools.lru_cache(maxsize=16)
+def _transform(icc: bytes, mode: str) -> ImageCms.ImageCmsTransform | None:
+    """The conversion to sRGB, built once per profile (a phone uses one for every photo)."""
+    try:
+        src = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        if "srgb" in ImageCms.getProfileDescription(src).lower().replace(" ", ""):
+            return None
+        return ImageCms.buildTransform(
+            src, _SRGB, mode, "RGB", renderingIntent=ImageCms.Intent.PERCEPTUAL
+        )
+    except (ImageCms.PyCMSError, OSError):
+        return None  # a broken profile: the pixels as they are beat no photo at all

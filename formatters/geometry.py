@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from formatters.specs import ChannelSpec
+from formatters.specs import FULL, ChannelSpec
 
 # A power-of-two reduction this close below the wanted scale is taken instead: the JPEG
 # decoder (or a box reduce) makes it exactly, with no resampling pass at all.
@@ -38,7 +38,10 @@ def geometry(width: int, height: int, spec: ChannelSpec) -> Geometry:
         cw = max(1, min(width, math.floor(height * spec.aspect_max)))
     elif width / height < spec.aspect_min:
         ch = max(1, min(height, math.floor(width / spec.aspect_min)))
-    s = _snap(min(1.0, spec.max_side / max(cw, ch)))
+    # No crop is sent sharper than the whole photo's full-size variant: that density is
+    # what one decode provides, and a closer look is not what a network asked for.
+    density = _snap(min(1.0, FULL / max(width, height)))
+    s = min(density, _snap(min(1.0, spec.max_side / max(cw, ch))))
     if spec.max_width is not None:
         # A stated width is what the network shows: no snapping below it.
         s = min(s, spec.max_width / cw)

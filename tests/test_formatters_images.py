@@ -141,6 +141,20 @@ def test_every_network_gets_its_aspect_and_size(network: str, size: tuple[int, i
     assert v.format in spec.formats
 
 
+def test_heic_with_exif_orientation_is_not_turned_twice() -> None:
+    # pillow-heif stores the turn as the container's own rotation and reports EXIF
+    # orientation 1 on reading: applying EXIF again would turn the photo a second time.
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    buf = io.BytesIO()
+    marked((400, 300)).transpose(Image.Transpose.ROTATE_90).save(
+        buf, "HEIF", exif=exif.tobytes(), quality=90
+    )
+    out = one(buf.getvalue())
+    assert out.size == (400, 300)
+    assert is_red(out.getpixel((20, 20)))
+
+
 def test_crop_removes_as_little_as_the_aspect_range_needs() -> None:
     g = geometry(4000, 1000, SPECS["instagram"])
     assert g.crop_h == 1000 and g.crop_w == 1910
