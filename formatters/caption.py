@@ -17,7 +17,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from formatters import littletext
 from formatters.counting import fits, utf16_units
-from formatters.hashtags import Tags, gather, split_trailing
+from formatters.hashtags import TAG, Tags, gather, split_trailing
 from formatters.specs import ChannelSpec
 
 DEFAULT_TEMPLATE = """{{ caption }}
@@ -73,12 +73,19 @@ class Caption:
     text: str  # as sent (LinkedIn: escaped)
     shortened: bool
     hashtags: tuple[str, ...]  # appended tags that were kept
+    tags: tuple[str, ...] = ()  # for networks with a tag field: every tag, without '#'
 
 
 def compose(parts: Parts, spec: ChannelSpec, template: str | None = None) -> Caption:
     source = template or DEFAULT_TEMPLATE
     body, closing = split_trailing(parts.caption)
-    body, tags = gather(body, parts.client_tags + closing, parts.brand_tags, spec.hashtag_cap)
+    field: tuple[str, ...] = ()
+    if spec.tags_field:
+        # Tumblr and WordPress link tags from their own field; in the text they are noise.
+        inline = tuple("#" + m[1] for m in TAG.finditer(body))
+        field = tuple(t[1:] for t in gather("", inline + closing, parts.brand_tags, None)[1].shown)
+    cap = 0 if spec.tags_field else spec.hashtag_cap
+    body, tags = gather(body, parts.client_tags + closing, parts.brand_tags, cap)
     link: str | None
     if spec.links == "inline":
         link = parts.link_text or parts.link
@@ -101,9 +108,12 @@ def compose(parts: Parts, spec: ChannelSpec, template: str | None = None) -> Cap
         )
         return littletext.escape(out) if spec.escape == "little" else out
 
+    def done(text: str, shortened: bool, tags: Tags) -> Caption:
+        return Caption(text=text, shortened=shortened, hashtags=tags.shown, tags=field)
+
     full = text(body, tags, cta, link)
     if fits(full, spec):
-        return Caption(text=full, shortened=False, hashtags=tags.shown)
+        return done(full, False, tags)
     while not fits(text("", tags, cta, link), spec):
         if len(tags):
             tags = tags.keep(len(tags) - 1)
@@ -112,11 +122,9 @@ def compose(parts: Parts, spec: ChannelSpec, template: str | None = None) -> Cap
         elif link:
             link = None
         else:
-            return Caption(
-                text=_hard_cut(text("", tags, None, None), spec), shortened=True, hashtags=()
-            )
+            return done(_hard_cut(text("", tags, None, None), spec), True, tags)
     cut = _longest(body, lambda c: fits(text(c, tags, cta, link), spec))
-    return Caption(text=text(cut, tags, cta, link), shortened=True, hashtags=tags.shown)
+    return done(text(cut, tags, cta, link), True, tags)
 
 
 def shorten(text: str, limit: int) -> str:

@@ -90,6 +90,7 @@ class _Built:
     text: str
     link: str | None
     link_text: str | None
+    tags: tuple[str, ...]
 
 
 def _caption(
@@ -120,7 +121,7 @@ def _caption(
         count=count,
     )
     built = captions.compose(parts, spec, ch.template)
-    return _Built(text=built.text, link=link, link_text=link_text)
+    return _Built(text=built.text, link=link, link_text=link_text, tags=built.tags)
 
 
 def _utm(network: str, brand: Brand, utm: Mapping[str, str] | None) -> dict[str, str]:
@@ -141,6 +142,8 @@ def _extra(built: _Built, spec: ChannelSpec, caption: str, brand_name: str) -> d
         extra["link"] = (
             built.link if len(built.link) <= LINK_FIELD_MAX else built.link.split("?")[0]
         )
+    if spec.tags_field:
+        extra["tags"] = list(built.tags)
     if spec.title_limit is not None:
         first = next((ln.strip() for ln in caption.splitlines() if ln.strip()), "") or brand_name
         extra["title"] = captions.shorten(first, spec.title_limit)

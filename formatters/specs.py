@@ -42,6 +42,9 @@ class ChannelSpec:
     hashtag_cap: int | None = None
     escape: Literal["none", "little"] = "none"  # LinkedIn's "little text"
     title_limit: int | None = None  # networks with a separate title (Pinterest)
+    tags_field: bool = (
+        False  # hashtags go in the post's own tag list, not the text (Tumblr, WordPress)
+    )
     alt_limit: int | None = 1000  # None: the network takes no alt text
     images_max: int = 1
     aspect_min: float = 0.0  # width / height
@@ -161,6 +164,7 @@ _ALL: tuple[ChannelSpec, ...] = (
     ),
     ChannelSpec(
         network="tumblr",
+        tags_field=True,
         label="Tumblr",
         text_limit=4096,
         images_max=30,
@@ -179,6 +183,7 @@ _ALL: tuple[ChannelSpec, ...] = (
     ),
     ChannelSpec(
         network="discord",
+        hashtag_cap=0,  # Discord has no hashtags: they would read as noise
         counting="utf16",
         label="Discord",
         text_limit=2000,
@@ -188,6 +193,7 @@ _ALL: tuple[ChannelSpec, ...] = (
     ),
     ChannelSpec(
         network="wordpress",
+        tags_field=True,
         label="WordPress",
         text_limit=100_000,
         images_max=30,

@@ -151,3 +151,17 @@ def test_shorten_cuts_alt_text_at_a_word() -> None:
     assert shorten(alt, 30) == "A basket of croissants on a…"
     assert shorten(alt, 1000) == alt
     assert shorten("x" * 50, 10) == "x" * 9 + "…"
+
+
+def test_tumblr_and_wordpress_take_tags_in_their_field_not_the_text() -> None:
+    caption = "We love #rye bread today #sourdough"
+    for network in ("tumblr", "wordpress"):
+        out = compose(parts(caption=caption), SPECS[network])
+        assert "#" not in out.text
+        assert out.text.startswith("We love rye bread today")
+        assert out.tags == ("rye", "sourdough", "bakery", "copenhagen")
+
+
+def test_discord_gets_no_hashtag_line() -> None:
+    out = compose(parts(caption="Bread #rye"), SPECS["discord"])
+    assert "#" not in out.text and out.text.startswith("Bread")

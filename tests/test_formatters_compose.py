@@ -160,3 +160,10 @@ def test_every_channel_type_has_a_spec() -> None:
     from dripcast.channels import CHANNEL_TYPES
 
     assert set(SPECS) == set(CHANNEL_TYPES)
+
+
+def test_tag_field_networks_get_their_tags_in_extra(tmp_path: Path, photos: list[Photo]) -> None:
+    b = brand(["tumblr"])
+    (d,) = format_submission(submission("Rye #bread"), photos[:1], b, b.channels, Folder(tmp_path))
+    assert d.extra["tags"] == ["bread", "bakery", "copenhagen"]
+    assert "#" not in d.text
