@@ -17,6 +17,8 @@ from dripcast.config import Brand
 from dripcast.domain import Draft, Media, Photo, Submission
 from formatters import caption as captions
 from formatters.facets import facets
+from formatters.hashtags import split_trailing
+from formatters.html import to_html
 from formatters.images import Source, Variant
 from formatters.links import display, tag_caption_links, utm_params, with_utm
 from formatters.specs import SPECS, ChannelSpec
@@ -144,8 +146,11 @@ def _extra(built: _Built, spec: ChannelSpec, caption: str, brand_name: str) -> d
         )
     if spec.tags_field:
         extra["tags"] = list(built.tags)
+    if spec.network == "wordpress":
+        extra["html"] = to_html(built.text)
     if spec.title_limit is not None:
-        first = next((ln.strip() for ln in caption.splitlines() if ln.strip()), "") or brand_name
+        body = split_trailing(caption)[0]
+        first = next((ln.strip() for ln in body.splitlines() if ln.strip()), "") or brand_name
         extra["title"] = captions.shorten(first, spec.title_limit)
     return extra
 

@@ -26,7 +26,7 @@ def facets(text: str, links: Mapping[str, str] | None = None) -> list[dict[str, 
     """
     found: list[tuple[int, int, dict[str, Any]]] = []
     for shown, uri in (links or {}).items():
-        start = text.find(shown)
+        start = text.rfind(shown)  # the link line comes after the caption, which may quote it
         if start >= 0:
             found.append(
                 (start, start + len(shown), {"$type": "app.bsky.richtext.facet#link", "uri": uri})

@@ -193,6 +193,7 @@ _ALL: tuple[ChannelSpec, ...] = (
     ),
     ChannelSpec(
         network="wordpress",
+        title_limit=100,  # a post needs a title; longer ones wrap badly in themes
         tags_field=True,
         label="WordPress",
         text_limit=100_000,

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from formatters import littletext
 from formatters.caption import BIO, Parts, compose
 from formatters.counting import fits
+from formatters.facets import facets
 from formatters.links import display
 from formatters.specs import SPECS
 
@@ -85,3 +86,20 @@ def test_a_shortened_caption_is_a_word_prefix_with_an_ellipsis(caption: str) -> 
     if out.shortened and out.text:
         assert out.text.endswith("…")
         assert caption.startswith(out.text[:-1].rstrip(",;:–—-").rstrip())
+
+
+@settings(max_examples=80, deadline=None)
+@given(captions())
+def test_bluesky_facets_cover_exactly_their_tag_or_link(text: str) -> None:
+    raw = text.encode()
+    last_end = 0
+    for f in facets(text):
+        start, end = f["index"]["byteStart"], f["index"]["byteEnd"]
+        assert last_end <= start < end <= len(raw)  # sorted, not overlapping
+        last_end = end
+        span = raw[start:end].decode()
+        feature = f["features"][0]
+        if feature["$type"] == "app.bsky.richtext.facet#tag":
+            assert span[1:] == feature["tag"] and span[0] in "#＃"
+        else:
+            assert span == feature["uri"] and span.startswith("https://")

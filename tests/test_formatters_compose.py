@@ -167,3 +167,14 @@ def test_tag_field_networks_get_their_tags_in_extra(tmp_path: Path, photos: list
     (d,) = format_submission(submission("Rye #bread"), photos[:1], b, b.channels, Folder(tmp_path))
     assert d.extra["tags"] == ["bread", "bakery", "copenhagen"]
     assert "#" not in d.text
+
+
+def test_wordpress_gets_a_title_and_escaped_html(tmp_path: Path, photos: list[Photo]) -> None:
+    b = brand(["wordpress"])
+    sub = submission("Rye & <spelt> today\nfresh at 7\n\nMore at https://example.com/menu #bread")
+    (d,) = format_submission(sub, photos[:1], b, b.channels, Folder(tmp_path))
+    assert d.extra["title"] == "Rye & <spelt> today"
+    html = d.extra["html"]
+    assert html.startswith("<p>Rye &amp; &lt;spelt&gt; today<br>\nfresh at 7</p>")
+    assert '<a href="https://example.com/menu?utm_source=wordpress&amp;utm_medium=social' in html
+    assert "<spelt>" not in html
