@@ -122,7 +122,7 @@ def _caption(
         index=photo.index,
         count=count,
     )
-    built = captions.compose(parts, spec, ch.template)
+    built = captions.compose(parts, spec, ch.template or brand.template)
     return _Built(text=built.text, link=link, link_text=link_text, tags=built.tags)
 
 

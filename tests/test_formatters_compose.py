@@ -178,3 +178,17 @@ def test_wordpress_gets_a_title_and_escaped_html(tmp_path: Path, photos: list[Ph
     assert html.startswith("<p>Rye &amp; &lt;spelt&gt; today<br>\nfresh at 7</p>")
     assert '<a href="https://example.com/menu?utm_source=wordpress&amp;utm_medium=social' in html
     assert "<spelt>" not in html
+
+
+def test_brand_template_applies_where_the_channel_has_none(
+    tmp_path: Path, photos: list[Photo]
+) -> None:
+    b = brand(["mastodon", "x"], template="{{ brand }}: {{ caption }}")
+    own = b.channels[1].model_copy(update={"template": "{{ caption }} ({{ index }}/{{ count }})"})
+    drafts = format_submission(submission("Rye"), photos, b, [b.channels[0], own], Folder(tmp_path))
+    assert [d.text for d in drafts] == [
+        "Demo Bakery: Rye",
+        "Rye (1/2)",
+        "Demo Bakery: Rye",
+        "Rye (2/2)",
+    ]
