@@ -149,10 +149,18 @@ def _extra(built: _Built, spec: ChannelSpec, caption: str, brand_name: str) -> d
     if spec.network == "wordpress":
         extra["html"] = to_html(built.text)
     if spec.title_limit is not None:
-        body = split_trailing(caption)[0]
-        first = next((ln.strip() for ln in body.splitlines() if ln.strip()), "") or brand_name
-        extra["title"] = captions.shorten(first, spec.title_limit)
+        extra["title"] = title(caption, brand_name, spec.title_limit)
     return extra
+
+
+def title(caption: str, brand_name: str, limit: int) -> str:
+    """A title from the caption: its first line, or that line's first sentence if too long."""
+    body = split_trailing(caption)[0]
+    first = next((ln.strip() for ln in body.splitlines() if ln.strip()), "") or brand_name
+    if len(first) > limit:
+        sentence = regex.split(r"(?<=[.!?…])\s", first, maxsplit=1)[0]
+        first = sentence if len(sentence) >= 12 else first  # "Hi!" is no title
+    return captions.shorten(first, limit)
 
 
 def off_limits(text: str, phrases: Sequence[str]) -> str | None:

@@ -109,9 +109,27 @@ def _tile(slot: Slot, head_f: Font, body_f: Font, small_f: Font) -> Image.Image:
     lines = _wrap(shown_text(d), body_f, TILE_W - 2 * PAD)
     if len(lines) > CAPTION_LINES:
         lines = [*lines[: CAPTION_LINES - 1], lines[CAPTION_LINES - 1].rstrip() + " …"]
+    # What the network shows outside the text: a title (Pinterest, WordPress), a tag field.
+    title = (
+        _wrap(str(d.extra.get("title", "")), head_f, TILE_W - 2 * PAD)[:2]
+        if d.extra.get("title")
+        else []
+    )
+    tags = d.extra.get("tags")
+    if tags:
+        lines += ["", *_wrap("tags: " + ", ".join(tags), small_f, TILE_W - 2 * PAD)]
     line_h = 19
     band_h = 34
-    height = band_h + IMAGE_H + PAD + 22 + len(lines) * line_h + PAD + (24 if d.held else 0)
+    height = (
+        band_h
+        + IMAGE_H
+        + PAD
+        + 22
+        + len(title) * 22
+        + len(lines) * line_h
+        + PAD
+        + (24 if d.held else 0)
+    )
     tile = Image.new("RGB", (TILE_W, height), CARD)
     draw = ImageDraw.Draw(tile)
     draw.rectangle((0, 0, TILE_W, band_h), fill=colour)
@@ -130,6 +148,9 @@ def _tile(slot: Slot, head_f: Font, body_f: Font, small_f: Font) -> Image.Image:
     y = band_h + IMAGE_H + PAD
     draw.text((PAD, y), _media_line(d), font=small_f, fill=MUTED)
     y += 22
+    for line in title:
+        _draw_line(tile, (PAD, y), line, head_f)
+        y += 22
     for line in lines:
         _draw_line(tile, (PAD, y), line, body_f)
         y += line_h

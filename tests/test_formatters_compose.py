@@ -192,3 +192,14 @@ def test_brand_template_applies_where_the_channel_has_none(
         "Demo Bakery: Rye",
         "Rye (2/2)",
     ]
+
+
+def test_title_is_the_first_line_or_its_first_sentence() -> None:
+    from formatters.compose import title
+
+    assert title("Rye today\nMore text", "B", 100) == "Rye today"
+    long = "Cardamom knots are back! " + "Soft and buttery " * 10
+    assert title(long, "B", 100) == "Cardamom knots are back!"
+    assert title("Hi! " + "word " * 40, "B", 100).endswith("…")
+    assert title("#only #tags", "Demo Bakery", 100) == "#only #tags"
+    assert title("", "Demo Bakery", 100) == "Demo Bakery"
