@@ -215,3 +215,14 @@ def test_jpeg_is_decoded_at_the_smallest_dct_scale_that_covers_every_variant() -
 def test_unreadable_image_is_a_clear_error() -> None:
     with pytest.raises(ImageError, match="not a readable image"):
         decode(b"\xff\xd8\xff\xe0 definitely not a jpeg")
+
+
+def test_tall_crop_follows_the_detail_too() -> None:
+    im = Image.new("RGB", (1000, 3000), (120, 120, 120))
+    d = ImageDraw.Draw(im)
+    for y in range(100, 700, 20):  # busy stripes near the top
+        d.rectangle((200, y, 800, y + 9), fill=(250, 250, 250))
+    spec = SPECS["instagram"]
+    box = Source.open(jpeg(im), [spec]).box(spec)
+    assert box[3] - box[1] == 1250
+    assert box[1] <= 100 and box[3] >= 700

@@ -62,3 +62,25 @@ def test_linkedin_caption_shows_unescaped() -> None:
 def test_empty_plan_renders_a_header_only(tmp_path: Path) -> None:
     im = Image.open(io.BytesIO(render_sheet([], brand_name="Demo Bakery")))
     assert im.height < 200
+
+
+def test_sheet_for_the_demo_brand_from_real_drafts(tmp_path: Path) -> None:
+    from dripcast.config import load
+    from formatters import format_submission
+    from tests.formatters.helpers import photo, submission
+
+    demo = load(Path(__file__).parent.parent / "config.yaml").brand("demo-bakery")
+    photos = [photo(jpeg(marked((1200, 900))), 1), photo(jpeg(marked((900, 1200))), 2)]
+
+    def store(v: object, p: object, network: str) -> str:
+        from formatters.images import Variant
+
+        assert isinstance(v, Variant)
+        path = tmp_path / f"{len(list(tmp_path.iterdir()))}.jpg"
+        path.write_bytes(v.data)
+        return str(path)
+
+    drafts = format_submission(submission(), photos, demo, demo.channels, store)
+    slots = [Slot(draft=d, at=START + timedelta(hours=3 * i)) for i, d in enumerate(drafts)]
+    im = Image.open(io.BytesIO(render_sheet(slots, brand_name=demo.name)))
+    assert im.width == GAP + len(slots) * (TILE_W + GAP)
