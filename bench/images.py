@@ -72,7 +72,8 @@ def inputs(folder: Path) -> dict[str, Path]:
     jpeg = folder / "phone.jpg"
     sideways.save(jpeg, "JPEG", quality=92, exif=exif.tobytes(), icc_profile=icc)
     heic = folder / "phone.heic"
-    pillow_heif.from_pillow(upright).save(heic, quality=90)
+    pillow_heif.register_heif_opener()
+    upright.save(heic, "HEIF", quality=90, icc_profile=icc)  # as an iPhone: Display P3
     # Held sideways: Instagram, Threads and Pinterest then each need their own crop.
     landscape = folder / "landscape.jpg"
     sideways.save(landscape, "JPEG", quality=92, icc_profile=icc)

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 import pillow_heif
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
+from formatters.icc import from_nclx
+
 pillow_heif.register_heif_opener()
 
 _SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
@@ -65,7 +67,7 @@ def decode(data: bytes, scale: float = 1.0) -> Decoded:
 
 def to_srgb(im: Image.Image) -> Image.Image:
     """8-bit RGB in sRGB from any mode, alpha on white, embedded profile applied."""
-    icc = im.info.get("icc_profile")
+    icc = im.info.get("icc_profile") or from_nclx(im.info.get("nclx_profile"))
     if im.mode in ("I;16", "I;16L", "I;16B", "I;16N", "I"):
         # A plain convert clips 16-bit values at 255: the photo comes out white.
         im = im.convert("I").point(lambda v: v * (1 / 257)).convert("L")

@@ -226,3 +226,41 @@ def test_tall_crop_follows_the_detail_too() -> None:
     box = Source.open(jpeg(im), [spec]).box(spec)
     assert box[3] - box[1] == 1250
     assert box[1] <= 100 and box[3] >= 700
+
+
+def test_heic_with_display_p3_as_nclx_is_converted_to_srgb() -> None:
+    from formatters.icc import from_nclx, matrix_shaper
+
+    colour = (200, 100, 50)
+    buf = io.BytesIO()
+    Image.new("RGB", (64, 64), colour).save(
+        buf,
+        "HEIF",
+        quality=95,
+        color_primaries=12,
+        transfer_characteristics=13,
+        matrix_coefficients=6,
+        full_range_flag=1,
+    )
+    # The profile built from the primaries matches Apple's own Display P3 colorants.
+    p3 = ImageCms.ImageCmsProfile(io.BytesIO(display_p3()))
+    expect = ImageCms.profileToProfile(
+        Image.new("RGB", (1, 1), colour), p3, ImageCms.createProfile("sRGB"), outputMode="RGB"
+    )
+    assert expect is not None
+    want = expect.getpixel((0, 0))
+    got = one(buf.getvalue()).getpixel((32, 32))
+    assert isinstance(want, tuple) and isinstance(got, tuple)
+    assert all(abs(g - w) <= 8 for g, w in zip(got, want, strict=True))  # 2.2 vs sRGB curve
+    assert got[0] >= colour[0] + 10  # P3 red reads redder in sRGB
+    # sRGB primaries, or an HDR curve, are left to plain decoding.
+    assert from_nclx({"color_primaries": 1, "transfer_characteristics": 13}) is None
+    assert from_nclx({"color_primaries": 12, "transfer_characteristics": 16}) is None
+    srgb = matrix_shaper([(0.64, 0.33), (0.30, 0.60), (0.15, 0.06)], (0.3127, 0.3290))
+    same = ImageCms.profileToProfile(
+        Image.new("RGB", (1, 1), colour),
+        ImageCms.ImageCmsProfile(io.BytesIO(srgb)),
+        ImageCms.createProfile("sRGB"),
+        outputMode="RGB",
+    )
+    assert same is not None and same.getpixel((0, 0)) == colour
