@@ -46,7 +46,9 @@ def format_submission(
     `{brand}` in a value are filled in.
     """
     specs = {ch.id: spec_for(ch, limits) for ch in channels}
-    held = off_limits(sub.caption, brand.off_limits)
+    # Everything the client wrote that may be published: caption, CTA, alt texts.
+    said = [sub.caption, sub.directives.cta or "", sub.directives.alt or ""]
+    held = off_limits("\n".join([*said, *sub.directives.alts.values()]), brand.off_limits)
     drafts: list[Draft] = []
     for photo in photos:
         source = Source.open(photo.data, specs.values())

@@ -203,3 +203,12 @@ def test_title_is_the_first_line_or_its_first_sentence() -> None:
     assert title("Hi! " + "word " * 40, "B", 100).endswith("…")
     assert title("#only #tags", "Demo Bakery", 100) == "#only #tags"
     assert title("", "Demo Bakery", 100) == "Demo Bakery"
+
+
+def test_off_limits_also_checks_the_clients_cta_and_alt(
+    tmp_path: Path, photos: list[Photo]
+) -> None:
+    b = brand(["mastodon"], off_limits=["sale"])
+    for sub in (submission("Bread", cta="Big sale!"), submission("Bread", alts={1: "Sale sign"})):
+        drafts = format_submission(sub, photos[:1], b, b.channels, Folder(tmp_path))
+        assert drafts[0].held == "off-limits phrase: 'sale'"
