@@ -8,7 +8,8 @@ from dataclasses import dataclass
 import regex
 
 TAG = regex.compile(r"(?<![\w#&])#(\w*[^\W\d_]\w*)")
-_TRAILING = regex.compile(r"(?:\s*#\w+)+\s*$")
+# Only real tags: "open at 9 #1" keeps its "#1" as text.
+_TRAILING = regex.compile(r"(?:\s+#\w*[^\W\d_]\w*)+\s*$")
 
 
 @dataclass(frozen=True, kw_only=True)

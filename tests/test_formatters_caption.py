@@ -165,3 +165,11 @@ def test_tumblr_and_wordpress_take_tags_in_their_field_not_the_text() -> None:
 def test_discord_gets_no_hashtag_line() -> None:
     out = compose(parts(caption="Bread #rye"), SPECS["discord"])
     assert "#" not in out.text and out.text.startswith("Bread")
+
+
+def test_number_signs_are_not_hashtags() -> None:
+    out = compose(parts(caption="We are #1 in town #bread"), SPECS["instagram"])
+    assert out.text.startswith("We are #1 in town\n\n")
+    assert "#bread" in out.hashtags
+    out = compose(parts(caption="Table #12"), SPECS["x"])
+    assert out.text.startswith("Table #12\n\n")

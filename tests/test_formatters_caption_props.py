@@ -22,7 +22,11 @@ PLAIN = st.one_of(
     st.from_regex(r"https://[a-z]{1,10}\.(com|dk|org)/[a-z0-9/]{0,60}", fullmatch=True),
     st.sampled_from(["example.com", "@anna@mastodon.social", "(*_*)", "a|b", "{x}", "~~"]),
 )
-WORDS = st.one_of(PLAIN, st.from_regex(r"#[a-z]{1,15}", fullmatch=True))
+WORDS = st.one_of(
+    PLAIN,
+    st.from_regex(r"#[a-z]{1,15}", fullmatch=True),
+    st.from_regex(r"#[0-9]{1,4}", fullmatch=True),  # a number sign, not a tag
+)
 SEP = st.sampled_from([" ", " ", " ", "\n", "\n\n", ", "])
 
 
