@@ -7,9 +7,8 @@ from dataclasses import dataclass
 
 import regex
 
-TAG = regex.compile(r"(?<![\w#&])#(\w*[^\W\d_]\w*)")
-# Only real tags: "open at 9 #1" keeps its "#1" as text.
-_TRAILING = regex.compile(r"(?:\s+#\w*[^\W\d_]\w*)+\s*$")
+TAG = regex.compile(r"(?<![\w#&])#((?=\w*[^\W\d_])\w++)")
+_TAG_WORD = regex.compile(r"#(?=\w*[^\W\d_])\w++")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -44,11 +43,16 @@ def split_trailing(caption: str) -> tuple[str, tuple[str, ...]]:
 
     Tags inside a sentence stay part of it; a closing block is a list the client
     appended, and joins ours so that one cap and one order apply to all of them.
+    Only real tags count: "open at 9 #1" keeps its "#1" as text.
     """
-    m = _TRAILING.search(caption)
-    if not m or not caption[: m.start()].strip():
+    parts = regex.split(r"(\s+)", caption.rstrip())  # words at even indexes
+    i = len(parts) - 1
+    while i >= 0 and _TAG_WORD.fullmatch(parts[i]):
+        i -= 2
+    if i == len(parts) - 1 or i < 0:
         return caption, ()
-    return caption[: m.start()].rstrip(), tuple(t for t in m[0].split() if t)
+    body = "".join(parts[: i + 1]).rstrip()
+    return body, tuple(parts[j] for j in range(i + 2, len(parts), 2))
 
 
 def gather(

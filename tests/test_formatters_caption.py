@@ -173,3 +173,11 @@ def test_number_signs_are_not_hashtags() -> None:
     assert "#bread" in out.hashtags
     out = compose(parts(caption="Table #12"), SPECS["x"])
     assert out.text.startswith("Table #12\n\n")
+
+
+def test_pathological_captions_stay_fast_enough_to_finish() -> None:
+    # Regex backtracking once made 5,000 near-tags take seconds per network; this
+    # runs every network on inputs shaped to trigger it and must simply complete.
+    for caption in ("#a1 " * 5000 + "!", "#" + "a" * 20000 + "!", "x " * 20000):
+        for spec in SPECS.values():
+            assert fits(compose(parts(caption=caption), spec).text, spec)
