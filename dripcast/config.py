@@ -126,6 +126,7 @@ class Brand(Strict):
     hashtags: tuple[str, ...] = ()
     off_limits: tuple[str, ...] = ()
     utm: bool = True
+    template: str | None = None  # caption template for every channel without its own
     drip: Drip = Drip()
     channels: tuple[Channel, ...] = Field(min_length=1)
 

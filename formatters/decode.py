@@ -1,0 +1,103 @@
+"""Decode a photo once: upright, 8-bit sRGB RGB, no metadata, no bigger than needed.
+
+JPEGs are decoded at the smallest DCT scale that still covers the largest variant
+(`draft`); other formats are decoded whole and box-reduced to the same working size.
+Every variant is then cut from this one image.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import math
+from dataclasses import dataclass
+
+import pillow_heif
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+
+from formatters.icc import from_nclx
+
+pillow_heif.register_heif_opener()
+
+_SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+# EXIF orientations 5–8 store the picture on its side.
+_SIDEWAYS = {5, 6, 7, 8}
+
+
+class ImageError(ValueError):
+    """A photo that cannot be made into variants; the message says why."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Decoded:
+    image: Image.Image  # RGB, upright, sRGB, no info
+    width: int  # upright full size, the size every geometry is computed on
+    height: int
+
+    @property
+    def scale(self) -> float:
+        """Working pixels per full-size pixel."""
+        return self.image.width / self.width
+
+
+def decode(data: bytes, scale: float = 1.0) -> Decoded:
+    """The photo at (at least) `scale` × its full size, ready to cut variants from."""
+    try:
+        im: Image.Image = Image.open(io.BytesIO(data))
+        im.seek(0)  # first frame of an animation
+        w, h = im.size
+        orientation = im.getexif().get(0x0112, 1)
+        full = (h, w) if orientation in _SIDEWAYS else (w, h)
+        if im.format == "JPEG" and scale < 1:
+            want = (math.ceil(w * scale), math.ceil(h * scale))
+            im.draft(im.mode if im.mode in ("RGB", "L", "CMYK") else None, want)
+        im.load()
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as e:
+        raise ImageError(f"not a readable image: {e}") from e
+    im = ImageOps.exif_transpose(im)
+    im = to_srgb(im)
+    target = (max(1, math.ceil(full[0] * scale)), max(1, math.ceil(full[1] * scale)))
+    factor = min(im.width // target[0], im.height // target[1])
+    if factor >= 2:
+        # Box-reducing by a whole factor is what the JPEG draft gives for free.
+        im = im.reduce(factor)
+    im.info = {}
+    return Decoded(image=im, width=full[0], height=full[1])
+
+
+def to_srgb(im: Image.Image) -> Image.Image:
+    """8-bit RGB in sRGB from any mode, alpha on white, embedded profile applied."""
+    icc = im.info.get("icc_profile") or from_nclx(im.info.get("nclx_profile"))
+    if im.mode in ("I;16", "I;16L", "I;16B", "I;16N", "I"):
+        # A plain convert clips 16-bit values at 255: the photo comes out white.
+        im = im.convert("I").point(lambda v: v * (1 / 257)).convert("L")
+        icc = None
+    elif im.mode == "F":
+        im = im.point(lambda v: v * 255).convert("L")
+        icc = None
+    if im.mode in ("RGBA", "LA", "PA", "La", "RGBa") or (
+        im.mode == "P" and "transparency" in im.info
+    ):
+        rgba = im.convert("RGBA")
+        flat = Image.new("RGB", rgba.size, (255, 255, 255))
+        flat.paste(rgba, mask=rgba.getchannel("A"))
+        im = flat
+    if icc and im.mode in ("RGB", "CMYK", "L"):
+        transform = _transform(icc, im.mode)
+        if transform is not None:
+            im = transform.apply(im)
+    return im if im.mode == "RGB" else im.convert("RGB")
+
+
+@functools.lru_cache(maxsize=16)
+def _transform(icc: bytes, mode: str) -> ImageCms.ImageCmsTransform | None:
+    """The conversion to sRGB, built once per profile (a phone uses one for every photo)."""
+    try:
+        src = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        if "srgb" in ImageCms.getProfileDescription(src).lower().replace(" ", ""):
+            return None
+        return ImageCms.buildTransform(
+            src, _SRGB, mode, "RGB", renderingIntent=ImageCms.Intent.PERCEPTUAL
+        )
+    except (ImageCms.PyCMSError, OSError):
+        return None  # a broken profile: the pixels as they are beat no photo at all

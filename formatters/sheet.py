@@ -1,0 +1,271 @@
+"""A contact sheet of planned posts, so a person can look instead of read.
+
+One tile per post: the network, the time, the image as cropped (on a grey field, so
+the crop's shape shows) and the caption as the network will show it.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+from collections.abc import Sequence
+from pathlib import Path
+
+import regex
+from PIL import Image, ImageDraw, ImageFont
+
+from dripcast.domain import Draft, Slot
+from formatters import littletext
+from formatters.specs import SPECS
+
+Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
+
+TILE_W = 340
+IMAGE_H = 340
+PAD = 14
+GAP = 18
+COLUMNS = 4
+CAPTION_LINES = 16
+BG = (244, 242, 238)
+CARD = (255, 255, 255)
+INK = (30, 30, 30)
+MUTED = (110, 110, 110)
+FIELD = (226, 226, 226)
+HELD = (200, 40, 40)
+
+# Each network's own colour, so tiles are told apart at a glance.
+COLOURS = {
+    "instagram": (193, 53, 132),
+    "facebook": (24, 119, 242),
+    "threads": (16, 16, 16),
+    "x": (16, 16, 16),
+    "bluesky": (0, 133, 255),
+    "mastodon": (99, 100, 255),
+    "linkedin": (10, 102, 194),
+    "pinterest": (230, 0, 35),
+    "tumblr": (0, 25, 53),
+    "telegram": (38, 165, 228),
+    "discord": (88, 101, 242),
+    "wordpress": (33, 117, 155),
+}
+
+_FONTS = Path("/usr/share/fonts/truetype/dejavu")
+# Debian fonts-noto-color-emoji: a bitmap font that only renders at its own size.
+_EMOJI_FONT = Path("/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf")
+_EMOJI_SIZE = 109
+EMOJI_W = 18  # drawn emoji are squares this wide, in sheet pixels
+
+
+def font(size: int, *, bold: bool = False) -> Font:
+    """DejaVu Sans (Debian fonts-dejavu-core) if installed, else Pillow's own font."""
+    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
+    try:
+        return ImageFont.truetype(str(_FONTS / name), size)
+    except OSError:
+        return ImageFont.load_default(size)
+
+
+def render_sheet(slots: Sequence[Slot], *, brand_name: str) -> bytes:
+    """A PNG with one tile per planned post, in time order."""
+    title_f, head_f, body_f, small_f = font(26, bold=True), font(17, bold=True), font(14), font(13)
+    ordered = sorted(slots, key=lambda s: (s.at, s.draft.channel))
+    tiles = [_tile(s, head_f, body_f, small_f) for s in ordered]
+    cols = max(1, min(COLUMNS, len(tiles)))
+    rows = [tiles[i : i + cols] for i in range(0, len(tiles), cols)]
+    header_h = 70
+    width = GAP + cols * (TILE_W + GAP)
+    height = header_h + sum(max(t.height for t in row) + GAP for row in rows) + GAP
+    sheet = Image.new("RGB", (width, max(height, header_h + GAP)), BG)
+    draw = ImageDraw.Draw(sheet)
+    draw.text((GAP, 18), brand_name, font=title_f, fill=INK)
+    n = len(slots)
+    draw.text(
+        (GAP + draw.textlength(brand_name, font=title_f) + 14, 28),
+        f"{n} planned post{'s' if n != 1 else ''}" + _span(ordered),
+        font=small_f,
+        fill=MUTED,
+    )
+    y = header_h
+    for row in rows:
+        for i, tile in enumerate(row):
+            sheet.paste(tile, (GAP + i * (TILE_W + GAP), y))
+        y += max(t.height for t in row) + GAP
+    out = io.BytesIO()
+    sheet.save(out, "PNG", optimize=True)
+    return out.getvalue()
+
+
+def _span(slots: Sequence[Slot]) -> str:
+    if not slots:
+        return ""
+    first, last = slots[0].at, slots[-1].at
+    return f"  ·  {first:%a %d %b} – {last:%a %d %b %Y}  ·  {first:%Z}"
+
+
+def _tile(slot: Slot, head_f: Font, body_f: Font, small_f: Font) -> Image.Image:
+    d = slot.draft
+    spec = SPECS.get(d.type)
+    colour = COLOURS.get(d.type, (90, 90, 90))
+    lines = _wrap(shown_text(d), body_f, TILE_W - 2 * PAD)
+    if len(lines) > CAPTION_LINES:
+        lines = [*lines[: CAPTION_LINES - 1], lines[CAPTION_LINES - 1].rstrip() + " …"]
+    # What the network shows outside the text: a title (Pinterest, WordPress), a tag field.
+    title = (
+        _wrap(str(d.extra.get("title", "")), head_f, TILE_W - 2 * PAD)[:2]
+        if d.extra.get("title")
+        else []
+    )
+    tags = d.extra.get("tags")
+    if tags:
+        lines += ["", *_wrap("tags: " + ", ".join(tags), small_f, TILE_W - 2 * PAD)]
+    line_h = 19
+    band_h = 34
+    height = (
+        band_h
+        + IMAGE_H
+        + PAD
+        + 22
+        + len(title) * 22
+        + len(lines) * line_h
+        + PAD
+        + (24 if d.held else 0)
+    )
+    tile = Image.new("RGB", (TILE_W, height), CARD)
+    draw = ImageDraw.Draw(tile)
+    draw.rectangle((0, 0, TILE_W, band_h), fill=colour)
+    label = spec.label if spec else d.type
+    if d.channel not in (d.type, label.lower()):
+        label += f" · {d.channel}"
+    draw.text((PAD, 8), label, font=head_f, fill=(255, 255, 255))
+    when = f"{slot.at:%a %d %b  %H:%M}"
+    draw.text(
+        (TILE_W - PAD - draw.textlength(when, font=small_f), 10),
+        when,
+        font=small_f,
+        fill=(255, 255, 255),
+    )
+    _paste_image(tile, d, band_h)
+    y = band_h + IMAGE_H + PAD
+    draw.text((PAD, y), _media_line(d), font=small_f, fill=MUTED)
+    y += 22
+    for line in title:
+        _draw_line(tile, (PAD, y), line, head_f)
+        y += 22
+    for line in lines:
+        _draw_line(tile, (PAD, y), line, body_f)
+        y += line_h
+    if d.held:
+        draw.text((PAD, y + 4), f"HELD: {d.held}", font=small_f, fill=HELD)
+    draw.rectangle((0, 0, TILE_W - 1, height - 1), outline=(215, 212, 205))
+    return tile
+
+
+def shown_text(d: Draft) -> str:
+    """The caption as the network shows it (LinkedIn's escapes undone)."""
+    return littletext.unescape(d.text) if d.type == "linkedin" else d.text
+
+
+def _media_line(d: Draft) -> str:
+    if not d.media:
+        return "no image"
+    m = d.media[0]
+    more = f" +{len(d.media) - 1}" if len(d.media) > 1 else ""
+    return f"{m.width}×{m.height} · {m.bytes / 1000:.0f} kB{more}" + (" · alt ✓" if m.alt else "")
+
+
+def _paste_image(tile: Image.Image, d: Draft, top: int) -> None:
+    field = Image.new("RGB", (TILE_W, IMAGE_H), FIELD)
+    draw = ImageDraw.Draw(field)
+    try:
+        with Image.open(d.media[0].path) as im:
+            im.draft("RGB", (TILE_W, IMAGE_H))
+            pic = im.convert("RGB")
+        pic.thumbnail((TILE_W - 2 * PAD, IMAGE_H - 2 * PAD), Image.Resampling.LANCZOS)
+        field.paste(pic, ((TILE_W - pic.width) // 2, (IMAGE_H - pic.height) // 2))
+    except (OSError, IndexError, ValueError):
+        # The sheet is for looking: a missing file shows as such rather than failing.
+        draw.text((PAD, IMAGE_H // 2), "image not available", fill=MUTED)
+    tile.paste(field, (0, top))
+
+
+def _wrap(text: str, f: Font, width: int) -> list[str]:
+    lines: list[str] = []
+    for para in text.split("\n"):
+        if not para.strip():
+            lines.append("")
+            continue
+        line = ""
+        for word in para.split(" "):
+            trial = f"{line} {word}" if line else word
+            if _length(trial, f) <= width:
+                line = trial
+                continue
+            if line:
+                lines.append(line)
+            while _length(word, f) > width:  # a URL longer than the tile: break it
+                cut = len(word)
+                while cut > 1 and _length(word[:cut], f) > width:
+                    cut -= 1
+                lines.append(word[:cut])
+                word = word[cut:]
+            line = word
+        lines.append(line)
+    return lines
+
+
+def _is_emoji(cluster: str) -> bool:
+    return bool(regex.match(r"\p{Extended_Pictographic}|\p{Regional_Indicator}", cluster))
+
+
+def _runs(text: str) -> list[tuple[bool, str]]:
+    """Text split into runs of emoji clusters and of everything else."""
+    runs: list[tuple[bool, str]] = []
+    for cluster in regex.findall(r"\X", text):
+        e = _is_emoji(cluster) and _emoji_font() is not None
+        if runs and runs[-1][0] == e and not e:
+            runs[-1] = (e, runs[-1][1] + cluster)
+        else:
+            runs.append((e, cluster))
+    return runs
+
+
+def _length(text: str, f: Font) -> float:
+    return sum(EMOJI_W + 2 if e else f.getlength(t) for e, t in _runs(text))
+
+
+def _draw_line(tile: Image.Image, xy: tuple[int, int], text: str, f: Font) -> None:
+    draw = ImageDraw.Draw(tile)
+    x: float = xy[0]
+    y = xy[1]
+    for emoji, run in _runs(text):
+        if emoji:
+            glyph = _emoji(run)
+            if glyph is not None:
+                tile.paste(glyph, (round(x) + 1, y), glyph)
+            x += EMOJI_W + 2
+        else:
+            draw.text((x, y), run, font=f, fill=INK)
+            x += f.getlength(run)
+
+
+@functools.cache
+def _emoji_font() -> ImageFont.FreeTypeFont | None:
+    try:
+        return ImageFont.truetype(str(_EMOJI_FONT), _EMOJI_SIZE)
+    except OSError:
+        return None  # no colour emoji font: DejaVu draws what it can
+
+
+@functools.lru_cache(maxsize=512)
+def _emoji(cluster: str) -> Image.Image | None:
+    ef = _emoji_font()
+    if ef is None:
+        return None
+    big = Image.new("RGBA", (_EMOJI_SIZE * 2, _EMOJI_SIZE * 2), (0, 0, 0, 0))
+    ImageDraw.Draw(big).text((0, 0), cluster, font=ef, embedded_color=True)
+    box = big.getbbox()
+    if not box:
+        return None
+    glyph = big.crop(box)
+    glyph.thumbnail((EMOJI_W, EMOJI_W), Image.Resampling.LANCZOS)
+    return glyph
