@@ -10,9 +10,10 @@ The rules every plan keeps (issue 6), and how:
    starts its photos rotated by k and its slots shifted by k/K of a stride,
    and every pick is checked against the picks of the channels before it.
 4. Each channel's posts are spread evenly over the horizon (the first `days`
-   open days of the brand from the start): post j aims at candidate slot
-   (j + k/K) * m / n of the m the horizon holds and takes the nearest one
-   that keeps rules 1–3. A channel with `group: true` and a capacity merges
+   open days of the brand from the start): of the most posts its slots there
+   can take under rule 2 (filled earliest-first), its n posts aim at n evenly
+   spaced ones, first to last (channel k of K shifted by k/K of a stride);
+   each takes the nearest slot that keeps rules 1–3. A channel with `group: true` and a capacity merges
    photos, only as much as needed to fit; what still does not fit extends
    that channel's horizon, and the plan says so in `notes`. Nothing is dropped.
 5. `when: now` posts each channel's first photo at `now`, whatever the gap,
@@ -72,6 +73,8 @@ def plan(
     order = [c for c in channels if c.id in per_channel]
     start = resolve_when(when, now=now, zone=zone)
     notes: list[str] = [start.note] if start.note else []
+    if not order:
+        return Plan(slots=(), notes=tuple(notes))
     queued = _queued(queue)
     books = {c.id: Book(Rules.of(c, drip, zone), queued.get(c.id, ())) for c in order}
     brand = Rules.of(None, drip, zone)
@@ -90,7 +93,7 @@ def plan(
         stream = _Stream(book.rules, start.at)
         size = (capacity or {}).get(c.id, 1) if c.group else 1
         if size > 1 and len(posts) > 1:
-            room = _greedy(stream, book.copy(), len(posts), stop=stream.count_before(horizon_end))
+            room = len(_room(stream, book.copy(), stop=stream.count_before(horizon_end)))
             if room < len(posts):
                 groups = max(-(-len(posts) // size), room)
                 notes.append(
@@ -129,19 +132,21 @@ class _Stream:
         return i
 
 
-def _greedy(stream: _Stream, book: Book, n: int, *, stop: int | None = None) -> int:
-    """Earliest-first fill of `book` (a copy): how many of `n` posts fit before `stop`.
+def _room(stream: _Stream, book: Book, *, stop: int, at_least: int = 0) -> list[int]:
+    """The most posts `book` (a copy, filled here) takes among candidates [0, stop).
 
-    With `stop=None` it fills all `n` and returns the index just past the last one.
-    Earliest-first is optimal for a minimum gap on a line, so this is the room.
+    Earliest-first, which is optimal for a minimum gap and a daily cap on a
+    line; then on past `stop` until there are `at_least`. Any subset of the
+    answer keeps rule 2, which is what makes it a good set to choose from.
     """
-    count = i = 0
-    while count < n and (stop is None or i < stop):
+    picks: list[int] = []
+    i = 0
+    while i < stop or len(picks) < at_least:
         if book.fits(stream[i]):
             book.add(stream[i])
-            count += 1
+            picks.append(i)
         i += 1
-    return count if stop is not None else i
+    return picks
 
 
 def _place(
@@ -155,12 +160,13 @@ def _place(
     end: datetime,
 ) -> list[tuple[datetime, Draft]]:
     n = len(posts)
-    # m candidates: the horizon, or as far as the channel's own rules need for n posts.
-    m = max(stream.count_before(end), _greedy(stream, book.copy(), n))
+    horizon = stream.count_before(end)
+    room = _room(stream, book.copy(), stop=horizon, at_least=n)
+    m = max(horizon, room[-1] + 1)
     picks: list[tuple[datetime, Draft]] = []
     for j in range(n):
         draft = posts[(j + k) % n]
-        target = ((j * of + k) * m) // (n * of)
+        target = room[_target(j, n, len(room), k=k, of=of)]
 
         def ok(at: datetime, draft: Draft = draft) -> bool:
             return book.fits(at) and photos_at.get(at, _NONE).isdisjoint(draft.photos)
@@ -170,6 +176,21 @@ def _place(
         photos_at[at].update(draft.photos)
         picks.append((at, draft))
     return picks
+
+
+def _target(j: int, n: int, m: int, *, k: int, of: int) -> int:
+    """Post j of n, on channel k of `of`, aims at this of m candidates.
+
+    Evenly spaced from the first candidate to the last, like a linspace, so the
+    drip opens at once and runs to the end of the horizon. Channel k starts k/of
+    of a stride later and ends (of-1-k)/of of a stride earlier: the channels
+    interleave instead of all taking the first slot.
+    """
+    lo = (k * m) // (of * n)
+    hi = max(lo, m - 1 - ((of - 1 - k) * m) // (of * n))
+    if n == 1:
+        return lo
+    return lo + (2 * j * (hi - lo) + n - 1) // (2 * (n - 1))
 
 
 def _nearest(stream: _Stream, m: int, target: int, ok: Callable[[datetime], bool]) -> datetime:
@@ -234,7 +255,7 @@ def _horizon(brand: Rules, start: datetime, days: int) -> tuple[date, datetime]:
     mail at 20:00 does not spend a day of the drip on the evening it came.
     """
     day, first, count = brand.local_date(start), None, 0
-    for _ in range(days * 7 + len(brand.blackout) + 7):
+    for _ in range(7 * (days + len(brand.blackout) + 1)):  # each closed date may cost a week
         if any(at >= start for at in brand.on(day)):
             first = first or day
             count += 1
