@@ -17,9 +17,9 @@ class Book:
     `max_per_day` per local day. Mutable, but only ever owned by one call.
     """
 
-    def __init__(self, rules: Rules, times: Iterable[datetime] = ()) -> None:
+    def __init__(self, rules: Rules, utc_times: Iterable[datetime] = ()) -> None:
         self.rules = rules
-        self.times = sorted(t.astimezone(UTC) for t in times)
+        self.times = sorted(utc_times)  # already UTC: the queue is converted once, by the caller
 
     def copy(self) -> Book:
         other = Book(self.rules)

@@ -30,7 +30,10 @@ def next_free(
         raise ValueError("after must be time-zone aware")
     zone = zone or after.tzinfo
     assert zone is not None
-    book = Book(Rules.of(channel, drip, zone), (q.at for q in queue if q.channel == channel.id))
+    own = [q.at.astimezone(UTC) for q in queue if q.channel == channel.id]
+    if any(q.at.tzinfo is None for q in queue):
+        raise ValueError("queued posts must have time-zone aware times")
+    book = Book(Rules.of(channel, drip, zone), own)
     after = after.astimezone(UTC)
     for at in iter_slots(book.rules, after):
         if at > after and book.fits(at):

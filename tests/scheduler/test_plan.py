@@ -239,3 +239,6 @@ def test_next_free_takes_the_next_slot_that_keeps_the_rules() -> None:
     )
     with pytest.raises(ValueError, match="aware"):
         next_free(ig, drip=DRIP, queue=[], after=datetime(2026, 11, 28))
+    with pytest.raises(ValueError, match="aware"):
+        naive = [Queued(channel="ig", at=datetime(2026, 11, 28))]
+        next_free(ig, drip=DRIP, queue=naive, after=sat)
