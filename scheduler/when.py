@@ -58,7 +58,7 @@ def resolve_when(text: str | None, *, now: datetime, zone: tzinfo) -> Start:
         return Start(at=now, immediate=True)
     try:
         at, explicit = _resolve(words, now.astimezone(zone), zone)
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: year 9999 in a zone west of UTC
         return Start(
             at=now, note=f"when: {text.strip()!r} was not understood ({_HELP}); the drip starts now"
         )

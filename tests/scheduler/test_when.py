@@ -6,6 +6,8 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from scheduler.when import resolve_when
 
@@ -86,3 +88,20 @@ def test_now_in_utc_is_read_in_the_brand_zone() -> None:
     now = datetime(2026, 11, 23, 23, 30, tzinfo=UTC)
     start = resolve_when("tomorrow 9:00", now=now, zone=CPH)
     assert start.at.astimezone(CPH).isoformat() == "2026-11-25T09:00:00+01:00"
+
+
+WORDS = ["now", "today", "tomorrow", "next", "at", "monday", "sun", "9:00", "25:61", "12pm", "0am"]
+
+
+@given(
+    st.one_of(
+        st.text(),
+        st.lists(st.sampled_from(WORDS), max_size=4).map(" ".join),
+        st.dates().map(lambda d: f"{d.isoformat()} 23:59"),
+    ),
+    st.sampled_from(["Pacific/Kiritimati", "Pacific/Pago_Pago", "Europe/Copenhagen"]),
+)
+def test_no_text_crashes_and_the_start_is_never_in_the_past(text: str, zone: str) -> None:
+    start = resolve_when(text, now=NOW, zone=ZoneInfo(zone))
+    assert start.at >= NOW
+    assert not start.immediate or "now" in text.lower()
