@@ -34,8 +34,11 @@ from dripcast.channels import ChannelBase
 from dripcast.config import Drip
 from dripcast.domain import Draft, Queued, Slot
 from scheduler.book import Book
+from scheduler.free import next_free
 from scheduler.slots import Rules, day_span, iter_slots
 from scheduler.when import resolve_when
+
+__all__ = ["Plan", "next_free", "plan"]
 
 _NONE: frozenset[int] = frozenset()
 

@@ -8,16 +8,18 @@ from collections import Counter, defaultdict
 from datetime import UTC, date, datetime, timedelta
 
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dripcast.channels import ChannelBase
 from dripcast.domain import Slot
 from dripcast.timeparse import parse_duration, parse_slot, parse_weekdays
+from scheduler.free import next_free
 from scheduler.plan import Plan, plan
 from tests.scheduler.cases import Case, cases
 
 # Timing is for bench/, not tests; PLANNER_EXAMPLES=5000 for a deeper search.
 settings.register_profile(
-    "planner", deadline=None, max_examples=int(os.environ.get("PLANNER_EXAMPLES", "150"))
+    "planner", deadline=None, max_examples=int(os.environ.get("PLANNER_EXAMPLES", "100"))
 )
 settings.load_profile("planner")
 
@@ -226,3 +228,36 @@ def test_rule6_the_same_input_gives_the_same_plan_in_any_order(case: Case) -> No
         }
     )
     assert run(shuffled) == p
+
+
+@given(cases(), st.integers(-3 * 1440, 10 * 1440))
+def test_next_free_is_the_first_slot_after_that_keeps_rule2(case: Case, minutes: int) -> None:
+    ch = case.channels[0]
+    after = case.now + timedelta(minutes=minutes)
+    at = next_free(ch, drip=case.drip, queue=case.queue, after=after, zone=case.zone)
+    assert at.tzinfo is case.zone and at.astimezone(UTC) > after.astimezone(UTC)
+    eff = effective(case, ch)
+    gap: timedelta = eff["gap"]  # type: ignore[assignment]
+    cap: int | None = eff["cap"]  # type: ignore[assignment]
+    queued = [q.at.astimezone(UTC) for q in case.queue if q.channel == ch.id]
+
+    def keeps(t: datetime) -> bool:
+        same_day = [
+            q for q in queued if q.astimezone(case.zone).date() == t.astimezone(case.zone).date()
+        ]
+        return all(q != t and abs(q - t) >= gap for q in queued) and (
+            cap is None or len(same_day) < cap
+        )
+
+    assert keeps(at.astimezone(UTC))
+    # Every slot between `after` and the answer breaks a rule.
+    end = at.astimezone(UTC)
+    day = after.astimezone(case.zone).date()
+    while datetime.combine(day, datetime.min.time(), case.zone).astimezone(UTC) <= end:
+        if day.weekday() in eff["weekdays"] and day not in eff["blackout"]:  # type: ignore[operator]
+            for t in eff["slots"]:  # type: ignore[attr-defined]
+                local = datetime.combine(day, parse_slot(t), tzinfo=case.zone)
+                u = local.astimezone(UTC)
+                if local.astimezone(case.zone).date() == day and after.astimezone(UTC) < u < end:
+                    assert not keeps(u), f"{local} was free before {at}"
+        day += timedelta(days=1)
