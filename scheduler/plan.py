@@ -113,7 +113,7 @@ def plan(
             notes.append(_extended(c.id, len(posts), book.rules, brand, drip.days, first_day, late))
     placed.sort(key=lambda p: (p[0], p[1], p[2].photos))
     slots = tuple(Slot(draft=d, at=at.astimezone(zone)) for at, _, d in placed)
-    return Plan(slots=slots, notes=tuple(notes))
+    return Plan(slots=slots, notes=_merge_notes(notes))
 
 
 class _Stream:
@@ -266,6 +266,15 @@ def _horizon(brand: Rules, start: datetime, days: int) -> tuple[date, datetime]:
                 return first, day_span(brand.zone, day)[1]
         day += timedelta(days=1)
     raise ValueError("the drip has no open days: check weekdays and blackout")
+
+
+def _merge_notes(notes: list[str]) -> tuple[str, ...]:
+    """`a: same words`, `b: same words` → `a, b: same words`: twelve channels, one line."""
+    merged: dict[str, list[str]] = {}
+    for note in notes:
+        who, _, what = note.partition(": ")
+        merged.setdefault(what, []).append(who)
+    return tuple(f"{', '.join(who)}: {what}" for what, who in merged.items())
 
 
 def _extended(

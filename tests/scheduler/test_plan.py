@@ -129,6 +129,16 @@ def test_a_carousel_channel_groups_only_as_much_as_needed() -> None:
     )
 
 
+def test_channels_with_the_same_note_share_one_line() -> None:
+    p = run([chan("ig"), chan("fb"), chan("x", min_gap="1d")], 20)
+    assert p.notes == (
+        "ig, fb: 20 posts do not fit the 5-day drip without breaking min_gap 3h;"
+        " the drip was extended to 7 days, until Mon 30 Nov",
+        "x: 20 posts do not fit the 5-day drip without breaking min_gap 1d;"
+        " the drip was extended to 20 days, until Tue 15 Dec",
+    )
+
+
 def test_a_carousel_channel_with_room_does_not_group() -> None:
     p = run([chan("ig", group=True)], 5, capacity={"ig": 10})
     assert all(len(s.draft.photos) == 1 for s in p.slots) and p.notes == ()
