@@ -13,9 +13,10 @@ The rules every plan keeps (issue 6), and how:
    open days of the brand from the start): of the most posts its slots there
    can take under rule 2 (filled earliest-first), its n posts aim at n evenly
    spaced ones, first to last (channel k of K shifted by k/K of a stride);
-   each takes the nearest slot that keeps rules 1–3. A channel with `group: true` and a capacity merges
-   photos, only as much as needed to fit; what still does not fit extends
-   that channel's horizon, and the plan says so in `notes`. Nothing is dropped.
+   each takes the nearest slot that keeps rules 1–3. A channel with
+   `group: true` and a capacity merges photos, only as much as needed to fit
+   (scheduler/group.py); what still does not fit extends that channel's
+   horizon, and the plan says so in `notes`. Nothing is dropped.
 5. `when: now` posts each channel's first photo at `now`, whatever the gap,
    caps, slots and rule 3; the rest drip from now and keep every rule against
    it. `when: <date>` starts the drip there (scheduler/when.py).
@@ -27,7 +28,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from dripcast.channels import ChannelBase
@@ -35,6 +36,7 @@ from dripcast.config import Drip
 from dripcast.domain import Draft, Queued, Slot
 from scheduler.book import Book
 from scheduler.free import next_free
+from scheduler.group import group_to_fit
 from scheduler.slots import Rules, day_span, iter_slots
 from scheduler.when import resolve_when
 
@@ -98,12 +100,13 @@ def plan(
         if size > 1 and len(posts) > 1:
             room = len(_room(stream, book.copy(), stop=stream.count_before(horizon_end)))
             if room < len(posts):
-                groups = max(-(-len(posts) // size), room)
+                grouped = group_to_fit(posts, size=size, room=room)
+                most = max(len(d.photos) for d in grouped)
                 notes.append(
-                    f"{c.id}: {len(posts)} photos grouped into {groups} posts"
-                    f" of up to {-(-len(posts) // groups)} images to fit the {drip.days}-day drip"
+                    f"{c.id}: {len(posts)} photos grouped into {len(grouped)} posts"
+                    f" of up to {most} images to fit the {drip.days}-day drip"
                 )
-                posts = _group(posts, groups)
+                posts = grouped
         if not posts:
             continue
         picks = _place(posts, stream, book, photos_at, k=k, of=len(order), end=horizon_end)
@@ -206,23 +209,6 @@ def _nearest(stream: _Stream, m: int, target: int, ok: Callable[[datetime], bool
     while not ok(stream[i]):
         i += 1
     return stream[i]
-
-
-def _group(posts: list[Draft], groups: int) -> list[Draft]:
-    """`groups` merged drafts of consecutive photos, sizes differing by at most one."""
-    n = len(posts)
-    chunks = [posts[i * n // groups : (i + 1) * n // groups] for i in range(groups)]
-    return [_merge(c) for c in chunks]
-
-
-def _merge(drafts: list[Draft]) -> Draft:
-    held = next((d.held for d in drafts if d.held), None)
-    return replace(
-        drafts[0],
-        photos=tuple(p for d in drafts for p in d.photos),
-        media=tuple(m for d in drafts for m in d.media),
-        held=held,
-    )
 
 
 def _by_channel(drafts: Sequence[Draft], channels: Sequence[ChannelBase]) -> dict[str, list[Draft]]:
