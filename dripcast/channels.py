@@ -7,7 +7,7 @@ from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
-from dripcast.timeparse import parse_duration, parse_weekdays
+from dripcast.timeparse import parse_duration, parse_slot, parse_weekdays
 
 
 class Strict(BaseModel):
@@ -45,8 +45,8 @@ class ChannelBase(Strict):
     @classmethod
     def _slots(cls, v: tuple[str, ...] | None) -> tuple[str, ...] | None:
         if v is not None:
-            from dripcast.timeparse import parse_slot
-
+            if not v:
+                raise ValueError("at least one slot is needed (or leave slots out)")
             for s in v:
                 parse_slot(s)
         return v

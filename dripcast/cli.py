@@ -68,8 +68,14 @@ def main(ctx: click.Context, config_path: str, verbose: bool) -> None:
 @pass_ctx
 def serve(ctx: Ctx) -> None:
     """Run the service: SMTP listener, scheduler, publishers."""
+    from dripcast.checks import content_problems
     from dripcast.service import serve as run
 
+    problems = content_problems(ctx.config)
+    for problem in problems:
+        click.echo(f"dripcast: invalid config: {ctx.config.path}: {problem}", err=True)
+    if problems:
+        sys.exit(2)
     run(ctx.config)
 
 
@@ -98,6 +104,13 @@ def check(ctx: Ctx, online: bool) -> None:
                 if v
             ]
             console.print(f"  - {c.id:<12} {c.type:<10} {' '.join(own) or '(brand schedule)'}")
+    from dripcast.checks import content_problems
+
+    problems = content_problems(cfg)
+    for problem in problems:
+        click.echo(f"dripcast: invalid config: {cfg.path}: {problem}", err=True)
+    if problems:
+        sys.exit(2)
     if online:
         import asyncio
 
@@ -114,9 +127,19 @@ def check(ctx: Ctx, online: bool) -> None:
 @click.option(
     "--out", type=click.Path(file_okay=False, path_type=Path), help="write image variants here"
 )
+@click.option(
+    "--sheet",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="write a contact sheet (PNG): one tile per planned post",
+)
 @pass_ctx
 def preview(
-    ctx: Ctx, message: BinaryIO, brand_id: str | None, as_json: bool, out: Path | None
+    ctx: Ctx,
+    message: BinaryIO,
+    brand_id: str | None,
+    as_json: bool,
+    out: Path | None,
+    sheet: Path | None,
 ) -> None:
     """Run MESSAGE through parse → check → format → plan, storing and publishing nothing."""
     from dripcast.pipeline import MediaStore, Prepared, prepare, preview_document
@@ -143,6 +166,10 @@ def preview(
                 brand=brand, submission=parse(raw), accepted=False, reason=verdict.reason
             )
         doc = preview_document(prepared)
+        if sheet is not None:
+            from formatters import render_sheet
+
+            sheet.write_bytes(render_sheet(prepared.slots, brand_name=brand.name))
     if as_json:
         click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
         return

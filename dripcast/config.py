@@ -9,6 +9,7 @@ from __future__ import annotations
 import glob
 import os
 import re
+from datetime import date
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -111,6 +112,20 @@ class Drip(Strict):
         parse_duration(v)
         return v
 
+    @field_validator("blackout", mode="before")
+    @classmethod
+    def _blackout(cls, v: object) -> object:
+        # YAML reads 2026-12-24 as a date; keep ISO strings, and refuse what is not a date
+        if not isinstance(v, list | tuple):
+            return v
+        out = []
+        for d in v:
+            try:
+                out.append(date.fromisoformat(str(d)).isoformat())
+            except ValueError:
+                raise ValueError(f"not a date: {d!r} (use YYYY-MM-DD)") from None
+        return tuple(out)
+
 
 class Brand(Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
@@ -126,6 +141,8 @@ class Brand(Strict):
     hashtags: tuple[str, ...] = ()
     off_limits: tuple[str, ...] = ()
     utm: bool = True
+    # UTM parameters for links; `{network}` and `{brand}` are filled in.
+    utm_params: dict[str, str] | None = None
     template: str | None = None  # caption template for every channel without its own
     drip: Drip = Drip()
     channels: tuple[Channel, ...] = Field(min_length=1)

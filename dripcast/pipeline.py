@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -19,9 +19,10 @@ from sqlalchemy import Engine
 from dripcast import store
 from dripcast.channels import ChannelBase
 from dripcast.config import Brand, Config
-from dripcast.domain import Photo, Queued, Skipped, Slot, Submission
-from formatters import format_submission
+from dripcast.domain import Draft, Photo, Queued, Skipped, Slot, Submission
+from formatters import ImageError, format_submission
 from formatters.images import Variant
+from formatters.specs import SPECS
 from ingest.parse import parse
 from ingest.photos import load_photos, no_photo_reason
 from scheduler.plan import plan
@@ -68,7 +69,9 @@ def prepare(
     media: MediaStore,
     queue: Sequence[Queued] = (),
     seen: Callable[[list[str]], set[str]] = lambda _: set(),
+    limits: Mapping[str, int] | None = None,
 ) -> Prepared:
+    """`limits`: text limits a network told us at run time (Mastodon's instance), by channel id."""
     sub = parse(raw)
     if sub.problems:
         return Prepared(brand=brand, submission=sub, accepted=False, reason="; ".join(sub.problems))
@@ -94,14 +97,24 @@ def prepare(
             photos=photos,
             skipped=skipped,
         )
-    drafts = format_submission(sub, photos, brand, channels, media)
-    slots = plan(
+    drafts, unusable = _format(sub, photos, brand, channels, media, limits)
+    if unusable:
+        skipped += unusable
+        photos = [p for p in photos if p.filename not in {u.filename for u in unusable}]
+        why = no_photo_reason(photos, skipped)
+        if why:
+            return Prepared(
+                brand=brand, submission=sub, accepted=False, reason=why, skipped=skipped
+            )
+    planned = plan(
         drafts,
         drip=brand.drip,
         channels=channels,
         queue=queue,
-        now=now.astimezone(brand.zone),
+        now=now,
+        zone=brand.zone,
         when=sub.directives.when,
+        capacity={c.id: SPECS[c.type].images_max for c in channels if c.group},
     )
     return Prepared(
         brand=brand,
@@ -109,9 +122,38 @@ def prepare(
         accepted=True,
         photos=photos,
         skipped=skipped,
-        slots=slots,
-        notes=notes,
+        slots=planned.slots,
+        notes=(*notes, *planned.notes),
     )
+
+
+def _format(
+    sub: Submission,
+    photos: list[Photo],
+    brand: Brand,
+    channels: list[ChannelBase],
+    media: MediaStore,
+    limits: Mapping[str, int] | None,
+) -> tuple[list[Draft], list[Skipped]]:
+    """Drafts for every photo; a photo the formatter cannot use is skipped, not fatal."""
+
+    def run(ps: Sequence[Photo]) -> list[Draft]:
+        return format_submission(
+            sub, ps, brand, channels, media, limits=limits, utm=brand.utm_params
+        )
+
+    try:
+        return run(photos), []
+    except ImageError:
+        pass
+    bad: list[Skipped] = []
+    for p in photos:  # the rare path: find which photo it was
+        try:
+            run([p])
+        except ImageError as e:
+            bad.append(Skipped(filename=p.filename, reason=str(e)))
+    good = [p for p in photos if p.filename not in {b.filename for b in bad}]
+    return (run(good) if good else []), bad
 
 
 def select_channels(brand: Brand, sub: Submission) -> tuple[list[ChannelBase], list[str]]:
@@ -167,11 +209,17 @@ def preview_document(p: Prepared) -> dict[str, Any]:
     }
 
 
-def process(config: Config, engine: Engine, message_id: int, now: datetime) -> list[int] | None:
+def process(
+    config: Config,
+    engine: Engine,
+    message_id: int,
+    now: datetime,
+    limits: Mapping[str, Mapping[str, int]] | None = None,
+) -> list[int] | None:
     """Claim one stored message, plan it and store the plan in the commit that closes it.
 
-    Returns the new post ids, [] when the message was refused, None when another
-    process holds it.
+    `limits` are text limits read from the networks, by brand and channel. Returns the
+    new post ids, [] when the message was refused, None when another process holds it.
     """
     lease = timedelta(minutes=10)
     if not store.claim_messages(engine, now=now, lease=lease, ids=[message_id]):
@@ -188,6 +236,7 @@ def process(config: Config, engine: Engine, message_id: int, now: datetime) -> l
             media=MediaStore(config.resolve(config.service.media_dir) / brand.id),
             queue=store.queued(engine, brand.id, since=now - timedelta(days=1)),
             seen=lambda px: store.seen_pixels(engine, brand.id, px, since=now - DEDUP_WINDOW),
+            limits=(limits or {}).get(brand.id),
         )
     except Exception as e:
         # A bug or a pathological file must not stop the service or the other messages.

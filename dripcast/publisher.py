@@ -47,6 +47,10 @@ class Publisher(abc.ABC):
         """
         return None
 
+    async def text_limit(self) -> int | None:
+        """The text limit the network reports for this account, where it has one to ask."""
+        return None
+
     async def check(self) -> str:
         """One harmless authenticated read, for `check --online`; returns who we are."""
         return "no online check for this channel type"

@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -77,6 +77,8 @@ class Service:
         self.queued: set[int] = set()
         self.stop = asyncio.Event()
         self.wake: Callable[[], object] = lambda: None  # run the tick now (set once running)
+        self.limits: dict[str, dict[str, int]] = {}  # brand → channel → text limit the network told
+        self.limits_read = asyncio.Event()
 
     def enqueue(self, message_id: int) -> None:
         if message_id not in self.queued:
@@ -118,6 +120,7 @@ class Service:
             media_server = await media_http.start_from_config(cfg)
             aps.start()
             tasks = [
+                asyncio.create_task(self._read_limits(dispatcher.publishers)),
                 asyncio.create_task(self._processor()),
                 asyncio.create_task(systemd.watchdog()),
             ]
@@ -153,6 +156,7 @@ class Service:
             log.exception("publishing tick failed; the next tick tries again")
 
     async def _processor(self) -> None:
+        await self.limits_read.wait()
         while True:
             mid = await self.queue.get()
             try:
@@ -164,7 +168,29 @@ class Service:
             self.wake()
 
     def process(self, message_id: int) -> None:
-        pipeline.process(self.config, self.engine, message_id, self.clock())
+        pipeline.process(self.config, self.engine, message_id, self.clock(), self.limits)
+
+    async def _read_limits(self, publishers: Mapping[tuple[str, str], Publisher]) -> None:
+        """Ask networks that can tell (Mastodon's instance) for their real text limit.
+
+        Planning waits for this (15 s at most), so no post is cut to the wrong length.
+        """
+
+        async def one(brand: str, channel: str, pub: Publisher) -> None:
+            try:
+                limit = await asyncio.wait_for(pub.text_limit(), timeout=15)
+            except (
+                Exception
+            ) as e:  # the spec's default stands; a network being down is no reason to stop
+                log.warning("%s/%s: could not read the text limit: %s", brand, channel, e)
+                return
+            if limit:
+                self.limits.setdefault(brand, {})[channel] = limit
+
+        try:
+            await asyncio.gather(*(one(b, c, p) for (b, c), p in publishers.items()))
+        finally:
+            self.limits_read.set()
 
 
 def serve(config: Config) -> None:

@@ -102,6 +102,9 @@ class MastodonPublisher(Publisher):
         )
         return f"@{check(r).json()['acct']} on {self.base}"
 
+    async def text_limit(self) -> int | None:
+        return (await instance_limits(self.http, self.base)).max_characters
+
 
 @dataclass(frozen=True, kw_only=True)
 class InstanceLimits:

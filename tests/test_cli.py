@@ -119,3 +119,12 @@ def test_serve_tells_systemd_ready_and_pings_the_watchdog(
             proc.terminate()
             proc.wait(10)
         assert proc.returncode == 0
+
+
+def test_check_refuses_bad_template_and_hashtag(make_config: Callable[..., Path]) -> None:
+    channels = [{"id": "out", "type": "outbox", "path": "o", "template": "{{ caption "}]
+    code, out = run(
+        make_config([brand(channels=channels, hashtags=["#ok", "not a tag!"])]), "check"
+    )
+    assert code == 2
+    assert "demo-bakery/out: template" in out and "demo-bakery: hashtags" in out

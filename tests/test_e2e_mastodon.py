@@ -36,3 +36,28 @@ def test_mail_becomes_one_mastodon_status_with_media_and_alt(
         (media,) = status["media_attachments"]
         assert media["description"] == "three rye loaves on a board"
         assert len(mastodon.media) == 1
+
+
+def test_the_instances_own_text_limit_is_respected(
+    make_config: Callable[..., Path], server_for: Callable[[Path], Server]
+) -> None:
+    from tests.publishers.mastodon_server import FakeMastodon
+
+    with serving(FakeMastodon(max_characters=120)) as mastodon:
+        channels = [
+            {"id": "masto", "type": "mastodon", "instance": mastodon.base, "token": mastodon.token}
+        ]
+        cfg = make_config([brand(channels=channels)])
+        server = server_for(cfg).start()
+        words = " ".join(["sourdough"] * 60)
+        raw = photo_mail(subject="Long", body=f"{words}\nwhen: now", photos=[jpeg(1200, 900)])
+        with smtplib.SMTP("127.0.0.1", server.port, timeout=30) as s:
+            s.sendmail("owner@example.com", ["bakery@localhost"], raw)
+        wait_for(lambda: mastodon.statuses, timeout=60, what="a Mastodon status")
+        text = mastodon.statuses[0]["text"]
+        assert "…" in text and "#bakery" in text
+        # Mastodon counts every URL as 23 characters
+        import re
+
+        counted = len(re.sub(r"https?://\S+", "x" * 23, text))
+        assert counted <= 120 < len(words)

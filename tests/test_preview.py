@@ -119,3 +119,10 @@ def test_corpus_through_preview(make_config: Callable[..., Path]) -> None:
         for s in doc["skipped"]:  # type: ignore[attr-defined]
             if s["filename"] in want.skipped:
                 assert s["reason"].startswith(want.skipped[s["filename"]]), name
+
+
+def test_sheet_renders_one_tile_per_post(make_config: Callable[..., Path], tmp_path: Path) -> None:
+    sheet = tmp_path / "sheet.png"
+    preview(make_config(), photo_mail(photos=[jpeg(), jpeg(700, 500)]), "--sheet", str(sheet))
+    with Image.open(sheet) as im:
+        assert im.format == "PNG" and im.width > 600 and im.height > 300

@@ -25,6 +25,7 @@ from urllib.parse import parse_qs
 class FakeMastodon:
     token: str = "test-token"
     slow_media: bool = False
+    max_characters: int = 500
     base: str = ""
     media: dict[str, dict[str, Any]] = field(default_factory=dict)
     statuses: list[dict[str, Any]] = field(default_factory=list)
@@ -92,7 +93,12 @@ def _handler(fake: FakeMastodon) -> type[BaseHTTPRequestHandler]:
             with fake.lock:
                 fake.requests.append(("GET", self.path))
                 if self.path == "/api/v2/instance":
-                    conf = {"statuses": {"max_characters": 500, "max_media_attachments": 4}}
+                    conf = {
+                        "statuses": {
+                            "max_characters": fake.max_characters,
+                            "max_media_attachments": 4,
+                        }
+                    }
                     return self._answer(200, {"domain": "127.0.0.1", "configuration": conf})
                 if not self._authorized():
                     return None
