@@ -83,6 +83,7 @@ class Service:
                 engine=self.engine,
                 publishers=build_publishers(cfg, self.engine, http),
                 zones={b.id: b.zone for b in cfg.brands},
+                brands={b.id: b for b in cfg.brands},
             )
             aps = AsyncIOScheduler(timezone=UTC)
             tick = aps.add_job(

@@ -152,15 +152,23 @@ def seen_pixels(engine: Engine, brand: str, pixels: Sequence[str], since: dateti
 ACTIVE = ("scheduled", "publishing", "published")
 
 
-def queued(engine: Engine, brand: str, since: datetime) -> list[Queued]:
-    """Posts that count against gaps and daily caps: from `since` on, not cancelled."""
+def queued(
+    engine: Engine, brand: str, since: datetime, *, channel: str | None = None, but: int = 0
+) -> list[Queued]:
+    """Posts that count against gaps and daily caps: from `since` on, not cancelled.
+
+    `but` leaves one post out (the one being moved must not keep its own gap).
+    """
     with transaction(engine) as s:
-        rows = s.execute(
-            select(m.Post.channel, m.Post.due_at, m.Post.published_at).where(
-                m.Post.brand == brand, m.Post.status.in_(ACTIVE), m.Post.due_at >= since
-            )
+        q = select(m.Post.channel, m.Post.due_at, m.Post.published_at).where(
+            m.Post.brand == brand,
+            m.Post.status.in_(ACTIVE),
+            m.Post.due_at >= since,
+            m.Post.id != but,
         )
-        return [Queued(channel=c, at=pub or due) for c, due, pub in rows]
+        if channel is not None:
+            q = q.where(m.Post.channel == channel)
+        return [Queued(channel=c, at=pub or due) for c, due, pub in s.execute(q)]
 
 
 def claim_due(engine: Engine, *, now: datetime, lease: timedelta, limit: int = 100) -> list[Post]:
@@ -198,6 +206,22 @@ def claim_stale(engine: Engine, *, now: datetime, lease: timedelta) -> list[Post
             execution_options={"synchronize_session": False},
         ).all()
         return [_post(r) for r in rows]
+
+
+def unclaim(engine: Engine, post_id: int, *, due_at: datetime, reason: str) -> bool:
+    """Give a claimed post back to the schedule at a new time, as if it was never taken."""
+    with transaction(engine) as s:
+        q = update(m.Post).where(m.Post.id == post_id, m.Post.status == "publishing")
+        done = s.execute(
+            q.values(
+                status="scheduled",
+                due_at=due_at,
+                reason=reason,
+                claimed_until=None,
+                attempts=m.Post.attempts - 1,
+            )
+        ).rowcount  # type: ignore[attr-defined]
+        return bool(done)
 
 
 def published(engine: Engine, post_id: int, result: Published, *, now: datetime) -> None:

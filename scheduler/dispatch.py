@@ -24,9 +24,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine
 
 from dripcast import store
+from dripcast.config import Brand
 from dripcast.domain import Post
 from dripcast.errors import AuthExpired, OutcomeUnknown, PublishError, Rejected, Retryable
 from dripcast.publisher import Publisher
+from scheduler import grace
 
 log = logging.getLogger("dripcast.dispatch")
 
@@ -43,6 +45,7 @@ class Dispatcher:
     engine: Engine
     publishers: Mapping[tuple[str, str], Publisher]  # (brand, channel) → publisher
     zones: Mapping[str, ZoneInfo]  # brand → time zone, for the `at` a publisher sees
+    brands: Mapping[str, Brand] = field(default_factory=dict)  # for the grace rule
     lease: timedelta = timedelta(minutes=10)
     max_attempts: int = 5
     batch: int = 100
@@ -58,6 +61,7 @@ class Dispatcher:
         posts = await asyncio.to_thread(
             store.claim_due, self.engine, now=now, lease=self.lease, limit=self.batch
         )
+        posts = [p for p in posts if not await self._moved(p, now)]
         gate = asyncio.Semaphore(self.concurrency)
 
         async def one(p: Post) -> None:
@@ -66,6 +70,30 @@ class Dispatcher:
 
         await asyncio.gather(*(one(p) for p in posts))
         return len(posts)
+
+    async def _moved(self, post: Post, now: datetime) -> bool:
+        """Past `drip.grace`, a missed post takes its channel's next free slot instead."""
+        brand = self.brands.get(post.brand)
+        if brand is None or not any(c.id == post.channel for c in brand.channels):
+            return False
+        if not grace.missed(post.at, now, brand.drip):
+            return False
+        queue = await asyncio.to_thread(
+            store.queued,
+            self.engine,
+            post.brand,
+            now - timedelta(days=1),
+            channel=post.channel,
+            but=post.id,
+        )
+        at = grace.new_time(brand, post.channel, queue, now)
+        why = (
+            f"missed {post.at.astimezone(brand.zone):%a %Y-%m-%d %H:%M} by more than"
+            f" {brand.drip.grace} (service down?); moved to the next free slot"
+        )
+        log.warning("post %d: %s %s", post.id, why, at.isoformat())
+        await asyncio.to_thread(store.unclaim, self.engine, post.id, due_at=at, reason=why)
+        return True
 
     def _publisher(self, post: Post) -> Publisher | None:
         return self.publishers.get((post.brand, post.channel))
