@@ -6,7 +6,7 @@ or small dicts. Each function is one transaction.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 from datetime import datetime, timedelta
 from typing import Any
@@ -258,6 +258,16 @@ def set_status(
         if only_from:
             q = q.where(m.Post.status.in_(only_from))
         return s.execute(q.values(**values)).rowcount  # type: ignore[attr-defined, no-any-return]
+
+
+def move(engine: Engine, times: Mapping[int, datetime], *, only_from: Sequence[str]) -> int:
+    """Give posts new times, keeping their status (a held post stays held); returns how many."""
+    with transaction(engine) as s:
+        n = 0
+        for post_id, at in times.items():
+            q = update(m.Post).where(m.Post.id == post_id, m.Post.status.in_(only_from))
+            n += s.execute(q.values(due_at=at)).rowcount  # type: ignore[attr-defined]
+        return n
 
 
 def hold_channel(engine: Engine, brand: str, channel: str, reason: str) -> int:
