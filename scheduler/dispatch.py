@@ -29,6 +29,7 @@ from dripcast.domain import Post
 from dripcast.errors import AuthExpired, OutcomeUnknown, PublishError, Rejected, Retryable
 from dripcast.publisher import Publisher
 from scheduler import grace
+from scheduler.commits import GroupCommit
 
 log = logging.getLogger("dripcast.dispatch")
 
@@ -51,9 +52,14 @@ class Dispatcher:
     batch: int = 100
     concurrency: int = 8
     rand: random.Random = field(default_factory=random.Random)
+    _gate: asyncio.Semaphore = field(init=False, repr=False)
+    _commits: GroupCommit = field(init=False, repr=False)
 
     async def publish_due(self, now: datetime) -> int:
         """One tick: recover posts a dead process left behind, then publish what is due."""
+        # Per tick: both belong to the running event loop.
+        self._gate = asyncio.Semaphore(self.concurrency)  # network calls at once
+        self._commits = GroupCommit(self.engine)
         for post in await asyncio.to_thread(
             store.claim_stale, self.engine, now=now, lease=self.lease
         ):
@@ -62,13 +68,7 @@ class Dispatcher:
             store.claim_due, self.engine, now=now, lease=self.lease, limit=self.batch
         )
         posts = [p for p in posts if not await self._moved(p, now)]
-        gate = asyncio.Semaphore(self.concurrency)
-
-        async def one(p: Post) -> None:
-            async with gate:
-                await self._publish(p, now)
-
-        await asyncio.gather(*(one(p) for p in posts))
+        await asyncio.gather(*(self._publish(p, now) for p in posts))
         return len(posts)
 
     async def _moved(self, post: Post, now: datetime) -> bool:
@@ -106,7 +106,8 @@ class Dispatcher:
         zone = self.zones.get(post.brand)
         seen = replace(post, at=post.at.astimezone(zone)) if zone else post
         try:
-            result = await pub.publish(seen)
+            async with self._gate:
+                result = await pub.publish(seen)
         except OutcomeUnknown as e:
             await self._unknown(pub, seen, now, str(e))
         except Retryable as e:
@@ -125,7 +126,7 @@ class Dispatcher:
             log.exception("publishing post %d failed unexpectedly", post.id)
             await self._retry(post, now, PublishError(repr(e)))
         else:
-            await asyncio.to_thread(store.published, self.engine, post.id, result, now=now)
+            await self._commits.published(post.id, result, now=now)
             log.info(
                 "published post %d to %s/%s: %s",
                 post.id,
