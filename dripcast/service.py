@@ -23,6 +23,7 @@ from dripcast import pipeline, store, systemd
 from dripcast.config import Config
 from dripcast.db import make_engine, migrate
 from dripcast.publisher import Context, Publisher
+from dripcast.timeparse import parse_duration
 from ingest import smtp, spool
 from ingest.intake import Intake
 from publishers import make_publisher
@@ -84,6 +85,7 @@ class Service:
                 publishers=build_publishers(cfg, self.engine, http),
                 zones={b.id: b.zone for b in cfg.brands},
                 brands={b.id: b for b in cfg.brands},
+                lease=parse_duration(cfg.service.publish_lease),
             )
             aps = AsyncIOScheduler(timezone=UTC)
             tick = aps.add_job(
