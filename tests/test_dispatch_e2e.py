@@ -77,10 +77,12 @@ def test_two_serve_processes_publish_500_posts_each_once(
     server_for: Callable[[Path], Server],
     engine_for: Callable[[Path], Engine],
     tmp_path: Path,
+    db_url: str,
 ) -> None:
+    """On one SQLite file (the Done-when case) and on one PostgreSQL database."""
     from tests.ports import free_port
 
-    cfg = make_config(tick_seconds=0.2)
+    cfg = make_config(tick_seconds=0.2, database=db_url)
     engine = engine_for(cfg)
     servers = [server_for(cfg), server_for(second_config(cfg, free_port()))]
     for i, s in enumerate(servers):
