@@ -35,10 +35,16 @@ log = logging.getLogger("dripcast.dispatch")
 
 
 def backoff(attempt: int, retry_after: float | None, rand: random.Random) -> timedelta:
-    """1 min, 2, 4, 8… capped at 6 h, ±20 % jitter, and never sooner than the network asked."""
+    """1 min, 2, 4, 8… capped at 6 h, ±20 % jitter, and never sooner than the network asked.
+
+    After a reset time the posts a limit stopped are spread over up to a minute
+    more, so they do not all hit the network again in the same second.
+    """
     base = min(60.0 * 2 ** max(0, attempt - 1), 6 * 3600.0)
     delay = base * rand.uniform(0.8, 1.2)
-    return timedelta(seconds=max(delay, retry_after or 0.0))
+    if retry_after:
+        delay = max(delay, retry_after + rand.uniform(0, min(60.0, retry_after / 10)))
+    return timedelta(seconds=delay)
 
 
 @dataclass

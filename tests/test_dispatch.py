@@ -194,7 +194,10 @@ def test_backoff_grows_with_jitter_and_honours_reset() -> None:
     assert all(
         0.8 * 60 * 2 ** (n - 1) <= d <= 1.2 * 60 * 2 ** (n - 1) for n, d in enumerate(delays, 1)
     )
-    assert backoff(1, 3600, rand) == timedelta(seconds=3600)
+    after_reset = [backoff(1, 3600, rand).total_seconds() for _ in range(50)]
+    assert all(3600 <= d <= 3660 for d in after_reset)
+    assert len(set(after_reset)) > 40  # spread, not all in the same second
+    assert 900 <= backoff(1, 900, rand).total_seconds() <= 990  # a tenth of a short wait
     assert backoff(30, None, rand) <= timedelta(hours=7.2)
 
 
