@@ -174,9 +174,12 @@ def queued(
 def claim_due(engine: Engine, *, now: datetime, lease: timedelta, limit: int = 100) -> list[Post]:
     """Atomically take due posts: one UPDATE … RETURNING, so two processes never share one.
 
-    On PostgreSQL the inner SELECT locks the rows it picks and skips rows another
+    On PostgreSQL the CTE locks the rows it picks and skips rows another
     transaction holds (FOR UPDATE SKIP LOCKED); on SQLite the write lock taken by
     BEGIN IMMEDIATE serialises claimers. Both walk ix_posts_status_due, not the table.
+    The pick is a MATERIALIZED CTE, not `IN (subquery)`: PostgreSQL may run such a
+    subquery once per outer row, and with SKIP LOCKED each run picks other rows, so
+    one claim could take far more than `limit` (the concurrent claim test saw 200).
     """
     t = _posts_table()
     due = (
@@ -185,11 +188,13 @@ def claim_due(engine: Engine, *, now: datetime, lease: timedelta, limit: int = 1
         .order_by(t.c.due_at)
         .limit(limit)
         .with_for_update(skip_locked=True)
+        .cte("due")
+        .prefix_with("MATERIALIZED")
     )
     with transaction(engine) as s:
         rows = s.connection().execute(
             update(t)
-            .where(t.c.id.in_(due.scalar_subquery()), t.c.status == "scheduled")
+            .where(t.c.id.in_(select(due.c.id)), t.c.status == "scheduled")
             .values(status="publishing", claimed_until=now + lease, attempts=t.c.attempts + 1)
             .returning(*t.c)
         )

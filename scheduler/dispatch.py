@@ -73,6 +73,7 @@ class Dispatcher:
         posts = await asyncio.to_thread(
             store.claim_due, self.engine, now=now, lease=self.lease, limit=self.batch
         )
+        log.debug("tick at %s: claimed %d due posts", now.isoformat(), len(posts))
         posts = [p for p in posts if not await self._moved(p, now)]
         await asyncio.gather(*(self._publish(p, now) for p in posts))
         return len(posts)

@@ -34,8 +34,11 @@ def seed(
         message_id=None,
         spool="none",
         size=0,
+        # Born claimed (for a day), so a running `serve` never tries to process it: it
+        # has no spool file, and its plan is the one given here.
+        status="processing",
+        claimed_until=now + timedelta(days=1),
     )
-    store.claim_messages(engine, now=now, lease=timedelta(minutes=1), ids=[mid])
     pic = (Media(path=media, width=8, height=8, bytes=100, format="jpeg"),)
     slots = [
         Slot(
@@ -47,4 +50,5 @@ def seed(
     ids = store.finish_message(
         engine, mid, now=now, status="planned", slots=slots, post_status=status
     )
+    assert len(ids) == len(times), "the seeded message was finished by someone else"
     return mid, ids

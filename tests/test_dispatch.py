@@ -214,6 +214,7 @@ def test_concurrent_claimers_never_share_a_post(engine: Engine) -> None:
         e = make_engine(url)
         try:
             while batch := store.claim_due(e, now=NOW, lease=timedelta(minutes=5), limit=9):
+                assert len(batch) <= 9, f"a claim took {len(batch)} posts, over its limit"
                 got[i] += [p.id for p in batch]
         except BaseException as exc:  # surfaced below, in the test's thread
             errors.append(exc)

@@ -90,10 +90,15 @@ def test_two_serve_processes_publish_500_posts_each_once(
         s.start()
     # Both are running before the posts appear, so both race for them.
     _, ids = seed(engine, [datetime.now(UTC) - timedelta(minutes=1)] * 500, media=photo(tmp_path))
-    wait_for(
-        lambda: store.count_posts(engine, "published") == 500, timeout=120, what="500 published"
-    )
     logs = [s.log for s in servers]
+    try:
+        wait_for(
+            lambda: store.count_posts(engine, "published") == 500, timeout=120, what="500 published"
+        )
+    except AssertionError:
+        states = {st: store.count_posts(engine, st) for st in ("scheduled", "publishing", "held")}
+        tails = "\n".join(f"--- {log.name}\n{log.read_text()[-4000:]}" for log in logs)
+        raise AssertionError(f"not all published: {states}\n{tails}") from None
     calls = published_lines(*logs)
     assert sorted(calls) == sorted(ids)
     assert max(calls.values()) == 1, [i for i, n in calls.items() if n > 1]
