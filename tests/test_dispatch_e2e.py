@@ -151,6 +151,7 @@ def test_sigkill_mid_publish_then_restart_never_publishes_twice(
     hook: tuple[str, type[SlowHook]],
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
+    db_url: str,
 ) -> None:
     url, receiver = hook
     monkeypatch.setenv("HOOK_SECRET", "s3cret-for-tests")
@@ -158,7 +159,9 @@ def test_sigkill_mid_publish_then_restart_never_publishes_twice(
         {"id": "outbox", "type": "outbox", "path": "var/outbox"},
         {"id": "hook", "type": "webhook", "url": url, "secret": "${HOOK_SECRET}"},
     ]
-    cfg = make_config([brand(channels=channels)], tick_seconds=0.2, publish_lease="4s")
+    cfg = make_config(
+        [brand(channels=channels)], tick_seconds=0.2, publish_lease="4s", database=db_url
+    )
     engine = engine_for(cfg)
     pic = photo(tmp_path)
     server = server_for(cfg).start()
