@@ -79,3 +79,30 @@ def test_queued_counts_active_posts_and_can_leave_one_out(engine: Engine) -> Non
         NOW + timedelta(hours=3)
     ]
     assert store.queued(engine, "demo-bakery", NOW, channel="other") == []
+
+
+def test_processes_starting_together_migrate_once(db_url: str) -> None:
+    import threading
+
+    errors: list[BaseException] = []
+
+    def start() -> None:
+        e = make_engine(db_url)
+        try:
+            migrate(e)
+        except BaseException as exc:  # surfaced below, in the test's thread
+            errors.append(exc)
+        finally:
+            e.dispose()
+
+    # daemon threads and a bounded join: without the lock, PostgreSQL deadlocks here
+    threads = [threading.Thread(target=start, daemon=True) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not any(t.is_alive() for t in threads), "concurrent migrations hung"
+    assert errors == []
+    e = make_engine(db_url)
+    assert store.count_posts(e, "scheduled") == 0  # the schema is there
+    e.dispose()
