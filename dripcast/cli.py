@@ -280,6 +280,6 @@ def ingest(ctx: Ctx, message: BinaryIO, recipient: str | None, mail_from: str) -
     click.echo(f"planned {len(ids or [])} posts", err=True)
 
 
-from dripcast import cli_queue  # noqa: E402  (registers the queue commands on `main`)
+from dripcast import cli_queue, cli_report  # noqa: E402  (they register commands on `main`)
 
-__all__ = ["cli_queue", "main"]
+__all__ = ["cli_queue", "cli_report", "main"]

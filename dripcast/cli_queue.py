@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import click
@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from dripcast import store
 from dripcast.cli import Ctx, main, pass_ctx
 from dripcast.db import make_engine, migrate
+from dripcast.timeparse import parse_when
 
 
 def engine_for(ctx: Ctx) -> Engine:
@@ -119,6 +120,44 @@ _register("cancel", "Cancel a post that has not gone out.")
 _register("retry", "Put a failed, held or cancelled post back on the schedule, due now.")
 _register("publish-now", "Publish a post at the next tick.")
 _register("approve", "Approve a post (or submission) that waits for approval.")
+
+
+@main.command()
+@click.argument("id", type=int)
+@click.argument("when", nargs=-1, required=True)
+@click.option(
+    "-m", "--message", is_flag=True, help="ID is a submission: move all its posts, keeping gaps"
+)
+@pass_ctx
+def reschedule(ctx: Ctx, id: int, when: tuple[str, ...], message: bool) -> None:
+    """Move a post to WHEN (brand time): now, +2h, tomorrow 9:00, 2026-12-01 18:00.
+
+    With -m the submission's first waiting post goes to WHEN and the others
+    keep their distance from it. Held posts stay held; a failed post needs `retry`.
+    """
+    engine = engine_for(ctx)
+    sources = ("scheduled", "held")
+    rows = store.posts(
+        engine, ids=[] if message else [id], message_ids=[id] if message else [], limit=10_000
+    )
+    rows = [r for r in rows if r["status"] in sources]
+    what = f"submission {id}" if message else f"post {id}"
+    if not rows:
+        click.echo(f"reschedule: {what} has no scheduled or held post", err=True)
+        sys.exit(1)
+    zone = next((b.zone for b in ctx.config.brands if b.id == rows[0]["brand"]), ZoneInfo("UTC"))
+    now = datetime.now(UTC).astimezone(zone)
+    try:
+        at = parse_when(" ".join(when), now)
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint="WHEN") from None
+    if at < now - timedelta(minutes=1):
+        raise click.BadParameter(f"{at:%Y-%m-%d %H:%M %Z} is in the past", param_hint="WHEN")
+    first = min(r["due_at"] for r in rows)
+    n = store.move(engine, {r["id"]: at + (r["due_at"] - first) for r in rows}, only_from=sources)
+    click.echo(f"reschedule: {n} post(s) of {what} → from {at:%a %Y-%m-%d %H:%M %Z}")
+    if n == 0:
+        sys.exit(1)
 
 
 @main.command()

@@ -74,8 +74,11 @@ class Service(Strict):
     border_mta: bool = False
     max_age: str = "7d"
     tick_seconds: float = Field(default=5, gt=0)
+    # How long a claimed post is left to its publisher before another process (or this
+    # one after a restart) treats it as abandoned mid-publish. Longer than any publish.
+    publish_lease: str = "10m"
 
-    @field_validator("max_age")
+    @field_validator("max_age", "publish_lease")
     @classmethod
     def _age(cls, v: str) -> str:
         parse_duration(v)

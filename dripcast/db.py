@@ -43,6 +43,11 @@ def migrate(engine: Engine) -> None:
     cfg = AlembicConfig()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            # Two processes starting on a fresh database would both create the tables;
+            # the second waits here and then finds the schema at head. (SQLite's
+            # BEGIN IMMEDIATE already serialises them.)
+            conn.exec_driver_sql("SELECT pg_advisory_xact_lock(4242170301)")
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
 

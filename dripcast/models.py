@@ -117,3 +117,12 @@ class Post(Base):
         Index("ix_posts_brand_channel_due", "brand", "channel", "due_at"),
         Index("ix_posts_message", "message"),
     )
+
+
+class JobRun(Base):
+    """When a periodic job (weekly report, clean-up) last ran, so that one process runs it."""
+
+    __tablename__ = "job_runs"
+
+    name: Mapped[str] = mapped_column(String(128), primary_key=True)
+    ran_at: Mapped[datetime]

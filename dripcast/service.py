@@ -17,14 +17,16 @@ from typing import Any
 
 import httpx
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import Engine
 
+from dripcast import jobs, pipeline, store, systemd
 from dripcast import media_server as media_http
-from dripcast import pipeline, store, systemd
 from dripcast.config import Config
 from dripcast.db import make_engine, migrate
 from dripcast.media_urls import media_url_from_config
 from dripcast.publisher import Context, Publisher
+from dripcast.timeparse import parse_duration
 from ingest import smtp, spool
 from ingest.intake import Intake
 from publishers import make_publisher
@@ -97,6 +99,8 @@ class Service:
                 engine=self.engine,
                 publishers=build_publishers(cfg, self.engine, http),
                 zones={b.id: b.zone for b in cfg.brands},
+                brands={b.id: b for b in cfg.brands},
+                lease=parse_duration(cfg.service.publish_lease),
             )
             aps = AsyncIOScheduler(timezone=UTC)
             tick = aps.add_job(
@@ -111,6 +115,7 @@ class Service:
                 id="tick",
             )
             self.wake = lambda: tick.modify(next_run_time=datetime.now(UTC))
+            self._schedule_jobs(aps)
             server = await smtp.start(
                 self.intake,
                 self._stored,
@@ -142,6 +147,32 @@ class Service:
                 t.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
         self.engine.dispose()
+
+    def _schedule_jobs(self, aps: AsyncIOScheduler) -> None:
+        """The weekly report (Monday 08:00 in each brand's zone) and a nightly clean-up."""
+        for brand in self.config.brands:
+            aps.add_job(
+                self._job,
+                CronTrigger(day_of_week="mon", hour=8, minute=0, timezone=brand.zone),
+                args=[f"weekly report for {brand.id}", jobs.weekly_report, brand],
+                id=f"report-{brand.id}",
+                coalesce=True,
+                misfire_grace_time=6 * 3600,  # a service down at 08:00 still reports by 14:00
+            )
+        aps.add_job(
+            self._job,
+            CronTrigger(hour=3, minute=30, timezone=UTC),
+            args=["clean-up", jobs.clean_up],
+            id="clean-up",
+            coalesce=True,
+            misfire_grace_time=None,
+        )
+
+    async def _job(self, what: str, job: Callable[..., object], *args: object) -> None:
+        try:
+            await asyncio.to_thread(job, self.config, self.engine, *args, self.clock())
+        except Exception:
+            log.exception("%s failed; it runs again at its next time", what)
 
     def _stored(self, message_id: int) -> None:
         self.enqueue(message_id)

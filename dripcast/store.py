@@ -6,12 +6,12 @@ or small dicts. Each function is one transaction.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, delete, func, or_, select, update
+from sqlalchemy import Engine, Table, bindparam, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from dripcast import models as m
@@ -170,39 +170,53 @@ def seen_pixels(engine: Engine, brand: str, pixels: Sequence[str], since: dateti
 ACTIVE = ("scheduled", "publishing", "published")
 
 
-def queued(engine: Engine, brand: str, since: datetime) -> list[Queued]:
-    """Posts that count against gaps and daily caps: from `since` on, not cancelled."""
+def queued(
+    engine: Engine, brand: str, since: datetime, *, channel: str | None = None, but: int = 0
+) -> list[Queued]:
+    """Posts that count against gaps and daily caps: from `since` on, not cancelled.
+
+    `but` leaves one post out (the one being moved must not keep its own gap).
+    """
     with transaction(engine) as s:
-        rows = s.execute(
-            select(m.Post.channel, m.Post.due_at, m.Post.published_at).where(
-                m.Post.brand == brand, m.Post.status.in_(ACTIVE), m.Post.due_at >= since
-            )
+        q = select(m.Post.channel, m.Post.due_at, m.Post.published_at).where(
+            m.Post.brand == brand,
+            m.Post.status.in_(ACTIVE),
+            m.Post.due_at >= since,
+            m.Post.id != but,
         )
-        return [Queued(channel=c, at=pub or due) for c, due, pub in rows]
+        if channel is not None:
+            q = q.where(m.Post.channel == channel)
+        return [Queued(channel=c, at=pub or due) for c, due, pub in s.execute(q)]
 
 
 def claim_due(engine: Engine, *, now: datetime, lease: timedelta, limit: int = 100) -> list[Post]:
     """Atomically take due posts: one UPDATE … RETURNING, so two processes never share one.
 
-    On PostgreSQL the inner SELECT skips rows another transaction holds; on
-    SQLite the write lock (BEGIN IMMEDIATE) serialises claimers.
+    On PostgreSQL the CTE locks the rows it picks and skips rows another
+    transaction holds (FOR UPDATE SKIP LOCKED); on SQLite the write lock taken by
+    BEGIN IMMEDIATE serialises claimers. Both walk ix_posts_status_due, not the table.
+    The pick is a MATERIALIZED CTE, not `IN (subquery)`: PostgreSQL may run such a
+    subquery once per outer row, and with SKIP LOCKED each run picks other rows, so
+    one claim could take far more than `limit` (the concurrent claim test saw 200).
     """
+    t = _posts_table()
+    due = (
+        select(t.c.id)
+        .where(t.c.status == "scheduled", t.c.due_at <= now)
+        .order_by(t.c.due_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+        .cte("due")
+        .prefix_with("MATERIALIZED")
+    )
     with transaction(engine) as s:
-        due = (
-            select(m.Post.id)
-            .where(m.Post.status == "scheduled", m.Post.due_at <= now)
-            .order_by(m.Post.due_at)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
+        rows = s.connection().execute(
+            update(t)
+            .where(t.c.id.in_(select(due.c.id)), t.c.status == "scheduled")
+            .values(status="publishing", claimed_until=now + lease, attempts=t.c.attempts + 1)
+            .returning(*t.c)
         )
-        rows = s.scalars(
-            update(m.Post)
-            .where(m.Post.id.in_(due.scalar_subquery()), m.Post.status == "scheduled")
-            .values(status="publishing", claimed_until=now + lease, attempts=m.Post.attempts + 1)
-            .returning(m.Post),
-            execution_options={"synchronize_session": False},
-        ).all()
-        return [_post(r) for r in rows]
+        return sorted((_post(r) for r in rows), key=lambda p: (p.at, p.id))
 
 
 def claim_stale(engine: Engine, *, now: datetime, lease: timedelta) -> list[Post]:
@@ -218,20 +232,47 @@ def claim_stale(engine: Engine, *, now: datetime, lease: timedelta) -> list[Post
         return [_post(r) for r in rows]
 
 
-def published(engine: Engine, post_id: int, result: Published, *, now: datetime) -> None:
+def unclaim(engine: Engine, post_id: int, *, due_at: datetime, reason: str) -> bool:
+    """Give a claimed post back to the schedule at a new time, as if it was never taken."""
     with transaction(engine) as s:
-        s.execute(
-            update(m.Post)
-            .where(m.Post.id == post_id)
-            .values(
-                status="published",
-                published_at=now,
-                external_id=result.external_id,
-                url=result.url,
+        q = update(m.Post).where(m.Post.id == post_id, m.Post.status == "publishing")
+        done = s.execute(
+            q.values(
+                status="scheduled",
+                due_at=due_at,
+                reason=reason,
                 claimed_until=None,
-                reason=None,
+                attempts=m.Post.attempts - 1,
             )
+        ).rowcount  # type: ignore[attr-defined]
+        return bool(done)
+
+
+def published(engine: Engine, post_id: int, result: Published, *, now: datetime) -> None:
+    published_many(engine, [(post_id, result, now)])
+
+
+def published_many(engine: Engine, done: Sequence[tuple[int, Published, datetime]]) -> None:
+    """Record successes, all in one commit (one executemany)."""
+    if not done:
+        return
+    # Core executemany: the ORM's bulk path costs about a millisecond a row here.
+    table = _posts_table()
+    q = (
+        update(table)
+        .where(table.c.id == bindparam("pid"))
+        .values(
+            status="published",
+            published_at=bindparam("at"),
+            external_id=bindparam("ext"),
+            url=bindparam("link"),
+            claimed_until=None,
+            reason=None,
         )
+    )
+    rows = [{"pid": i, "at": now, "ext": r.external_id, "link": r.url} for i, r, now in done]
+    with transaction(engine) as s:
+        s.connection().execute(q, rows)
 
 
 def set_status(
@@ -252,6 +293,16 @@ def set_status(
         if only_from:
             q = q.where(m.Post.status.in_(only_from))
         return s.execute(q.values(**values)).rowcount  # type: ignore[attr-defined, no-any-return]
+
+
+def move(engine: Engine, times: Mapping[int, datetime], *, only_from: Sequence[str]) -> int:
+    """Give posts new times, keeping their status (a held post stays held); returns how many."""
+    with transaction(engine) as s:
+        n = 0
+        for post_id, at in times.items():
+            q = update(m.Post).where(m.Post.id == post_id, m.Post.status.in_(only_from))
+            n += s.execute(q.values(due_at=at)).rowcount  # type: ignore[attr-defined]
+        return n
 
 
 def hold_channel(engine: Engine, brand: str, channel: str, reason: str) -> int:
@@ -321,11 +372,18 @@ def count_posts(engine: Engine, status: str) -> int:
         )
 
 
+def _posts_table() -> Table:
+    table = m.Post.__table__
+    assert isinstance(table, Table)
+    return table
+
+
 def _row(r: m.Base) -> dict[str, Any]:
     return {c.key: getattr(r, c.key) for c in r.__table__.columns}
 
 
-def _post(r: m.Post) -> Post:
+def _post(r: Any) -> Post:
+    """From an ORM row or a Core row of the posts table."""
     return Post(
         id=r.id,
         brand=r.brand,

@@ -24,18 +24,27 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine
 
 from dripcast import store
+from dripcast.config import Brand
 from dripcast.domain import Post
 from dripcast.errors import AuthExpired, OutcomeUnknown, PublishError, Rejected, Retryable
 from dripcast.publisher import Publisher
+from scheduler import grace
+from scheduler.commits import GroupCommit
 
 log = logging.getLogger("dripcast.dispatch")
 
 
 def backoff(attempt: int, retry_after: float | None, rand: random.Random) -> timedelta:
-    """1 min, 2, 4, 8… capped at 6 h, ±20 % jitter, and never sooner than the network asked."""
+    """1 min, 2, 4, 8… capped at 6 h, ±20 % jitter, and never sooner than the network asked.
+
+    After a reset time the posts a limit stopped are spread over up to a minute
+    more, so they do not all hit the network again in the same second.
+    """
     base = min(60.0 * 2 ** max(0, attempt - 1), 6 * 3600.0)
     delay = base * rand.uniform(0.8, 1.2)
-    return timedelta(seconds=max(delay, retry_after or 0.0))
+    if retry_after:
+        delay = max(delay, retry_after + rand.uniform(0, min(60.0, retry_after / 10)))
+    return timedelta(seconds=delay)
 
 
 @dataclass
@@ -43,14 +52,20 @@ class Dispatcher:
     engine: Engine
     publishers: Mapping[tuple[str, str], Publisher]  # (brand, channel) → publisher
     zones: Mapping[str, ZoneInfo]  # brand → time zone, for the `at` a publisher sees
+    brands: Mapping[str, Brand] = field(default_factory=dict)  # for the grace rule
     lease: timedelta = timedelta(minutes=10)
     max_attempts: int = 5
     batch: int = 100
     concurrency: int = 8
     rand: random.Random = field(default_factory=random.Random)
+    _gate: asyncio.Semaphore = field(init=False, repr=False)
+    _commits: GroupCommit = field(init=False, repr=False)
 
     async def publish_due(self, now: datetime) -> int:
         """One tick: recover posts a dead process left behind, then publish what is due."""
+        # Per tick: both belong to the running event loop.
+        self._gate = asyncio.Semaphore(self.concurrency)  # network calls at once
+        self._commits = GroupCommit(self.engine)
         for post in await asyncio.to_thread(
             store.claim_stale, self.engine, now=now, lease=self.lease
         ):
@@ -58,14 +73,34 @@ class Dispatcher:
         posts = await asyncio.to_thread(
             store.claim_due, self.engine, now=now, lease=self.lease, limit=self.batch
         )
-        gate = asyncio.Semaphore(self.concurrency)
-
-        async def one(p: Post) -> None:
-            async with gate:
-                await self._publish(p, now)
-
-        await asyncio.gather(*(one(p) for p in posts))
+        log.debug("tick at %s: claimed %d due posts", now.isoformat(), len(posts))
+        posts = [p for p in posts if not await self._moved(p, now)]
+        await asyncio.gather(*(self._publish(p, now) for p in posts))
         return len(posts)
+
+    async def _moved(self, post: Post, now: datetime) -> bool:
+        """Past `drip.grace`, a missed post takes its channel's next free slot instead."""
+        brand = self.brands.get(post.brand)
+        if brand is None or not any(c.id == post.channel for c in brand.channels):
+            return False
+        if not grace.missed(post.at, now, brand.drip):
+            return False
+        queue = await asyncio.to_thread(
+            store.queued,
+            self.engine,
+            post.brand,
+            now - timedelta(days=1),
+            channel=post.channel,
+            but=post.id,
+        )
+        at = grace.new_time(brand, post.channel, queue, now)
+        why = (
+            f"missed {post.at.astimezone(brand.zone):%a %Y-%m-%d %H:%M} by more than"
+            f" {brand.drip.grace} (service down?); moved to the next free slot"
+        )
+        log.warning("post %d: %s %s", post.id, why, at.isoformat())
+        await asyncio.to_thread(store.unclaim, self.engine, post.id, due_at=at, reason=why)
+        return True
 
     def _publisher(self, post: Post) -> Publisher | None:
         return self.publishers.get((post.brand, post.channel))
@@ -78,7 +113,8 @@ class Dispatcher:
         zone = self.zones.get(post.brand)
         seen = replace(post, at=post.at.astimezone(zone)) if zone else post
         try:
-            result = await pub.publish(seen)
+            async with self._gate:
+                result = await pub.publish(seen)
         except OutcomeUnknown as e:
             await self._unknown(pub, seen, now, str(e))
         except Retryable as e:
@@ -97,7 +133,7 @@ class Dispatcher:
             log.exception("publishing post %d failed unexpectedly", post.id)
             await self._retry(post, now, PublishError(repr(e)))
         else:
-            await asyncio.to_thread(store.published, self.engine, post.id, result, now=now)
+            await self._commits.published(post.id, result, now=now)
             log.info(
                 "published post %d to %s/%s: %s",
                 post.id,

@@ -12,13 +12,36 @@ from typing import Any
 import pytest
 import yaml
 
+from tests.pg import PgServer, binaries
+from tests.ports import free_port
+
+__all__ = ["free_port"]
+
 ROOT = Path(__file__).parent.parent
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    """One PostgreSQL server for the session; skipped only when it is not installed."""
+    bindir = binaries()
+    if bindir is None:
+        pytest.skip("PostgreSQL server binaries not found (apt-get install postgresql)")
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        pytest.skip("psycopg is not installed (pip install -e '.[pg]')")
+    server = PgServer(bindir).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh empty database, once on SQLite and once on PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'd.db'}"
+    server: PgServer = request.getfixturevalue("pg_server")
+    return server.new_database()
 
 
 def brand(**overrides: Any) -> dict[str, Any]:

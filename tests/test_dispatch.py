@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import ClassVar
 
 import pytest
@@ -46,10 +46,11 @@ class Idempotent(Scripted):
 
 
 @pytest.fixture
-def engine(tmp_path: Path) -> Engine:
-    e = make_engine(f"sqlite:///{tmp_path / 'd.db'}")
+def engine(db_url: str) -> Iterator[Engine]:
+    e = make_engine(db_url)
     migrate(e)
-    return e
+    yield e
+    e.dispose()
 
 
 def schedule(engine: Engine, n: int = 1, at: datetime = NOW, channel: str = "ch") -> list[int]:
@@ -177,12 +178,13 @@ async def test_crash_mid_publish_is_resent_only_by_idempotent_publishers(engine:
     assert status(engine, c)[0] == "published"
 
 
-async def test_claims_never_overlap(engine: Engine, tmp_path: Path) -> None:
+async def test_claims_never_overlap(engine: Engine) -> None:
     schedule(engine, 50)
-    other = make_engine(f"sqlite:///{tmp_path / 'd.db'}")
+    other = make_engine(engine.url.render_as_string(hide_password=False))
     got: list[int] = []
     for e in (engine, other) * 5:
         got += [p.id for p in store.claim_due(e, now=NOW, lease=timedelta(minutes=5), limit=7)]
+    other.dispose()
     assert len(got) == len(set(got)) == 50
 
 
@@ -192,5 +194,39 @@ def test_backoff_grows_with_jitter_and_honours_reset() -> None:
     assert all(
         0.8 * 60 * 2 ** (n - 1) <= d <= 1.2 * 60 * 2 ** (n - 1) for n, d in enumerate(delays, 1)
     )
-    assert backoff(1, 3600, rand) == timedelta(seconds=3600)
+    after_reset = [backoff(1, 3600, rand).total_seconds() for _ in range(50)]
+    assert all(3600 <= d <= 3660 for d in after_reset)
+    assert len(set(after_reset)) > 40  # spread, not all in the same second
+    assert 900 <= backoff(1, 900, rand).total_seconds() <= 990  # a tenth of a short wait
     assert backoff(30, None, rand) <= timedelta(hours=7.2)
+
+
+def test_concurrent_claimers_never_share_a_post(engine: Engine) -> None:
+    """Four threads, each with its own engine, race to claim 200 due posts."""
+    import threading
+
+    schedule(engine, 200)
+    url = engine.url.render_as_string(hide_password=False)
+    got: list[list[int]] = [[] for _ in range(4)]
+    errors: list[BaseException] = []
+
+    def worker(i: int) -> None:
+        e = make_engine(url)
+        try:
+            while batch := store.claim_due(e, now=NOW, lease=timedelta(minutes=5), limit=9):
+                assert len(batch) <= 9, f"a claim took {len(batch)} posts, over its limit"
+                got[i] += [p.id for p in batch]
+        except BaseException as exc:  # surfaced below, in the test's thread
+            errors.append(exc)
+        finally:
+            e.dispose()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    every = [pid for ids in got for pid in ids]
+    assert len(every) == len(set(every)) == 200
+    assert store.count_posts(engine, "publishing") == 200

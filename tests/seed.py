@@ -1,0 +1,54 @@
+"""Posts put straight on the schedule with the store's own functions (no mail, no planner)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import Engine
+
+from dripcast import store
+from dripcast.domain import Draft, Media, Slot
+
+
+def seed(
+    engine: Engine,
+    times: Sequence[datetime],
+    *,
+    brand: str = "demo-bakery",
+    channel: str = "outbox",
+    type: str = "outbox",
+    media: str = "p.jpg",
+    status: str = "scheduled",
+) -> tuple[int, list[int]]:
+    """One submission whose posts fall at `times`; returns (message id, post ids)."""
+    now = min(times)
+    mid = store.add_message(
+        engine,
+        now=now,
+        brand=brand,
+        transport="smtp",
+        mail_from="owner@example.com",
+        rcpt="bakery@localhost",
+        sender="owner@example.com",
+        message_id=None,
+        spool="none",
+        size=0,
+        # Born claimed (for a day), so a running `serve` never tries to process it: it
+        # has no spool file, and its plan is the one given here.
+        status="processing",
+        claimed_until=now + timedelta(days=1),
+    )
+    pic = (Media(path=media, width=8, height=8, bytes=100, format="jpeg"),)
+    slots = [
+        Slot(
+            draft=Draft(channel=channel, type=type, photos=(i,), text=f"photo {i}", media=pic),
+            at=at,
+        )
+        for i, at in enumerate(times, 1)
+    ]
+    ids = store.finish_message(
+        engine, mid, now=now, status="planned", slots=slots, post_status=status
+    )
+    assert len(ids) == len(times), "the seeded message was finished by someone else"
+    return mid, ids

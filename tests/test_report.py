@@ -1,0 +1,220 @@
+"""The weekly report (pure render, CLI, mailed once) and the clean-up job."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from email import message_from_bytes
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from aiosmtpd.controller import Controller
+from click.testing import CliRunner
+from sqlalchemy import Engine
+
+from dripcast import jobs, mailout, report, store, store_jobs
+from dripcast.cli import main
+from dripcast.config import load
+from dripcast.db import make_engine, migrate
+from dripcast.domain import Published
+from tests.conftest import brand
+from tests.ports import free_port
+from tests.seed import seed
+
+CPH = ZoneInfo("Europe/Copenhagen")
+NOW = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)  # Monday 08:00 in Copenhagen
+
+
+def sample() -> report.Report:
+    return report.Report(
+        brand_id="demo-bakery",
+        brand_name="Demo Bakery",
+        zone=CPH,
+        since=NOW - timedelta(days=7),
+        until=NOW,
+        published=[
+            {"id": 1, "channel": "outbox", "type": "outbox", "text": "Fresh\nbread",
+             "published_at": datetime(2026, 11, 17, 8, 0, tzinfo=UTC), "url": None},
+            {"id": 2, "channel": "mastodon", "type": "mastodon", "text": "Rye " * 40,
+             "published_at": datetime(2026, 11, 18, 11, 30, tzinfo=UTC),
+             "url": "https://social.example/@b/2"},
+        ],
+        attention=[
+            {"id": 3, "channel": "mastodon", "status": "held",
+             "due_at": datetime(2026, 11, 24, 8, 0, tzinfo=UTC), "reason": "awaiting approval"},
+        ],
+        upcoming=4,
+    )  # fmt: skip
+
+
+def test_render_counts_lists_and_uses_the_brand_zone() -> None:
+    text = report.render(sample())
+    assert text.startswith("Demo Bakery (demo-bakery), Mon 16 Nov 2026 – Mon 23 Nov 2026\n")
+    assert "2 published: mastodon 1, outbox 1" in text
+    assert "1 held and 0 failed, waiting for a person" in text
+    assert "4 scheduled for the next 7 days" in text
+    assert "Tue 17 Nov 09:00  outbox     Fresh bread" in text  # 08:00 UTC is 09:00 here
+    assert "https://social.example/@b/2" in text and "Rye Rye" in text and "…" in text
+    assert "#3 mastodon   held   Tue 24 Nov 09:00  awaiting approval" in text
+    assert report.subject(sample()) == "Demo Bakery: 2 posts went out this week"
+
+
+def test_render_an_empty_week() -> None:
+    empty = report.Report(**{**sample().__dict__, "published": [], "attention": [], "upcoming": 0})
+    text = report.render(empty)
+    assert "Nothing was published." in text and "waiting" not in text
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    e = make_engine(db_url)
+    migrate(e)
+    yield e
+    e.dispose()
+
+
+def test_gather_reads_the_week_of_one_brand(engine: Engine) -> None:
+    _, (old, recent, held, soon) = seed(engine, [NOW - timedelta(days=9)] * 4)
+    seed(engine, [NOW - timedelta(days=1)], brand="other")
+    store.published(engine, old, Published(external_id="o"), now=NOW - timedelta(days=8))
+    store.published(engine, recent, Published(external_id="r"), now=NOW - timedelta(days=2))
+    store.set_status(engine, [held], "held", reason="off-limits", due_at=NOW - timedelta(days=1))
+    store.set_status(engine, [soon], "scheduled", due_at=NOW + timedelta(days=2))
+    r = report.gather(
+        engine, brand_id="demo-bakery", brand_name="D", zone=CPH,
+        since=NOW - timedelta(days=7), until=NOW,
+    )  # fmt: skip
+    assert [p["id"] for p in r.published] == [recent]
+    assert [(a["id"], a["reason"]) for a in r.attention] == [(held, "off-limits")]
+    assert r.upcoming == 1
+
+
+def test_a_job_runs_once_per_period_across_processes(engine: Engine) -> None:
+    week = timedelta(days=6)
+    assert store_jobs.claim_run(engine, "report:b", now=NOW, not_since=NOW - week)
+    assert not store_jobs.claim_run(engine, "report:b", now=NOW, not_since=NOW - week)
+    later = NOW + timedelta(days=7)
+    assert store_jobs.claim_run(engine, "report:b", now=later, not_since=later - week)
+    assert store_jobs.claim_run(engine, "report:other", now=NOW, not_since=NOW - week)
+
+
+class Sink:
+    def __init__(self) -> None:
+        self.got: list[tuple[str, list[str], bytes]] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.got.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
+        return "250 OK"
+
+
+def test_weekly_report_is_mailed_once_through_the_smarthost(
+    make_config: Callable[..., Path],
+) -> None:
+    sink, port = Sink(), free_port()
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        b = brand(senders=["owner@example.com", "*@example.com"])
+        cfg = load(make_config([b], outgoing_mail=f"smtp://127.0.0.1:{port}"))
+        engine = make_engine(cfg.database_url)
+        migrate(engine)
+        _, (pid,) = seed(engine, [NOW - timedelta(days=3)])
+        store.published(engine, pid, Published(external_id="x"), now=NOW - timedelta(days=3))
+        text = jobs.weekly_report(cfg, engine, cfg.brands[0], NOW)
+        again = jobs.weekly_report(cfg, engine, cfg.brands[0], NOW + timedelta(minutes=5))
+        engine.dispose()
+    finally:
+        controller.stop()
+    assert text is not None and again is None
+    ((sender, rcpts, raw),) = sink.got
+    assert (sender, rcpts) == ("bakery@localhost", ["owner@example.com"])
+    msg = message_from_bytes(raw)
+    assert msg["Subject"] == "Demo Bakery: 1 post went out this week"
+    assert msg["Auto-Submitted"] == "auto-generated"
+    assert "1 published: outbox 1" in msg.get_payload(decode=True).decode()  # type: ignore[union-attr]
+
+
+def test_smarthost_forms() -> None:
+    assert mailout.smarthost("mail.example.com") == ("mail.example.com", 25)
+    assert mailout.smarthost("smtp://127.0.0.1:2526") == ("127.0.0.1", 2526)
+    with pytest.raises(ValueError, match="not a smarthost"):
+        mailout.smarthost("smtp://host:port")
+
+
+def test_report_command(make_config: Callable[..., Path]) -> None:
+    cfg = make_config()
+    engine = make_engine(load(cfg).database_url)
+    migrate(engine)
+    now = datetime.now(UTC)
+    _, (a, b) = seed(engine, [now - timedelta(days=3), now - timedelta(days=10)])
+    store.published(engine, a, Published(external_id="a"), now=now - timedelta(days=3))
+    store.published(engine, b, Published(external_id="b"), now=now - timedelta(days=10))
+    engine.dispose()
+
+    def run(*args: str) -> Any:
+        return CliRunner().invoke(main, ["--config", str(cfg), "report", *args])
+
+    week = run("--brand", "demo-bakery")
+    assert week.exit_code == 0, week.output
+    assert "1 published: outbox 1" in week.output
+    assert "2 published" in run("--since", "2w").output  # one brand: --brand may be left out
+    bad = run("--since", "a while")
+    assert bad.exit_code == 2 and "not a duration" in bad.output
+    unknown = run("--brand", "nope")
+    assert unknown.exit_code == 2 and "no brand 'nope'" in unknown.output
+
+
+def test_clean_up_forgets_old_quarantine_and_unused_old_media(
+    make_config: Callable[..., Path],
+) -> None:
+    cfg = load(make_config())
+    engine = make_engine(cfg.database_url)
+    migrate(engine)
+    spool, media = cfg.resolve(cfg.service.spool_dir), cfg.resolve(cfg.service.media_dir)
+    spool.mkdir(parents=True)
+    media.mkdir(parents=True)
+    month_ago = NOW.timestamp() - 31 * 86400
+    files = {n: media / f"{n}.jpg" for n in ("used", "unused", "fresh")}
+    for p in files.values():
+        p.write_bytes(b"jpeg")
+    for n in ("used", "unused"):
+        os.utime(files[n], (month_ago, month_ago))
+    seed(engine, [NOW + timedelta(days=40)], media=str(files["used"]))
+    for name, age in (("old", 31), ("new", 2)):
+        (spool / name).write_bytes(b"raw")
+        store.add_message(
+            engine, now=NOW - timedelta(days=age), brand="demo-bakery", transport="smtp",
+            mail_from="x@example.com", rcpt="bakery@localhost", sender=None,
+            message_id=f"<{name}@x>", spool=name, size=3, status="refused",
+        )  # fmt: skip
+    assert jobs.clean_up(cfg, engine, NOW) == (1, 1)
+    assert jobs.clean_up(cfg, engine, NOW + timedelta(hours=1)) == (0, 0)  # ran today already
+    assert [m["spool"] for m in store.messages(engine, statuses=["refused"])] == ["new"]
+    assert not (spool / "old").exists() and (spool / "new").exists()
+    assert sorted(p.name for p in media.iterdir()) == ["fresh.jpg", "used.jpg"]
+    engine.dispose()
+
+
+def test_the_service_schedules_the_report_in_the_brand_zone(
+    make_config: Callable[..., Path],
+) -> None:
+    from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+    from dripcast.service import Service
+
+    svc = Service(load(make_config([brand(timezone="America/New_York")])))
+
+    async def scheduled() -> dict[str, Any]:
+        aps = AsyncIOScheduler(timezone=UTC)
+        svc._schedule_jobs(aps)
+        return {j.id: j.trigger for j in aps.get_jobs()}
+
+    triggers = asyncio.run(scheduled())
+    svc.engine.dispose()
+    nxt = triggers["report-demo-bakery"].get_next_fire_time(None, NOW)
+    assert nxt == datetime(2026, 11, 23, 8, 0, tzinfo=ZoneInfo("America/New_York"))
+    assert "clean-up" in triggers
