@@ -164,7 +164,6 @@ def bench_size(n: int, folder: Path) -> tuple[float, float, float, list[str]]:
     d = Dispatcher(
         engine=engine,
         publishers={("b", f"ch{i}"): NoOp() for i in range(CHANNELS)},
-        zones={},
     )
     took = asyncio.run(ticks(engine, d, 7))
     selects = [bare_select(path) for _ in range(7)]

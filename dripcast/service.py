@@ -98,7 +98,6 @@ class Service:
             dispatcher = Dispatcher(
                 engine=self.engine,
                 publishers=build_publishers(cfg, self.engine, http),
-                zones={b.id: b.zone for b in cfg.brands},
                 brands={b.id: b for b in cfg.brands},
                 lease=parse_duration(cfg.service.publish_lease),
             )
@@ -118,7 +117,7 @@ class Service:
             self._schedule_jobs(aps)
             server = await smtp.start(
                 self.intake,
-                self._stored,
+                self.enqueue,
                 host=cfg.service.smtp.host,
                 port=cfg.service.smtp.port,
             )
@@ -174,9 +173,6 @@ class Service:
         except Exception:
             log.exception("%s failed; it runs again at its next time", what)
 
-    def _stored(self, message_id: int) -> None:
-        self.enqueue(message_id)
-
     async def _tick(self, dispatcher: Dispatcher) -> None:
         now = self.clock()
         for mid in await asyncio.to_thread(store.pending_messages, self.engine, now=now):
@@ -210,9 +206,8 @@ class Service:
         async def one(brand: str, channel: str, pub: Publisher) -> None:
             try:
                 limit = await asyncio.wait_for(pub.text_limit(), timeout=15)
-            except (
-                Exception
-            ) as e:  # the spec's default stands; a network being down is no reason to stop
+            except Exception as e:
+                # the spec's default stands: a network being down is no reason to stop
                 log.warning("%s/%s: could not read the text limit: %s", brand, channel, e)
                 return
             if limit:

@@ -19,7 +19,6 @@ import random
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 
@@ -51,8 +50,8 @@ def backoff(attempt: int, retry_after: float | None, rand: random.Random) -> tim
 class Dispatcher:
     engine: Engine
     publishers: Mapping[tuple[str, str], Publisher]  # (brand, channel) → publisher
-    zones: Mapping[str, ZoneInfo]  # brand → time zone, for the `at` a publisher sees
-    brands: Mapping[str, Brand] = field(default_factory=dict)  # for the grace rule
+    # brand id → brand: its time zone for the `at` a publisher sees, its drip for the grace rule
+    brands: Mapping[str, Brand] = field(default_factory=dict)
     lease: timedelta = timedelta(minutes=10)
     max_attempts: int = 5
     batch: int = 100
@@ -110,7 +109,8 @@ class Dispatcher:
         if pub is None:
             await self._set(post, "held", "the channel is no longer in the config")
             return
-        zone = self.zones.get(post.brand)
+        brand = self.brands.get(post.brand)
+        zone = brand.zone if brand else None
         seen = replace(post, at=post.at.astimezone(zone)) if zone else post
         try:
             async with self._gate:

@@ -84,9 +84,7 @@ def status(engine: Engine, pid: int) -> tuple[str, str | None]:
 
 
 def dispatcher(engine: Engine, pub: Publisher, **kw: object) -> Dispatcher:
-    return Dispatcher(
-        engine=engine, publishers={("b", "ch"): pub}, zones={}, rand=random.Random(1), **kw
-    )  # type: ignore[arg-type]
+    return Dispatcher(engine=engine, publishers={("b", "ch"): pub}, rand=random.Random(1), **kw)  # type: ignore[arg-type]
 
 
 async def test_publishes_due_once(engine: Engine) -> None:

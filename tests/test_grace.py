@@ -46,7 +46,6 @@ def dispatcher(engine: Engine, pub: Scripted, brand: Brand) -> Dispatcher:
     return Dispatcher(
         engine=engine,
         publishers={("b", "ch"): pub},
-        zones={"b": brand.zone},
         brands={"b": brand},
         rand=random.Random(1),
     )
