@@ -1,0 +1,49 @@
+"""The same photo (same decoded pixels) already posted for a brand in 90 days is skipped."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from dripcast import pipeline, store
+from dripcast.config import load
+from dripcast.db import make_engine, migrate
+from ingest.intake import Intake
+from tests.mail import jpeg, photo_mail
+
+NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
+
+
+def test_a_photo_posted_before_is_skipped_for_90_days(make_config: Callable[..., Path]) -> None:
+    cfg = load(make_config())
+    engine = make_engine(cfg.database_url)
+    migrate(engine)
+    intake = Intake(cfg, engine, clock=lambda: datetime.now(UTC))
+    bread, buns = jpeg(900, 600, color=(200, 120, 40)), jpeg(900, 600, color=(40, 90, 200))
+
+    def send(
+        n: int, photos: list[bytes], now: datetime
+    ) -> tuple[list[int] | None, dict[str, object]]:
+        raw = photo_mail(photos=photos, message_id=f"<m{n}@example.com>")
+        out = intake.accept(
+            raw, mail_from="owner@example.com", rcpt="bakery@localhost", transport="smtp"
+        )
+        assert out.queued and out.message_id is not None
+        ids = pipeline.process(cfg, engine, out.message_id, now)
+        return ids, next(m for m in store.messages(engine) if m["id"] == out.message_id)
+
+    ids, _ = send(1, [bread], NOW)
+    assert ids and len(ids) == 1
+    # The same photo again in a later mail, with a new one: only the new one is planned.
+    ids, row = send(2, [bread, buns], NOW + timedelta(days=30))
+    assert ids and len(ids) == 1
+    (post,) = store.posts(engine, ids=ids)
+    assert post["photos"] == [2]
+    # Only the old photo: nothing to post, and the reason says why.
+    ids, row = send(3, [bread], NOW + timedelta(days=60))
+    assert ids == [] and row["status"] == "failed"
+    assert "already posted for this brand in the last 90 days" in str(row["reason"])
+    # After 90 days it may go out again.
+    ids, _ = send(4, [bread], NOW + timedelta(days=91))
+    assert ids and len(ids) == 1
