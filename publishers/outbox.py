@@ -18,6 +18,7 @@ from typing import ClassVar
 
 from dripcast.channels import Outbox
 from dripcast.domain import Post, Published
+from dripcast.errors import Rejected
 from dripcast.files import fsync_path
 from dripcast.publisher import Context, Publisher
 
@@ -36,6 +37,17 @@ class OutboxPublisher(Publisher):
         for d in folder.glob(f"*-{post.id}") if folder.is_dir() else ():
             return Published(external_id=d.name, url=d.as_uri())
         return None
+
+    async def check(self) -> str:
+        """The folder exists or can be made, and takes files."""
+        try:
+            self.base.mkdir(parents=True, exist_ok=True)
+            probe = self.base / f".check-{os.getpid()}"
+            probe.write_bytes(b"")
+            probe.unlink()
+        except OSError as e:
+            raise Rejected(f"cannot write to {self.base}: {e.strerror}") from None
+        return f"writes to {self.base}"
 
     async def publish(self, post: Post) -> Published:
         found = await self.find(post)

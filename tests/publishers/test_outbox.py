@@ -63,3 +63,17 @@ async def test_half_written_folder_from_a_crash_is_not_a_post(tmp_path: Path) ->
     assert await pub.find(post) is None
     await pub.publish(post)
     assert [p.name for p in (tmp_path / "box/shop/out").iterdir() if not p.name.startswith(".")]
+
+
+async def test_check_writes_to_the_folder_or_says_why_not(tmp_path: Path) -> None:
+    import pytest
+
+    from dripcast.errors import Rejected
+
+    pub, _ = make(tmp_path)
+    assert await pub.check() == f"writes to {tmp_path / 'box'}"
+    (tmp_path / "file").write_text("not a folder")
+    blocked, _ = make(tmp_path)
+    blocked.base = tmp_path / "file" / "box"
+    with pytest.raises(Rejected, match="cannot write to"):
+        await blocked.check()
