@@ -35,7 +35,8 @@ class OutboxPublisher(Publisher):
     async def find(self, post: Post) -> Published | None:
         folder = self._folder(post)
         for d in folder.glob(f"*-{post.id}") if folder.is_dir() else ():
-            return Published(external_id=d.name, url=d.as_uri())
+            if not d.name.startswith("."):  # half-written folders are not posts
+                return Published(external_id=d.name, url=d.as_uri())
         return None
 
     async def check(self) -> str:
@@ -60,7 +61,7 @@ class OutboxPublisher(Publisher):
         folder = self._folder(post)
         folder.mkdir(parents=True, exist_ok=True)
         final = folder / f"{now.strftime('%Y%m%dT%H%M%S%z')}-{post.id}"
-        tmp = folder / f".tmp-{post.id}-{os.getpid()}"
+        tmp = folder / f".tmp-{post.id}.{os.getpid()}"
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir()
         media = []

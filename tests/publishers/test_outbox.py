@@ -59,7 +59,10 @@ async def test_publishing_twice_keeps_one_folder(tmp_path: Path) -> None:
 
 async def test_half_written_folder_from_a_crash_is_not_a_post(tmp_path: Path) -> None:
     pub, post = make(tmp_path)
-    (tmp_path / "box/shop/out/.tmp-7-999").mkdir(parents=True)
+    (tmp_path / "box/shop/out/.tmp-7.999").mkdir(parents=True)
+    # Another post's folder being written by a process whose pid is this post's id
+    # (small pids are common in containers): the name must not pass for post 7.
+    (tmp_path / "box/shop/out/.tmp-3-7").mkdir()
     assert await pub.find(post) is None
     await pub.publish(post)
     assert [p.name for p in (tmp_path / "box/shop/out").iterdir() if not p.name.startswith(".")]
