@@ -136,13 +136,14 @@ class Intake:
         if brand is None:
             writer.abort()
             return Outcome(reply=REPLY_UNKNOWN, exit_code=EX_NOUSER)
+        head_bytes = decision_bytes(writer, full=False)
         if brand.verify == "dmarc":
             # DKIM hashes the whole body, in memory: a few at a time keeps a burst of
             # large signed messages from multiplying that by the connection count.
             with self._whole_reads:
                 verdict = self.verdict(decision_bytes(writer, full=True), brand, rcpt, peer)
         else:
-            verdict = self.verdict(decision_bytes(writer, full=False), brand, rcpt, peer)
+            verdict = self.verdict(head_bytes, brand, rcpt, peer)
         if verdict.temporary:
             writer.abort()
             log.info("message for %s deferred: %s", brand.id, verdict.reason)
@@ -153,7 +154,7 @@ class Intake:
             log.info("refused message for %s: %s", brand.id, verdict.reason)
             return Outcome(reply=verdict.reply, exit_code=EX_NOPERM)
         head = BytesParser(policy=email.policy.default, _class=EmailMessage).parsebytes(
-            decision_bytes(writer, full=False), headersonly=True
+            head_bytes, headersonly=True
         )
         sender = verdict.sender
         msgid = str(head.get("message-id", "") or "").strip()[:998] or None
