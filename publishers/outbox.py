@@ -61,8 +61,10 @@ class OutboxPublisher(Publisher):
         folder = self._folder(post)
         folder.mkdir(parents=True, exist_ok=True)
         final = folder / f"{now.strftime('%Y%m%dT%H%M%S%z')}-{post.id}"
+        # Half-written copies of this post from killed processes are never posts: clear them.
+        for stale in folder.glob(f".tmp-{post.id}.*"):
+            shutil.rmtree(stale, ignore_errors=True)
         tmp = folder / f".tmp-{post.id}.{os.getpid()}"
-        shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir()
         media = []
         for i, m in enumerate(post.media, 1):
