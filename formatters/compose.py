@@ -12,9 +12,9 @@ from typing import Any
 
 import regex
 
-from dripcast.channels import ChannelBase
-from dripcast.config import Brand
-from dripcast.domain import Draft, Media, Photo, Submission
+from dripcast.core.channels import ChannelBase
+from dripcast.core.config import Brand
+from dripcast.core.domain import Draft, Media, Photo, Submission
 from formatters import caption as captions
 from formatters.facets import facets
 from formatters.hashtags import split_trailing

@@ -14,7 +14,7 @@ from pathlib import Path
 import regex
 from PIL import Image, ImageDraw, ImageFont
 
-from dripcast.domain import Draft, Slot
+from dripcast.core.domain import Draft, Slot
 from formatters import littletext
 from formatters.specs import SPECS
 

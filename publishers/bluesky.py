@@ -19,10 +19,10 @@ from typing import Any, ClassVar
 
 import httpx
 
-from dripcast.channels import Bluesky
-from dripcast.domain import Media, Post, Published
-from dripcast.errors import OutcomeUnknown, Rejected, Retryable
-from dripcast.publisher import Context, Publisher
+from dripcast.core.channels import Bluesky
+from dripcast.core.domain import Media, Post, Published
+from dripcast.core.errors import OutcomeUnknown, Rejected, Retryable
+from dripcast.core.publisher import Context, Publisher
 from publishers.atproto import facets, post_rkey
 from publishers.bluesky_session import Session, raise_for, xrpc_error
 from publishers.files import content_type, read_media

@@ -17,8 +17,8 @@ from typing import Any
 
 import httpx
 
-from dripcast.errors import AuthExpired, PublishError
-from dripcast.files import write_private_json
+from dripcast.core.errors import AuthExpired, PublishError
+from dripcast.core.files import write_private_json
 from publishers.http import error_for, send
 
 # A PDS answers these when the account itself needs a person, not a new token.

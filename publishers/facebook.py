@@ -13,10 +13,10 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from dripcast.channels import Facebook
-from dripcast.domain import Media, Post, Published
-from dripcast.errors import OutcomeUnknown, Retryable
-from dripcast.publisher import Context, Publisher
+from dripcast.core.channels import Facebook
+from dripcast.core.domain import Media, Post, Published
+from dripcast.core.errors import OutcomeUnknown, Retryable
+from dripcast.core.publisher import Context, Publisher
 from publishers.meta import FACEBOOK_GRAPH, graph, same_post
 
 # Meta's clock and ours may differ a little; an earlier sibling is hours away.

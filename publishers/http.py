@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 
-from dripcast.errors import AuthExpired, OutcomeUnknown, PublishError, Rejected, Retryable
+from dripcast.core.errors import AuthExpired, OutcomeUnknown, PublishError, Rejected, Retryable
 
 RESET_HEADERS = ("retry-after", "x-rate-limit-reset", "ratelimit-reset", "x-ratelimit-reset")
 

@@ -17,10 +17,10 @@ from urllib.parse import quote
 
 import httpx
 
-from dripcast.channels import LinkedIn
-from dripcast.domain import Media, Post, Published
-from dripcast.errors import AuthExpired, PublishError, Rejected, Retryable
-from dripcast.publisher import Context, Publisher
+from dripcast.core.channels import LinkedIn
+from dripcast.core.domain import Media, Post, Published
+from dripcast.core.errors import AuthExpired, PublishError, Rejected, Retryable
+from dripcast.core.publisher import Context, Publisher
 from publishers.http import error_for, send
 from publishers.steps import prepare, read_bytes
 

@@ -19,10 +19,10 @@ from typing import Any, ClassVar, TypeVar
 
 import httpx
 
-from dripcast.channels import Mastodon
-from dripcast.domain import Media, Post, Published
-from dripcast.errors import OutcomeUnknown, Rejected, Retryable
-from dripcast.publisher import Context, Publisher
+from dripcast.core.channels import Mastodon
+from dripcast.core.domain import Media, Post, Published
+from dripcast.core.errors import OutcomeUnknown, Rejected, Retryable
+from dripcast.core.publisher import Context, Publisher
 from publishers.files import content_type, read_media, upload_name
 from publishers.http import check, send
 

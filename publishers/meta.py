@@ -15,7 +15,7 @@ from typing import Any
 
 import httpx
 
-from dripcast.errors import AuthExpired, OutcomeUnknown, PublishError, Rejected, Retryable
+from dripcast.core.errors import AuthExpired, OutcomeUnknown, PublishError, Rejected, Retryable
 from publishers.http import error_for, retry_after, send
 
 GRAPH_VERSION = "v26.0"  # one place to move all three networks to a newer Graph API

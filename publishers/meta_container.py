@@ -16,9 +16,9 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any, ClassVar
 
-from dripcast.domain import Media, Post, Published
-from dripcast.errors import OutcomeUnknown, PublishError, Rejected, Retryable
-from dripcast.publisher import Context, Publisher
+from dripcast.core.domain import Media, Post, Published
+from dripcast.core.errors import OutcomeUnknown, PublishError, Rejected, Retryable
+from dripcast.core.publisher import Context, Publisher
 from publishers.meta import RETRYABLE_SUBCODES, graph, same_post
 from publishers.meta_token import LongLivedToken
 

@@ -19,8 +19,8 @@ from typing import Any
 
 import httpx
 
-from dripcast.errors import AuthExpired, PublishError
-from dripcast.files import write_private_json
+from dripcast.core.errors import AuthExpired, PublishError
+from dripcast.core.files import write_private_json
 from publishers.http import send
 from publishers.meta import graph_error
 

@@ -16,11 +16,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import ClassVar
 
-from dripcast.channels import Outbox
-from dripcast.domain import Post, Published
-from dripcast.errors import Rejected
-from dripcast.files import fsync_path
-from dripcast.publisher import Context, Publisher
+from dripcast.core.channels import Outbox
+from dripcast.core.domain import Post, Published
+from dripcast.core.errors import Rejected
+from dripcast.core.files import fsync_path
+from dripcast.core.publisher import Context, Publisher
 
 
 class OutboxPublisher(Publisher):

@@ -11,10 +11,10 @@ from __future__ import annotations
 import base64
 from typing import Any, ClassVar
 
-from dripcast.channels import Pinterest
-from dripcast.domain import Post, Published
-from dripcast.errors import Rejected
-from dripcast.publisher import Context, Publisher
+from dripcast.core.channels import Pinterest
+from dripcast.core.domain import Post, Published
+from dripcast.core.errors import Rejected
+from dripcast.core.publisher import Context, Publisher
 from publishers.http import check, send
 from publishers.steps import read_bytes
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from dripcast.errors import PublishError
+from dripcast.core.errors import PublishError
 
 
 def scrub(text: str, secrets: tuple[str, ...]) -> str:

@@ -13,8 +13,8 @@ from typing import Any
 
 import httpx
 
-from dripcast.domain import Media
-from dripcast.errors import OutcomeUnknown, Retryable
+from dripcast.core.domain import Media
+from dripcast.core.errors import OutcomeUnknown, Retryable
 from publishers.http import send
 
 

@@ -15,10 +15,10 @@ from typing import Any, ClassVar
 
 import httpx
 
-from dripcast.channels import Tumblr
-from dripcast.domain import Post, Published
-from dripcast.errors import AuthExpired, PublishError, Rejected, Retryable
-from dripcast.publisher import Context, Publisher
+from dripcast.core.channels import Tumblr
+from dripcast.core.domain import Post, Published
+from dripcast.core.errors import AuthExpired, PublishError, Rejected, Retryable
+from dripcast.core.publisher import Context, Publisher
 from publishers.http import error_for, send
 from publishers.steps import read_bytes
 

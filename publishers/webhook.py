@@ -33,9 +33,9 @@ import json
 import time
 from typing import Any
 
-from dripcast.channels import Webhook
-from dripcast.domain import Post, Published
-from dripcast.publisher import Context, Publisher
+from dripcast.core.channels import Webhook
+from dripcast.core.domain import Post, Published
+from dripcast.core.publisher import Context, Publisher
 from publishers.files import content_type, read_media, upload_name
 from publishers.http import check, send
 

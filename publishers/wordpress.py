@@ -15,10 +15,10 @@ from typing import Any, ClassVar
 
 import httpx
 
-from dripcast.channels import WordPress
-from dripcast.domain import Post, Published
-from dripcast.errors import AuthExpired, PublishError
-from dripcast.publisher import Context, Publisher
+from dripcast.core.channels import WordPress
+from dripcast.core.domain import Post, Published
+from dripcast.core.errors import AuthExpired, PublishError
+from dripcast.core.publisher import Context, Publisher
 from publishers.http import error_for, send
 from publishers.steps import prepare, read_bytes
 from publishers.wordpress_html import Image, content_html, title_of

@@ -16,10 +16,10 @@ from typing import Any, ClassVar
 
 import httpx
 
-from dripcast.channels import X
-from dripcast.domain import Media, Post, Published
-from dripcast.errors import PublishError, Rejected, Retryable
-from dripcast.publisher import Context, Publisher
+from dripcast.core.channels import X
+from dripcast.core.domain import Media, Post, Published
+from dripcast.core.errors import PublishError, Rejected, Retryable
+from dripcast.core.publisher import Context, Publisher
 from publishers.http import error_for, send
 from publishers.steps import prepare, read_bytes
 from publishers.x_tokens import XTokenStore

@@ -19,8 +19,8 @@ from typing import Any
 
 import httpx
 
-from dripcast.errors import AuthExpired, Retryable
-from dripcast.files import write_private_json
+from dripcast.core.errors import AuthExpired, Retryable
+from dripcast.core.files import write_private_json
 from publishers.http import error_for
 from publishers.steps import prepare
 

@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Engine
 
-from dripcast import store
-from dripcast.domain import Draft, Media, Slot
+from dripcast.core.domain import Draft, Media, Slot
+from dripcast.store import queries as store
 
 
 def seed(

@@ -11,11 +11,11 @@ import pytest
 from click.testing import CliRunner, Result
 from sqlalchemy import Engine
 
-from dripcast import store
-from dripcast.cli import main
-from dripcast.config import load
-from dripcast.db import make_engine, migrate
-from dripcast.timeparse import parse_when
+from dripcast.cli.root import main
+from dripcast.core.config import load
+from dripcast.core.timeparse import parse_when
+from dripcast.store import queries as store
+from dripcast.store.db import make_engine, migrate
 from tests.seed import seed
 
 CPH = ZoneInfo("Europe/Copenhagen")

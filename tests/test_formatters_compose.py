@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import formatters.images
-from dripcast.domain import Photo
+from dripcast.core.domain import Photo
 from formatters import format_submission
 from formatters.counting import fits
 from formatters.decode import Decoded
@@ -157,7 +157,7 @@ def test_unknown_channel_type_is_a_clear_error(tmp_path: Path, photos: list[Phot
 
 
 def test_every_channel_type_has_a_spec() -> None:
-    from dripcast.channels import CHANNEL_TYPES
+    from dripcast.core.channels import CHANNEL_TYPES
 
     assert set(SPECS) == set(CHANNEL_TYPES)
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from dripcast.media_server import start_media_server
-from dripcast.media_urls import sign
+from dripcast.app.media_server import start_media_server
+from dripcast.app.media_urls import sign
 
 KEY = os.urandom(32)
 T = 1_800_000_000
@@ -111,7 +111,7 @@ async def test_malformed_requests_get_400(server: Running) -> None:
 
 
 def test_config_names_where_the_media_server_listens() -> None:
-    from dripcast.config import Service
+    from dripcast.core.config import Service
 
     assert Service().media_http.port == 8025
     svc = Service.model_validate({"media_http": {"host": "0.0.0.0", "port": 9000}})
@@ -121,10 +121,10 @@ def test_config_names_where_the_media_server_listens() -> None:
 
 
 async def test_config_wiring_serves_what_the_factory_signs(tmp_path: Path) -> None:
-    from dripcast.config import Config
-    from dripcast.domain import Media
-    from dripcast.media_server import start_from_config
-    from dripcast.media_urls import media_url_from_config
+    from dripcast.app.media_server import start_from_config
+    from dripcast.app.media_urls import media_url_from_config
+    from dripcast.core.config import Config
+    from dripcast.core.domain import Media
 
     brand = {
         "id": "b",

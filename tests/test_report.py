@@ -16,11 +16,13 @@ from aiosmtpd.controller import Controller
 from click.testing import CliRunner
 from sqlalchemy import Engine
 
-from dripcast import jobs, mailout, report, store, store_jobs
-from dripcast.cli import main
-from dripcast.config import load
-from dripcast.db import make_engine, migrate
-from dripcast.domain import Published
+from dripcast.app import jobs, mailout, report
+from dripcast.cli.root import main
+from dripcast.core.config import load
+from dripcast.core.domain import Published
+from dripcast.store import jobs as store_jobs
+from dripcast.store import queries as store
+from dripcast.store.db import make_engine, migrate
 from tests.conftest import brand
 from tests.ports import free_port
 from tests.seed import seed
@@ -204,7 +206,7 @@ def test_the_service_schedules_the_report_in_the_brand_zone(
 ) -> None:
     from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-    from dripcast.service import Service
+    from dripcast.app.service import Service
 
     svc = Service(load(make_config([brand(timezone="America/New_York")])))
 

@@ -9,8 +9,8 @@ from typing import Any
 import httpx
 import pytest
 
-from dripcast.channels import Bluesky
-from dripcast.errors import AuthExpired, Rejected, Retryable
+from dripcast.core.channels import Bluesky
+from dripcast.core.errors import AuthExpired, Rejected, Retryable
 from publishers.atproto import TID_RE, post_rkey
 from publishers.bluesky import BlueskyPublisher
 from tests.publishers.fake import FakeNetwork, json_body, reply, timeout_after_send

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from dripcast.channels import Mastodon
-from dripcast.errors import AuthExpired, Rejected, Retryable
+from dripcast.core.channels import Mastodon
+from dripcast.core.errors import AuthExpired, Rejected, Retryable
 from publishers.mastodon import MastodonPublisher, instance_limits
 from tests.publishers.fake import FakeNetwork, form_body, multipart, reply, timeout_after_send
 from tests.publishers.jpeg_media import context, file_bytes, jpegs, post

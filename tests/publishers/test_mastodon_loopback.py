@@ -7,8 +7,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from dripcast.channels import Mastodon
-from dripcast.errors import AuthExpired
+from dripcast.core.channels import Mastodon
+from dripcast.core.errors import AuthExpired
 from publishers.mastodon import MastodonPublisher, instance_limits
 from tests.publishers.jpeg_media import context, jpegs, post
 from tests.publishers.mastodon_server import FakeMastodon, serving

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from dripcast.channels import Webhook
-from dripcast.errors import AuthExpired, OutcomeUnknown, Rejected, Retryable
+from dripcast.core.channels import Webhook
+from dripcast.core.errors import AuthExpired, OutcomeUnknown, Rejected, Retryable
 from publishers.webhook import WebhookPublisher, verify
 from tests.publishers.fake import FakeNetwork, reply, timeout_after_send
 from tests.publishers.jpeg_media import context, file_bytes, jpegs, post

@@ -13,8 +13,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Engine
 
-from dripcast import mailout, report, store, store_jobs
-from dripcast.config import Brand, Config
+from dripcast.app import mailout, report
+from dripcast.core.config import Brand, Config
+from dripcast.store import jobs as store_jobs
+from dripcast.store import queries as store
 
 log = logging.getLogger("dripcast.jobs")
 

@@ -12,8 +12,8 @@ from typing import Any
 from sqlalchemy import Engine, func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from dripcast import models as m
-from dripcast.db import transaction
+from dripcast.store import models as m
+from dripcast.store.db import transaction
 
 
 def claim_run(engine: Engine, name: str, *, now: datetime, not_since: datetime) -> bool:

@@ -11,10 +11,10 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy import Engine
 
-from dripcast import store
-from dripcast.cli import Ctx, main, pass_ctx
-from dripcast.db import make_engine, migrate
-from dripcast.timeparse import parse_when
+from dripcast.cli.root import Ctx, main, pass_ctx
+from dripcast.core.timeparse import parse_when
+from dripcast.store import queries as store
+from dripcast.store.db import make_engine, migrate
 
 
 def engine_for(ctx: Ctx) -> Engine:

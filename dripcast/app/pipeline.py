@@ -16,10 +16,10 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from dripcast import store
-from dripcast.channels import ChannelBase
-from dripcast.config import Brand, Config
-from dripcast.domain import Draft, Photo, Queued, Skipped, Slot, Submission
+from dripcast.core.channels import ChannelBase
+from dripcast.core.config import Brand, Config
+from dripcast.core.domain import Draft, Photo, Queued, Skipped, Slot, Submission
+from dripcast.store import queries as store
 from formatters import ImageError, format_submission
 from formatters.images import Variant
 from formatters.specs import SPECS

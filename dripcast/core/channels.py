@@ -7,7 +7,7 @@ from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
-from dripcast.timeparse import parse_duration, parse_slot, parse_weekdays
+from dripcast.core.timeparse import parse_duration, parse_slot, parse_weekdays
 
 
 class Strict(BaseModel):

@@ -6,10 +6,10 @@ from datetime import UTC, datetime
 
 import click
 
-from dripcast import report
-from dripcast.cli import Ctx, main, pass_ctx
-from dripcast.cli_queue import engine_for
-from dripcast.timeparse import parse_duration
+from dripcast.app import report
+from dripcast.cli.queue import engine_for
+from dripcast.cli.root import Ctx, main, pass_ctx
+from dripcast.core.timeparse import parse_duration
 
 
 @main.command(name="report")

@@ -1,6 +1,6 @@
 """Every read and write the service makes, as functions over an Engine.
 
-SQL stays here and in `models`; callers get plain values (`dripcast.domain`)
+SQL stays here and in `models`; callers get plain values (`dripcast.core.domain`)
 or small dicts. Each function is one transaction.
 """
 
@@ -14,9 +14,9 @@ from typing import Any
 from sqlalchemy import Engine, Table, bindparam, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from dripcast import models as m
-from dripcast.db import transaction
-from dripcast.domain import Media, Photo, Post, Published, Queued, Slot
+from dripcast.core.domain import Media, Photo, Post, Published, Queued, Slot
+from dripcast.store import models as m
+from dripcast.store.db import transaction
 
 
 class Duplicate(Exception):

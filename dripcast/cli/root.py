@@ -1,4 +1,4 @@
-"""The `dripcast` command: serve, check, preview, ingest; the queue commands live in cli_queue."""
+"""The `dripcast` command: serve, check, preview, ingest; the queue commands live in cli/queue.py."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy.exc import OperationalError
 
-from dripcast.config import Brand, Config, load
-from dripcast.errors import ConfigError
+from dripcast.core.config import Brand, Config, load
+from dripcast.core.errors import ConfigError
 
 CONFIG_HELP = "config file (default: $DRIPCAST_CONFIG, else ./config.yaml)"
 
@@ -68,8 +68,8 @@ def main(ctx: click.Context, config_path: str, verbose: bool) -> None:
 @pass_ctx
 def serve(ctx: Ctx) -> None:
     """Run the service: SMTP listener, scheduler, publishers."""
-    from dripcast.checks import content_problems
-    from dripcast.service import serve as run
+    from dripcast.app.checks import content_problems
+    from dripcast.app.service import serve as run
 
     problems = content_problems(ctx.config)
     for problem in problems:
@@ -104,7 +104,7 @@ def check(ctx: Ctx, online: bool) -> None:
                 if v
             ]
             console.print(f"  - {c.id:<12} {c.type:<10} {' '.join(own) or '(brand schedule)'}")
-    from dripcast.checks import content_problems
+    from dripcast.app.checks import content_problems
 
     problems = content_problems(cfg)
     for problem in problems:
@@ -114,7 +114,7 @@ def check(ctx: Ctx, online: bool) -> None:
     if online:
         import asyncio
 
-        from dripcast.checks import check_online
+        from dripcast.app.checks import check_online
 
         ok = asyncio.run(check_online(cfg, console))
         sys.exit(0 if ok else 1)
@@ -142,7 +142,7 @@ def preview(
     sheet: Path | None,
 ) -> None:
     """Run MESSAGE through parse → check → format → plan, storing and publishing nothing."""
-    from dripcast.pipeline import MediaStore, Prepared, prepare, preview_document
+    from dripcast.app.pipeline import MediaStore, Prepared, prepare, preview_document
     from ingest.parse import parse
     from ingest.resolver import SystemResolver
     from ingest.verify import verify
@@ -231,8 +231,9 @@ def ingest(ctx: Ctx, message: BinaryIO, recipient: str | None, mail_from: str) -
     Exit codes follow sysexits: 0 ok, 65 bad data, 67 unknown recipient,
     75 try later, 77 not allowed.
     """
-    from dripcast import pipeline, store
-    from dripcast.db import make_engine, migrate
+    from dripcast.app import pipeline
+    from dripcast.store import queries as store
+    from dripcast.store.db import make_engine, migrate
     from ingest.intake import EX_DATAERR, EX_NOUSER, EX_TEMPFAIL, HEAD_MAX, Intake
     from ingest.spool import SpoolWriter
 
@@ -278,8 +279,3 @@ def ingest(ctx: Ctx, message: BinaryIO, recipient: str | None, mail_from: str) -
         click.echo(f"dripcast ingest: {reason}", err=True)
         sys.exit(EX_DATAERR)
     click.echo(f"planned {len(ids or [])} posts", err=True)
-
-
-from dripcast import cli_queue, cli_report  # noqa: E402  (they register commands on `main`)
-
-__all__ = ["cli_queue", "cli_report", "main"]

@@ -17,10 +17,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 
-from dripcast.channels import CHANNEL_TYPES, NEEDS_PUBLIC_URL, Channel, Strict
-from dripcast.errors import ConfigError
-from dripcast.timeparse import parse_duration, parse_slot, parse_weekdays
-from dripcast.tokens import token_problem
+from dripcast.core.channels import CHANNEL_TYPES, NEEDS_PUBLIC_URL, Channel, Strict
+from dripcast.core.errors import ConfigError
+from dripcast.core.timeparse import parse_duration, parse_slot, parse_weekdays
+from dripcast.core.tokens import token_problem
 
 
 class SmtpUser(Strict):
