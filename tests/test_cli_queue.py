@@ -16,7 +16,7 @@ from dripcast.core.config import load
 from dripcast.core.timeparse import parse_when
 from dripcast.store import queries as store
 from dripcast.store.db import make_engine, migrate
-from tests.seed import seed
+from tests.seed import put, seed
 
 CPH = ZoneInfo("Europe/Copenhagen")
 SOON = datetime.now(UTC) + timedelta(days=2)
@@ -64,7 +64,7 @@ def test_cancel_one_then_again_fails(cfg: Path, engine: Engine) -> None:
 
 def test_cancel_a_whole_submission(cfg: Path, engine: Engine) -> None:
     mid, ids = seed(engine, [SOON, SOON + timedelta(hours=3), SOON + timedelta(days=1)])
-    store.set_status(engine, [ids[0]], "published")
+    put(engine, [ids[0]], "published")
     result = run(cfg, "cancel", "-m", str(mid))
     assert result.exit_code == 0 and "2 post(s)" in result.output
     assert [row(engine, i)["status"] for i in ids] == ["published", "cancelled", "cancelled"]
@@ -72,7 +72,7 @@ def test_cancel_a_whole_submission(cfg: Path, engine: Engine) -> None:
 
 def test_retry_puts_a_failed_post_back_due_now(cfg: Path, engine: Engine) -> None:
     _, (pid,) = seed(engine, [SOON])
-    store.set_status(engine, [pid], "failed", reason="rejected")
+    put(engine, [pid], "failed", reason="rejected")
     before = datetime.now(UTC)
     assert run(cfg, "retry", str(pid)).exit_code == 0
     r = row(engine, pid)
@@ -119,7 +119,7 @@ def test_reschedule_refuses_bad_and_past_times(cfg: Path, engine: Engine) -> Non
     past = run(cfg, "reschedule", str(pid), "2001-01-01 09:00")
     assert past.exit_code == 2 and "in the past" in past.output
     assert row(engine, pid)["due_at"] == SOON
-    store.set_status(engine, [pid], "failed", reason="rejected")
+    put(engine, [pid], "failed", reason="rejected")
     assert run(cfg, "reschedule", str(pid), "+1h").exit_code == 1
 
 

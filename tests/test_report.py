@@ -25,7 +25,7 @@ from dripcast.store import queries as store
 from dripcast.store.db import make_engine, migrate
 from tests.conftest import brand
 from tests.ports import free_port
-from tests.seed import seed
+from tests.seed import publish, seed
 
 CPH = ZoneInfo("Europe/Copenhagen")
 NOW = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)  # Monday 08:00 in Copenhagen
@@ -82,8 +82,8 @@ def engine(db_url: str) -> Iterator[Engine]:
 def test_gather_reads_the_week_of_one_brand(engine: Engine) -> None:
     _, (old, recent, held, soon) = seed(engine, [NOW - timedelta(days=9)] * 4)
     seed(engine, [NOW - timedelta(days=1)], brand="other")
-    store.published(engine, old, Published(external_id="o"), now=NOW - timedelta(days=8))
-    store.published(engine, recent, Published(external_id="r"), now=NOW - timedelta(days=2))
+    publish(engine, old, Published(external_id="o"), now=NOW - timedelta(days=8))
+    publish(engine, recent, Published(external_id="r"), now=NOW - timedelta(days=2))
     store.set_status(engine, [held], "held", reason="off-limits", due_at=NOW - timedelta(days=1))
     store.set_status(engine, [soon], "scheduled", due_at=NOW + timedelta(days=2))
     r = report.gather(
@@ -125,7 +125,7 @@ def test_weekly_report_is_mailed_once_through_the_smarthost(
         engine = make_engine(cfg.database_url)
         migrate(engine)
         _, (pid,) = seed(engine, [NOW - timedelta(days=3)])
-        store.published(engine, pid, Published(external_id="x"), now=NOW - timedelta(days=3))
+        publish(engine, pid, Published(external_id="x"), now=NOW - timedelta(days=3))
         text = jobs.weekly_report(cfg, engine, cfg.brands[0], NOW)
         again = jobs.weekly_report(cfg, engine, cfg.brands[0], NOW + timedelta(minutes=5))
         engine.dispose()
@@ -153,8 +153,8 @@ def test_report_command(make_config: Callable[..., Path]) -> None:
     migrate(engine)
     now = datetime.now(UTC)
     _, (a, b) = seed(engine, [now - timedelta(days=3), now - timedelta(days=10)])
-    store.published(engine, a, Published(external_id="a"), now=now - timedelta(days=3))
-    store.published(engine, b, Published(external_id="b"), now=now - timedelta(days=10))
+    publish(engine, a, Published(external_id="a"), now=now - timedelta(days=3))
+    publish(engine, b, Published(external_id="b"), now=now - timedelta(days=10))
     engine.dispose()
 
     def run(*args: str) -> Any:

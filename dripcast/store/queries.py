@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, Table, bindparam, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from dripcast.core.domain import Media, Photo, Post, Published, Queued, Slot
+from dripcast.core.lifecycle import DISPATCHER, PLANNER, Actor, HoldReason, PostStatus
+from dripcast.store import lifecycle
 from dripcast.store import models as m
 from dripcast.store.db import transaction
 
@@ -120,6 +122,7 @@ def finish_message(
                     created_at=now,
                 )
             )
+        approval = None if post_status == "scheduled" else HoldReason.APPROVAL
         posts = [
             m.Post(
                 message=message_id,
@@ -135,6 +138,7 @@ def finish_message(
                 status="held" if sl.draft.held else post_status,
                 reason=sl.draft.held
                 or (None if post_status == "scheduled" else "awaiting approval"),
+                held_for=HoldReason.REVIEW if sl.draft.held else approval,
                 attempts=0,
                 created_at=now,
             )
@@ -142,17 +146,19 @@ def finish_message(
         ]
         s.add_all(posts)
         s.flush()
+        lifecycle.add_events(
+            s, [(p.id, None, PostStatus(p.status)) for p in posts], actor=PLANNER, now=now
+        )
         return [p.id for p in posts]
 
 
-def release_message(engine: Engine, message_id: int) -> bool:
-    """A person lets a quarantined message through."""
-    with transaction(engine) as s:
-        q = update(m.Message).where(
-            m.Message.id == message_id, m.Message.status.in_(("refused", "held"))
-        )
-        done = s.execute(q.values(status="received", reason=None)).rowcount  # type: ignore[attr-defined]
-        return bool(done)
+def release_message(
+    engine: Engine, message_id: int, *, actor: Actor | None = None, now: datetime | None = None
+) -> bool:
+    """A person lets a quarantined message through (see `lifecycle.release_message`)."""
+    return lifecycle.release_message(
+        engine, message_id, actor=actor or Actor("cli", "?"), now=now or datetime.now(UTC)
+    )
 
 
 def seen_pixels(engine: Engine, brand: str, pixels: Sequence[str], since: datetime) -> set[str]:
@@ -167,13 +173,14 @@ def seen_pixels(engine: Engine, brand: str, pixels: Sequence[str], since: dateti
 
 # ---- posts: the schedule -----------------------------------------------------
 
-ACTIVE = ("scheduled", "publishing", "published")
+# A held post keeps its slot: approving or retrying it must not break the brand's gaps.
+ACTIVE = ("scheduled", "publishing", "published", "held")
 
 
 def queued(
     engine: Engine, brand: str, since: datetime, *, channel: str | None = None, but: int = 0
 ) -> list[Queued]:
-    """Posts that count against gaps and daily caps: from `since` on, not cancelled.
+    """Posts that count against gaps and daily caps: from `since` on, live or held.
 
     `but` leaves one post out (the one being moved must not keep its own gap).
     """
@@ -216,7 +223,10 @@ def claim_due(engine: Engine, *, now: datetime, lease: timedelta, limit: int = 1
             .values(status="publishing", claimed_until=now + lease, attempts=t.c.attempts + 1)
             .returning(*t.c)
         )
-        return sorted((_post(r) for r in rows), key=lambda p: (p.at, p.id))
+        claimed = sorted((_post(r) for r in rows), key=lambda p: (p.at, p.id))
+        moves = [(p.id, PostStatus.SCHEDULED, PostStatus.PUBLISHING) for p in claimed]
+        lifecycle.add_events(s, moves, actor=DISPATCHER, now=now)
+        return claimed
 
 
 def claim_stale(engine: Engine, *, now: datetime, lease: timedelta) -> list[Post]:
@@ -234,18 +244,22 @@ def claim_stale(engine: Engine, *, now: datetime, lease: timedelta) -> list[Post
 
 def unclaim(engine: Engine, post_id: int, *, due_at: datetime, reason: str) -> bool:
     """Give a claimed post back to the schedule at a new time, as if it was never taken."""
+    now = datetime.now(UTC)
     with transaction(engine) as s:
-        q = update(m.Post).where(m.Post.id == post_id, m.Post.status == "publishing")
-        done = s.execute(
-            q.values(
-                status="scheduled",
-                due_at=due_at,
-                reason=reason,
-                claimed_until=None,
-                attempts=m.Post.attempts - 1,
-            )
-        ).rowcount  # type: ignore[attr-defined]
-        return bool(done)
+        moved = lifecycle.move_posts(
+            s,
+            [post_id],
+            PostStatus.SCHEDULED,
+            sources=[PostStatus.PUBLISHING],
+            actor=DISPATCHER,
+            now=now,
+            reason=reason,
+            times={post_id: due_at},
+        )
+        if moved:
+            q = update(m.Post).where(m.Post.id == post_id)
+            s.execute(q.values(attempts=m.Post.attempts - 1))
+        return bool(moved)
 
 
 def published(engine: Engine, post_id: int, result: Published, *, now: datetime) -> None:
@@ -271,8 +285,17 @@ def published_many(engine: Engine, done: Sequence[tuple[int, Published, datetime
         )
     )
     rows = [{"pid": i, "at": now, "ext": r.external_id, "link": r.url} for i, r, now in done]
+    q = q.where(table.c.status == PostStatus.PUBLISHING.value)  # only a claimed post goes live
     with transaction(engine) as s:
+        ids = [i for i, _, _ in done]
+        live = set(
+            s.scalars(select(m.Post.id).where(m.Post.id.in_(ids), m.Post.status == "publishing"))
+        )
         s.connection().execute(q, rows)
+        for i, _, now in done:
+            if i in live:
+                move = (i, PostStatus.PUBLISHING, PostStatus.PUBLISHED)
+                lifecycle.add_events(s, [move], actor=DISPATCHER, now=now)
 
 
 def set_status(
@@ -283,35 +306,71 @@ def set_status(
     reason: str | None = None,
     due_at: datetime | None = None,
     only_from: Sequence[str] = (),
+    actor: Actor = DISPATCHER,
+    now: datetime | None = None,
+    held_for: HoldReason = HoldReason.PROBLEM,
 ) -> int:
-    """Move posts to a status (with a reason or a new time); returns how many moved."""
-    values: dict[str, Any] = {"status": status, "reason": reason, "claimed_until": None}
-    if due_at is not None:
-        values["due_at"] = due_at
+    """Move posts to a status (with a reason or a new time); returns how many moved.
+
+    Only moves the transition table allows (from `only_from`, else from any status
+    it allows) happen; each one leaves an event.
+    """
+    now = now or datetime.now(UTC)
     with transaction(engine) as s:
-        q = update(m.Post).where(m.Post.id.in_(ids))
-        if only_from:
-            q = q.where(m.Post.status.in_(only_from))
-        return s.execute(q.values(**values)).rowcount  # type: ignore[attr-defined, no-any-return]
+        moved = lifecycle.move_posts(
+            s,
+            ids,
+            PostStatus(status),
+            sources=[PostStatus(f) for f in only_from],
+            actor=actor,
+            now=now,
+            reason=reason,
+            times=None if due_at is None else dict.fromkeys(ids, due_at),
+            held_for=held_for,
+        )
+        return len(moved)
 
 
-def move(engine: Engine, times: Mapping[int, datetime], *, only_from: Sequence[str]) -> int:
+def move(
+    engine: Engine,
+    times: Mapping[int, datetime],
+    *,
+    only_from: Sequence[str],
+    actor: Actor = DISPATCHER,
+    now: datetime | None = None,
+) -> int:
     """Give posts new times, keeping their status (a held post stays held); returns how many."""
+    now = now or datetime.now(UTC)
     with transaction(engine) as s:
-        n = 0
-        for post_id, at in times.items():
-            q = update(m.Post).where(m.Post.id == post_id, m.Post.status.in_(only_from))
-            n += s.execute(q.values(due_at=at)).rowcount  # type: ignore[attr-defined]
-        return n
+        moved = lifecycle.move_posts(
+            s,
+            times,
+            None,
+            sources=[PostStatus(f) for f in only_from],
+            actor=actor,
+            now=now,
+            times=times,
+            why="rescheduled",
+        )
+        return len(moved)
 
 
 def hold_channel(engine: Engine, brand: str, channel: str, reason: str) -> int:
     """Pause a channel: every scheduled post on it is held until a person retries."""
     with transaction(engine) as s:
-        q = update(m.Post).where(
+        q = select(m.Post.id).where(
             m.Post.brand == brand, m.Post.channel == channel, m.Post.status == "scheduled"
         )
-        return s.execute(q.values(status="held", reason=reason)).rowcount  # type: ignore[attr-defined, no-any-return]
+        moved = lifecycle.move_posts(
+            s,
+            list(s.scalars(q)),
+            PostStatus.HELD,
+            sources=[PostStatus.SCHEDULED],
+            actor=DISPATCHER,
+            now=datetime.now(UTC),
+            reason=reason,
+        )
+        return len(moved)
 
 
 def remember(engine: Engine, post_id: int, data: dict[str, Any]) -> None:
