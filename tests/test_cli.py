@@ -11,7 +11,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from dripcast.cli.root import main
+from dripcast.cli import main
 from tests.conftest import ROOT, brand
 from tests.publishers.mastodon_server import serving
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from click.testing import CliRunner
 from PIL import Image
 
-from dripcast.cli.root import main
+from dripcast.cli import main
 from dripcast.core.config import load
 from dripcast.store import queries as store
 from dripcast.store.db import make_engine

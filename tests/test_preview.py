@@ -10,7 +10,7 @@ from pathlib import Path
 from click.testing import CliRunner
 from PIL import Image
 
-from dripcast.cli.root import main
+from dripcast.cli import main
 from tests.conftest import brand
 from tests.mail import jpeg, photo_mail
 

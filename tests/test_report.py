@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from sqlalchemy import Engine
 
 from dripcast.app import jobs, mailout, report
-from dripcast.cli.root import main
+from dripcast.cli import main
 from dripcast.core.config import load
 from dripcast.core.domain import Published
 from dripcast.store import jobs as store_jobs

@@ -1,63 +1,88 @@
-"""The queue commands: look at the schedule and act on one post or a whole submission."""
+"""The queue commands: look at the schedule and act on one post or a whole submission.
+
+Thin: parse the arguments, call `dripcast.app.actions`, print its one-line result.
+"""
 
 from __future__ import annotations
 
+import getpass
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import click
+from rich import box
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import Engine
 
+from dripcast.app import actions, views
+from dripcast.app.actions import Actor, Result
+from dripcast.app.context import App
 from dripcast.cli.root import Ctx, main, pass_ctx
 from dripcast.core.timeparse import parse_when
-from dripcast.store import queries as store
-from dripcast.store.db import make_engine, migrate
 
 
-def engine_for(ctx: Ctx) -> Engine:
-    engine = make_engine(ctx.config.database_url)
-    migrate(engine)
-    return engine
+def app_for(ctx: Ctx) -> App:
+    return App.open(ctx.config)
+
+
+def cli_actor() -> Actor:
+    try:
+        name = getpass.getuser()
+    except (KeyError, OSError):  # no user name (a container without /etc/passwd entry)
+        name = "?"
+    return Actor("cli", name)
 
 
 @main.command()
 @click.option("--brand", "brand_id", help="only this brand")
 @click.option("--held", is_flag=True, help="held posts and quarantined messages, with reasons")
 @click.option("--all", "show_all", is_flag=True, help="include published, failed and cancelled")
+@click.option("--history", "history_of", type=int, metavar="ID", help="one post's changes")
 @pass_ctx
-def queue(ctx: Ctx, brand_id: str | None, held: bool, show_all: bool) -> None:
-    """The scheduled and recent posts, as a table."""
-    engine = engine_for(ctx)
+def queue(
+    ctx: Ctx, brand_id: str | None, held: bool, show_all: bool, history_of: int | None
+) -> None:
+    """The scheduled and recent posts, as a table that fits 80 columns."""
+    app = app_for(ctx)
     zones = {b.id: b.zone for b in ctx.config.brands}
-    statuses: tuple[str, ...] = ("held",) if held else ("scheduled", "publishing", "held")
-    rows = store.posts(engine, brand=brand_id, statuses=() if show_all else statuses)
-    table = Table(title="posts")
-    for col in ("id", "msg", "at", "brand", "channel", "status", "tries", "text", "reason"):
-        table.add_column(col, overflow="fold")
+    console = Console()
+    if history_of is not None:
+        _history(app, history_of, zones, console)
+        return
+    rows = views.posts(app, brand=brand_id, held=held, show_all=show_all)
+    several = len({r["brand"] for r in rows}) > 1
+    table = Table(title="posts", box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("id", justify="right", no_wrap=True)
+    table.add_column("msg", justify="right", no_wrap=True)
+    table.add_column("at", no_wrap=True)
+    table.add_column("channel", overflow="fold", max_width=16)
+    table.add_column("status", no_wrap=True)
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column("text / reason", overflow="fold", ratio=1, min_width=16)
     for r in rows:
         at = r["due_at"].astimezone(zones.get(r["brand"], ZoneInfo("UTC")))
+        text = _short(r["text"])
+        if r["reason"]:
+            text += f"\n[dim]{r['reason']}[/]"
         table.add_row(
             str(r["id"]),
             str(r["message"]),
-            at.strftime("%a %Y-%m-%d %H:%M %Z"),
-            r["brand"],
-            r["channel"],
+            at.strftime("%Y-%m-%d %H:%M %Z"),
+            f"{r['brand']}/{r['channel']}" if several else r["channel"],
             r["status"],
             str(r["attempts"]),
-            _short(r["text"]),
-            r["reason"] or "",
+            text,
         )
-    console = Console()
     console.print(table)
     if held:
-        msgs = store.messages(engine, brand=brand_id, statuses=("refused", "held", "failed"))
-        mt = Table(title="messages not posted")
-        for col in ("id", "received", "brand", "sender", "status", "reason"):
+        mt = Table(title="messages not posted", box=box.SIMPLE_HEAD, pad_edge=False)
+        for col in ("id", "received", "brand", "sender", "status"):
             mt.add_column(col, overflow="fold")
-        for m in msgs:
+        mt.add_column("reason", overflow="fold", ratio=1)
+        for m in views.quarantined(app, brand=brand_id):
             mt.add_row(
                 str(m["id"]),
                 m["received_at"].strftime("%Y-%m-%d %H:%M UTC"),
@@ -69,57 +94,66 @@ def queue(ctx: Ctx, brand_id: str | None, held: bool, show_all: bool) -> None:
         console.print(mt)
 
 
+def _history(app: App, post: int, zones: dict[str, Any], console: Console) -> None:
+    try:
+        row, events = views.history(app, post)
+    except KeyError:
+        click.echo(f"there is no post {post}", err=True)
+        sys.exit(1)
+    zone = zones.get(row["brand"], ZoneInfo("UTC"))
+    table = Table(title=f"post {post} ({row['channel']})", box=box.SIMPLE_HEAD, pad_edge=False)
+    for col in ("at", "from", "to", "by"):
+        table.add_column(col, no_wrap=True)
+    table.add_column("reason", overflow="fold", ratio=1)
+    for e in events:
+        what = "message" if e["post"] is None else ""
+        table.add_row(
+            e["at"].astimezone(zone).strftime("%Y-%m-%d %H:%M %Z"),
+            f"{what} {e['from_status'] or '—'}".strip(),
+            e["to_status"],
+            f"{e['actor_kind']}:{e['actor_name']}",
+            e["reason"] or "",
+        )
+    console.print(table)
+
+
 def _short(text: str, n: int = 48) -> str:
     line = " ".join(text.split())
     return line if len(line) <= n else line[: n - 1] + "…"
 
 
-# Each action: which statuses it may move a post from, and to what.
-ACTIONS = {
-    "cancel": (("scheduled", "held", "failed"), "cancelled"),
-    "retry": (("failed", "held", "cancelled"), "scheduled"),
-    "publish-now": (("scheduled", "held", "failed"), "scheduled"),
-    "approve": (("held",), "scheduled"),
-}
-
-
-def _act(ctx: Ctx, action: str, post_id: int, message: bool) -> None:
-    engine = engine_for(ctx)
-    sources, target = ACTIONS[action]
-    if message:
-        ids = [p["id"] for p in store.posts(engine, message_ids=[post_id], limit=10_000)]
-    else:
-        ids = [post_id]
-    now = datetime.now(UTC)
-    due = now if action in ("publish-now", "retry") else None
-    if action == "approve":
-        # only what waits for approval; a post held for another reason needs `retry`
-        held = store.posts(engine, ids=ids, statuses=("held",), limit=10_000)
-        ids = [p["id"] for p in held if p["reason"] == "awaiting approval"]
-    n = store.set_status(engine, ids, target, due_at=due, only_from=sources) if ids else 0
-    what = f"submission {post_id}" if message else f"post {post_id}"
-    click.echo(f"{action}: {n} post(s) of {what} → {target}")
-    if n == 0:
+def _report(result: Result) -> None:
+    click.echo(result.message)
+    if not result.changed:
         sys.exit(1)
 
 
-def _register(action: str, doc: str) -> None:
+Action = Callable[..., Result]
+
+
+def _register(name: str, action: Action, doc: str) -> None:
     @click.argument("id", type=int)
     @click.option(
         "-m", "--message", is_flag=True, help="ID is a submission (message): act on all its posts"
     )
     @pass_ctx
     def command(ctx: Ctx, id: int, message: bool) -> None:
-        _act(ctx, action, id, message)
+        which = {"submission": id} if message else {"post": id}
+        _report(action(app_for(ctx), **which, actor=cli_actor(), now=datetime.now(UTC)))
 
     command.__doc__ = doc
-    main.command(name=action)(command)
+    main.command(name=name)(command)
 
 
-_register("cancel", "Cancel a post that has not gone out.")
-_register("retry", "Put a failed, held or cancelled post back on the schedule, due now.")
-_register("publish-now", "Publish a post at the next tick.")
-_register("approve", "Approve a post (or submission) that waits for approval.")
+_register("cancel", actions.cancel, "Cancel a post that has not gone out.")
+_register(
+    "retry",
+    actions.retry,
+    "Put a failed, held or cancelled post back on the schedule: at its own time if that is"
+    " still ahead, else on its channel's next free slot.",
+)
+_register("publish-now", actions.publish_now, "Publish a post at the next tick.")
+_register("approve", actions.approve, "Approve a post (or submission) that waits for approval.")
 
 
 @main.command()
@@ -135,15 +169,11 @@ def reschedule(ctx: Ctx, id: int, when: tuple[str, ...], message: bool) -> None:
     With -m the submission's first waiting post goes to WHEN and the others
     keep their distance from it. Held posts stay held; a failed post needs `retry`.
     """
-    engine = engine_for(ctx)
-    sources = ("scheduled", "held")
-    rows = store.posts(
-        engine, ids=[] if message else [id], message_ids=[id] if message else [], limit=10_000
-    )
-    rows = [r for r in rows if r["status"] in sources]
-    what = f"submission {id}" if message else f"post {id}"
+    app = app_for(ctx)
+    which = {"submission": id} if message else {"post": id}
+    rows = views.posts_of(app, **which)
     if not rows:
-        click.echo(f"reschedule: {what} has no scheduled or held post", err=True)
+        click.echo(f"reschedule: {'submission' if message else 'post'} {id} has no posts", err=True)
         sys.exit(1)
     zone = next((b.zone for b in ctx.config.brands if b.id == rows[0]["brand"]), ZoneInfo("UTC"))
     now = datetime.now(UTC).astimezone(zone)
@@ -153,11 +183,7 @@ def reschedule(ctx: Ctx, id: int, when: tuple[str, ...], message: bool) -> None:
         raise click.BadParameter(str(e), param_hint="WHEN") from None
     if at < now - timedelta(minutes=1):
         raise click.BadParameter(f"{at:%Y-%m-%d %H:%M %Z} is in the past", param_hint="WHEN")
-    first = min(r["due_at"] for r in rows)
-    n = store.move(engine, {r["id"]: at + (r["due_at"] - first) for r in rows}, only_from=sources)
-    click.echo(f"reschedule: {n} post(s) of {what} → from {at:%a %Y-%m-%d %H:%M %Z}")
-    if n == 0:
-        sys.exit(1)
+    _report(actions.reschedule(app, **which, when=at, actor=cli_actor(), now=now))
 
 
 @main.command()
@@ -165,13 +191,11 @@ def reschedule(ctx: Ctx, id: int, when: tuple[str, ...], message: bool) -> None:
 @pass_ctx
 def token(ctx: Ctx, brand_id: str) -> None:
     """Print a fresh secret plus-tag for BRAND (for `verify: token`)."""
-    from ingest.recipients import new_token
+    from dripcast.app.brands import new_token_address
 
-    brand = ctx.config.brand(brand_id)
-    secret = new_token()
-    local, _, domain = brand.address.partition("@")
+    secret, address = new_token_address(ctx.config.brand(brand_id))
     click.echo(secret)
-    click.echo(f"address: {local}+{secret}@{domain}   (set the brand's token to it)", err=True)
+    click.echo(f"address: {address}   (set the brand's token to it)", err=True)
 
 
 @main.command()
@@ -179,8 +203,7 @@ def token(ctx: Ctx, brand_id: str) -> None:
 @pass_ctx
 def release(ctx: Ctx, id: int) -> None:
     """Let a quarantined (refused or held) message through: the service plans it."""
-    engine = engine_for(ctx)
-    if not store.release_message(engine, id):
-        click.echo(f"message {id} is not quarantined", err=True)
+    result = actions.release(app_for(ctx), message=id, actor=cli_actor(), now=datetime.now(UTC))
+    click.echo(result.message, err=not result.changed)
+    if not result.changed:
         sys.exit(1)
-    click.echo(f"message {id} released; `dripcast serve` will plan it")

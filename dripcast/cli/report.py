@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import click
 
 from dripcast.app import report
-from dripcast.cli.queue import engine_for
+from dripcast.app.context import App
 from dripcast.cli.root import Ctx, main, pass_ctx
 from dripcast.core.timeparse import parse_duration
 
@@ -37,7 +37,7 @@ def report_command(ctx: Ctx, brand_id: str | None, since: str) -> None:
         raise click.BadParameter(str(e), param_hint="--since") from None
     now = datetime.now(UTC)
     r = report.gather(
-        engine_for(ctx),
+        App.open(ctx.config).engine,
         brand_id=brand.id,
         brand_name=brand.name,
         zone=brand.zone,

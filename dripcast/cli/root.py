@@ -1,21 +1,14 @@
-"""The `dripcast` command: serve, check, preview, ingest; the queue commands live in cli/queue.py."""
+"""The `dripcast` group, its context, and serve and check; other modules add commands."""
 
 from __future__ import annotations
 
-import json
 import logging
 import sys
-import tempfile
-from datetime import UTC, datetime
-from pathlib import Path
-from typing import BinaryIO
 
 import click
 from rich.console import Console
-from rich.table import Table
-from sqlalchemy.exc import OperationalError
 
-from dripcast.core.config import Brand, Config, load
+from dripcast.core.config import Config, load
 from dripcast.core.errors import ConfigError
 
 CONFIG_HELP = "config file (default: $DRIPCAST_CONFIG, else ./config.yaml)"
@@ -40,7 +33,23 @@ class Ctx:
 pass_ctx = click.make_pass_decorator(Ctx)
 
 
-@click.group()
+def _late_config(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    obj = ctx.find_object(Ctx)  # made by `main`, which click runs before parsing the command
+    if value is not None and obj is not None:
+        obj.path = value
+
+
+class Group(click.Group):
+    """Gives every command a `--config` too: `dripcast serve --config X` as SPEC shows it."""
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        cmd.params.append(
+            click.Option(["--config"], expose_value=False, callback=_late_config, help=CONFIG_HELP)
+        )
+        super().add_command(cmd, name)
+
+
+@click.group(cls=Group)
 @click.option(
     "--config",
     "config_path",
@@ -118,164 +127,3 @@ def check(ctx: Ctx, online: bool) -> None:
 
         ok = asyncio.run(check_online(cfg, console))
         sys.exit(0 if ok else 1)
-
-
-@main.command()
-@click.argument("message", type=click.File("rb"))
-@click.option("--brand", "brand_id", help="brand to preview for (default: from the recipient)")
-@click.option("--json", "as_json", is_flag=True, help="print the JSON document")
-@click.option(
-    "--out", type=click.Path(file_okay=False, path_type=Path), help="write image variants here"
-)
-@click.option(
-    "--sheet",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="write a contact sheet (PNG): one tile per planned post",
-)
-@pass_ctx
-def preview(
-    ctx: Ctx,
-    message: BinaryIO,
-    brand_id: str | None,
-    as_json: bool,
-    out: Path | None,
-    sheet: Path | None,
-) -> None:
-    """Run MESSAGE through parse → check → format → plan, storing and publishing nothing."""
-    from dripcast.app.pipeline import MediaStore, Prepared, prepare, preview_document
-    from ingest.parse import parse
-    from ingest.resolver import SystemResolver
-    from ingest.verify import verify
-
-    raw = message.read()
-    brand, rcpt = pick_brand(ctx.config, raw, brand_id)
-    verdict = verify(
-        raw,
-        brand=brand,
-        service=ctx.config.service,
-        resolver=SystemResolver(),
-        now=datetime.now(UTC),
-        recipient=rcpt,
-    )
-    with tempfile.TemporaryDirectory() as tmp:
-        media = MediaStore(out or Path(tmp))
-        if verdict.ok:
-            prepared = prepare(raw, brand, now=datetime.now(UTC), media=media)
-        else:
-            prepared = Prepared(
-                brand=brand, submission=parse(raw), accepted=False, reason=verdict.reason
-            )
-        doc = preview_document(prepared)
-        if sheet is not None:
-            from formatters import render_sheet
-
-            sheet.write_bytes(render_sheet(prepared.slots, brand_name=brand.name))
-    if as_json:
-        click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
-        return
-    console = Console()
-    console.print(
-        f"[bold]{brand.name}[/]: "
-        + ("accepted" if doc["accepted"] else f"refused: {doc['reason']}")
-    )
-    for s in doc["skipped"]:
-        console.print(f"  skipped {s['filename']}: {s['reason']}")
-    table = Table()
-    for col in ("at", "channel", "media", "text"):
-        table.add_column(col)
-    for p in doc["posts"]:
-        sizes = ", ".join(f"{m['width']}×{m['height']}" for m in p["media"])
-        table.add_row(p["at"], p["channel"], sizes, p["text"])
-    console.print(table)
-
-
-def pick_brand(config: Config, raw: bytes, brand_id: str | None) -> tuple[Brand, str | None]:
-    """The brand and the recipient that names it: from the headers, else --brand or the only brand."""
-    import email
-    import email.policy
-    from email.utils import getaddresses
-
-    from ingest.recipients import brand_for_recipient
-
-    msg = email.message_from_bytes(raw, policy=email.policy.compat32)
-    for header in ("Delivered-To", "X-Original-To", "To", "Cc"):
-        for _, addr in getaddresses([str(v) for v in msg.get_all(header, [])]):
-            brand = brand_for_recipient(addr, config.brands)
-            if brand and brand_id in (None, brand.id):
-                return brand, addr
-    if brand_id:
-        try:
-            return config.brand(brand_id), None
-        except KeyError:
-            raise click.BadParameter(f"no brand {brand_id!r} in {config.path}") from None
-    if len(config.brands) == 1:
-        return config.brands[0], None
-    raise click.UsageError("cannot tell the brand from the message: pass --brand")
-
-
-@main.command()
-@click.argument("message", default="-", type=click.File("rb"))
-@click.option(
-    "-r",
-    "--recipient",
-    envvar="ORIGINAL_RECIPIENT",
-    help="envelope recipient (Postfix pipe: ${recipient}); default: from the headers",
-)
-@click.option(
-    "-f", "--sender", "mail_from", default="", help="envelope sender (Postfix: ${sender})"
-)
-@pass_ctx
-def ingest(ctx: Ctx, message: BinaryIO, recipient: str | None, mail_from: str) -> None:
-    """Feed one message (file or stdin) through the same path as SMTP.
-
-    Exit codes follow sysexits: 0 ok, 65 bad data, 67 unknown recipient,
-    75 try later, 77 not allowed.
-    """
-    from dripcast.app import pipeline
-    from dripcast.store import queries as store
-    from dripcast.store.db import make_engine, migrate
-    from ingest.intake import EX_DATAERR, EX_NOUSER, EX_TEMPFAIL, HEAD_MAX, Intake
-    from ingest.spool import SpoolWriter
-
-    cfg = ctx.config
-    try:
-        # Streamed to the spool like SMTP DATA: memory stays one block, whatever the size.
-        writer = SpoolWriter(cfg.resolve(cfg.service.spool_dir))
-        try:
-            while block := message.read(1 << 20):
-                writer.write(block)
-        except BaseException:
-            writer.abort()
-            raise
-    except OSError as e:
-        click.echo(f"dripcast ingest: try later: {e}", err=True)
-        sys.exit(EX_TEMPFAIL)
-    try:
-        rcpt = recipient or pick_brand(cfg, writer.read(HEAD_MAX), None)[1]
-    except click.ClickException as e:
-        writer.abort()
-        click.echo(f"dripcast ingest: {e.message}", err=True)
-        sys.exit(EX_NOUSER)
-    if rcpt is None:
-        writer.abort()
-        click.echo("dripcast ingest: no recipient names a brand (pass -r)", err=True)
-        sys.exit(EX_NOUSER)
-    try:
-        engine = make_engine(cfg.database_url)
-        migrate(engine)
-        outcome = Intake(cfg, engine).accept_spooled(
-            writer, mail_from=mail_from, rcpt=rcpt, transport="stdin"
-        )
-        click.echo(outcome.reply, err=True)
-        if not outcome.queued or outcome.message_id is None:
-            sys.exit(outcome.exit_code)
-        ids = pipeline.process(cfg, engine, outcome.message_id, datetime.now(UTC))
-    except (OSError, OperationalError) as e:
-        writer.abort()
-        click.echo(f"dripcast ingest: try later: {e}", err=True)
-        sys.exit(EX_TEMPFAIL)
-    if ids == []:
-        reason = store.message(engine, outcome.message_id).reason
-        click.echo(f"dripcast ingest: {reason}", err=True)
-        sys.exit(EX_DATAERR)
-    click.echo(f"planned {len(ids or [])} posts", err=True)

@@ -53,13 +53,14 @@ def move_posts(
     sources: Iterable[PostStatus] = (),
     reason: str | _Keep | None = KEEP,
     times: Mapping[int, datetime] | None = None,
-    held_for: HoldReason = HoldReason.PROBLEM,
+    held_for: HoldReason | None = None,
     why: str | None = None,
 ) -> list[Moved]:
     """Move posts that are in `sources` (default: any the table allows) to `to`.
 
     `to=None` keeps each post's status (a new time only). `times` gives posts new
-    due times. `why` is the event's reason (default: the new `reason`). Returns
+    due times. A post newly held is held for `held_for` (default: a problem); one
+    already held keeps its HoldReason unless `held_for` is given. `why` is the event's reason (default: the new `reason`). Returns
     the posts that moved; the others were not in a source status.
     """
     ids = list(ids)
@@ -81,8 +82,8 @@ def move_posts(
         values: dict[str, Any] = {"status": target.value, "claimed_until": None}
         if target != PostStatus.HELD:
             values["held_for"] = None
-        elif frm != PostStatus.HELD:
-            values["held_for"] = held_for.value
+        elif held_for is not None or frm != PostStatus.HELD:
+            values["held_for"] = (held_for or HoldReason.PROBLEM).value
         if not isinstance(reason, _Keep):
             values["reason"] = reason
         # The status in the WHERE is the atomic check: a post that moved since the
@@ -94,8 +95,8 @@ def move_posts(
         else:
             done = []
             for pid in pids:
-                q = update(t).where(t.c.id == pid, *guard).values(**values, due_at=times[pid])
-                if s.connection().execute(q.returning(t.c.id)).first():
+                one = update(t).where(t.c.id == pid, *guard).values(**values, due_at=times[pid])
+                if s.connection().execute(one.returning(t.c.id)).first():
                     done.append(pid)
         moved += [Moved(id=pid, was=frm) for pid in done]
         text = why if why is not None else (None if isinstance(reason, _Keep) else reason)
@@ -179,3 +180,22 @@ def _table(model: type[m.Base]) -> Table:
     table = model.__table__
     assert isinstance(table, Table)
     return table
+
+
+def move(
+    engine: Engine,
+    ids: Iterable[int],
+    to: PostStatus | None,
+    *,
+    actor: Actor,
+    now: datetime,
+    sources: Iterable[PostStatus] = (),
+    reason: str | _Keep | None = KEEP,
+    times: Mapping[int, datetime] | None = None,
+    why: str | None = None,
+) -> list[Moved]:
+    """`move_posts` in a transaction of its own."""
+    with transaction(engine) as s:
+        return move_posts(
+            s, ids, to, actor=actor, now=now, sources=sources, reason=reason, times=times, why=why
+        )

@@ -308,7 +308,7 @@ def set_status(
     only_from: Sequence[str] = (),
     actor: Actor = DISPATCHER,
     now: datetime | None = None,
-    held_for: HoldReason = HoldReason.PROBLEM,
+    held_for: HoldReason | None = None,
 ) -> int:
     """Move posts to a status (with a reason or a new time); returns how many moved.
 
