@@ -23,6 +23,10 @@ from dripcast.app.context import App
 from dripcast.cli.root import Ctx, main, pass_ctx
 from dripcast.core.timeparse import parse_when
 
+WIDE = 110  # below this many columns the queue leaves out msg and tries, and shortens times
+TIME = "%Y-%m-%d %H:%M %Z"
+SHORT_TIME = "%a %d %b %H:%M"
+
 
 def app_for(ctx: Ctx) -> App:
     return App.open(ctx.config)
@@ -54,28 +58,32 @@ def queue(
         return
     rows = views.posts(app, brand=brand_id, held=held, show_all=show_all)
     several = len({r["brand"] for r in rows}) > 1
+    wide = console.width >= WIDE
     table = Table(title="posts", box=box.SIMPLE_HEAD, pad_edge=False)
     table.add_column("id", justify="right", no_wrap=True)
-    table.add_column("msg", justify="right", no_wrap=True)
+    if wide:
+        table.add_column("msg", justify="right", no_wrap=True)
     table.add_column("at", no_wrap=True)
-    table.add_column("channel", overflow="fold", max_width=16)
+    table.add_column("channel", overflow="fold", max_width=24 if wide else 14)
     table.add_column("status", no_wrap=True)
-    table.add_column("#", justify="right", no_wrap=True)
-    table.add_column("text / reason", overflow="fold", ratio=1, min_width=16)
+    if wide:
+        table.add_column("tries", justify="right", no_wrap=True)
+    table.add_column("text / reason", overflow="fold", ratio=1, min_width=20)
     for r in rows:
         at = r["due_at"].astimezone(zones.get(r["brand"], ZoneInfo("UTC")))
         text = _short(r["text"])
         if r["reason"]:
             text += f"\n[dim]{r['reason']}[/]"
-        table.add_row(
+        cells = [
             str(r["id"]),
-            str(r["message"]),
-            at.strftime("%Y-%m-%d %H:%M %Z"),
+            *([str(r["message"])] if wide else []),
+            at.strftime(TIME if wide else SHORT_TIME),
             f"{r['brand']}/{r['channel']}" if several else r["channel"],
             r["status"],
-            str(r["attempts"]),
+            *([str(r["attempts"])] if wide else []),
             text,
-        )
+        ]
+        table.add_row(*cells)
     console.print(table)
     if held:
         mt = Table(title="messages not posted", box=box.SIMPLE_HEAD, pad_edge=False)
@@ -101,14 +109,16 @@ def _history(app: App, post: int, zones: dict[str, Any], console: Console) -> No
         click.echo(f"there is no post {post}", err=True)
         sys.exit(1)
     zone = zones.get(row["brand"], ZoneInfo("UTC"))
-    table = Table(title=f"post {post} ({row['channel']})", box=box.SIMPLE_HEAD, pad_edge=False)
-    for col in ("at", "from", "to", "by"):
+    title = f"post {post}: {row['brand']}/{row['channel']}, message {row['message']}"
+    table = Table(title=title, box=box.SIMPLE_HEAD, pad_edge=False)
+    for col in ("at", "from", "to"):
         table.add_column(col, no_wrap=True)
+    table.add_column("by", overflow="fold", max_width=24)
     table.add_column("reason", overflow="fold", ratio=1)
     for e in events:
         what = "message" if e["post"] is None else ""
         table.add_row(
-            e["at"].astimezone(zone).strftime("%Y-%m-%d %H:%M %Z"),
+            e["at"].astimezone(zone).strftime(TIME if console.width >= WIDE else SHORT_TIME),
             f"{what} {e['from_status'] or '—'}".strip(),
             e["to_status"],
             f"{e['actor_kind']}:{e['actor_name']}",

@@ -163,7 +163,7 @@ def release_message(engine: Engine, message_id: int, *, actor: Actor, now: datet
 
 
 def history(engine: Engine, post_id: int) -> list[dict[str, Any]]:
-    """A post's events, oldest first, with its message's (release) events."""
+    """A post's events in the order written, with its message's (release) events."""
     with transaction(engine) as s:
         post = s.get(m.Post, post_id)
         if post is None:
@@ -172,7 +172,7 @@ def history(engine: Engine, post_id: int) -> list[dict[str, Any]]:
         q = select(m.Event).where(cond | (m.Event.message == post.message))
         return [
             {c.key: getattr(r, c.key) for c in r.__table__.columns}
-            for r in s.scalars(q.order_by(m.Event.at, m.Event.id))
+            for r in s.scalars(q.order_by(m.Event.id))
         ]
 
 
