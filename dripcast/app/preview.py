@@ -95,6 +95,13 @@ def preview(
     return replace(prepared, slots=held)
 
 
+def contact_sheet(prepared: Prepared) -> bytes:
+    """A PNG with one tile per planned post."""
+    from formatters import render_sheet
+
+    return render_sheet(prepared.slots, brand_name=prepared.brand.name)
+
+
 def _live_engine(config: Config) -> Engine | None:
     """The service's database if it exists; never creates one (preview stores nothing)."""
     url = config.database_url

@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from dripcast.app.pipeline import preview_document
-from dripcast.app.preview import AmbiguousBrand, NoBrand, pick_brand, preview
+from dripcast.app.preview import AmbiguousBrand, NoBrand, contact_sheet, pick_brand, preview
 from dripcast.app.stdin import ingest as ingest_message
 from dripcast.cli.root import Ctx, main, pass_ctx
 
@@ -57,9 +57,7 @@ def preview_command(
         prepared = preview(ctx.config, raw, brand, rcpt, media=out or Path(tmp), now=now)
         doc = preview_document(prepared)
         if sheet is not None:
-            from formatters import render_sheet
-
-            sheet.write_bytes(render_sheet(prepared.slots, brand_name=brand.name))
+            sheet.write_bytes(contact_sheet(prepared))
     if as_json:
         click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
         return
