@@ -18,6 +18,33 @@ from dripcast.core.lifecycle import DISPATCHER, Actor, HoldReason, PostStatus
 from dripcast.store import lifecycle
 from dripcast.store import models as m
 from dripcast.store.db import transaction
+from dripcast.store.messages import (
+    Duplicate,
+    add_message,
+    claim_messages,
+    finish_message,
+    message,
+    messages,
+    pending_messages,
+    purge_messages,
+    release_claims,
+    release_message,
+    seen_pixels,
+)
+
+__all__ = [  # the message functions, re-exported; the post functions are defined here
+    "Duplicate",
+    "add_message",
+    "claim_messages",
+    "finish_message",
+    "message",
+    "messages",
+    "pending_messages",
+    "purge_messages",
+    "release_claims",
+    "release_message",
+    "seen_pixels",
+]
 
 # ---- posts: the schedule -----------------------------------------------------
 
