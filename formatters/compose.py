@@ -6,10 +6,11 @@ decoded once however many networks the brand posts to.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import regex
+from PIL import Image
 
 from dripcast.core.channels import ChannelBase
 from dripcast.core.config import Brand
@@ -37,12 +38,15 @@ def format_submission(
     *,
     limits: Mapping[str, int] | None = None,
     utm: Mapping[str, str] | None = None,
+    cuts: Mapping[int, Mapping[ChannelSpec, Variant]] | None = None,
 ) -> list[Draft]:
     """One draft per channel and photo, in photo order.
 
     `limits` overrides a channel's text limit by channel id (Mastodon's instance limit,
     read by its publisher). `utm` replaces the default UTM parameters; `{network}` and
-    `{brand}` in a value are filled in.
+    `{brand}` in a value are filled in. `cuts`: the variants already cut (by photo
+    index, then spec, as `cut_variants` makes them, e.g. in a worker process); photos
+    not in it are decoded and cut here.
     """
     specs = {ch.id: spec_for(ch, limits) for ch in channels}
     # Everything the client wrote that may be published: caption, CTA, alt texts.
@@ -50,11 +54,13 @@ def format_submission(
     held = off_limits("\n".join([*said, *sub.directives.alts.values()]), brand.off_limits)
     drafts: list[Draft] = []
     for photo in photos:
-        source = Source.open(photo.data, specs.values())
+        cut = (cuts or {}).get(photo.index)
+        if cut is None:
+            cut = cut_variants(photo.data, specs.values())
         alt = sub.directives.alts.get(photo.index) or sub.directives.alt or ""
         for ch in channels:
             spec = specs[ch.id]
-            variant = source.variant(spec)
+            variant = cut[spec]
             cap = _caption(sub, photo, len(photos), brand, ch, spec, utm)
             media = Media(
                 path=store(variant, photo, spec.network),
@@ -76,6 +82,15 @@ def format_submission(
                 )
             )
     return drafts
+
+
+def cut_variants(
+    data: bytes, specs: Iterable[ChannelSpec], *, loaded: Image.Image | None = None
+) -> dict[ChannelSpec, Variant]:
+    """Every spec's variant of one photo, from one decode (`loaded`: see `Source.open`)."""
+    wanted = list(dict.fromkeys(specs))
+    source = Source.open(data, wanted, loaded=loaded)
+    return {spec: source.variant(spec) for spec in wanted}
 
 
 def spec_for(ch: ChannelBase, limits: Mapping[str, int] | None = None) -> ChannelSpec:

@@ -18,7 +18,8 @@ QUALITY = 85
 MIN_QUALITY = 70  # below this, artefacts show: shrink the pixels instead
 SHRINK = 0.9
 # Bicubic, not Lanczos: a third less work per pass, and against a Lanczos resize of the
-# full decode every variant still measures ≥ 43 dB PSNR (bench/images.py).
+# full decode every variant still measures ≥ 43 dB PSNR (bench/images.py), HEIC too,
+# because every variant is resampled straight from the decode (formatters/decode.py).
 RESAMPLE = Image.Resampling.BICUBIC
 
 
@@ -40,11 +41,17 @@ class Source:
     _cache: dict[tuple[int, ...], Variant] = field(default_factory=dict)
 
     @classmethod
-    def open(cls, data: bytes, specs: Iterable[ChannelSpec]) -> Source:
-        """Decode `data` just large enough for every variant of `specs`."""
+    def open(
+        cls, data: bytes, specs: Iterable[ChannelSpec], *, loaded: Image.Image | None = None
+    ) -> Source:
+        """Decode `data` just large enough for every variant of `specs`.
+
+        `loaded`: the photo already decoded whole by the photo check (HEIC, PNG, WebP),
+        which is then used instead of a second decode.
+        """
         probe = decode_size(data)
         need = max((geometry(*probe, s).scale for s in specs), default=1.0)
-        return cls(decoded=decode(data, min(1.0, need)))
+        return cls(decoded=decode(data, min(1.0, need), loaded=loaded))
 
     def variant(self, spec: ChannelSpec) -> Variant:
         d = self.decoded

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.message import EmailMessage, Message
-from email.parser import BytesHeaderParser
+from email.parser import BytesHeaderParser, BytesParser
 from email.utils import parsedate_to_datetime
 
 from dripcast.core.domain import Attachment, Directives, Submission
@@ -141,6 +141,26 @@ def _pick_alternative(found: list[list[_Text]]) -> list[_Text]:
         if any(t.kind == "plain" for t in texts):
             return texts
     return next((texts for texts in reversed(found) if texts), [])
+
+
+def read_head(raw: bytes) -> EmailMessage:
+    """The header block alone, parsed once (`policy.default`): what brand pick and verify read.
+
+    Only the bytes up to the first empty line go to the parser; a header field cannot
+    span an empty line, so the fields and header defects are those of a whole-message
+    parse, without splitting megabytes of base64 into lines for nothing.
+    """
+    end = _head_end(raw)
+    parser = BytesParser(policy=email.policy.default, _class=EmailMessage)
+    return parser.parsebytes(raw[:end], headersonly=True)
+
+
+def _head_end(raw: bytes) -> int:
+    """Just past the first empty line (LF or CRLF), or the end when there is none."""
+    ends = [i for i in (raw.find(b"\n\n"), raw.find(b"\n\r\n")) if i >= 0]
+    if raw.startswith((b"\n", b"\r\n")):
+        ends.append(0)
+    return min(ends) + 1 if ends else len(raw)
 
 
 def parse(raw: bytes) -> Submission:

@@ -20,8 +20,6 @@ Reasons are for logs and the quarantine list and never carry the plus-tag.
 
 from __future__ import annotations
 
-import email
-import email.policy
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email import errors
@@ -31,6 +29,7 @@ from email.utils import parsedate_to_datetime
 from dripcast.core.config import Brand, Service
 from dripcast.core.timeparse import parse_duration
 from ingest.dmarc import Check, dkim_check
+from ingest.parse import read_head
 from ingest.recipients import brand_for_recipient
 from ingest.resolver import Resolver
 from ingest.senders import allowed, canonical_from
@@ -110,6 +109,7 @@ def verify(
     client_ip: str | None = None,
     helo: str | None = None,
     mail_from: str | None = None,
+    head: Message | None = None,
 ) -> Verdict:
     """Decide on `raw` (the exact bytes received) for `brand`.
 
@@ -117,10 +117,12 @@ def verify(
     brands are refused without it (550 5.1.1), so a caller that forgot it
     fails closed rather than open. `client_ip`, `helo` and `mail_from` (the
     SMTP envelope) let SPF count for `verify: dmarc` when `service.border_mta`.
+    `head`: `raw` already parsed (the header block is enough, `ingest.parse.read_head`);
+    parsed here when not given.
     """
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
-    msg = email.message_from_bytes(raw, policy=email.policy.default)
+    msg = head if head is not None else read_head(raw)
     sender, problem = canonical_from(msg)
     if sender is None:
         return _refuse(REPLY_BAD_FROM, problem or "unusable From header")

@@ -12,20 +12,26 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine
-
+from dripcast.app.imaging import Cut, cut_here
 from dripcast.core.channels import ChannelBase
 from dripcast.core.config import Brand, Config
-from dripcast.core.domain import Draft, Photo, Queued, Skipped, Slot, Submission
-from dripcast.store import queries as store
-from formatters import ImageError, format_submission
+from dripcast.core.domain import Attachment, Draft, Photo, Queued, Skipped, Slot, Submission
+from formatters import format_submission
+from formatters.compose import spec_for
 from formatters.images import Variant
-from formatters.specs import SPECS
+from formatters.specs import SPECS, ChannelSpec
 from ingest.parse import parse
-from ingest.photos import load_photos, no_photo_reason
+from ingest.photos import collect, no_photo_reason
 from scheduler.plan import plan
+
+if TYPE_CHECKING:  # the store (SQLAlchemy) loads in `process`: `preview` may never need it
+    from sqlalchemy import Engine
+
+# Checks and cuts a message's attachments for these specs: `imaging.cut_here`, or a
+# `Cutter`'s pool in the service.
+CutAll = Callable[[Sequence[Attachment], Sequence[ChannelSpec]], list[Cut]]
 
 log = logging.getLogger("dripcast.pipeline")
 
@@ -70,12 +76,22 @@ def prepare(
     queue: Sequence[Queued] = (),
     seen: Callable[[list[str]], set[str]] = lambda _: set(),
     limits: Mapping[str, int] | None = None,
+    cut: CutAll = cut_here,
 ) -> Prepared:
-    """`limits`: text limits a network told us at run time (Mastodon's instance), by channel id."""
+    """`limits`: text limits a network told us at run time (Mastodon's instance), by channel id.
+
+    Each attachment is checked and cut into every channel's variant in one task (`cut`):
+    one decode per photo. A photo later dropped (posted before, a twin) was cut for
+    nothing; that is rare, and the price of never decoding a photo twice.
+    """
     sub = parse(raw)
     if sub.problems:
         return Prepared(brand=brand, submission=sub, accepted=False, reason="; ".join(sub.problems))
-    photos, skipped = load_photos(sub.attachments)
+    channels, notes = select_channels(brand, sub)
+    specs = list(dict.fromkeys(spec_for(ch, limits) for ch in channels))
+    cuts = cut(sub.attachments, specs)
+    photos, skipped = collect(sub.attachments, [c.checked for c in cuts])
+    by_photo = _by_photo(sub.attachments, cuts, photos)
     posted = seen([p.pixels for p in photos])
     if posted:
         skipped += [
@@ -87,7 +103,6 @@ def prepare(
     why = no_photo_reason(photos, skipped)
     if why:
         return Prepared(brand=brand, submission=sub, accepted=False, reason=why, skipped=skipped)
-    channels, notes = select_channels(brand, sub)
     if not channels:
         return Prepared(
             brand=brand,
@@ -97,7 +112,7 @@ def prepare(
             photos=photos,
             skipped=skipped,
         )
-    drafts, unusable = _format(sub, photos, brand, channels, media, limits)
+    drafts, unusable = _format(sub, photos, brand, channels, media, limits, by_photo)
     if unusable:
         skipped += unusable
         photos = [p for p in photos if p.filename not in {u.filename for u in unusable}]
@@ -134,26 +149,28 @@ def _format(
     channels: list[ChannelBase],
     media: MediaStore,
     limits: Mapping[str, int] | None,
+    cuts: Mapping[int, Cut],
 ) -> tuple[list[Draft], list[Skipped]]:
     """Drafts for every photo; a photo the formatter cannot use is skipped, not fatal."""
+    bad = [
+        Skipped(filename=p.filename, reason=cuts[p.index].error or "")
+        for p in photos
+        if cuts[p.index].error is not None
+    ]
+    good = [p for p in photos if cuts[p.index].error is None]
+    variants = {p.index: cuts[p.index].variants for p in good}
+    drafts = format_submission(
+        sub, good, brand, channels, media, limits=limits, utm=brand.utm_params, cuts=variants
+    )
+    return drafts, bad
 
-    def run(ps: Sequence[Photo]) -> list[Draft]:
-        return format_submission(
-            sub, ps, brand, channels, media, limits=limits, utm=brand.utm_params
-        )
 
-    try:
-        return run(photos), []
-    except ImageError:
-        pass
-    bad: list[Skipped] = []
-    for p in photos:  # the rare path: find which photo it was
-        try:
-            run([p])
-        except ImageError as e:
-            bad.append(Skipped(filename=p.filename, reason=str(e)))
-    good = [p for p in photos if p.filename not in {b.filename for b in bad}]
-    return (run(good) if good else []), bad
+def _by_photo(
+    attachments: Sequence[Attachment], cuts: Sequence[Cut], photos: Sequence[Photo]
+) -> dict[int, Cut]:
+    """Each photo's cut, by its index (a photo carries its attachment's very bytes)."""
+    by_data = {id(att.data): c for att, c in zip(attachments, cuts, strict=True)}
+    return {photo.index: by_data[id(photo.data)] for photo in photos}
 
 
 def select_channels(brand: Brand, sub: Submission) -> tuple[list[ChannelBase], list[str]]:
@@ -215,12 +232,15 @@ def process(
     message_id: int,
     now: datetime,
     limits: Mapping[str, Mapping[str, int]] | None = None,
+    cut: CutAll = cut_here,
 ) -> list[int] | None:
     """Claim one stored message, plan it and store the plan in the commit that closes it.
 
     `limits` are text limits read from the networks, by brand and channel. Returns the
     new post ids, [] when the message was refused, None when another process holds it.
     """
+    from dripcast.store import queries as store
+
     lease = timedelta(minutes=10)
     if not store.claim_messages(engine, now=now, lease=lease, ids=[message_id]):
         return None
@@ -237,6 +257,7 @@ def process(
             queue=store.queued(engine, brand.id, since=now - timedelta(days=1)),
             seen=lambda px: store.seen_pixels(engine, brand.id, px, since=now - DEDUP_WINDOW),
             limits=(limits or {}).get(brand.id),
+            cut=cut,
         )
     except Exception as e:
         # A bug or a pathological file must not stop the service or the other messages.

@@ -22,6 +22,7 @@ from sqlalchemy import Engine
 
 from dripcast.app import jobs, pipeline, systemd
 from dripcast.app import media_server as media_http
+from dripcast.app.imaging import Cutter
 from dripcast.app.media_urls import media_url_from_config
 from dripcast.core.config import Config
 from dripcast.core.publisher import Context, Publisher
@@ -82,6 +83,7 @@ class Service:
         self.wake: Callable[[], object] = lambda: None  # run the tick now (set once running)
         self.limits: dict[str, dict[str, int]] = {}  # brand → channel → text limit the network told
         self.limits_read = asyncio.Event()
+        self.cutter = Cutter()  # photos are checked and cut on every core, in worker processes
 
     def enqueue(self, message_id: int) -> None:
         if message_id not in self.queued:
@@ -146,6 +148,7 @@ class Service:
             for t in tasks:
                 t.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
+        await asyncio.to_thread(self.cutter.close)
         self.engine.dispose()
 
     def _schedule_jobs(self, aps: AsyncIOScheduler) -> None:
@@ -196,7 +199,9 @@ class Service:
             self.wake()
 
     def process(self, message_id: int) -> None:
-        pipeline.process(self.config, self.engine, message_id, self.clock(), self.limits)
+        pipeline.process(
+            self.config, self.engine, message_id, self.clock(), self.limits, self.cutter.cut
+        )
 
     async def _read_limits(self, publishers: Mapping[tuple[str, str], Publisher]) -> None:
         """Ask networks that can tell (Mastodon's instance) for their real text limit.

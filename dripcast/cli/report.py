@@ -6,10 +6,7 @@ from datetime import UTC, datetime
 
 import click
 
-from dripcast.app import report
-from dripcast.app.context import App
 from dripcast.cli.root import Ctx, main, pass_ctx
-from dripcast.core.timeparse import parse_duration
 
 
 @main.command(name="report")
@@ -18,6 +15,10 @@ from dripcast.core.timeparse import parse_duration
 @pass_ctx
 def report_command(ctx: Ctx, brand_id: str | None, since: str) -> None:
     """The summary that is emailed weekly: what went out, what waits, what is next."""
+    from dripcast.app import report
+    from dripcast.app.context import App
+    from dripcast.core.timeparse import parse_duration
+
     brands = ctx.config.brands
     if brand_id is None:
         if len(brands) != 1:
