@@ -100,7 +100,8 @@ def setup(folder: Path, photo: Path) -> tuple[Path, Path]:
 
 def timed(args: list[str], root: Path = ROOT, **kw: object) -> float:
     start = time.perf_counter()
-    subprocess.run(args, check=True, stdout=subprocess.DEVNULL, env=env(root), **kw)  # type: ignore[call-overload]
+    # cwd too: `python -m` puts the working directory first on sys.path, before PYTHONPATH.
+    subprocess.run(args, check=True, stdout=subprocess.DEVNULL, env=env(root), cwd=root, **kw)  # type: ignore[call-overload]
     return time.perf_counter() - start
 
 
@@ -113,6 +114,7 @@ def sizes(config: Path, mail: Path, out: Path) -> list[str]:
         check=True,
         capture_output=True,
         env=env(),
+        cwd=ROOT,
     )
     doc = json.loads(done.stdout)
     first: dict[str, str] = {}

@@ -85,11 +85,17 @@ def format_submission(
 
 
 def cut_variants(
-    data: bytes, specs: Iterable[ChannelSpec], *, loaded: Image.Image | None = None
+    data: bytes,
+    specs: Iterable[ChannelSpec],
+    *,
+    loaded: Image.Image | None = None,
+    threads: int = 1,
 ) -> dict[ChannelSpec, Variant]:
-    """Every spec's variant of one photo, from one decode (`loaded`: see `Source.open`)."""
+    """Every spec's variant of one photo, from one decode (`loaded`: see `Source.open`),
+    the distinct ones encoded on `threads` threads."""
     wanted = list(dict.fromkeys(specs))
     source = Source.open(data, wanted, loaded=loaded)
+    source.encode_all(wanted, threads)
     return {spec: source.variant(spec) for spec in wanted}
 
 

@@ -65,7 +65,8 @@ def decode(data: bytes, scale: float = 1.0, *, loaded: Image.Image | None = None
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as e:
         raise ImageError(f"not a readable image: {e}") from e
     full = (h, w) if orientation in _SIDEWAYS else (w, h)
-    im = ImageOps.exif_transpose(im)
+    if orientation != 1:  # exif_transpose copies the pixels even when there is nothing to do
+        im = ImageOps.exif_transpose(im)
     im = to_srgb(im)
     im.info = {}
     return Decoded(image=im, width=full[0], height=full[1])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from PIL import Image
@@ -52,6 +53,33 @@ class Source:
         probe = decode_size(data)
         need = max((geometry(*probe, s).scale for s in specs), default=1.0)
         return cls(decoded=decode(data, min(1.0, need), loaded=loaded))
+
+    def encode_all(self, specs: Iterable[ChannelSpec], threads: int = 1) -> None:
+        """Resample and encode every distinct variant of `specs` now, on `threads` threads.
+
+        Pillow lets go of the GIL while it resamples and encodes, so two threads use two
+        cores on one photo. `variant` then finds each one made (same rules, same bytes).
+        """
+        todo: dict[tuple[int, ...], tuple[tuple[int, int, int, int], Geometry]] = {}
+        d = self.decoded
+        for spec in specs:
+            g = geometry(d.width, d.height, spec)
+            box = self.box(spec)  # the crop energy is computed once, here, before any thread
+            key = (*box, g.out_w, g.out_h)
+            if key not in self._cache:
+                todo[key] = (box, g)
+
+        def one(item: tuple[tuple[int, ...], tuple[tuple[int, int, int, int], Geometry]]) -> None:
+            key, (box, g) = item
+            im = resize(d, box, (g.out_w, g.out_h))
+            self._cache[key] = Variant(data=_jpeg(im, QUALITY), width=g.out_w, height=g.out_h)
+
+        if threads <= 1 or len(todo) <= 1:
+            for item in todo.items():
+                one(item)
+            return
+        with ThreadPoolExecutor(max_workers=min(threads, len(todo))) as pool:
+            list(pool.map(one, todo.items()))
 
     def variant(self, spec: ChannelSpec) -> Variant:
         d = self.decoded

@@ -44,14 +44,15 @@ class Cut:
     error: str | None = None  # the formatter could not use the photo (ImageError)
 
 
-def cut_one(att: Attachment, specs: Sequence[ChannelSpec]) -> Cut:
-    """Check `att` and, when it is a usable photo and `specs` is not empty, cut its variants."""
+def cut_one(att: Attachment, specs: Sequence[ChannelSpec], threads: int = 1) -> Cut:
+    """Check `att` and, when it is a usable photo and `specs` is not empty, cut its variants
+    (encoded on `threads` threads)."""
     checked = check(att, keep=bool(specs))
     if isinstance(checked, str) or not specs:
         return Cut(checked=checked)
     light = replace(checked, image=None)  # the pixels stay in this process
     try:
-        variants = cut_variants(att.data, specs, loaded=checked.image)
+        variants = cut_variants(att.data, specs, loaded=checked.image, threads=threads)
     except ImageError as e:
         return Cut(checked=light, error=str(e))
     finally:
@@ -61,8 +62,10 @@ def cut_one(att: Attachment, specs: Sequence[ChannelSpec]) -> Cut:
 
 
 def cut_here(attachments: Iterable[Attachment], specs: Sequence[ChannelSpec]) -> list[Cut]:
-    """Every attachment in this process, one after the other (`preview`, `ingest`)."""
-    return [cut_one(att, specs) for att in attachments]
+    """Every attachment in this process, one after the other (`preview`, `ingest`): no
+    worker processes to start, and each photo's variants encoded on every core."""
+    threads = max(1, min(os.cpu_count() or 1, MAX_WORKERS))
+    return [cut_one(att, specs, threads) for att in attachments]
 
 
 class Cutter:
