@@ -54,3 +54,27 @@ def test_tags_as_atproto_detects_them(case: dict[str, Any]) -> None:
 )
 def test_tags_the_issue_names(text: str, tags: list[str]) -> None:
     assert [f["features"][0]["tag"] for f in facets(text)] == tags
+
+
+# Moved from tests/publishers/test_atproto.py: the publisher no longer detects facets.
+def test_facets_use_utf8_byte_offsets() -> None:
+    text = "Brød 🥐 #bagværk https://example.com/a?b=1."
+    got = facets(text)
+    raw = text.encode()
+    spans = [raw[f["index"]["byteStart"] : f["index"]["byteEnd"]].decode() for f in got]
+    assert spans == ["#bagværk", "https://example.com/a?b=1"]
+    assert got[0]["features"] == [{"$type": "app.bsky.richtext.facet#tag", "tag": "bagværk"}]
+    assert got[1]["features"] == [
+        {"$type": "app.bsky.richtext.facet#link", "uri": "https://example.com/a?b=1"}
+    ]
+
+
+def test_facets_skip_numbers_fragments_and_mid_word_hashes() -> None:
+    assert facets("#2024 price#1 https://x.example/#top") == [
+        {
+            "index": {"byteStart": 14, "byteEnd": 36},
+            "features": [
+                {"$type": "app.bsky.richtext.facet#link", "uri": "https://x.example/#top"}
+            ],
+        }
+    ]
