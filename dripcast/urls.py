@@ -76,3 +76,10 @@ def _trim(url: str) -> str:
 @cache
 def _psl() -> PublicSuffixList:
     return PublicSuffixList(accept_unknown=False)
+
+
+def known_tld(uri: str) -> bool:
+    """Whether the link's host ends in a real top-level domain (IDN hosts included)."""
+    host = regex.sub(r"^[a-z]+://(?:[^@/?#]*@)?", "", uri, flags=regex.IGNORECASE)
+    host = regex.split(r"[:/?#]", host, maxsplit=1)[0].rstrip(".").lower()
+    return "." in host and _psl().publicsuffix(host) is not None

@@ -11,7 +11,7 @@ import warnings
 
 import regex
 
-from formatters.links import find_urls
+from formatters.links import find_urls, known_tld
 from formatters.specs import ChannelSpec
 
 with warnings.catch_warnings():
@@ -76,13 +76,29 @@ def fits(text: str, spec: ChannelSpec) -> bool:
 
 
 def mastodon_length(text: str) -> int:
-    """Graphemes, every URL counted as 23, `@user@domain` counted as `@user` (Mastodon)."""
+    """Graphemes, every URL counted as 23, `@user@domain` counted as `@user` (Mastodon).
+
+    Mastodon gives the 23 only to links its twitter-text grammar finds: a host with a
+    known TLD, and a path that does not end in these characters (they count as text).
+    """
     total = 0
     pos = 0
     for link in find_urls(text):
+        if not known_tld(link.uri):
+            continue  # counted as the text it is
+        tail = (_MASTODON_QUERY_NOT_LAST if "?" in link.uri else _MASTODON_NOT_LAST).search(
+            link.uri
+        )
         total += _mastodon_plain(text[pos : link.start]) + URL_WEIGHT
+        total += graphemes(tail[0]) if tail else 0
         pos = link.end
     return total + _mastodon_plain(text[pos:])
+
+
+# Mastodon's `valid_url_path_ending_chars` and `valid_url_query_ending_chars` leave
+# these out of a URL's last character.
+_MASTODON_NOT_LAST = regex.compile(r"[?!*\"'「」<>;:=,.$%\[\]~&|@]+$")
+_MASTODON_QUERY_NOT_LAST = regex.compile(r"[!\"$%'()*+,.:;<>?@\[\\\]^`{|}~]+$")
 
 
 def _mastodon_plain(text: str) -> int:

@@ -8,9 +8,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from dripcast.urls import Link, find_urls
+from dripcast.urls import Link, find_urls, known_tld
 
-__all__ = ["Link", "display", "find_urls", "tag_caption_links", "utm_params", "with_utm"]
+__all__ = [
+    "Link",
+    "display",
+    "find_urls",
+    "known_tld",
+    "tag_caption_links",
+    "utm_params",
+    "with_utm",
+]
 
 
 def utm_params(network: str, brand_id: str) -> dict[str, str]:

@@ -71,4 +71,18 @@ def test_bluesky_facet_and_wordpress_link_keep_the_closing_parenthesis() -> None
 
 
 def test_mastodon_counts_a_non_ascii_link_as_23() -> None:
-    assert mastodon_length("https://bakery.example/brød/rugbrød?sted=Århus") == 23
+    assert mastodon_length("https://bakery.dk/brød/rugbrød?sted=Århus#kort") == 23
+
+
+@pytest.mark.parametrize(
+    ("text", "mastodon"),
+    [
+        ("https://bakery.dk/brød/rugbrød?sted=Århus", 23),
+        ("https://bäckerei.de/brot", 23),
+        ("https://bakery.test/x", 21),  # no real TLD: Mastodon links nothing, counts 21
+        ("https://example.com/a=", 24),  # "=" cannot end a Mastodon URL: it is text
+        ("https://example.com/a?b=1&c=", 23),  # ... but can end a query
+    ],
+)
+def test_mastodon_gives_23_only_to_what_it_links(text: str, mastodon: int) -> None:
+    assert mastodon_length(text) == mastodon
