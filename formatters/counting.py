@@ -7,18 +7,40 @@ little gets the post refused.
 
 from __future__ import annotations
 
-import warnings
+import importlib.resources
+import sys
+import types
+from collections.abc import Callable
+from typing import Any, cast
 
 import regex
 
 from formatters.links import find_urls, known_tld
 from formatters.specs import ChannelSpec
 
-with warnings.catch_warnings():
-    # The port loads its emoji table through pkg_resources, which newer setuptools
-    # deprecate on import; the table loads all the same.
-    warnings.simplefilter("ignore", DeprecationWarning)
-    from twitter_text import parse_tweet
+
+def _import_twitter_text() -> Callable[[str], Any]:
+    # The port reads its emoji table with `pkg_resources.resource_string`, which only
+    # setuptools provides: absent from Python 3.12+ venvs, deprecated (a warning on
+    # import) where present. Give it that one function from importlib.resources.
+    if "pkg_resources" in sys.modules:
+        from twitter_text import parse_tweet
+    else:
+        shim = types.ModuleType("pkg_resources")
+        shim.__dict__["resource_string"] = lambda module, name: (
+            importlib.resources.files(sys.modules[module].__package__ or module)
+            .joinpath(name)
+            .read_bytes()
+        )
+        sys.modules["pkg_resources"] = shim
+        try:
+            from twitter_text import parse_tweet
+        finally:
+            del sys.modules["pkg_resources"]
+    return cast(Callable[[str], Any], parse_tweet)
+
+
+parse_tweet = _import_twitter_text()
 
 URL_WEIGHT = 23
 
