@@ -147,6 +147,7 @@ class Brand(Strict):
     # UTM parameters for links; `{network}` and `{brand}` are filled in.
     utm_params: dict[str, str] | None = None
     template: str | None = None  # caption template for every channel without its own
+    language: str = Field(default="en", pattern=r"^[a-z]{2}$")  # ISO 639-1 code of the posts
     drip: Drip = Drip()
     channels: tuple[Channel, ...] = Field(min_length=1)
 
