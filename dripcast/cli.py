@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 import tempfile
 from datetime import UTC, datetime
@@ -53,6 +54,9 @@ pass_ctx = click.make_pass_decorator(Ctx)
 @click.pass_context
 def main(ctx: click.Context, config_path: str, verbose: bool) -> None:
     """Email a photo, get a week of well-made social posts."""
+    # Mail, images, tokens and the database are for this user alone, whatever the
+    # caller's umask (systemd's UMask=0077 does the same for the service).
+    os.umask(0o077)
     logging.basicConfig(
         level=logging.DEBUG if verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
