@@ -191,6 +191,7 @@ class Config(Strict):
     service: Service = Service()
     brands: tuple[Brand, ...] = Field(min_length=1)
     path: Path = Path("config.yaml")  # where it was read from; set by load()
+    home: Path | None = None  # where relative data paths go: $DRIPCAST_HOME; set by load()
 
     @model_validator(mode="after")
     def _check(self) -> Config:
@@ -228,8 +229,13 @@ class Config(Strict):
         raise KeyError(brand_id)
 
     def resolve(self, p: Path) -> Path:
-        """Relative paths in the config are relative to the config file's folder."""
-        return p if p.is_absolute() else self.path.parent / p
+        """Relative data paths (database, media, spool, state, outbox) are relative to
+        $DRIPCAST_HOME when set (the unit sets the state folder), else to the config's folder."""
+        return p if p.is_absolute() else self.data_root / p
+
+    @property
+    def data_root(self) -> Path:
+        return self.home or self.path.parent
 
     @property
     def database_url(self) -> str:
@@ -336,7 +342,9 @@ def load(path: str | Path) -> Config:
                 expanded.append(src.read(Path(f), ("brands", len(expanded))))
         data["brands"] = expanded
     try:
-        return Config.model_validate({**data, "path": path.resolve()})
+        home = os.environ.get("DRIPCAST_HOME")
+        data = {**data, "path": path.resolve(), "home": Path(home).resolve() if home else None}
+        return Config.model_validate(data)
     except ValidationError as e:
         # An unknown key is usually a typo of the missing one: name it first.
         first = min(e.errors(), key=lambda err: err["type"] != "extra_forbidden")

@@ -137,5 +137,5 @@ def media_url_from_config(config: Config) -> Callable[[Media], str] | None:
         media_dir=config.resolve(svc.media_dir),
         key=load_or_create_key(config.resolve(svc.state_dir) / KEY_FILE),
         ttl=svc.media_http.ttl_seconds,
-        root=config.path.parent,
+        root=config.data_root,
     )
