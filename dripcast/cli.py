@@ -33,12 +33,25 @@ class Ctx:
             try:
                 self._config = load(self.path)
             except ConfigError as e:
-                click.echo(f"dripcast: invalid config: {e}", err=True)
+                for line in str(e).splitlines():  # every problem, one per line
+                    click.echo(f"dripcast: invalid config: {line}", err=True)
                 sys.exit(2)
         return self._config
 
 
 pass_ctx = click.make_pass_decorator(Ctx)
+
+
+def require_secrets(cfg: Config, *, channels: bool = True, code: int = 2) -> None:
+    """Read the secrets a command uses (only those: `queue` needs none); exit `code` if
+    one is unset, unreadable or not one line."""
+    errors, warnings = cfg.secret_problems(channels=channels)
+    for w in warnings:
+        click.echo(f"dripcast: warning: {w}", err=True)
+    for e in errors:
+        click.echo(f"dripcast: invalid config: {e}", err=True)
+    if errors:
+        sys.exit(code)
 
 
 @click.group()
@@ -80,6 +93,7 @@ def serve(ctx: Ctx) -> None:
         click.echo(f"dripcast: invalid config: {ctx.config.path}: {problem}", err=True)
     if problems:
         sys.exit(2)
+    require_secrets(ctx.config)
     run(ctx.config)
 
 
@@ -113,6 +127,7 @@ def check(ctx: Ctx, online: bool) -> None:
     problems = content_problems(cfg)
     for problem in problems:
         click.echo(f"dripcast: invalid config: {cfg.path}: {problem}", err=True)
+    require_secrets(cfg)
     if problems:
         sys.exit(2)
     if online:
@@ -151,6 +166,7 @@ def preview(
     from ingest.resolver import SystemResolver
     from ingest.verify import verify
 
+    require_secrets(ctx.config, channels=False)  # plus-tag tokens decide who may post
     raw = message.read()
     brand, rcpt = pick_brand(ctx.config, raw, brand_id)
     verdict = verify(
@@ -241,6 +257,7 @@ def ingest(ctx: Ctx, message: BinaryIO, recipient: str | None, mail_from: str) -
     from ingest.spool import SpoolWriter
 
     cfg = ctx.config
+    require_secrets(cfg, channels=False, code=EX_TEMPFAIL)  # deferred until they are set
     try:
         # Streamed to the spool like SMTP DATA: memory stays one block, whatever the size.
         writer = SpoolWriter(cfg.resolve(cfg.service.spool_dir))
