@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes.util
 import email.policy
 import email.utils
 import io
@@ -9,6 +10,7 @@ import os
 import re
 import shutil
 import smtplib
+import socket
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -75,11 +77,75 @@ def test_the_unit_keeps_relative_paths_in_its_state_folder() -> None:
     assert re.search(r"(?m)^UMask=0077$", unit)
 
 
-# prctl(PR_SET_MDWE, PR_MDWE_REFUSE_EXEC_GAIN): Linux ≥ 6.3's form of MemoryDenyWriteExecute=
+def syscall_groups() -> dict[str, list[str]]:
+    """systemd's named system-call sets (`systemd-analyze syscall-filter`), unexpanded."""
+    assert ANALYZE is not None
+    out = subprocess.run(
+        [ANALYZE, "syscall-filter"], capture_output=True, text=True, check=True
+    ).stdout
+    groups: dict[str, list[str]] = {}
+    current: list[str] = []
+    for line in out.splitlines():
+        if line.startswith("@"):
+            current = groups.setdefault(line.strip(), [])
+        elif line.strip() and not line.strip().startswith("#") and line.startswith(" "):
+            current.append(line.strip())
+    return groups
+
+
+def expand(names: list[str], groups: dict[str, list[str]]) -> set[str]:
+    out: set[str] = set()
+    for n in names:
+        out |= expand(groups[n], groups) if n.startswith("@") else {n}
+    return out
+
+
+def unit_families() -> list[int]:
+    (line,) = re.findall(r"(?m)^RestrictAddressFamilies=(.*)$", UNIT.read_text())
+    return [int(getattr(socket, name)) for name in line.split()]
+
+
+def unit_syscalls() -> list[str]:
+    """The unit's SystemCallFilter= lines as one allow-list."""
+    groups = syscall_groups()
+    allowed: set[str] = set()
+    for line in re.findall(r"(?m)^SystemCallFilter=(.*)$", UNIT.read_text()):
+        if line.startswith("~"):
+            allowed -= expand(line[1:].split(), groups)
+        else:
+            allowed |= expand(line.split(), groups)
+    return sorted(allowed)
+
+
+# What the unit's MemoryDenyWriteExecute= and SystemCallFilter= do, without systemd:
+# prctl(PR_SET_MDWE, PR_MDWE_REFUSE_EXEC_GAIN) (Linux ≥ 6.3), then a libseccomp filter
+# answering EPERM (SystemCallErrorNumber=) to every system call not in the allow-list.
 WRAPPER = """
-import ctypes, runpy, sys
-if ctypes.CDLL(None, use_errno=True).prctl(65, 1, 0, 0, 0) != 0:
+import ctypes, ctypes.util, os, runpy, sys
+libc = ctypes.CDLL(None, use_errno=True)
+if libc.prctl(65, 1, 0, 0, 0) != 0:
     sys.exit(99)
+allowed = os.environ.pop("ALLOWED_SYSCALLS", "")
+if allowed:
+    sc = ctypes.CDLL(ctypes.util.find_library("seccomp"))
+    sc.seccomp_init.restype = ctypes.c_void_p
+    sc.seccomp_rule_add.argtypes = [ctypes.c_void_p, ctypes.c_uint32, ctypes.c_int, ctypes.c_uint]
+    sc.seccomp_load.argtypes = [ctypes.c_void_p]
+    ctx = sc.seccomp_init(0x00050000 | 1)  # SCMP_ACT_ERRNO(EPERM)
+    for name in allowed.split():
+        nr = sc.seccomp_syscall_resolve_name(name.encode())
+        if nr >= 0 and name != "socket":
+            assert sc.seccomp_rule_add(ctx, 0x7FFF0000, nr, 0) == 0  # SCMP_ACT_ALLOW
+    class Cmp(ctypes.Structure):  # struct scmp_arg_cmp
+        _fields_ = [("arg", ctypes.c_uint), ("op", ctypes.c_int),
+                    ("a", ctypes.c_uint64), ("b", ctypes.c_uint64)]
+    sc.seccomp_rule_add_array.argtypes = [
+        ctypes.c_void_p, ctypes.c_uint32, ctypes.c_int, ctypes.c_uint, ctypes.POINTER(Cmp)]
+    socket_nr = sc.seccomp_syscall_resolve_name(b"socket")
+    for family in map(int, os.environ.pop("ALLOWED_FAMILIES").split()):  # RestrictAddressFamilies=
+        cmp = Cmp(0, 4, family, 0)  # SCMP_CMP_EQ on the first argument
+        assert sc.seccomp_rule_add_array(ctx, 0x7FFF0000, socket_nr, 1, ctypes.byref(cmp)) == 0
+    assert sc.seccomp_load(ctx) == 0
 sys.argv = ["dripcast", *sys.argv[1:]]
 runpy.run_module("dripcast", run_name="__main__", alter_sys=True)
 """
@@ -110,15 +176,22 @@ def mdwe_supported() -> None:
 
 
 @pytest.fixture
-def serve_mdwe(make_config: Callable[..., Path]) -> Iterator[tuple[Path, int]]:
+def serve_confined(make_config: Callable[..., Path]) -> Iterator[tuple[Path, int]]:
     cfg = make_config([quick_brand()])
     port = int(yaml.safe_load(cfg.read_text())["service"]["smtp"]["port"])
+    seccomp = ctypes.util.find_library("seccomp")
+    allowed = " ".join(unit_syscalls()) if ANALYZE and seccomp else ""
     log = open(cfg.parent / "serve.log", "wb")  # noqa: SIM115
     proc = subprocess.Popen(
         [sys.executable, "-c", WRAPPER, "--config", str(cfg), "serve"],
         stdout=log,
         stderr=subprocess.STDOUT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        env={
+            **os.environ,
+            "PYTHONPATH": str(ROOT),
+            "ALLOWED_SYSCALLS": allowed,
+            "ALLOWED_FAMILIES": " ".join(map(str, unit_families())),
+        },
         cwd=cfg.parent,
     )
     try:
@@ -129,10 +202,11 @@ def serve_mdwe(make_config: Callable[..., Path]) -> Iterator[tuple[Path, int]]:
         log.close()
 
 
-def test_serve_takes_a_heic_photo_without_writable_executable_memory(
-    mdwe_supported: None, serve_mdwe: tuple[Path, int]
+def test_serve_takes_a_heic_photo_under_the_units_memory_and_syscall_rules(
+    mdwe_supported: None, serve_confined: tuple[Path, int]
 ) -> None:
-    cfg, port = serve_mdwe
+    """Binds its port, writes its state, decodes HEIC with libheif, publishes."""
+    cfg, port = serve_confined
 
     def sent() -> bool:
         try:
@@ -143,8 +217,11 @@ def test_serve_takes_a_heic_photo_without_writable_executable_memory(
             return False
 
     wait_for(sent, timeout=30, what="serve listening under MDWE")
-    wait_for(
+    (post,) = wait_for(
         lambda: outbox_posts(cfg.parent),
         timeout=60,
         what=f"an outbox post (see {cfg.parent / 'serve.log'})",
     )
+    (image,) = [p for p in Path(str(post["dir"])).iterdir() if p.suffix == ".jpg"]
+    with Image.open(image) as im:  # the HEIC went through libheif
+        assert im.size == (800, 600)
