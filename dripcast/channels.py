@@ -90,6 +90,16 @@ class LazySecret(SecretStr):
             self._value = self.ref.value(secret=True)
         return self._value
 
+    # Comparing or hashing a model (frozen models hash their fields) must not read it.
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, LazySecret) and (self.ref.text, self.ref.base) == (
+            other.ref.text,
+            other.ref.base,
+        )
+
+    def __hash__(self) -> int:
+        return hash(self.ref.text)
+
 
 def _is_secret(annotation: Any) -> bool:
     return annotation is SecretStr or SecretStr in get_args(annotation)

@@ -113,6 +113,8 @@ def test_read_only_commands_need_no_channel_secret(tmp_path: Path) -> None:
         " token: '${UNSET_M_TOKEN}'}\n"
         "    verify: token\n    token: ${UNSET_SHOP_TOKEN}\n",
     )
+    cfg = load(p)
+    assert hash(cfg) == hash(load(p)) and cfg == load(p)  # without reading a secret
     assert run(p, "queue")[0] == 0
     assert run(p, "report")[0] == 0
     code, out = run(p, "token", "shop")  # how the brand's token is made in the first place
