@@ -97,10 +97,10 @@ def test_corpus_through_preview(make_config: Callable[..., Path]) -> None:
     """Every message of the ingest corpus through `dripcast preview --json`."""
     from tests.ingest.test_corpus import DATA, EXPECTED
 
-    channels = [
+    channels = [  # preview reads no channel secret: these are never set
         {"id": "outbox", "type": "outbox", "path": "out"},
-        {"id": "masto", "type": "mastodon", "instance": "https://m.example", "token": "t"},
-        {"id": "insta", "type": "instagram", "account_id": "1", "token": "t"},
+        {"id": "masto", "type": "mastodon", "instance": "https://m.example", "token": "${M}"},
+        {"id": "insta", "type": "instagram", "account_id": "1", "token": "${I}"},
     ]
     cfg = make_config([brand(channels=channels)], public_base_url="https://media.example")
     assert len(EXPECTED) == len(list(DATA.glob("*.eml")))
