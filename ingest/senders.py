@@ -64,6 +64,19 @@ def canonical_from(msg: Message) -> tuple[str | None, str | None]:
     return f"{local}@{domain}", None
 
 
+def from_name(msg: Message) -> tuple[str, str]:
+    """The From header's display name and address, for reading a signature; ("", "") if
+    there is no single readable one. Not for deciding who sent it: `canonical_from`."""
+    values = [v for k, v in msg.raw_items() if k.lower() == "from"]
+    try:
+        header = _registry("from", _FOLD.sub("", _utf8(str(values[0]))))
+        assert isinstance(header, AddressHeader)
+        (address,) = header.addresses
+    except Exception:  # none, several, or one the parser cannot read
+        return "", ""
+    return address.display_name, address.addr_spec
+
+
 def _utf8(value: str) -> str:
     """RFC 6532 header bytes as text: the parser hands 8-bit bytes on as surrogates.
 

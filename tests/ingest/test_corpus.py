@@ -77,11 +77,11 @@ EXPECTED: dict[str, Expected] = {
     ),
     "no_photo": Expected(
         [],
-        "Opening hours\n\nHi, can you post something about our opening hours?\n\nMaria",
+        "Opening hours\n\nHi, can you post something about our opening hours?",
     ),
     "signature_quoted_reply": Expected(
         ["rye.jpg"],
-        "Your plan for this week\n\nAdd this one too: the new rye bread. #rye",
+        "Add this one too: the new rye bread. #rye",
     ),
     "html_only": Expected(
         ["creme-brulee.jpg"],
