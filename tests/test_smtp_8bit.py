@@ -4,7 +4,9 @@ addresses (RFC 6532, SMTPUTF8), over SMTP, LMTP and `dripcast ingest`."""
 from __future__ import annotations
 
 import email.policy
+import shutil
 import smtplib
+import subprocess
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from email.message import EmailMessage
@@ -173,3 +175,20 @@ def test_8bit_body_through_ingest(make_config: Callable[..., Path]) -> None:
     (post,) = store.posts(engine)
     assert TEXT in post["text"]
     engine.dispose()
+
+
+@pytest.mark.skipif(shutil.which("swaks") is None, reason="swaks is not installed")
+def test_swaks_8bit_body(listener: Callable[..., Listener], tmp_path: Path) -> None:
+    """swaks sends a non-ASCII --body as raw 8-bit text, with no charset and no CTE."""
+    lst = listener()
+    (tmp_path / "bread.jpg").write_bytes(jpeg())
+    sent = subprocess.run(
+        ["swaks", "--server", f"127.0.0.1:{lst.port}", "--to", "bakery@localhost",
+         "--from", "owner@example.com", "--header", "Subject: Rugbrød", "--body", TEXT,
+         "--attach-type", "image/jpeg", "--attach-name", "bread.jpg", "--attach", "@bread.jpg"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert "250 2.0.0 OK: queued" in sent.stdout, sent.stdout + sent.stderr
+    (row_id,) = lst.stored
+    caption = parse(spooled(lst, row_id)).caption
+    assert caption == f"Rugbrød\n\n{TEXT}"
