@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from ingest.directives import is_directive
+
 # Words that only close a letter: with them a following capitalised word is a name.
 _CLOSINGS = (
     "best regards|best wishes|all the best|kind regards|kindest regards|regards|warm regards"
@@ -64,13 +66,15 @@ def drop_signoff(text: str, names: Iterable[str] = ()) -> str:
     filled = [i for i, line in enumerate(lines) if line.strip()]
     for start in filled[-MAX_LINES:]:
         if _is_signoff(lines, start, signer):
-            return "\n".join(lines[:start]).rstrip()
+            # A directive written below the name ("when: now") is read later: keep it.
+            after = [line for line in lines[start + 1 :] if is_directive(line)]
+            return "\n".join(lines[:start] + after).rstrip()
     return text
 
 
 def _is_signoff(lines: list[str], start: int, signer: frozenset[str]) -> bool:
     first = _KISSES.sub("", " ".join(lines[start].split()))
-    rest = [line.strip() for line in lines[start + 1 :] if line.strip()]
+    rest = [line.strip() for line in lines[start + 1 :] if line.strip() and not is_directive(line)]
     if any(len(line) > 60 or "#" in line or line.endswith("?") for line in rest):
         return False
     own_paragraph = start == 0 or not lines[start - 1].strip()

@@ -151,6 +151,14 @@ def test_signoff_above_a_dashdash_signature_and_a_quote() -> None:
     assert caption == "Here are this week's photos, the cinnamon knots first. #bakery"
 
 
+def test_a_directive_below_the_signoff_is_still_read() -> None:
+    submission = parse(
+        mail("Fresh croissants every morning this week.\n\nBest,\nMaria\nwhen: now\n")
+    )
+    assert submission.caption == "Ugens brød\n\nFresh croissants every morning this week."
+    assert submission.directives.when == "now"
+
+
 def test_signer_names() -> None:
     assert signer_names("Maria Jensen", "maria.jensen@example.com") == {
         "maria",
