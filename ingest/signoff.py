@@ -20,7 +20,7 @@ _CLOSINGS = (
     "|warmest regards|many regards|yours sincerely|sincerely|yours truly|yours|bw|br|kr"
     "|mvh|med venlig hilsen|venlig hilsen|vh|kh|kærlig hilsen|kærlige hilsner|bedste hilsner"
     "|de bedste hilsner|mange hilsner|hilsen|hilsner|med vennlig hilsen|vennlig hilsen"
-    "|med vänliga hälsningar|vänliga hälsningar|hälsningar|mvh"
+    "|med vänliga hälsningar|vänliga hälsningar|hälsningar"
     "|viele grüße|liebe grüße|beste grüße|schöne grüße|mit freundlichen grüßen"
     "|freundliche grüße|lg|vg|mfg|gruß|grüße|cordialement|bien à vous|amitiés|saludos"
     "|un saludo|groeten|groetjes|met vriendelijke groet|met vriendelijke groeten"
@@ -45,6 +45,7 @@ _KISSES = re.compile(r"\s+x{1,3}$")  # "Maria x", "Love, Bo xx"
 _THANKS_WORDS = frozenset(_THANKS.split("|"))
 _LOOSE_WORDS = frozenset(_LOOSE.split("|"))
 MAX_LINES = 4  # a sign-off with what follows it: closing, name, company, phone
+MAX_WIDTH = 60  # characters in one line of it
 
 
 def signer_names(display_name: str, address: str) -> frozenset[str]:
@@ -75,7 +76,9 @@ def drop_signoff(text: str, names: Iterable[str] = ()) -> str:
 def _is_signoff(lines: list[str], start: int, signer: frozenset[str]) -> bool:
     first = _KISSES.sub("", " ".join(lines[start].split()))
     rest = [line.strip() for line in lines[start + 1 :] if line.strip() and not is_directive(line)]
-    if any(len(line) > 60 or "#" in line or line.endswith("?") for line in rest):
+    if len(first) > MAX_WIDTH or any(
+        len(line) > MAX_WIDTH or "#" in line or line.endswith("?") for line in rest
+    ):
         return False
     own_paragraph = start == 0 or not lines[start - 1].strip()
     if m := _LINE.match(first):
@@ -100,8 +103,10 @@ def _is_name(name: str, signer: frozenset[str], *, comma: bool, loose: bool) -> 
     words = name.rstrip(".").split()
     if not all(w[0].isupper() for w in words):
         return False
-    # "Mvh Maria" or "Best, Maria" sign; "Cheers Copenhagen" or "Love Mondays" may not.
-    return len(words) == 1 and not loose if not comma else len(words) <= 3
+    if comma:  # "Best, Maria Jensen", "Thanks, Bo"
+        return len(words) <= 3
+    # "Mvh Maria" signs; "Cheers Copenhagen" or "Love Mondays" may not.
+    return len(words) == 1 and not loose
 
 
 def _is_signer(name: str, signer: frozenset[str]) -> bool:
