@@ -210,11 +210,14 @@ def decision_bytes(writer: spool.SpoolWriter, *, full: bool) -> bytes:
     if len(head) == HEAD_MAX:
         head = head[: head.rfind(b"\n") + 1]
     rest = BytesParser(policy=email.policy.compat32).parsebytes(head, headersonly=True)
-    body = rest.get_payload()
-    assert isinstance(body, str)
+    # The body as the bytes it came from: get_payload() would decode 8-bit text by its
+    # charset, which is neither reversible nor the same length. With no transfer
+    # encoding left to undo, decode=True hands back the bytes as they were.
+    del rest["content-transfer-encoding"]
+    body = rest.get_payload(decode=True)
+    assert isinstance(body, bytes)
     if not body and len(head) < writer.size:
         return writer.read()  # no end of the header block inside the head: read it all
     if rest.defects:
         return head  # a line that is no header ended the block: the verdict must see it
-    # The parser decoded the bytes as ASCII with surrogateescape: this is their length.
-    return head[: len(head) - len(body.encode("ascii", "surrogateescape"))]
+    return head[: len(head) - len(body)]
