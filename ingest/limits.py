@@ -15,6 +15,7 @@ import re
 MAX_FIELD = 8 * 1024  # real Content-Type/Subject/From fields are well under 1 KB
 MAX_HEADER = 256 * 1024  # the top header block, Received and DKIM chains included
 MAX_PARAMS = 32  # `;`-separated parameters, or `(` comments, in one structured field
+MAX_HEADER_LINES = 2_000  # lines of the top header block (real ones: under 200)
 
 _BOUNDARY = re.compile(rb'boundary\s*=\s*(?:"([^"\r\n]{1,200})"|([^\s;"]{1,200}))')
 _MESSAGE_TYPE = re.compile(rb"content-type\s*:\s*message/")
@@ -35,7 +36,33 @@ def raw_problem(raw: bytes, *, max_parts: int) -> str | None:
 
 def header_problem(head: bytes) -> str | None:
     """Why the top header block is not to be parsed, or None."""
-    return _fields_problem(head, head.lower(), _TOP_FIELD)
+    problem = _fields_problem(head, head.lower(), _TOP_FIELD)
+    if problem is None and head.count(b"\n") > MAX_HEADER_LINES:
+        return f"the message header has more than {MAX_HEADER_LINES} lines"
+    return problem
+
+
+_BARE_CR = re.compile(rb"\r(?!\n)")
+_BARE_LF = re.compile(rb"(?<!\r)\n")
+
+
+def two_ways(head: bytes) -> str | None:
+    """Why parsers could read the header block `head` two ways, or None.
+
+    Python's parser takes a first line "From …" for an mbox envelope line (so
+    `From : evil@x.test` is no header to it, a From to others) and ends a line at
+    a bare CR or LF, where a CRLF-only parser reads one field on (so a From after
+    `X-A: a\\r` exists for one and not the other). Mail over SMTP has CRLF lines,
+    mail from a pipe LF lines; one header block mixing the two, or holding a bare
+    CR, is read differently by somebody.
+    """
+    if head[:5].lower() == b"from ":
+        return "the first header line is an mbox From line"
+    if _BARE_CR.search(head):
+        return "the header block holds a bare CR"
+    if b"\r\n" in head and _BARE_LF.search(head):
+        return "the header block mixes CRLF and bare LF line ends"
+    return None
 
 
 def header_block(raw: bytes) -> bytes | None:
