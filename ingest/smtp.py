@@ -142,7 +142,9 @@ async def start(
     loop = asyncio.get_running_loop()
     settings = intake.config.service.smtp
     guard = Guard(
-        max_connections=settings.max_connections, per_sender_hour=settings.per_sender_hour
+        max_connections=settings.max_connections,
+        max_per_client=settings.max_connections_per_client,
+        per_sender_hour=settings.per_sender_hour,
     )
     handler = Handler(intake, on_stored, guard)
     hostname = socket.gethostname()
@@ -153,6 +155,8 @@ async def start(
         return protocol(
             handler,
             data_size_limit=int(settings.max_message_mb * 1024 * 1024),
+            data_seconds=settings.data_seconds,
+            timeout=settings.idle_seconds,
             enable_SMTPUTF8=True,
             decode_data=False,
             hostname=hostname,

@@ -15,7 +15,7 @@ from typing import Any, Protocol
 from aiosmtpd.smtp import SMTP, Envelope, syntax
 
 from ingest.dotstream import DotStream
-from ingest.guard import Guard
+from ingest.guard import Guard, client_key
 from ingest.spool import SpoolWriter
 
 log = logging.getLogger("dripcast.smtp")
@@ -24,6 +24,8 @@ BLOCK = 256 * 1024  # what one read takes from the socket buffer
 TEMPFAIL = "451 4.3.0 Temporary failure here, please try again later"
 TOO_BIG = "552 5.3.4 Message too big for this address"
 TOO_MANY_CONNECTIONS = "421 4.3.2 Too many connections, try again later"
+TOO_MANY_FROM_CLIENT = "421 4.7.0 Too many connections from your address, try again later"
+DATA_TOO_SLOW = "421 4.4.2 DATA took too long, closing the connection"
 
 
 class SpoolSource(Protocol):
@@ -41,36 +43,56 @@ class SpooledEnvelope(Envelope):
 
 
 class DripcastSMTP(SMTP):
-    """SMTP with streamed DATA, a connection cap and RFC 3463 codes on size refusals."""
+    """SMTP with streamed DATA, connection caps (in all and per client), a deadline on
+    DATA, and RFC 3463 codes on size refusals.
+
+    The idle timeout is aiosmtpd's (`timeout`, reset by every command and every DATA
+    block); it alone would let a client trickle DATA a byte at a time for ever, so DATA
+    also has a total deadline (`data_seconds`).
+    """
 
     transport_name = "smtp"
 
-    def __init__(self, handler: SpoolSource, **kwargs: Any) -> None:
+    def __init__(self, handler: SpoolSource, *, data_seconds: float = 600, **kwargs: Any) -> None:
         super().__init__(handler, **kwargs)
         self.spools = handler
-        self._admitted = False
+        self.data_seconds = data_seconds
+        self._client: str | None = None  # the guard's key, while this connection counts
+        self._refused = False
 
     def _create_envelope(self) -> SpooledEnvelope:
         return SpooledEnvelope()
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        if self.transport is None:  # not the second call that STARTTLS makes
-            self._admitted = self.spools.guard.enter()
+        if self.transport is None and self._client is None:  # not STARTTLS's second call
+            client = client_key(transport.get_extra_info("peername"))
+            over = self.spools.guard.enter(client)
+            if over is not None:
+                # Refused before aiosmtpd sees the connection: no session, no task.
+                self._refused = True
+                reply = TOO_MANY_CONNECTIONS if over == "full" else TOO_MANY_FROM_CLIENT
+                assert isinstance(transport, asyncio.WriteTransport)
+                transport.write(reply.encode() + b"\r\n")
+                transport.close()
+                return
+            self._client = client
         super().connection_made(transport)
 
     def connection_lost(self, error: Exception | None) -> None:
-        if self._admitted:
-            self._admitted = False
-            self.spools.guard.leave()
+        if self._refused:
+            return
+        if self._client is not None:
+            self.spools.guard.leave(self._client)
         super().connection_lost(error)
 
-    async def _handle_client(self) -> None:
-        if not self._admitted:
-            await self.push(TOO_MANY_CONNECTIONS)
-            assert self.transport is not None
-            self.transport.close()
-            return
-        await super()._handle_client()
+    def data_received(self, data: bytes) -> None:
+        if not self._refused:
+            super().data_received(data)
+
+    def eof_received(self) -> bool | None:
+        if self._refused:
+            return False
+        return super().eof_received()
 
     async def push(self, status: Any) -> None:
         if isinstance(status, str) and status.startswith("552 Error"):
@@ -101,7 +123,18 @@ class DripcastSMTP(SMTP):
             await self.push(TEMPFAIL)
             return
         await self.push("354 End data with <CR><LF>.<CR><LF>")
-        status = await self._receive(writer)
+        try:
+            async with asyncio.timeout(self.data_seconds):
+                status = await self._receive(writer)
+        except TimeoutError:
+            # Mid-DATA there is no way back to the command state: say why and hang up.
+            peer = self.session.peer if self.session else None
+            log.info("%r DATA took over %ss, closing", peer, self.data_seconds)
+            self._set_post_data_state()  # type: ignore[no-untyped-call]
+            await self.push(DATA_TOO_SLOW)
+            assert self.transport is not None
+            self.transport.close()
+            return
         if status is None:
             envelope.spool = writer
             # The handler owns the writer now: it commits it or removes it.
