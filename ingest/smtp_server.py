@@ -4,15 +4,24 @@ Stock aiosmtpd reads DATA line by line in Python and joins the whole message
 in memory. Here DATA is read in large blocks, unstuffed with bytes operations
 (`ingest.dotstream`) and written straight into a `SpoolWriter`: the memory a
 message costs is one block, whatever its size.
+
+What this relies on in aiosmtpd beyond its public API (`SMTP`'s constructor, `push`,
+`session`, `envelope`, `transport`, `event_handler`, `check_*_needed`, `syntax`, and
+asyncio's protocol methods) is three private names: `_reader` (the connection's
+StreamReader, read in blocks), `_reset_timeout()` (a long upload is not an idle
+client), and asyncio's `StreamReader._buffer` (commands pipelined behind the final
+dot go back in front). pyproject pins aiosmtpd to the versions this is tested with,
+and `tests/test_aiosmtpd_hooks.py` fails by name if one of them changes.
 """
 
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 from typing import Any, Protocol
 
-from aiosmtpd.smtp import SMTP, Envelope, syntax
+from aiosmtpd.smtp import SMTP, Envelope, Session, syntax
 
 from ingest.dotstream import DotStream
 from ingest.guard import Guard, client_key
@@ -29,17 +38,33 @@ DATA_TOO_SLOW = "421 4.4.2 DATA took too long, closing the connection"
 
 
 class SpoolSource(Protocol):
+    """The handler: protections, spool files, and what to do with a received message."""
+
     guard: Guard
 
     def new_spool(self) -> SpoolWriter: ...
 
+    async def store(
+        self, server: SMTP, session: Session, envelope: Envelope, spool: SpoolWriter
+    ) -> str:
+        """Decide on the message DATA wrote into `spool`; owns `spool` (commit or remove)."""
+        ...
 
-class SpooledEnvelope(Envelope):
-    """The envelope, plus the spool file DATA was written to."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.spool: SpoolWriter | None = None
+def missing_hooks() -> list[str]:
+    """The private names this module needs from aiosmtpd and asyncio that are gone or changed.
+
+    Call it with an event loop running (a StreamReader wants one).
+    """
+    missing = []
+    reset = getattr(SMTP, "_reset_timeout", None)
+    if not callable(reset) or list(inspect.signature(reset).parameters) != ["self", "duration"]:
+        missing.append("aiosmtpd SMTP._reset_timeout(duration=None)")
+    if not callable(getattr(SMTP, "_cb_client_connected", None)):
+        missing.append("aiosmtpd SMTP._cb_client_connected (sets _reader)")
+    if not isinstance(getattr(asyncio.StreamReader(), "_buffer", None), bytearray):
+        missing.append("asyncio StreamReader._buffer (a bytearray)")
+    return missing
 
 
 class DripcastSMTP(SMTP):
@@ -59,9 +84,6 @@ class DripcastSMTP(SMTP):
         self.data_seconds = data_seconds
         self._client: str | None = None  # the guard's key, while this connection counts
         self._refused = False
-
-    def _create_envelope(self) -> SpooledEnvelope:
-        return SpooledEnvelope()
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         if self.transport is None and self._client is None:  # not STARTTLS's second call
@@ -108,7 +130,7 @@ class DripcastSMTP(SMTP):
         if await self.check_helo_needed() or await self.check_auth_needed("DATA"):
             return
         envelope = self.envelope
-        assert isinstance(envelope, SpooledEnvelope)
+        assert envelope is not None and self.session is not None
         if not envelope.rcpt_tos:
             await self.push("503 5.5.1 Error: need RCPT command")
             return
@@ -128,18 +150,18 @@ class DripcastSMTP(SMTP):
                 status = await self._receive(writer)
         except TimeoutError:
             # Mid-DATA there is no way back to the command state: say why and hang up.
-            peer = self.session.peer if self.session else None
-            log.info("%r DATA took over %ss, closing", peer, self.data_seconds)
-            self._set_post_data_state()  # type: ignore[no-untyped-call]
+            log.info("%r DATA took over %ss, closing", self.session.peer, self.data_seconds)
+            self.envelope = Envelope()
             await self.push(DATA_TOO_SLOW)
             assert self.transport is not None
             self.transport.close()
             return
-        if status is None:
-            envelope.spool = writer
-            # The handler owns the writer now: it commits it or removes it.
-            status = await self._call_handler_hook("DATA")
-        self._set_post_data_state()  # type: ignore[no-untyped-call]
+        try:
+            if status is None:
+                # The handler owns the writer now: it commits it or removes it.
+                status = await self.spools.store(self, self.session, envelope, writer)
+        finally:
+            self.envelope = Envelope()  # what aiosmtpd's own DATA leaves behind
         for _ in range(self.replies(envelope)):
             await self.push(status)
 
