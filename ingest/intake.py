@@ -24,7 +24,7 @@ from ingest.parse import MAX_PARTS
 from ingest.recipients import brand_for_recipient
 from ingest.resolver import Resolver, SystemResolver
 from ingest.senders import canonical_from
-from ingest.verify import REPLY_OK, REPLY_UNKNOWN, Verdict, verify
+from ingest.verify import REPLY_BROKEN, REPLY_OK, REPLY_UNKNOWN, Verdict, verify
 
 log = logging.getLogger("dripcast.ingest")
 
@@ -139,13 +139,21 @@ class Intake:
         if brand is None:
             writer.abort()
             return Outcome(reply=REPLY_UNKNOWN, exit_code=EX_NOUSER)
-        refusal = header_over_limits(writer)
+        first = writer.read(limits.MAX_HEADER + 4)
+        head_block = limits.header_block(first)
+        refusal = header_over_limits(head_block)
         if refusal is not None:
             writer.abort()
             log.info("refused message for %s: %s", brand.id, refusal)
             return Outcome(reply=REPLY_HEADER_LIMIT, exit_code=EX_DATAERR)
+        assert head_block is not None
         head_bytes = decision_bytes(writer, full=False)
-        if brand.verify == "dmarc":
+        ambiguous = limits.two_ways(head_block)
+        if ambiguous:
+            # The verdict reads the header block as Python delimits it, which can stop
+            # short of a line another parser takes for a header: checked here, whole.
+            verdict = Verdict(ok=False, reply=REPLY_BROKEN, reason=ambiguous)
+        elif brand.verify == "dmarc":
             # DKIM hashes the whole body, in memory: a few at a time keeps a burst of
             # large signed messages from multiplying that by the connection count.
             with self._whole_reads:
@@ -213,13 +221,12 @@ class Intake:
         )
 
 
-def header_over_limits(writer: spool.SpoolWriter) -> str | None:
+def header_over_limits(head: bytes | None) -> str | None:
     """Why the header block is refused unread (size, lines, a field's length), or None.
 
-    Reads at most MAX_HEADER bytes: a header block without its end there is over.
+    `head` is `limits.header_block` of the first MAX_HEADER + 4 bytes: None when the
+    block does not end there.
     """
-    first = writer.read(limits.MAX_HEADER + 4)
-    head = limits.header_block(first)
     if head is None:
         return f"the message header is larger than {limits.MAX_HEADER // 1024} KB"
     return limits.header_problem(head)

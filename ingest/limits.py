@@ -44,13 +44,16 @@ def header_problem(head: bytes) -> str | None:
 
 _BARE_CR = re.compile(rb"\r(?!\n)")
 _BARE_LF = re.compile(rb"(?<!\r)\n")
+_SPACE_BEFORE_COLON = re.compile(rb"(?:^|\n)[\x21-\x39\x3b-\x7e]+[ \t]+:")
 
 
 def two_ways(head: bytes) -> str | None:
     """Why parsers could read the header block `head` two ways, or None.
 
     Python's parser takes a first line "From …" for an mbox envelope line (so
-    `From : evil@x.test` is no header to it, a From to others) and ends a line at
+    `From : evil@x.test` is no header to it, a From to others), ends the header
+    block at any other `Name :` line (a header to RFC 5322's obsolete syntax), and
+    ends a line at
     a bare CR or LF, where a CRLF-only parser reads one field on (so a From after
     `X-A: a\\r` exists for one and not the other). Mail over SMTP has CRLF lines,
     mail from a pipe LF lines; one header block mixing the two, or holding a bare
@@ -58,8 +61,13 @@ def two_ways(head: bytes) -> str | None:
     """
     if head[:5].lower() == b"from ":
         return "the first header line is an mbox From line"
+    if _SPACE_BEFORE_COLON.search(head):
+        # RFC 5322's obsolete syntax allows it; Python ends the header block there instead
+        return "a header field name is followed by white space before its colon"
     if _BARE_CR.search(head):
         return "the header block holds a bare CR"
+    if b"\0" in head:
+        return "the header block holds a NUL byte"
     if b"\r\n" in head and _BARE_LF.search(head):
         return "the header block mixes CRLF and bare LF line ends"
     return None
