@@ -149,7 +149,10 @@ async def start(
     settings = intake.config.service.smtp
     guard = Guard(
         max_connections=settings.max_connections,
-        max_per_client=settings.max_connections_per_client,
+        # Over LMTP the one client is the local MTA, which opens ~20 at once by design.
+        max_per_client=settings.max_connections
+        if settings.lmtp
+        else settings.max_connections_per_client,
         per_sender_hour=settings.per_sender_hour,
     )
     handler = Handler(intake, on_stored, guard)

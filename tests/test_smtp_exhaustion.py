@@ -129,3 +129,15 @@ def test_the_per_client_count_frees_its_slot() -> None:
     assert g.enter("c") == "full"
     g.leave("a")
     assert g.enter("a") is None and g.per_client == {"a": 2, "b": 1}
+
+
+def test_over_lmtp_the_local_mta_is_not_capped_per_client(
+    listener: Callable[..., Listener],
+) -> None:
+    lst = listener(lmtp=True, max_connections=3, max_connections_per_client=1)
+    mta = [Raw(lst.port) for _ in range(3)]
+    assert [r.reply()[0] for r in mta] == [220, 220, 220]
+    extra = Raw(lst.port)
+    assert extra.reply()[:2] == (421, b"4.3.2 Too many connections, try again later")
+    for r in [*mta, extra]:
+        r.close()
