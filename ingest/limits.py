@@ -130,3 +130,56 @@ def _field_length(raw: bytes, start: int) -> int:
             break
         end = raw.find(b"\n", end + 1)
     return (len(raw) if end == -1 else end) - start
+
+
+class PartCounter:
+    """`count_parts` over a stream of blocks (SMTP DATA), in bounded memory.
+
+    Counts a delimiter line only for a boundary declared before it, and may miss a
+    declaration or message/* type cut oddly between blocks: a lower bound of
+    `count_parts`, so it never refuses what the parser's own bound would take.
+    """
+
+    TAIL = 1024  # bytes of already-counted text kept so a match may straddle blocks
+
+    def __init__(self) -> None:
+        self.count = 1  # the root
+        self.boundaries: set[bytes] = set()
+        self._tail = b""  # the end of the text already searched
+        self._line = b""  # an unfinished last line
+        self._at_line_start = True
+
+    def feed(self, data: bytes) -> int:
+        """Take the next bytes of the message; the count so far."""
+        text = self._line + data
+        cut = text.rfind(b"\n") + 1
+        if cut == 0:
+            # No line ends here: keep (a bounded part of) it for the next block.
+            if len(text) > self.TAIL:
+                self._search(text[: -self.TAIL])
+                self._at_line_start = False
+                text = text[-self.TAIL :]
+            self._line = text
+            return self.count
+        lines, self._line = text[:cut], text[cut:]
+        self._search(lines)
+        at = 0 if self._at_line_start and lines.startswith(b"--") else lines.find(b"\n--")
+        while at != -1:
+            start = at if at == 0 and lines.startswith(b"--") else at + 1
+            end = lines.find(b"\n", start)
+            if lines[start:end].rstrip() in self.boundaries:
+                self.count += 1
+            at = lines.find(b"\n--", end)
+        self._at_line_start = True
+        return self.count
+
+    def _search(self, new: bytes) -> None:
+        window = self._tail + new
+        low = window.lower()
+        old = len(self._tail)
+        for m in _BOUNDARY.finditer(low):
+            if m.end() > old:
+                group = m.lastindex or 1
+                self.boundaries.add(b"--" + window[m.start(group) : m.end(group)].rstrip())
+        self.count += sum(1 for m in _MESSAGE_TYPE.finditer(low) if m.end() > old)
+        self._tail = window[-self.TAIL :]

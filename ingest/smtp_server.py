@@ -25,6 +25,8 @@ from aiosmtpd.smtp import SMTP, Envelope, Session, syntax
 
 from ingest.dotstream import DotStream
 from ingest.guard import Guard, client_key
+from ingest.limits import PartCounter
+from ingest.parse import MAX_PARTS
 from ingest.spool import SpoolWriter
 
 log = logging.getLogger("dripcast.smtp")
@@ -35,6 +37,7 @@ TOO_BIG = "552 5.3.4 Message too big for this address"
 TOO_MANY_CONNECTIONS = "421 4.3.2 Too many connections, try again later"
 TOO_MANY_FROM_CLIENT = "421 4.7.0 Too many connections from your address, try again later"
 DATA_TOO_SLOW = "421 4.4.2 DATA took too long, closing the connection"
+TOO_COMPLEX = "554 5.6.0 The message structure is over this server's limits"
 
 
 class SpoolSource(Protocol):
@@ -168,6 +171,7 @@ class DripcastSMTP(SMTP):
     async def _receive(self, writer: SpoolWriter) -> str | None:
         """Read DATA to its end into `writer`; a reply if it cannot be kept, else None."""
         stream, size, limit = DotStream(), 0, self.data_size_limit
+        parts = PartCounter()  # the parser's part bound, applied before the 250
         status: str | None = None
         try:
             while not stream.done:
@@ -181,6 +185,10 @@ class DripcastSMTP(SMTP):
                     continue  # refused already: read on to the end, keep nothing
                 if limit and size > limit:
                     status = TOO_BIG
+                    writer.abort()
+                    continue
+                if parts.feed(out) > MAX_PARTS:
+                    status = TOO_COMPLEX
                     writer.abort()
                     continue
                 try:

@@ -133,3 +133,31 @@ def test_lf_only_mail_from_a_pipe_is_not_read_two_ways() -> None:
 
     assert two_ways(OWNER + REST + BODY) is None
     assert two_ways((OWNER + REST + BODY).replace(b"\r\n", b"\n")) is None
+
+
+def test_the_streamed_part_count_is_the_parsers_bound_in_any_block_split() -> None:
+    import random
+
+    from ingest.limits import PartCounter, count_parts
+    from tests.ingest.test_corpus import DATA
+
+    rng = random.Random(7)
+    samples = [p.read_bytes() for p in sorted(DATA.glob("*.eml"))] + [nested(60), nested(3)]
+    for raw in samples:
+        expected = count_parts(raw, raw.lower(), stop=10_000)
+        for _ in range(5):
+            counter, at = PartCounter(), 0
+            while at < len(raw):
+                step = rng.choice([1, 2, 7, 100, 4096, 70_000])
+                counter.feed(raw[at : at + step])
+                at += step
+            assert counter.count == expected
+
+
+def test_a_nesting_bomb_is_a_5xx_for_any_brand(listener: Callable[..., Listener]) -> None:
+    lst = listener()
+    raw = nested(1000).replace(b"owner@brand.com", b"owner@example.com")
+    code, msg = send(lst, raw)
+    assert (code, msg[:5]) == (554, b"5.6.0")
+    assert nothing_stored(lst)
+    assert send(lst, photo_mail(photos=[jpeg(64, 48)]))[0] == 250  # others still go through
