@@ -211,13 +211,14 @@ def preview(
 
 def pick_brand(config: Config, raw: bytes, brand_id: str | None) -> tuple[Brand, str | None]:
     """The brand and the recipient that names it: from the headers, else --brand or the only brand."""
-    import email
+    import email.parser
     import email.policy
     from email.utils import getaddresses
 
     from ingest.recipients import brand_for_recipient
 
-    msg = email.message_from_bytes(raw, policy=email.policy.compat32)
+    # Headers only: a full parse recurses once per MIME nesting level, before any bound.
+    msg = email.parser.BytesParser(policy=email.policy.compat32).parsebytes(raw, headersonly=True)
     for header in ("Delivered-To", "X-Original-To", "To", "Cc"):
         for _, addr in getaddresses([str(v) for v in msg.get_all(header, [])]):
             brand = brand_for_recipient(addr, config.brands)
@@ -248,8 +249,8 @@ def pick_brand(config: Config, raw: bytes, brand_id: str | None) -> tuple[Brand,
 def ingest(ctx: Ctx, message: BinaryIO, recipient: str | None, mail_from: str) -> None:
     """Feed one message (file or stdin) through the same path as SMTP.
 
-    Exit codes follow sysexits: 0 ok, 65 bad data, 67 unknown recipient,
-    75 try later, 77 not allowed.
+    Exit codes follow sysexits: 0 ok (or held for review: a refused sender is
+    quarantined, never bounced), 65 bad data, 67 unknown recipient, 75 try later.
     """
     from dripcast import pipeline, store
     from dripcast.db import make_engine, migrate

@@ -56,6 +56,9 @@ class Smtp(Strict):
     lmtp: bool = False
     max_recipients: int = Field(default=20, ge=1, le=1000)
     max_connections: int = Field(default=100, ge=1)
+    max_connections_per_client: int = Field(default=10, ge=1)  # per IPv4 address / IPv6 /64
+    idle_seconds: float = Field(default=300, gt=0)  # a client silent this long is dropped
+    data_seconds: float = Field(default=600, gt=0)  # DATA of one message must end within
     per_sender_hour: int = Field(default=30, ge=0)  # 0: no limit
     tls_cert: Path | None = None
     tls_key: Path | None = None

@@ -75,7 +75,7 @@ def test_ingest_exit_codes(make_config: Callable[..., Path]) -> None:
 
     assert ingest(photo_mail(photos=[jpeg()])) == 0
     assert ingest(photo_mail(photos=[jpeg()]), "-r", "nobody@localhost") == 67
-    assert ingest(photo_mail(sender="evil@example.net", photos=[jpeg()])) == 77
+    assert ingest(photo_mail(sender="evil@example.net", photos=[jpeg()])) == 0  # quarantined
     assert ingest(photo_mail(photos=[], message_id="<no-photo@x>")) == 65
     code, out = run(cfg, "queue", "--held")
     assert code == 0
