@@ -4,6 +4,8 @@ dispatcher, store and publishers, over HTTP fakes whose server side does the wor
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import random
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime, timedelta
@@ -12,16 +14,18 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from dripcast import store
-from dripcast.channels import Instagram, Threads, WordPress
+from dripcast.channels import Facebook, Instagram, Threads, WordPress, X
 from dripcast.db import make_engine, migrate
 from dripcast.domain import Draft, Media, Slot
 from dripcast.publisher import Context, Publisher
+from publishers.facebook import FacebookPublisher
 from publishers.instagram import InstagramPublisher
 from publishers.threads import ThreadsPublisher
 from publishers.wordpress import WordPressPublisher
+from publishers.x import XPublisher
 from scheduler.dispatch import Dispatcher
 from tests.publishers.fake import FakeNetwork, performs_then_drops, reply
 from tests.publishers.meta_helpers import fresh_token, jpeg
@@ -150,3 +154,52 @@ async def test_meta_lost_answer_is_found_by_the_remembered_container(
         row = await run(engine, pub)
     assert (row["id"], row["status"], row["external_id"]) == (pid, "published", "c1")
     assert net.calls().count(("POST", publish)) == 1
+
+
+async def test_facebook_lost_answer_is_found_on_the_page(engine: Engine, tmp_path: Path) -> None:
+    # Facebook and X remember no state find() needs: they look at recent posts.
+    net = FakeNetwork()
+    net.route("POST", "/v26.0/1001/photos", reply(200, {"id": "555"}))
+    net.route("POST", "/v26.0/1001/feed", performs_then_drops(reply(200, {"id": "1001_777"})))
+    live = {
+        "id": "1001_777",
+        "message": "Fresh bread today",
+        "created_time": "2026-11-23T08:00:04+0000",
+        "permalink_url": "https://www.facebook.com/bakery/posts/777",
+    }
+    net.route("GET", "/v26.0/1001/published_posts", reply(200, {"data": [live]}))
+    media = (jpeg(tmp_path, "1.jpg"), jpeg(tmp_path, "2.jpg"))
+    mid = schedule(engine, "facebook", media[0], "Fresh bread today")
+    with engine.begin() as c:  # two photos: unpublished uploads, then one feed post
+        c.execute(
+            text("UPDATE posts SET media = :m WHERE id = :i"),
+            {"m": json.dumps([dataclasses.asdict(m) for m in media]), "i": mid},
+        )
+    channel = Facebook.model_validate(
+        {"id": "ch", "type": "facebook", "page_id": "1001", "token": "T"}
+    )
+    async with net.client() as http:
+        row = await run(engine, FacebookPublisher(channel, context(engine, http, tmp_path)))
+    assert (row["status"], row["external_id"]) == ("published", "1001_777")
+    assert store.posts(engine, ids=[mid])[0]["remote"]["photos"]
+
+
+async def test_x_lost_answer_is_found_in_the_timeline(engine: Engine, tmp_path: Path) -> None:
+    net = FakeNetwork()
+    net.route("POST", "/2/media/upload", reply(200, {"data": {"id": "m1", "media_key": "3_m1"}}))
+    net.route("POST", "/2/media/metadata", reply(200, {"data": {}}))
+    net.route(
+        "POST", "/2/tweets", performs_then_drops(reply(201, {"data": {"id": "1445", "text": ""}}))
+    )
+    net.route("GET", "/2/users/me", reply(200, {"data": {"id": "22", "username": "bakery"}}))
+    net.route(
+        "GET",
+        "/2/users/22/tweets",
+        reply(200, {"data": [{"id": "1445", "text": "Fresh bread today https://t.co/p"}]}),
+    )
+    schedule(engine, "x", jpeg(tmp_path, "1.jpg"), "Fresh bread today")
+    channel = X(type="x", id="ch", token="A", refresh_token="R", client_id="cid")
+    async with net.client() as http:
+        row = await run(engine, XPublisher(channel, context(engine, http, tmp_path)))
+    assert (row["status"], row["external_id"]) == ("published", "1445")
+    assert row["url"] == "https://x.com/bakery/status/1445"
