@@ -225,7 +225,9 @@ def claim_stale(engine: Engine, *, now: datetime, lease: timedelta) -> list[Post
         rows = s.scalars(
             update(m.Post)
             .where(m.Post.status == "publishing", m.Post.claimed_until < now)
-            .values(claimed_until=now + lease)
+            # Every claim is an attempt, so a post that keeps killing its process
+            # reaches max_attempts instead of being re-sent every lease forever.
+            .values(claimed_until=now + lease, attempts=m.Post.attempts + 1)
             .returning(m.Post),
             execution_options={"synchronize_session": False},
         ).all()

@@ -260,3 +260,14 @@ async def test_instance_without_configuration_is_a_clear_error() -> None:
     async with net.client() as http:
         with pytest.raises(Rejected, match="configuration"):
             await instance_limits(http, BASE)
+
+
+async def test_media_not_yet_processed_when_posting_is_retryable(tmp_path: Path) -> None:
+    # Mastodon's answer when a status names media still being processed: try again soon.
+    net = FakeNetwork()
+    net.route("POST", "/api/v2/media", reply(200, media_json("1", f"{BASE}/m/1.jpg")))
+    msg = "Cannot attach files that have not finished processing. Try again in a moment!"
+    net.route("POST", "/api/v1/statuses", reply(422, {"error": msg}))
+    with pytest.raises(Retryable, match="not finished processing") as e:
+        await publisher(net, tmp_path).publish(post(jpegs(tmp_path, "x")))
+    assert e.value.retry_after == 60.0
