@@ -1,175 +1,50 @@
-"""Every read and write the service makes, as functions over an Engine.
+"""Posts, the schedule: every read and write the service makes, as functions over an Engine.
 
-SQL stays here and in `models`; callers get plain values (`dripcast.core.domain`)
-or small dicts. Each function is one transaction.
+SQL stays in the store; callers get plain values (`dripcast.core.domain`) or
+small dicts. Each function is one transaction. The message functions live in
+`messages` and are re-exported here, so `queries` stays the one import for callers.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, Table, bindparam, delete, func, or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Engine, Table, bindparam, func, or_, select, update
 
-from dripcast.core.domain import Media, Photo, Post, Published, Queued, Slot
-from dripcast.core.lifecycle import DISPATCHER, PLANNER, Actor, HoldReason, PostStatus
+from dripcast.core.domain import Media, Post, Published, Queued
+from dripcast.core.lifecycle import DISPATCHER, Actor, HoldReason, PostStatus
 from dripcast.store import lifecycle
 from dripcast.store import models as m
 from dripcast.store.db import transaction
+from dripcast.store.messages import (
+    Duplicate,
+    add_message,
+    claim_messages,
+    finish_message,
+    message,
+    messages,
+    pending_messages,
+    purge_messages,
+    release_claims,
+    release_message,
+    seen_pixels,
+)
 
-
-class Duplicate(Exception):
-    """The same Message-ID from the same sender was already accepted for this brand."""
-
-
-# ---- messages ----------------------------------------------------------------
-
-
-def add_message(engine: Engine, *, now: datetime, **fields: Any) -> int:
-    try:
-        with transaction(engine) as s:
-            row = m.Message(received_at=now, status=fields.pop("status", "received"), **fields)
-            s.add(row)
-            s.flush()
-            return row.id
-    except IntegrityError as e:
-        if "ix_messages_dedup" in str(e) or "UNIQUE" in str(e).upper():
-            raise Duplicate(fields.get("message_id")) from None
-        raise
-
-
-def claim_messages(
-    engine: Engine, *, now: datetime, lease: timedelta, ids: Sequence[int] = ()
-) -> list[int]:
-    """Take received messages (or ones whose processor died) for processing."""
-    with transaction(engine) as s:
-        stale = (m.Message.status == "processing") & (m.Message.claimed_until < now)
-        q = update(m.Message).where((m.Message.status == "received") | stale)
-        if ids:
-            q = q.where(m.Message.id.in_(ids))
-        rows = s.execute(
-            q.values(status="processing", claimed_until=now + lease).returning(m.Message.id)
-        )
-        return sorted(r[0] for r in rows)
-
-
-def release_claims(engine: Engine) -> int:
-    """At start: messages a killed process was planning go back to be planned again.
-
-    Its plan was never committed (the plan and the closing of the message are one
-    commit), and `finish_message(claim=…)` keeps a late finisher from adding a second.
-    """
-    with transaction(engine) as s:
-        q = update(m.Message).where(m.Message.status == "processing")
-        return s.execute(q.values(status="received", claimed_until=None)).rowcount  # type: ignore[attr-defined, no-any-return]
-
-
-def pending_messages(engine: Engine, *, now: datetime) -> list[int]:
-    """Stored but not yet planned: new ones, and ones whose processor died."""
-    with transaction(engine) as s:
-        stale = (m.Message.status == "processing") & (m.Message.claimed_until < now)
-        q = select(m.Message.id).where((m.Message.status == "received") | stale)
-        return [r[0] for r in s.execute(q.order_by(m.Message.id))]
-
-
-def message(engine: Engine, message_id: int) -> m.Message:
-    with transaction(engine) as s:
-        row = s.get(m.Message, message_id)
-        if row is None:
-            raise KeyError(message_id)
-        s.expunge(row)
-        return row
-
-
-def finish_message(
-    engine: Engine,
-    message_id: int,
-    *,
-    now: datetime,
-    status: str,
-    reason: str | None = None,
-    photos: Sequence[Photo] = (),
-    slots: Sequence[Slot] = (),
-    post_status: str = "scheduled",
-    claim: datetime | None = None,
-) -> list[int]:
-    """Store the plan and close the message in one commit: processed exactly once.
-
-    `claim` is the `claimed_until` this process's claim set: if the claim was
-    taken over since (released at a restart, or expired), nothing is stored.
-    """
-    with transaction(engine) as s:
-        row = s.get(m.Message, message_id, with_for_update=True)
-        if row is None or row.status != "processing":
-            return []  # someone else finished it
-        if claim is not None and row.claimed_until != claim:
-            return []  # someone else holds it now
-        row.status, row.reason, row.processed_at, row.claimed_until = status, reason, now, None
-        for p in photos:
-            s.add(
-                m.Photo(
-                    message=message_id,
-                    brand=row.brand,
-                    index=p.index,
-                    filename=p.filename,
-                    sha256=p.sha256,
-                    pixels=p.pixels,
-                    width=p.width,
-                    height=p.height,
-                    created_at=now,
-                )
-            )
-        approval = None if post_status == "scheduled" else HoldReason.APPROVAL
-        posts = [
-            m.Post(
-                message=message_id,
-                brand=row.brand,
-                channel=sl.draft.channel,
-                type=sl.draft.type,
-                photos=list(sl.draft.photos),
-                text=sl.draft.text,
-                media=[asdict(x) for x in sl.draft.media],
-                extra=dict(sl.draft.extra),
-                remote={},
-                due_at=sl.at,
-                status="held" if sl.draft.held else post_status,
-                reason=sl.draft.held
-                or (None if post_status == "scheduled" else "awaiting approval"),
-                held_for=HoldReason.REVIEW if sl.draft.held else approval,
-                attempts=0,
-                created_at=now,
-            )
-            for sl in slots
-        ]
-        s.add_all(posts)
-        s.flush()
-        lifecycle.add_events(
-            s, [(p.id, None, PostStatus(p.status)) for p in posts], actor=PLANNER, now=now
-        )
-        return [p.id for p in posts]
-
-
-def release_message(
-    engine: Engine, message_id: int, *, actor: Actor | None = None, now: datetime | None = None
-) -> bool:
-    """A person lets a quarantined message through (see `lifecycle.release_message`)."""
-    return lifecycle.release_message(
-        engine, message_id, actor=actor or Actor("cli", "?"), now=now or datetime.now(UTC)
-    )
-
-
-def seen_pixels(engine: Engine, brand: str, pixels: Sequence[str], since: datetime) -> set[str]:
-    with transaction(engine) as s:
-        rows = s.execute(
-            select(m.Photo.pixels).where(
-                m.Photo.brand == brand, m.Photo.pixels.in_(pixels), m.Photo.created_at >= since
-            )
-        )
-        return {r[0] for r in rows}
-
+__all__ = [  # the message functions, re-exported; the post functions are defined here
+    "Duplicate",
+    "add_message",
+    "claim_messages",
+    "finish_message",
+    "message",
+    "messages",
+    "pending_messages",
+    "purge_messages",
+    "release_claims",
+    "release_message",
+    "seen_pixels",
+]
 
 # ---- posts: the schedule -----------------------------------------------------
 
@@ -401,27 +276,6 @@ def posts(
         if ids or message_ids:
             q = q.where(or_(m.Post.id.in_(ids), m.Post.message.in_(message_ids)))
         return [_row(r) for r in s.scalars(q)]
-
-
-def messages(
-    engine: Engine, *, brand: str | None = None, statuses: Sequence[str] = ()
-) -> list[dict[str, Any]]:
-    with transaction(engine) as s:
-        q = select(m.Message).order_by(m.Message.received_at.desc()).limit(200)
-        if brand:
-            q = q.where(m.Message.brand == brand)
-        if statuses:
-            q = q.where(m.Message.status.in_(statuses))
-        return [_row(r) for r in s.scalars(q)]
-
-
-def purge_messages(engine: Engine, *, statuses: Sequence[str], before: datetime) -> list[str]:
-    """Forget old refused/held messages; returns their spool files for the caller to delete."""
-    with transaction(engine) as s:
-        cond = m.Message.status.in_(statuses) & (m.Message.received_at < before)
-        spools = [r[0] for r in s.execute(select(m.Message.spool).where(cond))]
-        s.execute(delete(m.Message).where(cond))
-        return spools
 
 
 def count_posts(engine: Engine, status: str) -> int:
