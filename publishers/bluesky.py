@@ -8,8 +8,8 @@ The rkey is a TID derived from the post id (`atproto.post_rkey`), so a retry
 writes to the same key and cannot make a second post. A create that finds the
 key taken (the reference PDS answers 500, newer ones a named error) is settled
 by reading the record: our text → success; someone else's → the next key.
-The record carries `langs` only when the formatter set `extra["langs"]`;
-`facets` come from `extra["facets"]`, else links and #tags are found here.
+The record carries no `langs` (the language is not known); `facets` come from
+the formatter's `BlueskyExtra`, else links and #tags are found here.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import httpx
 from dripcast.core.channels import Bluesky
 from dripcast.core.domain import Media, Post, Published
 from dripcast.core.errors import OutcomeUnknown, Rejected, Retryable
+from dripcast.core.extras import BlueskyExtra
 from dripcast.core.publisher import Context, Publisher
 from publishers.atproto import facets, post_rkey
 from publishers.bluesky_session import Session, raise_for, xrpc_error
@@ -114,11 +115,8 @@ class BlueskyPublisher(Publisher):
             .isoformat(timespec="milliseconds")
             .replace("+00:00", "Z"),
         }
-        langs = post.extra.get("langs")
-        if isinstance(langs, list | tuple) and langs:
-            record["langs"] = list(langs)
-        found = post.extra.get("facets")
-        record_facets = list(found) if isinstance(found, list | tuple) else facets(post.text)
+        found = post.extra.facets if isinstance(post.extra, BlueskyExtra) else None
+        record_facets = [dict(f) for f in found] if found else facets(post.text)
         if record_facets:
             record["facets"] = record_facets
         if images:

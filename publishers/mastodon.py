@@ -52,8 +52,6 @@ class MastodonPublisher(Publisher):
         fields: dict[str, Any] = {"status": post.text, "visibility": "public"}
         if media_ids:
             fields["media_ids[]"] = media_ids
-        if isinstance(post.extra.get("language"), str):
-            fields["language"] = post.extra["language"]
         headers = {**self.auth, "Idempotency-Key": idempotency_key(post)}
         try:
             r = await send(

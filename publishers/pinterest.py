@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 from dripcast.core.channels import Pinterest
 from dripcast.core.domain import Post, Published
 from dripcast.core.errors import Rejected
+from dripcast.core.extras import PinterestExtra, title_of
 from dripcast.core.publisher import Context, Publisher
 from publishers.http import check, send
 from publishers.steps import read_bytes
@@ -41,7 +42,7 @@ class PinterestPublisher(Publisher):
         if len(post.media) > MAX_IMAGES:
             raise Rejected(f"Pinterest takes at most {MAX_IMAGES} images, got {len(post.media)}")
         title = _title(post)
-        link = post.extra.get("link")
+        link = post.extra.link if isinstance(post.extra, PinterestExtra) else None
         images = [base64.b64encode(await read_bytes(m)).decode("ascii") for m in post.media]
         media_source: dict[str, Any]
         if len(images) == 1:
@@ -99,7 +100,7 @@ class PinterestPublisher(Publisher):
 
 def _title(post: Post) -> str:
     """The formatter's title, else the caption's first line, within 100 characters."""
-    title = str(post.extra.get("title") or "").strip()
+    title = title_of(post.extra).strip()
     if not title:
         first = post.text.strip().splitlines()
         title = first[0] if first else ""

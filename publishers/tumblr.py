@@ -18,6 +18,7 @@ import httpx
 from dripcast.core.channels import Tumblr
 from dripcast.core.domain import Post, Published
 from dripcast.core.errors import AuthExpired, PublishError, Rejected, Retryable
+from dripcast.core.extras import TumblrExtra
 from dripcast.core.publisher import Context, Publisher
 from publishers.http import error_for, send
 from publishers.steps import read_bytes
@@ -69,7 +70,7 @@ class TumblrPublisher(Publisher):
         if post.text:
             content.append({"type": "text", "text": post.text})
         doc: dict[str, Any] = {"content": content, "state": "published"}
-        tags = post.extra.get("tags")
+        tags = post.extra.tags if isinstance(post.extra, TumblrExtra) else ()
         if tags:
             doc["tags"] = ",".join(str(t).lstrip("#") for t in tags)
         parts = [("json", (None, json.dumps(doc).encode(), "application/json")), *files]

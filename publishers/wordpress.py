@@ -18,6 +18,7 @@ import httpx
 from dripcast.core.channels import WordPress
 from dripcast.core.domain import Post, Published
 from dripcast.core.errors import AuthExpired, PublishError
+from dripcast.core.extras import title_of as extra_title
 from dripcast.core.publisher import Context, Publisher
 from publishers.http import error_for, send
 from publishers.steps import prepare, read_bytes
@@ -36,7 +37,7 @@ class WordPressPublisher(Publisher):
     async def publish(self, post: Post) -> Published:
         images = await self._upload_all(post)
         body: dict[str, Any] = {
-            "title": str(post.extra.get("title") or title_of(post.text)),
+            "title": extra_title(post.extra) or title_of(post.text),
             "content": content_html(post.text, images),
             "status": "publish",
         }
@@ -92,7 +93,7 @@ class WordPressPublisher(Publisher):
             f"{self.api}/posts",
             auth=self._auth,
             params={
-                "search": str(post.extra.get("title") or title_of(post.text)),
+                "search": extra_title(post.extra) or title_of(post.text),
                 "per_page": "20",
                 "_fields": "id,link,featured_media",
             },

@@ -15,6 +15,7 @@ from sqlalchemy import Engine, delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from dripcast.core.domain import Photo, Slot
+from dripcast.core.extras import extra_json
 from dripcast.core.lifecycle import PLANNER, Actor, HoldReason, PostStatus
 from dripcast.store import lifecycle
 from dripcast.store import models as m
@@ -129,7 +130,7 @@ def finish_message(
                 photos=list(sl.draft.photos),
                 text=sl.draft.text,
                 media=[asdict(x) for x in sl.draft.media],
-                extra=dict(sl.draft.extra),
+                extra=extra_json(sl.draft.extra),
                 remote={},
                 due_at=sl.at,
                 status="held" if sl.draft.held else post_status,

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Engine, Table, bindparam, func, or_, select, update
 
 from dripcast.core.domain import Media, Post, Published, Queued
+from dripcast.core.extras import extra_from
 from dripcast.core.lifecycle import DISPATCHER, Actor, HoldReason, PostStatus
 from dripcast.store import lifecycle
 from dripcast.store import models as m
@@ -306,6 +307,6 @@ def _post(r: Any) -> Post:
         media=tuple(Media(**x) for x in r.media),
         at=r.due_at,
         attempts=r.attempts,
-        extra=r.extra,
+        extra=extra_from(r.type, r.extra),
         remote=r.remote,
     )
