@@ -20,8 +20,9 @@ from dripcast.core.domain import Post, Published
 from dripcast.core.errors import AuthExpired, PublishError
 from dripcast.core.extras import title_of as extra_title
 from dripcast.core.publisher import Context, Publisher
+from publishers.files import read_media
 from publishers.http import error_for, send
-from publishers.steps import prepare, read_bytes
+from publishers.steps import prepare
 from publishers.wordpress_html import Image, content_html, title_of
 
 
@@ -66,7 +67,7 @@ class WordPressPublisher(Publisher):
                     "Content-Type": "image/jpeg",
                     "Content-Disposition": f'attachment; filename="dripcast-{post.id}-{i}.jpg"',
                 },
-                content=await read_bytes(media),
+                content=await read_media(media),
             )
             if not r.is_success:
                 raise _error(r)

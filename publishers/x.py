@@ -20,8 +20,9 @@ from dripcast.core.channels import X
 from dripcast.core.domain import Media, Post, Published
 from dripcast.core.errors import PublishError, Rejected, Retryable
 from dripcast.core.publisher import Context, Publisher
+from publishers.files import read_media
 from publishers.http import error_for, send
-from publishers.steps import prepare, read_bytes
+from publishers.steps import prepare
 from publishers.x_tokens import XTokenStore
 
 API = "https://api.x.com"
@@ -60,7 +61,7 @@ class XPublisher(Publisher):
         return Published(external_id=tweet_id, url=f"https://x.com/i/web/status/{tweet_id}")
 
     async def _upload(self, media: Media) -> str:
-        data = await read_bytes(media)
+        data = await read_media(media)
         r = await self._call(
             "POST",
             "/2/media/upload",
