@@ -9,12 +9,14 @@ from dripcast.core.lifecycle import MessageStatus, PostStatus
 from dripcast.store import lifecycle
 from dripcast.store import queries as store
 
-WAITING = (PostStatus.SCHEDULED, PostStatus.PUBLISHING, PostStatus.HELD)
-QUARANTINED = (MessageStatus.REFUSED, MessageStatus.HELD, MessageStatus.FAILED)
+WAITING = tuple(s.value for s in (PostStatus.SCHEDULED, PostStatus.PUBLISHING, PostStatus.HELD))
+QUARANTINED = tuple(
+    m.value for m in (MessageStatus.REFUSED, MessageStatus.HELD, MessageStatus.FAILED)
+)
 
 
 def posts(app: App, *, brand: str | None, held: bool, show_all: bool) -> list[dict[str, Any]]:
-    statuses: tuple[PostStatus, ...] = (PostStatus.HELD,) if held else WAITING
+    statuses: tuple[str, ...] = (PostStatus.HELD.value,) if held else WAITING
     return store.posts(app.engine, brand=brand, statuses=() if show_all else statuses)
 
 
