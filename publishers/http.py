@@ -9,13 +9,13 @@ from __future__ import annotations
 import email.utils
 import math
 import time
-from collections.abc import Mapping
+from collections.abc import Generator, Mapping
 from datetime import datetime
 from typing import Any
 
 import httpx
 
-from dripcast.errors import AuthExpired, OutcomeUnknown, PublishError, Rejected, Retryable
+from dripcast.core.errors import AuthExpired, OutcomeUnknown, PublishError, Rejected, Retryable
 from publishers.redact import scrub_headers
 
 RESET_HEADERS = ("retry-after", "x-rate-limit-reset", "ratelimit-reset", "x-ratelimit-reset")
@@ -98,6 +98,19 @@ def _detail(response: httpx.Response) -> str:
             if isinstance(v, dict) and isinstance(v.get("message"), str):
                 return str(v["message"])
     return str(body)[:300]
+
+
+class AsyncAuth(httpx.Auth):
+    """Base of our token refreshers: one `httpx.Auth` per auth scheme, for AsyncClient."""
+
+    def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response]:
+        raise RuntimeError(f"{type(self).__name__} works with httpx.AsyncClient only")
+
+
+def bearer(request: httpx.Request, token: str) -> httpx.Request:
+    """The token in the Authorization header, never the URL (URLs end up in logs)."""
+    request.headers["Authorization"] = f"Bearer {token}"
+    return request
 
 
 async def send(http: httpx.AsyncClient, method: str, url: str, **kwargs: Any) -> httpx.Response:

@@ -19,10 +19,11 @@ from typing import Any, ClassVar, TypeVar
 
 import httpx
 
-from dripcast.channels import Mastodon
-from dripcast.domain import Media, Post, Published
-from dripcast.errors import OutcomeUnknown, Rejected, Retryable
-from dripcast.publisher import Context, Publisher
+from dripcast.core.channels import Mastodon
+from dripcast.core.domain import Media, Post, Published
+from dripcast.core.errors import OutcomeUnknown, Rejected, Retryable
+from dripcast.core.extras import MastodonExtra
+from dripcast.core.publisher import Context, Publisher
 from publishers.files import content_type, read_media, upload_name
 from publishers.http import check, send
 
@@ -55,8 +56,8 @@ class MastodonPublisher(Publisher):
         fields: dict[str, Any] = {"status": post.text, "visibility": "public"}
         if media_ids:
             fields["media_ids[]"] = media_ids
-        if isinstance(post.extra.get("language"), str):
-            fields["language"] = post.extra["language"]
+        if isinstance(post.extra, MastodonExtra) and post.extra.language:
+            fields["language"] = post.extra.language
         headers = {**self.auth, "Idempotency-Key": idempotency_key(post)}
         try:
             r = await send(

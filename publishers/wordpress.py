@@ -6,7 +6,7 @@
     POST {site}/wp-json/wp/v2/posts              {title, content, status, featured_media, tags} → 201 {id, link}
     POST {site}/wp-json/wp/v2/media/<id>         {post}: each photo attached to the new post
 
-Hashtags (`extra["tags"]`) become the post's tags; the caption's first line is the
+Hashtags (`WordPressExtra.tags`) become the post's tags; the caption's first line is the
 title and is not repeated as the first paragraph. Attaching the photos comes after
 the post is live, so a failure there is logged, never raised (a retry would post twice).
 
@@ -24,12 +24,15 @@ from typing import Any, ClassVar
 
 import httpx
 
-from dripcast.channels import WordPress
-from dripcast.domain import Post, Published
-from dripcast.errors import AuthExpired, PublishError
-from dripcast.publisher import Context, Publisher
+from dripcast.core.channels import WordPress
+from dripcast.core.domain import Post, Published
+from dripcast.core.errors import AuthExpired, PublishError
+from dripcast.core.extras import tags_of
+from dripcast.core.extras import title_of as extra_title
+from dripcast.core.publisher import Context, Publisher
+from publishers.files import read_media
 from publishers.http import error_for, send
-from publishers.steps import prepare, read_bytes
+from publishers.steps import prepare
 from publishers.wordpress_html import Image, content_html, title_of
 
 log = logging.getLogger(__name__)
@@ -71,9 +74,7 @@ class WordPressPublisher(Publisher):
 
     async def _tag_ids(self, post: Post) -> list[int]:
         """The site's term id for each hashtag, creating the tags it lacks."""
-        wanted = post.extra.get("tags")
-        if not isinstance(wanted, list | tuple):
-            return []
+        wanted = tags_of(post.extra)
         ids: list[int] = []
         for raw in wanted:
             name = str(raw).strip().lstrip("#＃").strip()
@@ -140,7 +141,7 @@ class WordPressPublisher(Publisher):
                     "Content-Type": "image/jpeg",
                     "Content-Disposition": f'attachment; filename="dripcast-{post.id}-{i}.jpg"',
                 },
-                content=await read_bytes(media),
+                content=await read_media(media),
             )
             if not r.is_success:
                 raise _error(r)
@@ -187,7 +188,7 @@ class WordPressPublisher(Publisher):
 
 
 def _title(post: Post) -> str:
-    return str(post.extra.get("title") or title_of(post.text))
+    return extra_title(post.extra) or title_of(post.text)
 
 
 def _without_title(text: str, title: str) -> str:

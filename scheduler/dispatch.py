@@ -23,11 +23,11 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Engine
 
-from dripcast import store
-from dripcast.config import Brand
-from dripcast.domain import Post
-from dripcast.errors import AuthExpired, OutcomeUnknown, PublishError, Rejected, Retryable
-from dripcast.publisher import Publisher
+from dripcast.core.config import Brand
+from dripcast.core.domain import Post
+from dripcast.core.errors import AuthExpired, OutcomeUnknown, PublishError, Rejected, Retryable
+from dripcast.core.publisher import Publisher
+from dripcast.store import queries as store
 from scheduler import grace
 from scheduler.commits import GroupCommit
 

@@ -11,11 +11,11 @@ import httpx
 import pytest
 from sqlalchemy import Engine
 
-from dripcast import store
-from dripcast.db import make_engine, migrate
-from dripcast.domain import Draft, Media, Post, Published, Slot
-from dripcast.errors import AuthExpired, OutcomeUnknown, Rejected, Retryable
-from dripcast.publisher import Publisher
+from dripcast.core.domain import Draft, Media, Post, Published, Slot
+from dripcast.core.errors import AuthExpired, OutcomeUnknown, Rejected, Retryable
+from dripcast.core.publisher import Publisher
+from dripcast.store import queries as store
+from dripcast.store.db import make_engine, migrate
 from scheduler.dispatch import Dispatcher, backoff
 
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)

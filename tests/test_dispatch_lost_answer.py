@@ -16,11 +16,11 @@ import httpx
 import pytest
 from sqlalchemy import Engine, text
 
-from dripcast import store
-from dripcast.channels import Facebook, Instagram, Threads, WordPress, X
-from dripcast.db import make_engine, migrate
-from dripcast.domain import Draft, Media, Slot
-from dripcast.publisher import Context, Publisher
+from dripcast.core.channels import Facebook, Instagram, Threads, WordPress, X
+from dripcast.core.domain import Draft, Media, Slot
+from dripcast.core.publisher import Context, Publisher
+from dripcast.store import queries as store
+from dripcast.store.db import make_engine, migrate
 from publishers.facebook import FacebookPublisher
 from publishers.instagram import InstagramPublisher
 from publishers.threads import ThreadsPublisher

@@ -11,8 +11,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from dripcast.media_server import start_media_server
-from dripcast.media_urls import sign
+from dripcast.app.media_server import start_media_server
+from dripcast.app.media_urls import sign
 
 KEY = os.urandom(32)
 T = 1_800_000_000
@@ -111,7 +111,7 @@ async def test_malformed_requests_get_400(server: Running) -> None:
 
 
 def test_config_names_where_the_media_server_listens() -> None:
-    from dripcast.config import Service
+    from dripcast.core.config import Service
 
     assert Service().media_http.port == 8025
     svc = Service.model_validate({"media_http": {"host": "0.0.0.0", "port": 9000}})
@@ -121,10 +121,10 @@ def test_config_names_where_the_media_server_listens() -> None:
 
 
 async def test_config_wiring_serves_what_the_factory_signs(tmp_path: Path) -> None:
-    from dripcast.config import Config
-    from dripcast.domain import Media
-    from dripcast.media_server import start_from_config
-    from dripcast.media_urls import media_url_from_config
+    from dripcast.app.media_server import start_from_config
+    from dripcast.app.media_urls import media_url_from_config
+    from dripcast.core.config import Config
+    from dripcast.core.domain import Media
 
     brand = {
         "id": "b",
@@ -179,7 +179,7 @@ async def test_an_expiry_no_signed_url_has_is_404_over_a_socket(
 
 
 def test_verify_refuses_what_int_cannot_read() -> None:
-    from dripcast.media_urls import verify
+    from dripcast.app.media_urls import verify
 
     for expiry in ("9" * 5000, "²³", "١٢٣"):
         assert verify(f"/media/{expiry}/sig/brand/1.jpg", KEY, T) is None

@@ -3,7 +3,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from dripcast.errors import AuthExpired, OutcomeUnknown, Rejected, Retryable
+from dripcast.core.errors import AuthExpired, OutcomeUnknown, Rejected, Retryable
 from publishers.http import error_for, retry_after, send
 from tests.publishers.fake import FakeNetwork, multipart, reply, timeout_after_send
 

@@ -5,8 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from dripcast.channels import Mastodon
-from dripcast.errors import AuthExpired, Rejected, Retryable
+from dripcast.core.channels import Mastodon
+from dripcast.core.errors import AuthExpired, Rejected, Retryable
+from dripcast.core.extras import MastodonExtra
 from publishers.mastodon import MastodonPublisher, instance_limits
 from tests.publishers.fake import FakeNetwork, form_body, multipart, reply, timeout_after_send
 from tests.publishers.jpeg_media import context, file_bytes, jpegs, post
@@ -77,7 +78,7 @@ async def test_language_from_the_formatter_is_sent(tmp_path: Path) -> None:
     net.route("POST", "/api/v2/media", reply(200, media_json("7", f"{BASE}/m/7.jpg")))
     net.route("POST", "/api/v1/statuses", reply(200, STATUS))
     media = jpegs(tmp_path, "Cinnamon buns")
-    await publisher(net, tmp_path).publish(post(media, extra={"language": "da"}))
+    await publisher(net, tmp_path).publish(post(media, extra=MastodonExtra(language="da")))
     assert form_body(net.requests[-1])["language"] == ["da"]
 
 

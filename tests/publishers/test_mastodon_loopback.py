@@ -9,9 +9,9 @@ import httpx
 import pytest
 from PIL import Image
 
-from dripcast.channels import Mastodon
-from dripcast.domain import Media
-from dripcast.errors import AuthExpired
+from dripcast.core.channels import Mastodon
+from dripcast.core.domain import Media
+from dripcast.core.errors import AuthExpired
 from publishers.mastodon import MastodonPublisher, instance_limits
 from tests.publishers.jpeg_media import context, jpegs, post
 from tests.publishers.mastodon_server import FakeMastodon, serving

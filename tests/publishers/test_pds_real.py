@@ -24,8 +24,10 @@ from typing import Any
 import httpx
 import pytest
 
-from dripcast.channels import Bluesky
-from dripcast.domain import Published
+from dripcast.core.channels import Bluesky
+from dripcast.core.domain import Published
+from dripcast.core.extras import BlueskyExtra
+from formatters.facets import facets
 from publishers.atproto import post_rkey
 from publishers.bluesky import BlueskyPublisher
 from tests.ports import free_port
@@ -135,7 +137,12 @@ async def test_publish_to_a_real_pds_and_read_the_record_back(
     )
     media = jpegs(tmp_path, "Rye loaves cooling on a rack", size=(64, 48))
     text = "Rugbrød i dag 🍞 https://bakery.example/brød?sted=Århus #rugbrød #bakery"
-    the_post = post(media, text=text, type="bluesky", extra={"langs": ["da"]})
+    the_post = post(
+        media,
+        text=text,
+        type="bluesky",
+        extra=BlueskyExtra(facets=tuple(facets(text)), langs=("da",)),
+    )
     pub = BlueskyPublisher(channel, context(http, tmp_path))
 
     got = await pub.publish(the_post)

@@ -7,9 +7,9 @@ from typing import Any
 import httpx
 import pytest
 
-from dripcast.channels import WordPress
-from dripcast.domain import Published
-from dripcast.errors import AuthExpired, OutcomeUnknown, Rejected, Retryable
+from dripcast.core.channels import WordPress
+from dripcast.core.domain import Published
+from dripcast.core.errors import AuthExpired, OutcomeUnknown, Rejected, Retryable
 from publishers.wordpress import WordPressPublisher
 from tests.publishers.fake import FakeNetwork, json_body, reply, timeout_after_send
 from tests.publishers.kit import Memory, jpeg_bytes, make_ctx, make_post

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 
-from dripcast import store_jobs
+from dripcast.store import jobs as store_jobs
 
 
 @dataclass(frozen=True, kw_only=True)

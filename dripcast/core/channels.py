@@ -11,8 +11,8 @@ from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 
-from dripcast.errors import ConfigError
-from dripcast.timeparse import parse_duration, parse_slot, parse_weekdays
+from dripcast.core.errors import ConfigError
+from dripcast.core.timeparse import parse_duration, parse_slot, parse_weekdays
 
 _REF = re.compile(r"\$\{([^}]+)\}")
 

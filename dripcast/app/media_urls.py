@@ -18,10 +18,10 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote
 
-from dripcast.domain import Media
+from dripcast.core.domain import Media
 
 if TYPE_CHECKING:
-    from dripcast.config import Config
+    from dripcast.core.config import Config
 
 PREFIX = "/media/"
 KEY_BYTES = 32

@@ -6,10 +6,10 @@ from datetime import UTC, datetime
 
 import click
 
-from dripcast import report
-from dripcast.cli import Ctx, main, pass_ctx
-from dripcast.cli_queue import engine_for
-from dripcast.timeparse import parse_duration
+from dripcast.app import report
+from dripcast.app.context import App
+from dripcast.cli.root import Ctx, main, pass_ctx
+from dripcast.core.timeparse import parse_duration
 
 
 @main.command(name="report")
@@ -37,7 +37,7 @@ def report_command(ctx: Ctx, brand_id: str | None, since: str) -> None:
         raise click.BadParameter(str(e), param_hint="--since") from None
     now = datetime.now(UTC)
     r = report.gather(
-        engine_for(ctx),
+        App.open(ctx.config).engine,
         brand_id=brand.id,
         brand_name=brand.name,
         zone=brand.zone,

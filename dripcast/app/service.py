@@ -20,13 +20,14 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import Engine
 
-from dripcast import jobs, pipeline, store, systemd
-from dripcast import media_server as media_http
-from dripcast.config import Config
-from dripcast.db import make_engine, migrate
-from dripcast.media_urls import media_url_from_config
-from dripcast.publisher import Context, Publisher
-from dripcast.timeparse import parse_duration
+from dripcast.app import jobs, pipeline, systemd
+from dripcast.app import media_server as media_http
+from dripcast.app.media_urls import media_url_from_config
+from dripcast.core.config import Config
+from dripcast.core.publisher import Context, Publisher
+from dripcast.core.timeparse import parse_duration
+from dripcast.store import queries as store
+from dripcast.store.db import make_engine, migrate
 from ingest import smtp, spool
 from ingest.intake import Intake
 from publishers import make_publisher

@@ -6,12 +6,12 @@ from __future__ import annotations
 from rich.console import Console
 from sqlalchemy import create_engine
 
-from dripcast.config import Config
-from dripcast.errors import PublishError
+from dripcast.core.config import Config
+from dripcast.core.errors import PublishError
 
 
 async def check_online(config: Config, console: Console) -> bool:
-    from dripcast.service import build_publishers, http_client
+    from dripcast.app.service import build_publishers, http_client
 
     ok = True
     async with http_client() as http:

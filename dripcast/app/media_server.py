@@ -1,7 +1,7 @@
 """A tiny HTTP/1.1 file server for the images networks fetch by URL.
 
 It serves a file under media_dir only for a GET or HEAD whose signed path
-(`dripcast.media_urls`) verifies and has not expired: 403 otherwise, 404 when the
+(`dripcast.app.media_urls`) verifies and has not expired: 403 otherwise, 404 when the
 file is not there, no directory listing, nothing outside media_dir. One request
 per connection keeps it small; the fetchers (Meta's crawlers) do not need more.
 Put it behind the TLS proxy that answers at `service.public_base_url`.
@@ -19,10 +19,10 @@ from email.utils import formatdate
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from dripcast.media_urls import KEY_FILE, PREFIX, load_or_create_key, verify
+from dripcast.app.media_urls import KEY_FILE, PREFIX, load_or_create_key, verify
 
 if TYPE_CHECKING:
-    from dripcast.config import Config
+    from dripcast.core.config import Config
 
 log = logging.getLogger(__name__)
 

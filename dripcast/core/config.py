@@ -28,7 +28,7 @@ from pydantic import (
 )
 from pydantic_core import ErrorDetails
 
-from dripcast.channels import (
+from dripcast.core.channels import (
     CHANNEL_TYPES,
     NEEDS_PUBLIC_URL,
     Channel,
@@ -36,9 +36,9 @@ from dripcast.channels import (
     Ref,
     Strict,
 )
-from dripcast.errors import ConfigError
-from dripcast.timeparse import parse_duration, parse_slot, parse_weekdays
-from dripcast.tokens import token_problem
+from dripcast.core.errors import ConfigError
+from dripcast.core.timeparse import parse_duration, parse_slot, parse_weekdays
+from dripcast.core.tokens import token_problem
 
 
 class SmtpUser(Strict):

@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 
 import httpx
 
-from dripcast.domain import Media, Post, Published
+from dripcast.core.domain import Media, Post, Published
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -30,7 +30,7 @@ class Context:
 class Publisher(abc.ABC):
     """One network. `publish` is the one method that matters.
 
-    Raise from `dripcast.errors`: Retryable, Rejected, AuthExpired, OutcomeUnknown.
+    Raise from `dripcast.core.errors`: Retryable, Rejected, AuthExpired, OutcomeUnknown.
     """
 
     # True when calling publish() again for the same post can never make a second

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from dripcast.core.extras import Extra
+
 
 @dataclass(frozen=True, kw_only=True)
 class Attachment:
@@ -89,7 +91,7 @@ class Draft:
     text: str
     media: tuple[Media, ...]
     held: str | None = None  # reason to hold for review (off-limits phrase…)
-    extra: Mapping[str, Any] = field(default_factory=dict)  # network specifics: facets, title…
+    extra: Extra = None  # network specifics: facets, title… (dripcast.core.extras)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -120,7 +122,7 @@ class Post:
     media: tuple[Media, ...]
     at: datetime
     attempts: int = 1
-    extra: Mapping[str, Any] = field(default_factory=dict)
+    extra: Extra = None
     remote: Mapping[str, Any] = field(default_factory=dict)  # what a publisher kept between tries
 
 

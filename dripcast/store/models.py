@@ -1,4 +1,4 @@
-"""The database tables, typed SQLAlchemy 2 models. Only `db` and `store` use them.
+"""The database tables, typed SQLAlchemy 2 models. Only the store's modules use them.
 
 The posts table is the schedule: `due_at`, `status`, `attempts` and
 `claimed_until` say everything the dispatcher needs; APScheduler keeps no
@@ -109,6 +109,7 @@ class Post(Base):
     external_id: Mapped[str | None] = mapped_column(String(255))
     url: Mapped[str | None] = mapped_column(Text)
     reason: Mapped[str | None] = mapped_column(Text)  # last error, or why it is held
+    held_for: Mapped[str | None] = mapped_column(String(16))  # a HoldReason, when held
     created_at: Mapped[datetime]
 
     __table_args__ = (
@@ -116,6 +117,27 @@ class Post(Base):
         Index("ix_posts_status_due", "status", "due_at"),
         Index("ix_posts_brand_channel_due", "brand", "channel", "due_at"),
         Index("ix_posts_message", "message"),
+    )
+
+
+class Event(Base):
+    """One change of a post (or a message): from, to, who, why, when. Written, never edited."""
+
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    post: Mapped[int | None] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
+    message: Mapped[int | None] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"))
+    from_status: Mapped[str | None] = mapped_column(String(16))
+    to_status: Mapped[str] = mapped_column(String(16))
+    actor_kind: Mapped[str] = mapped_column(String(8))
+    actor_name: Mapped[str] = mapped_column(String(320))
+    reason: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime]
+
+    __table_args__ = (
+        Index("ix_events_post", "post"),
+        Index("ix_events_message", "message"),
     )
 
 
