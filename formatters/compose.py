@@ -15,7 +15,14 @@ from PIL import Image
 from dripcast.core.channels import ChannelBase
 from dripcast.core.config import Brand
 from dripcast.core.domain import Draft, Media, Photo, Submission
-from dripcast.core.extras import BlueskyExtra, Extra, PinterestExtra, TumblrExtra, WordPressExtra
+from dripcast.core.extras import (
+    BlueskyExtra,
+    Extra,
+    MastodonExtra,
+    PinterestExtra,
+    TumblrExtra,
+    WordPressExtra,
+)
 from formatters import caption as captions
 from formatters.facets import facets
 from formatters.hashtags import split_trailing
@@ -78,7 +85,7 @@ def format_submission(
                     text=cap.text,
                     media=(media,),
                     held=held,
-                    extra=_extra(cap, spec, sub.caption, brand.name),
+                    extra=_extra(cap, spec, sub.caption, brand.name, brand.language),
                 )
             )
     return drafts
@@ -156,13 +163,15 @@ def _utm(network: str, brand: Brand, utm: Mapping[str, str] | None) -> dict[str,
     return {k: v.replace("{network}", network).replace("{brand}", brand.id) for k, v in utm.items()}
 
 
-def _extra(built: _Built, spec: ChannelSpec, caption: str, brand_name: str) -> Extra:
+def _extra(built: _Built, spec: ChannelSpec, caption: str, brand_name: str, language: str) -> Extra:
     def headline() -> str:
         return title(caption, brand_name, spec.title_limit) if spec.title_limit else ""
 
     if spec.network == "bluesky":
         links = {built.link_text: built.link} if built.link_text and built.link else None
-        return BlueskyExtra(facets=tuple(facets(built.text, links)))
+        return BlueskyExtra(facets=tuple(facets(built.text, links)), langs=(language,))
+    if spec.network == "mastodon":
+        return MastodonExtra(language=language)
     if spec.network == "pinterest":
         # Pinterest refuses links over 2,048 characters; the page without UTM beats none.
         link = built.link

@@ -16,8 +16,8 @@ from dripcast.core.domain import Post, Published
 from dripcast.core.errors import Rejected
 from dripcast.core.extras import PinterestExtra, title_of
 from dripcast.core.publisher import Context, Publisher
+from publishers.files import read_media
 from publishers.http import check, send
-from publishers.steps import read_bytes
 
 API = "https://api.pinterest.com/v5"
 TITLE_MAX = 100
@@ -43,7 +43,7 @@ class PinterestPublisher(Publisher):
             raise Rejected(f"Pinterest takes at most {MAX_IMAGES} images, got {len(post.media)}")
         title = _title(post)
         link = post.extra.link if isinstance(post.extra, PinterestExtra) else None
-        images = [base64.b64encode(await read_bytes(m)).decode("ascii") for m in post.media]
+        images = [base64.b64encode(await read_media(m)).decode("ascii") for m in post.media]
         media_source: dict[str, Any]
         if len(images) == 1:
             media_source = {

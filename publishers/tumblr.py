@@ -20,8 +20,8 @@ from dripcast.core.domain import Post, Published
 from dripcast.core.errors import AuthExpired, PublishError, Rejected, Retryable
 from dripcast.core.extras import TumblrExtra
 from dripcast.core.publisher import Context, Publisher
+from publishers.files import read_media
 from publishers.http import error_for, send
-from publishers.steps import read_bytes
 
 API = "https://api.tumblr.com/v2"
 # Tumblr requires a User-Agent and expects the same one on every request.
@@ -66,7 +66,7 @@ class TumblrPublisher(Publisher):
             if m.alt:
                 block["alt_text"] = m.alt
             content.append(block)
-            files.append((ident, (f"{ident}.jpg", await read_bytes(m), "image/jpeg")))
+            files.append((ident, (f"{ident}.jpg", await read_media(m), "image/jpeg")))
         if post.text:
             content.append({"type": "text", "text": post.text})
         doc: dict[str, Any] = {"content": content, "state": "published"}

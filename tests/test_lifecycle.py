@@ -14,6 +14,7 @@ from dripcast.app import actions
 from dripcast.app.actions import Actor
 from dripcast.app.context import App
 from dripcast.core.config import load
+from dripcast.core.domain import Published
 from dripcast.core.lifecycle import (
     ACTIONS,
     POST_MOVES,
@@ -24,7 +25,7 @@ from dripcast.core.lifecycle import (
 )
 from dripcast.store import lifecycle
 from dripcast.store import queries as store
-from dripcast.store.db import transaction
+from dripcast.store.db import make_engine, migrate, transaction
 from tests.seed import put, seed
 
 S = PostStatus
@@ -192,3 +193,25 @@ def test_release_of_a_message_is_an_event(app: App) -> None:
 def test_one_of_post_or_submission(app: App) -> None:
     with pytest.raises(ValueError, match="exactly one"):
         actions.cancel(app, actor=MARIA, now=NOW)
+
+
+def test_lifecycle_on_sqlite_and_postgresql(db_url: str) -> None:
+    engine = make_engine(db_url)
+    migrate(engine)
+    try:
+        _, (a, b) = seed(engine, [NOW - timedelta(minutes=1), NOW + timedelta(days=1)])
+        (claimed,) = store.claim_due(engine, now=NOW, lease=timedelta(minutes=5))
+        store.published(engine, claimed.id, Published(external_id="e"), now=NOW)
+        assert store.set_status(engine, [b], "held", reason="r", held_for=HoldReason.REVIEW) == 1
+        with transaction(engine) as s:
+            moved = lifecycle.move_posts(s, [a, b], S.CANCELLED, actor=MARIA, now=NOW)
+        assert [(m.id, m.was) for m in moved] == [(b, S.HELD)]
+        assert [e["to_status"] for e in lifecycle.history(engine, a)] == [
+            "scheduled",
+            "publishing",
+            "published",
+        ]
+        assert lifecycle.history(engine, b)[-1]["actor_name"] == "maria"
+        assert store.queued(engine, "demo-bakery", NOW - timedelta(hours=1)) != []
+    finally:
+        engine.dispose()

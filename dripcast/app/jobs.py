@@ -15,6 +15,8 @@ from sqlalchemy import Engine
 
 from dripcast.app import mailout, report
 from dripcast.core.config import Brand, Config
+from dripcast.core.lifecycle import MessageStatus
+from dripcast.core.lifecycle import PostStatus as S
 from dripcast.store import jobs as store_jobs
 from dripcast.store import queries as store
 
@@ -22,7 +24,7 @@ log = logging.getLogger("dripcast.jobs")
 
 KEEP = timedelta(days=30)
 # media of posts that may still go out (or be retried) is never removed
-LIVE = ("scheduled", "publishing", "held", "failed")
+LIVE = tuple(s.value for s in (S.SCHEDULED, S.PUBLISHING, S.HELD, S.FAILED))
 
 
 def weekly_report(config: Config, engine: Engine, brand: Brand, now: datetime) -> str | None:
@@ -59,7 +61,9 @@ def clean_up(config: Config, engine: Engine, now: datetime) -> tuple[int, int]:
     if not store_jobs.claim_run(engine, "clean-up", now=now, not_since=now - timedelta(hours=20)):
         return 0, 0
     spool = config.resolve(config.service.spool_dir)
-    gone = store.purge_messages(engine, statuses=("refused", "held"), before=now - KEEP)
+    gone = store.purge_messages(
+        engine, statuses=(MessageStatus.REFUSED.value, MessageStatus.HELD.value), before=now - KEEP
+    )
     for name in gone:
         (spool / name).unlink(missing_ok=True)
     media = config.resolve(config.service.media_dir)

@@ -12,13 +12,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 import time
 from collections.abc import Callable
 from email.utils import formatdate
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from dripcast.app.media_urls import KEY_FILE, load_or_create_key, verify
+from dripcast.app.media_urls import KEY_FILE, PREFIX, load_or_create_key, verify
 
 if TYPE_CHECKING:
     from dripcast.core.config import Config
@@ -29,6 +30,7 @@ READ_TIMEOUT = 10.0  # a client that does not send its request in time is droppe
 WRITE_TIMEOUT = 120.0  # an 8 MB image over a slow link, with room to spare
 MAX_LINE = 8192
 MAX_HEADERS = 100
+_EXPIRY = re.compile(r"[0-9]{1,20}", re.ASCII)  # epoch seconds, as `sign` writes them
 TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".webp": "image/webp"}
 REASONS = {
     200: "OK",
@@ -100,6 +102,8 @@ def _resolve(
     method: str, target: str, root: Path, key: bytes, now: float
 ) -> tuple[int, Path | None]:
     path = target.split("?", 1)[0].split("#", 1)[0]
+    if path.startswith(PREFIX) and not _EXPIRY.fullmatch(path[len(PREFIX) :].split("/", 1)[0]):
+        return 404, None  # no URL we sign looks like this (5,000 digits, `²`): nothing here
     rel = verify(path, key, now)
     if rel is None:
         return 403, None

@@ -18,6 +18,7 @@ from dripcast.app.imaging import Cut, cut_here
 from dripcast.core.channels import ChannelBase
 from dripcast.core.config import Brand, Config
 from dripcast.core.domain import Attachment, Draft, Photo, Queued, Skipped, Slot, Submission
+from dripcast.core.lifecycle import MessageStatus, PostStatus
 from formatters import format_submission
 from formatters.compose import spec_for
 from formatters.images import Variant
@@ -264,23 +265,28 @@ def process(
         log.exception("message %d could not be processed", message_id)
         reason = f"internal error: {e!r}"
         store.finish_message(
-            engine, message_id, now=now, status="failed", reason=reason, claim=claim
+            engine, message_id, now=now, status=MessageStatus.FAILED, reason=reason, claim=claim
         )
         return []
     if not prepared.accepted:
         log.info("message %d refused: %s", message_id, prepared.reason)
         store.finish_message(
-            engine, message_id, now=now, status="failed", reason=prepared.reason, claim=claim
+            engine,
+            message_id,
+            now=now,
+            status=MessageStatus.FAILED,
+            reason=prepared.reason,
+            claim=claim,
         )
         return []
     ids = store.finish_message(
         engine,
         message_id,
         now=now,
-        status="planned",
+        status=MessageStatus.PLANNED,
         photos=prepared.photos,
         slots=prepared.slots,
-        post_status="scheduled" if brand.approval == "none" else "held",
+        post_status=PostStatus.SCHEDULED if brand.approval == "none" else PostStatus.HELD,
         claim=claim,
     )
     if prepared.slots and not ids:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import tempfile
 from datetime import UTC, datetime
@@ -11,7 +12,7 @@ from typing import BinaryIO
 
 import click
 
-from dripcast.cli.root import Ctx, main, pass_ctx
+from dripcast.cli.root import Ctx, main, pass_ctx, require_secrets
 
 
 @main.command(name="preview")
@@ -50,6 +51,7 @@ def preview_command(
         read_head,
     )
 
+    require_secrets(ctx.config, channels=False)  # plus-tag tokens decide who may post
     raw = message.read()
     head = read_head(raw)  # one header parse, read by the brand pick and the sender checks
     try:
@@ -102,11 +104,12 @@ def preview_command(
 def ingest(ctx: Ctx, message: BinaryIO, recipient: str | None, mail_from: str) -> None:
     """Feed one message (file or stdin) through the same path as SMTP.
 
-    Exit codes follow sysexits: 0 ok, 65 bad data, 67 unknown recipient,
-    75 try later, 77 not allowed.
+    Exit codes follow sysexits: 0 ok (or held for review: a refused sender is
+    quarantined, never bounced), 65 bad data, 67 unknown recipient, 75 try later.
     """
     from dripcast.app.stdin import ingest as ingest_message
 
+    require_secrets(ctx.config, channels=False, code=os.EX_TEMPFAIL)  # deferred until they are set
     done = ingest_message(ctx.config, message, recipient=recipient, mail_from=mail_from)
     for line in done.lines:
         click.echo(line, err=True)

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Engine, func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from dripcast.core.lifecycle import PostStatus
 from dripcast.store import models as m
 from dripcast.store.db import transaction
 
@@ -39,7 +40,7 @@ def published_between(
             select(p.id, p.channel, p.type, p.text, p.published_at, p.url)
             .where(
                 p.brand == brand,
-                p.status == "published",
+                p.status == PostStatus.PUBLISHED.value,
                 p.published_at >= since,
                 p.published_at < until,
             )
@@ -54,7 +55,11 @@ def needing_attention(engine: Engine, brand: str, since: datetime) -> list[dict[
     with transaction(engine) as s:
         q = (
             select(p.id, p.channel, p.status, p.due_at, p.reason)
-            .where(p.brand == brand, p.status.in_(("held", "failed")), p.due_at >= since)
+            .where(
+                p.brand == brand,
+                p.status.in_((PostStatus.HELD.value, PostStatus.FAILED.value)),
+                p.due_at >= since,
+            )
             .order_by(p.due_at, p.id)
         )
         return [dict(r._mapping) for r in s.execute(q)]
@@ -64,7 +69,10 @@ def count_scheduled(engine: Engine, brand: str, since: datetime, until: datetime
     p = m.Post
     with transaction(engine) as s:
         q = select(func.count()).where(
-            p.brand == brand, p.status == "scheduled", p.due_at >= since, p.due_at < until
+            p.brand == brand,
+            p.status == PostStatus.SCHEDULED.value,
+            p.due_at >= since,
+            p.due_at < until,
         )
         return s.scalar(q) or 0
 

@@ -71,7 +71,9 @@ def move_posts(
         return []
     t = _table(m.Post)
     rows = s.connection().execute(
-        select(t.c.id, t.c.status).where(t.c.id.in_(ids), t.c.status.in_(allowed))
+        select(t.c.id, t.c.status).where(
+            t.c.id.in_(ids), t.c.status.in_([a.value for a in allowed])
+        )
     )
     by_status: dict[PostStatus, list[int]] = {}
     for pid, status in rows:

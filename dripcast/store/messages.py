@@ -16,10 +16,12 @@ from sqlalchemy.exc import IntegrityError
 
 from dripcast.core.domain import Photo, Slot
 from dripcast.core.extras import extra_json
-from dripcast.core.lifecycle import PLANNER, Actor, HoldReason, PostStatus
+from dripcast.core.lifecycle import PLANNER, Actor, HoldReason, MessageStatus, PostStatus
 from dripcast.store import lifecycle
 from dripcast.store import models as m
 from dripcast.store.db import transaction
+
+PROCESSING = MessageStatus.PROCESSING.value
 
 
 class Duplicate(Exception):
@@ -29,7 +31,9 @@ class Duplicate(Exception):
 def add_message(engine: Engine, *, now: datetime, **fields: Any) -> int:
     try:
         with transaction(engine) as s:
-            row = m.Message(received_at=now, status=fields.pop("status", "received"), **fields)
+            row = m.Message(
+                received_at=now, status=fields.pop("status", MessageStatus.RECEIVED.value), **fields
+            )
             s.add(row)
             s.flush()
             return row.id
@@ -44,12 +48,12 @@ def claim_messages(
 ) -> list[int]:
     """Take received messages (or ones whose processor died) for processing."""
     with transaction(engine) as s:
-        stale = (m.Message.status == "processing") & (m.Message.claimed_until < now)
-        q = update(m.Message).where((m.Message.status == "received") | stale)
+        stale = (m.Message.status == PROCESSING) & (m.Message.claimed_until < now)
+        q = update(m.Message).where((m.Message.status == MessageStatus.RECEIVED.value) | stale)
         if ids:
             q = q.where(m.Message.id.in_(ids))
         rows = s.execute(
-            q.values(status="processing", claimed_until=now + lease).returning(m.Message.id)
+            q.values(status=PROCESSING, claimed_until=now + lease).returning(m.Message.id)
         )
         return sorted(r[0] for r in rows)
 
@@ -61,15 +65,15 @@ def release_claims(engine: Engine) -> int:
     commit), and `finish_message(claim=…)` keeps a late finisher from adding a second.
     """
     with transaction(engine) as s:
-        q = update(m.Message).where(m.Message.status == "processing")
-        return s.execute(q.values(status="received", claimed_until=None)).rowcount  # type: ignore[attr-defined, no-any-return]
+        q = update(m.Message).where(m.Message.status == PROCESSING)
+        return s.execute(q.values(status=MessageStatus.RECEIVED.value, claimed_until=None)).rowcount  # type: ignore[attr-defined, no-any-return]
 
 
 def pending_messages(engine: Engine, *, now: datetime) -> list[int]:
     """Stored but not yet planned: new ones, and ones whose processor died."""
     with transaction(engine) as s:
-        stale = (m.Message.status == "processing") & (m.Message.claimed_until < now)
-        q = select(m.Message.id).where((m.Message.status == "received") | stale)
+        stale = (m.Message.status == PROCESSING) & (m.Message.claimed_until < now)
+        q = select(m.Message.id).where((m.Message.status == MessageStatus.RECEIVED.value) | stale)
         return [r[0] for r in s.execute(q.order_by(m.Message.id))]
 
 
@@ -91,7 +95,7 @@ def finish_message(
     reason: str | None = None,
     photos: Sequence[Photo] = (),
     slots: Sequence[Slot] = (),
-    post_status: str = "scheduled",
+    post_status: PostStatus = PostStatus.SCHEDULED,
     claim: datetime | None = None,
 ) -> list[int]:
     """Store the plan and close the message in one commit: processed exactly once.
@@ -101,11 +105,12 @@ def finish_message(
     """
     with transaction(engine) as s:
         row = s.get(m.Message, message_id, with_for_update=True)
-        if row is None or row.status != "processing":
+        if row is None or row.status != PROCESSING:
             return []  # someone else finished it
         if claim is not None and row.claimed_until != claim:
             return []  # someone else holds it now
-        row.status, row.reason, row.processed_at, row.claimed_until = status, reason, now, None
+        row.status, row.reason = MessageStatus(status).value, reason
+        row.processed_at, row.claimed_until = now, None
         for p in photos:
             s.add(
                 m.Photo(
@@ -120,7 +125,7 @@ def finish_message(
                     created_at=now,
                 )
             )
-        approval = None if post_status == "scheduled" else HoldReason.APPROVAL
+        approval = None if post_status == PostStatus.SCHEDULED else HoldReason.APPROVAL
         posts = [
             m.Post(
                 message=message_id,
@@ -133,9 +138,9 @@ def finish_message(
                 extra=extra_json(sl.draft.extra),
                 remote={},
                 due_at=sl.at,
-                status="held" if sl.draft.held else post_status,
+                status=(PostStatus.HELD if sl.draft.held else PostStatus(post_status)).value,
                 reason=sl.draft.held
-                or (None if post_status == "scheduled" else "awaiting approval"),
+                or (None if post_status == PostStatus.SCHEDULED else "awaiting approval"),
                 held_for=HoldReason.REVIEW if sl.draft.held else approval,
                 attempts=0,
                 created_at=now,

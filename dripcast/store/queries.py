@@ -33,6 +33,8 @@ from dripcast.store.messages import (
     seen_pixels,
 )
 
+S = PostStatus
+
 __all__ = [  # the message functions, re-exported; the post functions are defined here
     "Duplicate",
     "add_message",
@@ -50,7 +52,7 @@ __all__ = [  # the message functions, re-exported; the post functions are define
 # ---- posts: the schedule -----------------------------------------------------
 
 # A held post keeps its slot: approving or retrying it must not break the brand's gaps.
-ACTIVE = ("scheduled", "publishing", "published", "held")
+ACTIVE = tuple(s.value for s in (S.SCHEDULED, S.PUBLISHING, S.PUBLISHED, S.HELD))
 
 
 def queued(
@@ -85,7 +87,7 @@ def claim_due(engine: Engine, *, now: datetime, lease: timedelta, limit: int = 1
     t = _posts_table()
     due = (
         select(t.c.id)
-        .where(t.c.status == "scheduled", t.c.due_at <= now)
+        .where(t.c.status == S.SCHEDULED.value, t.c.due_at <= now)
         .order_by(t.c.due_at)
         .limit(limit)
         .with_for_update(skip_locked=True)
@@ -95,8 +97,8 @@ def claim_due(engine: Engine, *, now: datetime, lease: timedelta, limit: int = 1
     with transaction(engine) as s:
         rows = s.connection().execute(
             update(t)
-            .where(t.c.id.in_(select(due.c.id)), t.c.status == "scheduled")
-            .values(status="publishing", claimed_until=now + lease, attempts=t.c.attempts + 1)
+            .where(t.c.id.in_(select(due.c.id)), t.c.status == S.SCHEDULED.value)
+            .values(status=S.PUBLISHING.value, claimed_until=now + lease, attempts=t.c.attempts + 1)
             .returning(*t.c)
         )
         claimed = sorted((_post(r) for r in rows), key=lambda p: (p.at, p.id))
@@ -110,8 +112,10 @@ def claim_stale(engine: Engine, *, now: datetime, lease: timedelta) -> list[Post
     with transaction(engine) as s:
         rows = s.scalars(
             update(m.Post)
-            .where(m.Post.status == "publishing", m.Post.claimed_until < now)
-            .values(claimed_until=now + lease)
+            .where(m.Post.status == S.PUBLISHING.value, m.Post.claimed_until < now)
+            # Every claim is an attempt, so a post that keeps killing its process
+            # reaches max_attempts instead of being re-sent every lease forever.
+            .values(claimed_until=now + lease, attempts=m.Post.attempts + 1)
             .returning(m.Post),
             execution_options={"synchronize_session": False},
         ).all()
@@ -152,7 +156,7 @@ def published_many(engine: Engine, done: Sequence[tuple[int, Published, datetime
         update(table)
         .where(table.c.id == bindparam("pid"))
         .values(
-            status="published",
+            status=S.PUBLISHED.value,
             published_at=bindparam("at"),
             external_id=bindparam("ext"),
             url=bindparam("link"),
@@ -165,7 +169,9 @@ def published_many(engine: Engine, done: Sequence[tuple[int, Published, datetime
     with transaction(engine) as s:
         ids = [i for i, _, _ in done]
         live = set(
-            s.scalars(select(m.Post.id).where(m.Post.id.in_(ids), m.Post.status == "publishing"))
+            s.scalars(
+                select(m.Post.id).where(m.Post.id.in_(ids), m.Post.status == S.PUBLISHING.value)
+            )
         )
         s.connection().execute(q, rows)
         for i, _, now in done:
@@ -235,7 +241,7 @@ def hold_channel(engine: Engine, brand: str, channel: str, reason: str) -> int:
     """Pause a channel: every scheduled post on it is held until a person retries."""
     with transaction(engine) as s:
         q = select(m.Post.id).where(
-            m.Post.brand == brand, m.Post.channel == channel, m.Post.status == "scheduled"
+            m.Post.brand == brand, m.Post.channel == channel, m.Post.status == S.SCHEDULED.value
         )
         moved = lifecycle.move_posts(
             s,
@@ -266,10 +272,13 @@ def posts(
     statuses: Sequence[str] = (),
     ids: Sequence[int] = (),
     message_ids: Sequence[int] = (),
+    since: datetime | None = None,
     limit: int = 200,
 ) -> list[dict[str, Any]]:
     with transaction(engine) as s:
         q = select(m.Post).order_by(m.Post.due_at, m.Post.id).limit(limit)
+        if since is not None:
+            q = q.where(m.Post.due_at >= since)
         if brand:
             q = q.where(m.Post.brand == brand)
         if statuses:
