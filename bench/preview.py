@@ -33,13 +33,13 @@ ROOT = Path(__file__).resolve().parent.parent
 PHOTOS = ROOT / "bench" / "photos"
 NETWORKS = ("instagram", "facebook", "threads", "x", "bluesky", "mastodon", "linkedin")
 CHANNELS = """\
-      - {id: instagram, type: instagram, account_id: '1', token: t}
-      - {id: facebook, type: facebook, page_id: '1', token: t}
-      - {id: threads, type: threads, user_id: '1', token: t}
-      - {id: x, type: x, token: t, refresh_token: r, client_id: c}
-      - {id: bluesky, type: bluesky, handle: a.bsky.social, app_password: p}
-      - {id: mastodon, type: mastodon, instance: https://mastodon.example, token: t}
-      - {id: linkedin, type: linkedin, author: 'urn:li:person:1', token: t}
+      - {id: instagram, type: instagram, account_id: '1', token: '${BENCH_SECRET}'}
+      - {id: facebook, type: facebook, page_id: '1', token: '${BENCH_SECRET}'}
+      - {id: threads, type: threads, user_id: '1', token: '${BENCH_SECRET}'}
+      - {id: x, type: x, token: '${BENCH_SECRET}', refresh_token: '${BENCH_SECRET}', client_id: c}
+      - {id: bluesky, type: bluesky, handle: a.bsky.social, app_password: '${BENCH_SECRET}'}
+      - {id: mastodon, type: mastodon, instance: https://mastodon.example, token: '${BENCH_SECRET}'}
+      - {id: linkedin, type: linkedin, author: 'urn:li:person:1', token: '${BENCH_SECRET}'}
 """
 CONFIG = """\
 service:
@@ -78,7 +78,7 @@ def python() -> str:
 
 
 def env(root: Path = ROOT) -> dict[str, str]:
-    return {**os.environ, "PYTHONPATH": str(root)}
+    return {**os.environ, "PYTHONPATH": str(root), "BENCH_SECRET": "not-used"}
 
 
 def setup(folder: Path, photo: Path) -> tuple[Path, Path]:

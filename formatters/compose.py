@@ -6,11 +6,10 @@ decoded once however many networks the brand posts to.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import regex
-from PIL import Image
 
 from dripcast.core.channels import ChannelBase
 from dripcast.core.config import Brand
@@ -26,7 +25,7 @@ from dripcast.core.extras import (
 from formatters import caption as captions
 from formatters.facets import facets
 from formatters.hashtags import split_trailing
-from formatters.images import Source, Variant
+from formatters.images import Variant, cut_variants
 from formatters.links import display, tag_caption_links, utm_params, with_utm
 from formatters.specs import SPECS, ChannelSpec
 
@@ -73,7 +72,7 @@ def format_submission(
                 path=store(variant, photo, spec.network),
                 width=variant.width,
                 height=variant.height,
-                bytes=len(variant.data),
+                bytes=variant.nbytes,
                 format=variant.format,
                 alt="" if spec.alt_limit is None else captions.shorten(alt, spec.alt_limit),
             )
@@ -89,21 +88,6 @@ def format_submission(
                 )
             )
     return drafts
-
-
-def cut_variants(
-    data: bytes,
-    specs: Iterable[ChannelSpec],
-    *,
-    loaded: Image.Image | None = None,
-    threads: int = 1,
-) -> dict[ChannelSpec, Variant]:
-    """Every spec's variant of one photo, from one decode (`loaded`: see `Source.open`),
-    the distinct ones encoded on `threads` threads."""
-    wanted = list(dict.fromkeys(specs))
-    source = Source.open(data, wanted, loaded=loaded)
-    source.encode_all(wanted, threads)
-    return {spec: source.variant(spec) for spec in wanted}
 
 
 def spec_for(ch: ChannelBase, limits: Mapping[str, int] | None = None) -> ChannelSpec:

@@ -6,7 +6,7 @@ import io
 import math
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from PIL import Image
 
@@ -26,11 +26,36 @@ RESAMPLE = Image.Resampling.BICUBIC
 
 @dataclass(frozen=True, kw_only=True)
 class Variant:
-    data: bytes
+    data: bytes  # empty once `stored`
     width: int
     height: int
     format: str = "jpeg"
     quality: int = QUALITY
+    stored: str | None = None  # the file the bytes were written to (by a worker process)
+    size: int = 0  # the bytes' length when `stored`
+
+    @property
+    def nbytes(self) -> int:
+        return len(self.data) if self.stored is None else self.size
+
+    def moved_to(self, path: str) -> Variant:
+        """This variant, its bytes now in the file `path` and no longer held here."""
+        return replace(self, data=b"", stored=path, size=len(self.data))
+
+
+def cut_variants(
+    data: bytes,
+    specs: Iterable[ChannelSpec],
+    *,
+    loaded: Image.Image | None = None,
+    threads: int = 1,
+) -> dict[ChannelSpec, Variant]:
+    """Every spec's variant of one photo, from one decode (`loaded`: see `Source.open`),
+    the distinct ones encoded on `threads` threads."""
+    wanted = list(dict.fromkeys(specs))
+    source = Source.open(data, wanted, loaded=loaded)
+    source.encode_all(wanted, threads)
+    return {spec: source.variant(spec) for spec in wanted}
 
 
 @dataclass(kw_only=True)
