@@ -26,6 +26,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from dripcast.app.memory import tune_malloc
 from dripcast.core.domain import Attachment, Photo
 from formatters.decode import ImageError
 from formatters.images import Variant, cut_variants
@@ -125,6 +126,7 @@ class Cutter:
                     max_workers=self.workers,
                     mp_context=multiprocessing.get_context("forkserver"),
                     max_tasks_per_child=TASKS_PER_WORKER,
+                    initializer=tune_malloc,
                 )
             return self._pool
 

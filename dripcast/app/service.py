@@ -12,6 +12,7 @@ import contextlib
 import logging
 import signal
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
@@ -20,7 +21,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import Engine
 
-from dripcast.app import jobs, pipeline, systemd
+from dripcast.app import jobs, memory, pipeline, systemd
 from dripcast.app import media_server as media_http
 from dripcast.app.imaging import Cutter
 from dripcast.app.media_urls import media_url_from_config
@@ -84,6 +85,7 @@ class Service:
         self.limits: dict[str, dict[str, int]] = {}  # brand → channel → text limit the network told
         self.limits_read = asyncio.Event()
         self.cutter = Cutter()  # photos are checked and cut on every core, in worker processes
+        self.processing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="process")
 
     def enqueue(self, message_id: int) -> None:
         if message_id not in self.queued:
@@ -149,6 +151,7 @@ class Service:
                 t.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
         await asyncio.to_thread(self.cutter.close)
+        self.processing.shutdown(wait=True)
         self.engine.dispose()
 
     def _schedule_jobs(self, aps: AsyncIOScheduler) -> None:
@@ -188,10 +191,13 @@ class Service:
 
     async def _processor(self) -> None:
         await self.limits_read.wait()
+        loop = asyncio.get_running_loop()
         while True:
             mid = await self.queue.get()
             try:
-                await asyncio.to_thread(self.process, mid)
+                # Always the same thread: its malloc arena is reused by every message, where
+                # the default pool's threads would each keep one message's worth of heap.
+                await loop.run_in_executor(self.processing, self.process, mid)
             except Exception:
                 log.exception("processing message %d failed; it stays pending", mid)
             finally:
@@ -226,5 +232,6 @@ class Service:
 
 
 def serve(config: Config) -> None:
+    memory.tune_malloc()
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(Service(config).run())
