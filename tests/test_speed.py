@@ -19,9 +19,12 @@ from pathlib import Path
 
 import pillow_heif
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image, ImageChops, ImageFilter
 
 import formatters.caption
+import formatters.counting as counting
 import formatters.images
 from dripcast.app.imaging import Cutter, cut_here, cut_one
 from dripcast.core.domain import Attachment
@@ -261,3 +264,23 @@ def test_the_pool_cuts_what_this_process_cuts_in_order() -> None:
         assert all(cutter._slots.acquire(blocking=False) for _ in range(cutter.in_flight))
     finally:
         cutter.close()
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), max_size=40),
+            st.sampled_from(["https://example.com/shop?utm_source=x", "a.co", "x.com", " ", "\n"]),
+        ),
+        max_size=12,
+    ).map("".join)
+)
+@settings(max_examples=300, deadline=None)
+def test_x_captions_that_surely_fit_do_fit(text: str) -> None:
+    """`fits` skips twitter-text's parser for ASCII text whose bound is under the limit;
+    the bound never lets through a text the parser would count over it."""
+    spec = SPECS["x"]
+    for limit in (20, 60, 280):
+        if counting._surely_fits_x(text, limit):
+            assert counting.x_weight(text) <= limit
+    assert counting.fits(text, spec) == (counting.x_weight(text) <= spec.text_limit)
