@@ -14,10 +14,10 @@ The client is the same for all: one socket per worker, the message dot-stuffed o
 from __future__ import annotations
 
 import argparse
-import statistics
 import os
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
