@@ -1,0 +1,124 @@
+"""A reply to a mail dripcast sent is recognised at intake and kept away from the
+photo pipeline (a reply "cancel" is not refused as "the message has no photo")."""
+
+from __future__ import annotations
+
+import email.policy
+from collections.abc import Callable
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from pathlib import Path
+
+from dripcast import store, store_mail
+from dripcast.config import load
+from dripcast.db import make_engine, migrate
+from dripcast.tokens import reply_tag
+from ingest.intake import Intake
+from tests.conftest import brand
+
+NOW = datetime(2026, 11, 21, 9, 30, tzinfo=UTC)
+TOKEN = "abcdefghijklmnopqrstuvwxyz234567"
+
+
+def reply(text: str = "cancel", *, sender: str = "owner@example.com", **headers: str) -> bytes:
+    msg = EmailMessage()
+    msg["From"] = sender
+    msg["To"] = "bakery@localhost"
+    msg["Subject"] = "Re: Planned: 2 posts"
+    msg["Date"] = "Sat, 21 Nov 2026 10:00:00 +0100"
+    msg["Message-ID"] = f"<r{abs(hash((text, sender, *headers.values())))}@example.com>"
+    for k, v in headers.items():
+        msg[k.replace("_", "-")] = v
+    msg.set_content(text)
+    return msg.as_bytes(policy=email.policy.SMTP)
+
+
+def intake(make_config: Callable[..., Path], **b: object) -> Intake:
+    cfg = load(make_config([brand(**b)], reply_key="k" * 32))
+    engine = make_engine(cfg.database_url)
+    migrate(engine)
+    store_mail.enqueue(
+        engine, now=NOW, brand="demo-bakery", kind="confirmation", key="confirm:1",
+        to=["owner@example.com"], sender="bakery@localhost", subject="Planned",
+        about={"message": 1, "posts": [1, 2]}, in_reply_to=None,
+        build=lambda i: ("<sent-1@dripcast>", b"raw"),
+    )  # fmt: skip
+    return Intake(cfg, engine, clock=lambda: NOW)
+
+
+def status(i: Intake, row: int | None) -> str:
+    assert row is not None
+    return store.message(i.engine, row).status
+
+
+def test_a_reply_by_in_reply_to_is_stored_as_a_reply_not_queued_for_photos(
+    make_config: Callable[..., Path],
+) -> None:
+    i = intake(make_config)
+    out = i.accept(
+        reply(In_Reply_To="<sent-1@dripcast>"),
+        mail_from="owner@example.com", rcpt="bakery@localhost", transport="smtp",
+    )  # fmt: skip
+    assert out.reply.startswith("250") and out.answers_mail and not out.queued
+    assert status(i, out.message_id) == "reply"
+    assert store.pending_messages(i.engine, now=NOW) == []  # the photo pipeline never sees it
+    # References alone (the root of a longer thread) counts as well
+    out = i.accept(
+        reply("yes", References="<x@y> <sent-1@dripcast>"),
+        mail_from="owner@example.com", rcpt="bakery@localhost", transport="smtp",
+    )  # fmt: skip
+    assert out.answers_mail and status(i, out.message_id) == "reply"
+    i.engine.dispose()
+
+
+def test_a_reply_that_dropped_references_is_known_by_its_signed_tag(
+    make_config: Callable[..., Path],
+) -> None:
+    i = intake(make_config)
+    rcpt = f"bakery+{reply_tag(i.reply_key, 'demo-bakery', 1)}@localhost"
+    out = i.accept(reply(), mail_from="owner@example.com", rcpt=rcpt, transport="smtp")
+    assert out.answers_mail and status(i, out.message_id) == "reply"
+    # a tag naming a mail that does not exist is no reply: the photo path refuses it later
+    rcpt = f"bakery+{reply_tag(i.reply_key, 'demo-bakery', 99)}@localhost"
+    out = i.accept(reply("hi"), mail_from="owner@example.com", rcpt=rcpt, transport="smtp")
+    assert out.queued and not out.answers_mail
+    i.engine.dispose()
+
+
+def test_a_signed_reply_tag_stands_in_for_the_token(make_config: Callable[..., Path]) -> None:
+    i = intake(make_config, verify="token", token=TOKEN)
+    rcpt = f"bakery+{reply_tag(i.reply_key, 'demo-bakery', 1)}@localhost"
+    assert i.brand_for(rcpt) is not None
+    out = i.accept(reply(), mail_from="owner@example.com", rcpt=rcpt, transport="smtp")
+    assert out.answers_mail and status(i, out.message_id) == "reply"
+    forged = "bakery+r-1-aaaaaaaaaaaaaaaa@localhost"
+    assert i.brand_for(forged) is None
+    out = i.accept(reply("yes"), mail_from="owner@example.com", rcpt=forged, transport="smtp")
+    assert out.reply.startswith("550 5.1.1") and out.message_id is None
+    assert i.brand_for("bakery@localhost") is None  # the plain address stays closed
+    i.engine.dispose()
+
+
+def test_a_forged_reply_changes_nothing_and_is_no_reply(
+    make_config: Callable[..., Path],
+) -> None:
+    i = intake(make_config)
+    raw = reply(sender="mallory@evil.example", In_Reply_To="<sent-1@dripcast>")
+    out = i.accept(raw, mail_from="mallory@evil.example", rcpt="bakery@localhost", transport="smtp")
+    assert out.reply.startswith("550 5.7.1") and out.message_id is None
+    # behind an MTA that already accepted it: quarantined as refused, never a reply
+    out = i.accept(raw, mail_from="mallory@evil.example", rcpt="bakery@localhost", transport="lmtp")
+    assert not out.answers_mail and status(i, out.message_id) == "refused"
+    i.engine.dispose()
+
+
+def test_a_mail_answering_something_else_is_a_submission(
+    make_config: Callable[..., Path],
+) -> None:
+    i = intake(make_config)
+    out = i.accept(
+        reply("new photos", In_Reply_To="<someone-else@example.com>"),
+        mail_from="owner@example.com", rcpt="bakery@localhost", transport="smtp",
+    )  # fmt: skip
+    assert out.queued and not out.answers_mail and status(i, out.message_id) == "received"
+    i.engine.dispose()
