@@ -26,8 +26,9 @@ class Report:
     since: datetime
     until: datetime
     published: Sequence[Mapping[str, Any]]  # id, channel, type, text, published_at, url
-    attention: Sequence[Mapping[str, Any]]  # id, channel, status, due_at, reason
+    attention: Sequence[Mapping[str, Any]]  # id, channel, status, due_at, reason, text
     upcoming: int  # scheduled in the week after `until`
+    refused: Sequence[Mapping[str, Any]] = ()  # received_at, sender, mail_from, reason
 
 
 def gather(
@@ -48,6 +49,7 @@ def gather(
         published=store_jobs.published_between(engine, brand_id, since, until),
         attention=store_jobs.needing_attention(engine, brand_id, since),
         upcoming=store_jobs.count_scheduled(engine, brand_id, until, until + timedelta(days=7)),
+        refused=store_jobs.refused_between(engine, brand_id, since, until),
     )
 
 

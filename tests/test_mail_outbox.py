@@ -238,7 +238,9 @@ def test_a_sender_that_died_mid_send_is_taken_over_after_the_lease(
     cfg, engine = setup(make_config, port)
     confirm(cfg, engine, tmp_path)
     (taken,) = store_mail.claim(engine, now=NOW, lease=timedelta(minutes=5))
-    assert store_mail.claim(engine, now=NOW + timedelta(minutes=4), lease=timedelta(minutes=5)) == []
+    assert (
+        store_mail.claim(engine, now=NOW + timedelta(minutes=4), lease=timedelta(minutes=5)) == []
+    )
     later = NOW + timedelta(minutes=6)
     assert asyncio.run(Mailer(cfg, engine, clock=lambda: later).deliver_due()) == (1, 0)
     assert sink.got[0][2].replace(b"\r\n", b"\n") == taken.raw.replace(b"\r\n", b"\n")
