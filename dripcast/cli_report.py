@@ -8,10 +8,10 @@ from datetime import UTC, datetime, timedelta
 import click
 
 from dripcast import jobs, report, store_mail
-from dripcast.config import Brand
-from dripcast.mail.outbox import Mailer
 from dripcast.cli import Ctx, main, pass_ctx
 from dripcast.cli_queue import engine_for
+from dripcast.config import Brand
+from dripcast.mail.outbox import Mailer
 from dripcast.timeparse import parse_duration
 
 
@@ -65,7 +65,7 @@ def _send(ctx: Ctx, brand: Brand, now: datetime, back: timedelta) -> None:
     engine = engine_for(ctx)
     key = f"summary:{brand.id}:manual:{now:%Y%m%dT%H%M%S.%f}"
     jobs.weekly_report(ctx.config, engine, brand, now, key=key, back=back)
-    sent, _failed = asyncio.run(Mailer(ctx.config, engine).deliver_due())
+    asyncio.run(Mailer(ctx.config, engine).deliver_due())
     (row,) = [r for r in store_mail.mails(engine, brand=brand.id) if r["key"] == key]
     to = ", ".join(row["to"])
     if row["status"] == "sent":
