@@ -241,7 +241,10 @@ def decision_bytes(writer: spool.SpoolWriter, *, full: bool) -> bytes:
     if len(head) == HEAD_MAX:
         head = head[: head.rfind(b"\n") + 1]
     rest = BytesParser(policy=email.policy.compat32).parsebytes(head, headersonly=True)
-    body = rest.get_payload()
+    # The raw payload, as the parser left it: get_payload() would decode an 8-bit body
+    # by its charset (a single-part UTF-8 mail, as most replies are), and the bytes
+    # counted below would not be the ones received.
+    body = vars(rest)["_payload"]
     assert isinstance(body, str)
     if not body and len(head) < writer.size:
         return writer.read()  # no end of the header block inside the head: read it all

@@ -122,3 +122,23 @@ def test_a_mail_answering_something_else_is_a_submission(
     )  # fmt: skip
     assert out.queued and not out.answers_mail and status(i, out.message_id) == "received"
     i.engine.dispose()
+
+
+def test_a_single_part_utf8_8bit_message_is_taken(make_config: Callable[..., Path]) -> None:
+    """Regression: the decision head was cut by the length of the body *decoded* by its
+    charset, and a one-part UTF-8 message with 8-bit text (most replies, Danish ones
+    always) raised UnicodeEncodeError at intake."""
+    i = intake(make_config)
+    msg = EmailMessage()
+    msg["From"] = "owner@example.com"
+    msg["To"] = "bakery@localhost"
+    msg["Subject"] = "Re: Planlagt"
+    msg["Date"] = "Sat, 21 Nov 2026 10:00:00 +0100"
+    msg["Message-ID"] = "<da@example.com>"
+    msg["In-Reply-To"] = "<sent-1@dripcast>"
+    msg.set_content("annullér 2 — tak!", cte="8bit")
+    raw = msg.as_bytes(policy=email.policy.SMTP)
+    assert "charset=\"utf-8\"" in raw.decode() and "annullér".encode() in raw
+    out = i.accept(raw, mail_from="owner@example.com", rcpt="bakery@localhost", transport="smtp")
+    assert out.answers_mail and status(i, out.message_id) == "reply"
+    i.engine.dispose()
