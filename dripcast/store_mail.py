@@ -235,3 +235,37 @@ def told(engine: Engine, brand: str, kind: str, post_ids: Sequence[int]) -> set[
     with transaction(engine) as s:
         rows = s.scalars(select(m.Mail.about).where(m.Mail.brand == brand, m.Mail.kind == kind))
         return {int(p) for about in rows for p in about.get("posts", ()) if int(p) in wanted}
+
+
+# ---- replies: stored messages (status `reply`) that carry commands ----------------
+
+
+def claim_replies(
+    engine: Engine, *, now: datetime, lease: timedelta, ids: Sequence[int] = ()
+) -> list[int]:
+    """reply → answering, for one process; also replies whose handler died (lease run out).
+
+    Commands are idempotent (cancel, approve, move to a time), so a reply handled again
+    after a crash does the same; its answer mail has a key, so it is mailed once.
+    """
+    msg = m.Message
+    stale = (msg.status == "answering") & (msg.claimed_until < now)
+    with transaction(engine) as s:
+        q = update(msg).where((msg.status == "reply") | stale)
+        if ids:
+            q = q.where(msg.id.in_(ids))
+        rows = s.execute(
+            q.values(status="answering", claimed_until=now + lease).returning(msg.id)
+        )
+        return sorted(r[0] for r in rows)
+
+
+def close_reply(engine: Engine, message_id: int, *, now: datetime, reason: str) -> None:
+    """answering → answered, with one line of what was done."""
+    msg = m.Message
+    with transaction(engine) as s:
+        s.execute(
+            update(msg)
+            .where(msg.id == message_id, msg.status == "answering")
+            .values(status="answered", reason=reason[:2000], processed_at=now, claimed_until=None)
+        )

@@ -108,7 +108,8 @@ def test_a_confirmation_arrives_threaded_numbered_with_inline_thumbnails(
     (row,) = store_mail.mails(engine)
     assert row["message_id"] == msg["Message-ID"] and row["status"] == "sent"
     found = store_mail.find_sent(engine, "demo-bakery", message_ids=[msg["Message-ID"]])
-    assert found is not None and found.about == {"message": 1, "posts": [100, 101, 102, 103]}
+    assert found is not None and found.about["posts"] == [100, 101, 102, 103]
+    assert found.about["message"] == 1 and len(found.about["channels"]) == 4
     # Reply-To carries the signed tag of this mail
     reply_to = msg["Reply-To"].addresses[0]
     assert reply_to.domain == "localhost" and reply_to.username.startswith("bakery+r-")

@@ -119,7 +119,11 @@ class Notifier:
             to=[sender],
             now=now,
             answering=answering,
-            about={"message": message, "posts": [p.post_id for p in view.posts]},
+            about={
+                "message": message,
+                "posts": [p.post_id for p in view.posts],
+                "channels": [p.channel for p in view.posts],
+            },
         )
 
     def refusal(
@@ -165,7 +169,10 @@ class Notifier:
             key=key,
             to=brand.agency,
             now=now,
-            about={"posts": [p.post_id for p in numbered]},
+            about={
+                "posts": [p.post_id for p in numbered],
+                "channels": [p.channel for p in numbered],
+            },
             auto="auto-generated",
         )
 
@@ -202,6 +209,9 @@ class Notifier:
             key=key,
             to=brand.summary_to,
             now=now,
-            about={"posts": [p.post_id for p in view.held]},
+            about={
+                "posts": [p.post_id for p in view.held],
+                "channels": [p.channel for p in view.held],
+            },
             auto="auto-generated",
         )
