@@ -12,7 +12,7 @@ import contextlib
 import logging
 import signal
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -24,6 +24,8 @@ from dripcast import jobs, pipeline, store, systemd
 from dripcast import media_server as media_http
 from dripcast.config import Config
 from dripcast.db import make_engine, migrate
+from dripcast.mail.outbox import Mailer
+from dripcast.mail.wiring import ClientMail
 from dripcast.media_urls import media_url_from_config
 from dripcast.publisher import Context, Publisher
 from dripcast.timeparse import parse_duration
@@ -33,6 +35,8 @@ from publishers import make_publisher
 from scheduler.dispatch import Dispatcher
 
 log = logging.getLogger("dripcast.service")
+
+MAIL_SWEEP = timedelta(seconds=60)  # held digests and replies: once a minute at most
 
 
 def http_client() -> httpx.AsyncClient:
@@ -81,6 +85,10 @@ class Service:
         self.wake: Callable[[], object] = lambda: None  # run the tick now (set once running)
         self.limits: dict[str, dict[str, int]] = {}  # brand → channel → text limit the network told
         self.limits_read = asyncio.Event()
+        self.client_mail = ClientMail(config, self.engine)
+        self.mailer = Mailer(config, self.engine, self.clock)
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.mail_swept = datetime.min.replace(tzinfo=UTC)
 
     def enqueue(self, message_id: int) -> None:
         if message_id not in self.queued:
@@ -89,6 +97,8 @@ class Service:
 
     async def run(self) -> None:
         cfg = self.config
+        self.loop = asyncio.get_running_loop()
+        self.mailer.announce()
         await asyncio.to_thread(migrate, self.engine)
         spool.clean_temporaries(self.intake.spool_dir)
         released = await asyncio.to_thread(store.release_claims, self.engine)
@@ -127,6 +137,7 @@ class Service:
                 asyncio.create_task(self._read_limits(dispatcher.publishers)),
                 asyncio.create_task(self._processor()),
                 asyncio.create_task(systemd.watchdog()),
+                asyncio.create_task(self.mailer.run()),
             ]
             loop = asyncio.get_running_loop()
             for sig in (signal.SIGTERM, signal.SIGINT):
@@ -181,6 +192,14 @@ class Service:
             await dispatcher.publish_due(self.clock())
         except Exception:
             log.exception("publishing tick failed; the next tick tries again")
+        if self.client_mail.enabled and now - self.mail_swept >= MAIL_SWEEP:
+            self.mail_swept = now
+            try:
+                await asyncio.to_thread(self.client_mail.sweep_held, now)
+                await asyncio.to_thread(self.client_mail.handle_replies, now)
+            except Exception:
+                log.exception("client mail sweep failed; the next one tries again")
+            self.mailer.wake()
 
     async def _processor(self) -> None:
         await self.limits_read.wait()
@@ -195,7 +214,23 @@ class Service:
             self.wake()
 
     def process(self, message_id: int) -> None:
-        pipeline.process(self.config, self.engine, message_id, self.clock(), self.limits)
+        pipeline.process(
+            self.config, self.engine, message_id, self.clock(), self.limits, self._processed
+        )
+
+    def _processed(self, message_id: int, p: pipeline.Prepared, ids: list[int]) -> None:
+        """In the processing thread, after the plan's commit: the client's mail."""
+        queued = self.client_mail.after_processing(
+            message_id, submission=p.submission, accepted=p.accepted, reason=p.reason,
+            slots=p.slots, skipped=p.skipped, notes=p.notes, post_ids=ids, now=self.clock(),
+        )  # fmt: skip
+        if (
+            any(sl.draft.held for sl in p.slots)
+            or self.config.brand(p.brand.id).approval == "agency"
+        ):
+            self.mail_swept = datetime.min.replace(tzinfo=UTC)  # held: tell the agency next tick
+        if queued is not None and self.loop is not None:
+            self.loop.call_soon_threadsafe(self.mailer.wake)
 
     async def _read_limits(self, publishers: Mapping[tuple[str, str], Publisher]) -> None:
         """Ask networks that can tell (Mastodon's instance) for their real text limit.

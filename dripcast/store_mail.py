@@ -254,9 +254,7 @@ def claim_replies(
         q = update(msg).where((msg.status == "reply") | stale)
         if ids:
             q = q.where(msg.id.in_(ids))
-        rows = s.execute(
-            q.values(status="answering", claimed_until=now + lease).returning(msg.id)
-        )
+        rows = s.execute(q.values(status="answering", claimed_until=now + lease).returning(msg.id))
         return sorted(r[0] for r in rows)
 
 

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from aiosmtpd.controller import Controller
 
-from dripcast import pipeline, store, store_mail
+from dripcast import pipeline, store
 from dripcast.config import Config, load
 from dripcast.db import make_engine, migrate
 from dripcast.mail.compose import Draft
