@@ -26,8 +26,10 @@ def sample_photo(hue: int) -> bytes:
     im = Image.new("RGB", (1600, 1200), (240, 226, 200))
     d = ImageDraw.Draw(im)
     for i in range(7):
-        d.ellipse((180 + i * 170, 380 + (i % 2) * 120, 420 + i * 170, 620 + (i % 2) * 120),
-                  fill=(190 - hue, 120 + i * 8, 50 + hue))  # loaves on a counter
+        d.ellipse(
+            (180 + i * 170, 380 + (i % 2) * 120, 420 + i * 170, 620 + (i % 2) * 120),
+            fill=(190 - hue, 120 + i * 8, 50 + hue),
+        )  # loaves on a counter
     d.rectangle((0, 980, 1600, 1200), fill=(120, 80, 50))
     out = io.BytesIO()
     im.save(out, "JPEG", quality=88)
@@ -50,18 +52,27 @@ def main() -> None:
             body="Our rye and sourdough are out of the oven, still warm. Come early!",
             photos=[sample_photo(0), sample_photo(60), b"not an image"],
         )
-        p = prepare(raw, brand, now=datetime(2026, 11, 23, 9, 0, tzinfo=UTC),
-                    media=MediaStore(Path(tmp) / "media"))
+        p = prepare(
+            raw,
+            brand,
+            now=datetime(2026, 11, 23, 9, 0, tzinfo=UTC),
+            media=MediaStore(Path(tmp) / "media"),
+        )
         view = confirmation_view(
-            brand, subject=p.submission.subject, slots=p.slots,
-            post_ids=list(range(1, len(p.slots) + 1)), skipped=p.skipped,
+            brand,
+            subject=p.submission.subject,
+            slots=p.slots,
+            post_ids=list(range(1, len(p.slots) + 1)),
+            skipped=p.skipped,
             notes=(*p.notes, "drip extended to 7 days: the week was full"),
         )
         draft = render.confirmation(view)
         assert draft.html is not None
         html = draft.html
         for cid, data in draft.images.items():
-            html = html.replace(f"cid:{cid}", "data:image/jpeg;base64," + base64.b64encode(data).decode())
+            html = html.replace(
+                f"cid:{cid}", "data:image/jpeg;base64," + base64.b64encode(data).decode()
+            )
         out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "confirmation.html"
         out.write_text(html)
         (out.with_suffix(".txt")).write_text(draft.text)

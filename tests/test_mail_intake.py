@@ -138,7 +138,7 @@ def test_a_single_part_utf8_8bit_message_is_taken(make_config: Callable[..., Pat
     msg["In-Reply-To"] = "<sent-1@dripcast>"
     msg.set_content("annullér 2 — tak!", cte="8bit")
     raw = msg.as_bytes(policy=email.policy.SMTP)
-    assert "charset=\"utf-8\"" in raw.decode() and "annullér".encode() in raw
+    assert 'charset="utf-8"' in raw.decode() and "annullér".encode() in raw
     out = i.accept(raw, mail_from="owner@example.com", rcpt="bakery@localhost", transport="smtp")
     assert out.answers_mail and status(i, out.message_id) == "reply"
     i.engine.dispose()
