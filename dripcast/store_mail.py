@@ -60,7 +60,8 @@ class Sent:
 
 
 def backoff(attempts: int) -> timedelta:
-    return min(FIRST_RETRY * 2 ** max(attempts - 1, 0), MAX_RETRY)
+    doubled: timedelta = FIRST_RETRY * 2 ** min(max(attempts - 1, 0), 20)
+    return min(doubled, MAX_RETRY)
 
 
 def enqueue(

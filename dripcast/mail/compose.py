@@ -60,6 +60,7 @@ def compose(
     if draft.html is not None:
         msg.add_alternative(draft.html, subtype="html", cte="quoted-printable")
         html_part = msg.get_payload()[1]  # type: ignore[index]
+        assert isinstance(html_part, EmailMessage)
         for cid, data in draft.images.items():
             html_part.add_related(data, "image", "jpeg", cid=f"<{cid}>", filename=f"{cid}.jpg")
     return msg.as_bytes()
