@@ -214,3 +214,24 @@ def test_without_actions_wired_replies_wait(world: World) -> None:
     h = ReplyHandler(w.cfg, w.intake.engine, actions=None)
     assert h.pending(NOW) == []
     assert store.message(w.intake.engine, mid).status == "reply"
+
+
+def test_a_reply_to_a_held_notice_acts_on_its_numbered_posts(
+    make_config: Callable[..., Path],
+) -> None:
+    from dripcast.mail.commands import parse_reply
+    from dripcast.mail.replies import Target, run_commands
+
+    channels = [
+        {"id": "outbox", "type": "outbox", "path": "var/outbox"},
+        {"id": "archive", "type": "outbox", "path": "var/archive"},
+    ]
+    b = load(make_config([brand(channels=channels)])).brands[0]
+    t = Target(message=None, posts=(7, 8, 9), channels=("outbox", "archive", "outbox"))
+    rec = Recorder()
+    run_commands(parse_reply("approve 2\ncancel outbox\napprove"), t, b,
+                 actions=rec, app=None, actor="a", now=NOW)  # fmt: skip
+    assert [(n, kw.get("post")) for n, kw in rec.calls] == [
+        ("approve", 8), ("cancel", 7), ("cancel", 9),
+        ("approve", 7), ("approve", 8), ("approve", 9),
+    ]  # fmt: skip

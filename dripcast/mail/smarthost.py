@@ -59,6 +59,9 @@ async def send(
             "; ".join(f"{r.recipient}: {r.code} {r.message}" for r in e.recipients),
             permanent=all(500 <= c < 600 for c in codes),
         ) from None
+    except (aiosmtplib.SMTPAuthenticationError, aiosmtplib.SMTPSenderRefused) as e:
+        # Our login or our From: fixed in the config, the same mail then goes. Not final.
+        raise SendError(f"{e.code} {e.message}") from None
     except aiosmtplib.SMTPResponseException as e:
         raise SendError(f"{e.code} {e.message}", permanent=500 <= e.code < 600) from None
     except (aiosmtplib.SMTPException, OSError, TimeoutError) as e:
