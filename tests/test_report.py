@@ -154,7 +154,7 @@ def test_weekly_report_is_mailed_once_through_the_smarthost(
     assert "file://" not in body
     # held posts with the reply command, not a CLI command the client cannot run
     assert " 1. outbox" in body and "[held: awaiting approval]" in body
-    assert "Reply “approve 2” or “cancel 2”" in body and "dripcast retry" not in body
+    assert "Reply “approve 1” or “cancel 1”" in body and "dripcast retry" not in body
     assert "owner@example.com: the message has no photo" in body
     assert "1 posts are planned" not in body and "0 posts are planned" in body
 
