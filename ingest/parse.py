@@ -20,10 +20,11 @@ from email.utils import parsedate_to_datetime
 
 from dripcast.domain import Attachment, Directives, Submission
 from ingest import limits, mime
-from ingest.cleantext import clean_body, clean_subject, is_forward
+from ingest.cleantext import clean_body, clean_subject, is_forward, is_reply
 from ingest.directives import split_directives
 from ingest.htmltext import html_to_text
-from ingest.senders import canonical_from
+from ingest.senders import canonical_from, from_name
+from ingest.signoff import signer_names
 from ingest.tnef import open_tnef
 
 MAX_PARTS = 50
@@ -165,7 +166,9 @@ def _parse(raw: bytes) -> Submission:
     pieces = next((p for p in (texts, walk.forwarded, walk.tnef_text) if _has_words(p)), [])
     plain = [t.text for t in pieces if t.kind == "plain"]
     body = "\n".join(plain or [t.text for t in pieces])[:MAX_TEXT]
-    body, directives = split_directives(clean_body(body, forward=is_forward(subject)))
+    body, directives = split_directives(
+        clean_body(body, forward=is_forward(subject), names=_signer(msg))
+    )
     attachments = tuple(
         _attachment(leaf, n)
         for n, leaf in enumerate(walk.leaves, start=1)
@@ -180,7 +183,9 @@ def _attachment(leaf: _Leaf, n: int) -> Attachment:
 
 
 def _caption(subject: str, body: str) -> str:
-    caption = "\n\n".join(t for t in (clean_subject(subject), body.strip()) if t)
+    # A reply's subject is the thread's, not this post's title; alone, it is all there is.
+    title = "" if is_reply(subject) and body.strip() else clean_subject(subject)
+    caption = "\n\n".join(t for t in (title, body.strip()) if t)
     return re.sub(r"\n{3,}", "\n\n", caption)
 
 
@@ -229,6 +234,11 @@ def _sender(msg: Message) -> tuple[str | None, str | None]:
         return canonical_from(msg)
     except Exception:
         return None, "the From header is malformed"
+
+
+def _signer(msg: Message) -> frozenset[str]:
+    """The names the sender signs with, from the From header."""
+    return signer_names(*from_name(msg))
 
 
 def _date(msg: Message) -> datetime | None:

@@ -34,7 +34,12 @@ def reply(text: str = "cancel", *, sender: str = "owner@example.com", **headers:
 
 
 def intake(make_config: Callable[..., Path], **b: object) -> Intake:
-    cfg = load(make_config([brand(**b)], reply_key="k" * 32))
+    path = make_config([brand(**b)], reply_key="${file:reply.key}")
+    (path.parent / "reply.key").write_text("k" * 32)
+    (path.parent / "reply.key").chmod(0o600)
+    (path.parent / "token").write_text(TOKEN)
+    (path.parent / "token").chmod(0o600)
+    cfg = load(path)
     engine = make_engine(cfg.database_url)
     migrate(engine)
     store_mail.enqueue(
@@ -86,7 +91,7 @@ def test_a_reply_that_dropped_references_is_known_by_its_signed_tag(
 
 
 def test_a_signed_reply_tag_stands_in_for_the_token(make_config: Callable[..., Path]) -> None:
-    i = intake(make_config, verify="token", token=TOKEN)
+    i = intake(make_config, verify="token", token="${file:token}")
     rcpt = f"bakery+{reply_tag(i.reply_key, 'demo-bakery', 1)}@localhost"
     assert i.brand_for(rcpt) is not None
     out = i.accept(reply(), mail_from="owner@example.com", rcpt=rcpt, transport="smtp")
