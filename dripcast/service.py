@@ -196,6 +196,7 @@ class Service:
             self.mail_swept = now
             try:
                 await asyncio.to_thread(self.client_mail.sweep_held, now)
+                await asyncio.to_thread(self.client_mail.sweep_too_old, now)
                 await asyncio.to_thread(self.client_mail.handle_replies, now)
             except Exception:
                 log.exception("client mail sweep failed; the next one tries again")

@@ -270,3 +270,30 @@ def test_without_a_smarthost_nothing_is_queued_and_the_log_says_so_once(
         kind="summary", key="k", to=["a@example.com"], about={}, now=NOW,
     ) is None  # fmt: skip
     engine.dispose()
+
+
+def test_a_verified_but_too_old_mail_gets_a_refusal_a_forged_one_nothing(
+    make_config: Callable[..., Path], port: int, sink: Sink
+) -> None:
+    from dripcast.mail.wiring import ClientMail
+    from ingest.intake import Intake
+
+    cfg, engine = setup(make_config, port)
+    now = datetime(2026, 12, 15, 9, 0, tzinfo=UTC)  # the test mails are dated 21 Nov
+    intake = Intake(cfg, engine, clock=lambda: now)
+    old = photo_mail(message_id="<old@example.com>", subject="Old bread")
+    forged = photo_mail(message_id="<f@example.com>", sender="mallory@evil.example")
+    for raw, sender in ((old, "owner@example.com"), (forged, "mallory@evil.example")):
+        intake.accept(raw, mail_from=sender, rcpt="bakery@localhost", transport="lmtp")
+    mail = ClientMail(cfg, engine)
+    assert len(mail.sweep_too_old(now)) == 1
+    assert mail.sweep_too_old(now) == []  # one mail per event
+    asyncio.run(Mailer(cfg, engine, clock=lambda: now).deliver_due())
+    ((_f, to, raw),) = sink.got
+    assert to == ["owner@example.com"]
+    msg = message_from_bytes(raw, policy=email.policy.default)
+    assert msg["Subject"] == "Not posted: “Old bread”"
+    assert msg["In-Reply-To"] == "<old@example.com>"
+    text = msg.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert "older than max_age" in text and "Send the mail again" in text
+    engine.dispose()

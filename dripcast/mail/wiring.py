@@ -12,10 +12,13 @@ merge); until then replies stay stored with status `reply`, acted on later.
 
 from __future__ import annotations
 
+import email.policy
 import importlib
 import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
+from email.parser import BytesParser
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
@@ -132,5 +135,40 @@ class ClientMail:
                 out.append(mid)
         return out
 
+    def sweep_too_old(self, now: datetime) -> list[int]:
+        """Refusal notices for messages held at intake as too old (a possible replay).
+
+        Such a message passed the sender checks first (the age is judged after them), so
+        its sender is verified; a mail refused by the checks is never in this list.
+        """
+        out: list[int] = []
+        if not self.enabled:
+            return out
+        spool = self.config.resolve(self.config.service.spool_dir)
+        for brand in self.config.brands:
+            for row in store.messages(self.engine, brand=brand.id, statuses=["held"]):
+                if row["received_at"] < now - HELD_WINDOW or not row["sender"]:
+                    continue
+                view = Refusal(
+                    brand_name=brand.name, language=brand.language,
+                    subject=_subject(spool / row["spool"]), reason=row["reason"] or "too old",
+                )  # fmt: skip
+                mid = self.notifier.refusal(
+                    brand, view, message=row["id"], sender=row["sender"],
+                    answering=row["message_id"], now=now,
+                )  # fmt: skip
+                if mid is not None:
+                    out.append(mid)
+        return out
+
     def handle_replies(self, now: datetime) -> list[str]:
         return [self.replies.handle(mid, now) for mid in self.replies.pending(now)]
+
+
+def _subject(path: Path) -> str:
+    try:
+        with path.open("rb") as f:
+            head = BytesParser(policy=email.policy.default).parse(f, headersonly=True)
+    except OSError:
+        return "(no subject)"
+    return str(head.get("subject", "") or "") or "(no subject)"
