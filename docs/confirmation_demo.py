@@ -9,10 +9,10 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-from dripcast.config import load
-from dripcast.mail import render
-from dripcast.mail.build import confirmation_view
-from dripcast.pipeline import MediaStore, prepare
+from dripcast.app.mail import render
+from dripcast.app.mail.build import confirmation_view
+from dripcast.app.pipeline import MediaStore, prepare
+from dripcast.core.config import load
 from tests.mail import photo_mail
 
 ROOT = Path(__file__).parent.parent

@@ -8,17 +8,23 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import regex
 
-from dripcast.channels import ChannelBase
-from dripcast.config import Brand
-from dripcast.domain import Draft, Media, Photo, Submission
+from dripcast.core.channels import ChannelBase
+from dripcast.core.config import Brand
+from dripcast.core.domain import Draft, Media, Photo, Submission
+from dripcast.core.extras import (
+    BlueskyExtra,
+    Extra,
+    MastodonExtra,
+    PinterestExtra,
+    TumblrExtra,
+    WordPressExtra,
+)
 from formatters import caption as captions
 from formatters.facets import facets
 from formatters.hashtags import split_trailing
-from formatters.html import to_html
 from formatters.images import Source, Variant
 from formatters.links import display, tag_caption_links, utm_params, with_utm
 from formatters.specs import SPECS, ChannelSpec
@@ -56,7 +62,7 @@ def format_submission(
         for ch in channels:
             spec = specs[ch.id]
             variant = source.variant(spec)
-            cap = _caption(sub, photo, len(photos), brand, ch, spec, utm)
+            cap = _caption(sub, photo.index, len(photos), brand, ch, spec, utm)
             media = Media(
                 path=store(variant, photo, spec.network),
                 width=variant.width,
@@ -97,9 +103,29 @@ class _Built:
     tags: tuple[str, ...]
 
 
+def recaption(
+    sub: Submission,
+    brand: Brand,
+    ch: ChannelBase,
+    *,
+    index: int,
+    count: int,
+    limits: Mapping[str, int] | None = None,
+    utm: Mapping[str, str] | None = None,
+) -> tuple[str, Extra, str | None]:
+    """A post's text and extras again, for a new `sub.caption` (a `caption:` reply):
+    (text, extra, held) exactly as `format_submission` makes them for photo `index` of
+    `count`; `held` is the off-limits reason when the new words hold the post."""
+    spec = spec_for(ch, limits)
+    cap = _caption(sub, index, count, brand, ch, spec, utm)
+    said = [sub.caption, sub.directives.cta or "", sub.directives.alt or ""]
+    held = off_limits("\n".join([*said, *sub.directives.alts.values()]), brand.off_limits)
+    return cap.text, _extra(cap, spec, sub.caption, brand.name, brand.language), held
+
+
 def _caption(
     sub: Submission,
-    photo: Photo,
+    index: int,
     count: int,
     brand: Brand,
     ch: ChannelBase,
@@ -121,7 +147,7 @@ def _caption(
         link_text=link_text,
         brand_tags=ch.hashtags if ch.hashtags is not None else brand.hashtags,
         brand=brand.name,
-        index=photo.index,
+        index=index,
         count=count,
     )
     built = captions.compose(parts, spec, ch.template or brand.template)
@@ -136,28 +162,26 @@ def _utm(network: str, brand: Brand, utm: Mapping[str, str] | None) -> dict[str,
     return {k: v.replace("{network}", network).replace("{brand}", brand.id) for k, v in utm.items()}
 
 
-def _extra(
-    built: _Built, spec: ChannelSpec, caption: str, brand_name: str, language: str
-) -> dict[str, Any]:
-    extra: dict[str, Any] = {}
+def _extra(built: _Built, spec: ChannelSpec, caption: str, brand_name: str, language: str) -> Extra:
+    def headline() -> str:
+        return title(caption, brand_name, spec.title_limit) if spec.title_limit else ""
+
     if spec.network == "bluesky":
         links = {built.link_text: built.link} if built.link_text and built.link else None
-        extra["facets"] = facets(built.text, links)
-        extra["langs"] = [language]
+        return BlueskyExtra(facets=tuple(facets(built.text, links)), langs=(language,))
     if spec.network == "mastodon":
-        extra["language"] = language
-    if spec.links == "field" and built.link:
+        return MastodonExtra(language=language)
+    if spec.network == "pinterest":
         # Pinterest refuses links over 2,048 characters; the page without UTM beats none.
-        extra["link"] = (
-            built.link if len(built.link) <= LINK_FIELD_MAX else built.link.split("?")[0]
-        )
-    if spec.tags_field:
-        extra["tags"] = list(built.tags)
+        link = built.link
+        if link and len(link) > LINK_FIELD_MAX:
+            link = link.split("?")[0]
+        return PinterestExtra(title=headline(), link=link or None)
+    if spec.network == "tumblr":
+        return TumblrExtra(tags=tuple(built.tags))
     if spec.network == "wordpress":
-        extra["html"] = to_html(built.text)
-    if spec.title_limit is not None:
-        extra["title"] = title(caption, brand_name, spec.title_limit)
-    return extra
+        return WordPressExtra(title=headline(), tags=tuple(built.tags))
+    return None
 
 
 def title(caption: str, brand_name: str, limit: int) -> str:

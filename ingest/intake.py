@@ -17,9 +17,11 @@ from email.parser import BytesParser
 
 from sqlalchemy import Engine
 
-from dripcast import store, store_mail
-from dripcast.config import Brand, Config
-from dripcast.tokens import load_reply_key
+from dripcast.core.config import Brand, Config
+from dripcast.core.lifecycle import MessageStatus
+from dripcast.core.tokens import load_reply_key
+from dripcast.store import mails as store_mail
+from dripcast.store import queries as store
 from ingest import limits, spool
 from ingest.parse import MAX_PARTS
 from ingest.recipients import brand_for_recipient
@@ -193,13 +195,17 @@ class Intake:
         msgid = str(head.get("message-id", "") or "").strip()[:998] or None
         size = writer.size
         name = writer.commit()
-        status = "received" if verdict.ok else ("held" if verdict.held else "refused")
+        status = (
+            MessageStatus.RECEIVED
+            if verdict.ok
+            else (MessageStatus.HELD if verdict.held else MessageStatus.REFUSED)
+        )
         # A reply to a mail we sent carries commands (cancel, yes…), never a post: it
         # must not reach the photo pipeline, which would refuse it as "no photo".
         # One that fails the sender check stays refused/held: it changes nothing.
         answers = verdict.ok and self._is_reply(head, rcpt, brand)
         if answers:
-            status = "reply"
+            status = MessageStatus.REPLY
         try:
             row = store.add_message(
                 self.engine,
@@ -212,7 +218,7 @@ class Intake:
                 message_id=msgid,
                 spool=name,
                 size=size,
-                status=status,
+                status=status.value,
                 reason=verdict.reason or None,
             )
         except store.Duplicate:

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from email.message import Message
 
-from dripcast.tokens import REPLY_PREFIX, read_reply_tag
+from dripcast.core.tokens import REPLY_PREFIX, read_reply_tag
 
 _MSGID = re.compile(r"<[^<>\s]{1,990}>")
 

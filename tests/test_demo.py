@@ -15,10 +15,10 @@ from pathlib import Path
 import yaml
 from click.testing import CliRunner
 
-from dripcast import store
 from dripcast.cli import main
-from dripcast.config import load
-from dripcast.db import make_engine, migrate
+from dripcast.core.config import load
+from dripcast.store import queries as store
+from dripcast.store.db import make_engine, migrate
 from tests.conftest import ROOT, Server, free_port
 
 
@@ -64,7 +64,7 @@ def test_readme_demo_runs_twice_and_queue_shows_both(
         env={"PYTHONPATH": str(ROOT), "COLUMNS": "200", "PATH": "/usr/bin:/bin"},
     )
     assert queue.returncode == 0, queue.stderr
-    assert len(re.findall(r"│ published │", queue.stdout)) == 2, queue.stdout
+    assert len(re.findall(r" published ", queue.stdout)) == 2, queue.stdout
 
 
 def test_plain_queue_shows_the_last_days_refusals(make_config: Callable[..., Path]) -> None:

@@ -1,6 +1,6 @@
 """Replies through the real application layer (dripcast.app.actions): each command
 changes exactly what it names; `approval: client` publishes nothing until `yes`; a
-forged reply changes nothing. Skipped until the redesign (issue 12) is merged."""
+forged reply changes nothing and mails no one."""
 
 from __future__ import annotations
 
@@ -16,13 +16,16 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 
-pytest.importorskip("dripcast.app.actions")
-
-from dripcast import pipeline, store
-from dripcast.config import Config, load
-from dripcast.db import make_engine, migrate
-from dripcast.mail.outbox import Mailer
+from dripcast.app import actions, pipeline
+from dripcast.app.context import App
+from dripcast.app.mail.outbox import Mailer
+from dripcast.core.config import Config, load
+from dripcast.core.lifecycle import Actor
 from dripcast.mail.wiring import ClientMail
+from dripcast.store import mails as store_mail
+from dripcast.store import queries as store
+from dripcast.store.db import make_engine, migrate
+from dripcast.store.lifecycle import history
 from ingest.intake import Intake
 from tests.conftest import brand
 from tests.mail import jpeg, photo_mail
@@ -91,8 +94,6 @@ def setup(make_config: Callable[..., Path]) -> Iterator[Setup]:
     asyncio.run(Mailer(cfg, engine).deliver_due())
     conf = message_from_bytes(sink.got[0][2], policy=email.policy.default)
     assert isinstance(conf, EmailMessage)
-    from dripcast import store_mail
-
     sent = store_mail.find_sent(engine, "demo-bakery", message_ids=[conf["Message-ID"]])
     assert sent is not None
     yield Setup(cfg, intake, mail, sink, conf, list(sent.about["posts"]))
@@ -133,3 +134,52 @@ def test_a_forged_reply_changes_nothing_and_mails_no_one(s: Setup) -> None:
 @pytest.fixture
 def s(setup: Setup) -> Setup:
     return setup
+
+
+def test_approve_n_approves_that_post_only(s: Setup) -> None:
+    ids = s.numbered
+    s.reply("approve 3")
+    st = s.status()
+    assert st[ids[2]] == "scheduled" and all(st[i] == "held" for i in ids if i != ids[2])
+
+
+def test_caption_changes_the_text_of_every_waiting_post_and_nothing_else(s: Setup) -> None:
+    ids = s.numbered
+    before = {p["id"]: p for p in store.posts(s.intake.engine)}
+    s.reply("cancel 4\ncaption: Rye and honey, baked at dawn")
+    after = {p["id"]: p for p in store.posts(s.intake.engine)}
+    for i in ids[:3]:  # waiting (held for approval): new words, same status and time
+        assert "Rye and honey, baked at dawn" in after[i]["text"]
+        assert "Sourdough" not in after[i]["text"]
+        assert (after[i]["status"], after[i]["due_at"]) == ("held", before[i]["due_at"])
+    assert (
+        after[ids[3]]["status"] == "cancelled" and after[ids[3]]["text"] == before[ids[3]]["text"]
+    )
+    events = history(s.intake.engine, ids[0])
+    assert events[-1]["reason"] == "caption changed"
+    assert (events[-1]["actor_kind"], events[-1]["actor_name"]) == ("mail", "owner@example.com")
+    answer = message_from_bytes(s.sink.got[-1][2], policy=email.policy.default)
+    assert isinstance(answer, EmailMessage)
+    said = answer.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert "new caption on 3 post(s)" in said
+
+
+def test_a_caption_with_an_off_limits_phrase_holds_the_post_for_review(
+    make_config: Callable[..., Path],
+) -> None:
+    cfg = load(make_config([brand(off_limits=["free"])]))
+    engine = make_engine(cfg.database_url)
+    migrate(engine)
+    intake = Intake(cfg, engine, clock=lambda: NOW)
+    out = intake.accept(photo_mail(photos=[jpeg()]), mail_from="owner@example.com",
+                        rcpt="bakery@localhost", transport="smtp")  # fmt: skip
+    assert out.message_id is not None
+    (pid,) = pipeline.process(cfg, engine, out.message_id, NOW) or []
+    app = App(config=cfg, engine=engine)
+    who = Actor("mail", "owner@example.com")
+    r = actions.recaption(app, post=pid, caption="Free coffee today", actor=who, now=NOW)
+    (row,) = store.posts(engine, ids=[pid])
+    assert r.changed == (pid,) and "held for review" in r.message
+    assert (row["status"], row["held_for"]) == ("held", "review")
+    assert "Free coffee today" in row["text"]
+    engine.dispose()

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from dripcast.core.tokens import read_reply_tag, reply_tag
 from dripcast.mail.commands import (
     Approve,
     Cancel,
@@ -20,7 +21,6 @@ from dripcast.mail.commands import (
     parse_reply,
     resolve_when,
 )
-from dripcast.tokens import read_reply_tag, reply_tag
 from ingest.replies import auto_submitted, reply_refs
 
 CPH = ZoneInfo("Europe/Copenhagen")

@@ -64,8 +64,8 @@ def test_serve_confirms_refuses_and_tells_the_agency(
     # a mail with no photo is refused in processing: the sender hears why
     send(server.port, photo_mail(subject="Hello", photos=[], message_id="<nophoto@example.com>"))
     kinds = wait_for(
-        lambda: (len(sink.got) >= 3) and {str(m["Subject"]).split(":")[0] for m in parsed(sink)},
-        timeout=90, what="refusal and held notice",
+        lambda: (len(sink.got) >= 4) and {str(m["Subject"]).split(":")[0] for m in parsed(sink)},
+        timeout=90, what="refusal, held notice and the answer to the reply",
     )  # fmt: skip
     assert {"Planned", "Not posted", "Demo Bakery"} <= kinds
     msgs = parsed(sink)
@@ -74,7 +74,10 @@ def test_serve_confirms_refuses_and_tells_the_agency(
     assert "Send the photos again as attachments" in refusal.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     held = next(m for m in msgs if str(m["Subject"]).startswith("Demo Bakery"))
     assert held["To"] == "agency@example.org"
-    assert not any("re-1@example.com" in str(m["In-Reply-To"]) for m in msgs)  # not yet wired
+    # the reply acted through the actions: one answer, threaded to it, saying what was done
+    (answer,) = [m for m in msgs if str(m["In-Reply-To"]) == "<re-1@example.com>"]
+    assert answer["To"] == "owner@example.com"
+    assert "cancel: 1 post(s)" in answer.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     server.stop()
     log = (cfg.parent / "serve.log").read_text()
     assert "mail goes out through smtp://127.0.0.1" in log

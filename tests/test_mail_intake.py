@@ -9,10 +9,11 @@ from datetime import UTC, datetime
 from email.message import EmailMessage
 from pathlib import Path
 
-from dripcast import store, store_mail
-from dripcast.config import load
-from dripcast.db import make_engine, migrate
-from dripcast.tokens import reply_tag
+from dripcast.core.config import load
+from dripcast.core.tokens import reply_tag
+from dripcast.store import mails as store_mail
+from dripcast.store import queries as store
+from dripcast.store.db import make_engine, migrate
 from ingest.intake import Intake
 from tests.conftest import brand
 

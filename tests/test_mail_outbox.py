@@ -17,14 +17,14 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import Engine
 
-from dripcast import store_mail
-from dripcast.config import Config, load
-from dripcast.db import make_engine, migrate
-from dripcast.mail.build import confirmation_view
-from dripcast.mail.notify import Notifier
-from dripcast.mail.outbox import Mailer
-from dripcast.pipeline import MediaStore, prepare
-from dripcast.tokens import read_reply_tag
+from dripcast.app.mail.build import confirmation_view
+from dripcast.app.mail.notify import Notifier
+from dripcast.app.mail.outbox import Mailer
+from dripcast.app.pipeline import MediaStore, prepare
+from dripcast.core.config import Config, load
+from dripcast.core.tokens import read_reply_tag
+from dripcast.store import mails as store_mail
+from dripcast.store.db import make_engine, migrate
 from tests.conftest import brand
 from tests.mail import jpeg, photo_mail
 from tests.ports import free_port
@@ -217,7 +217,7 @@ def test_two_mailers_at_once_send_once_and_a_5xx_ends_as_failed(
         sink.answer = "550 5.7.1 relaying denied"
         Notifier(cfg, engine).refusal(
             cfg.brands[0],
-            __import__("dripcast.mail.views", fromlist=["Refusal"]).Refusal(
+            __import__("dripcast.app.mail.views", fromlist=["Refusal"]).Refusal(
                 brand_name="Demo Bakery", language="en", subject="Hi",
                 reason="the message has no photo",
             ),
@@ -265,7 +265,7 @@ def test_without_a_smarthost_nothing_is_queued_and_the_log_says_so_once(
     assert not mailer.enabled
     assert [r.message for r in caplog.records if "outgoing_mail is not set" in r.message]
     assert Notifier(cfg, engine).enqueue(
-        cfg.brands[0], __import__("dripcast.mail.compose", fromlist=["Draft"]).Draft(
+        cfg.brands[0], __import__("dripcast.app.mail.compose", fromlist=["Draft"]).Draft(
             subject="s", text="t"),
         kind="summary", key="k", to=["a@example.com"], about={}, now=NOW,
     ) is None  # fmt: skip

@@ -18,13 +18,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from aiosmtpd.controller import Controller
 
-from dripcast import pipeline, store
-from dripcast.config import Config, load
-from dripcast.db import make_engine, migrate
-from dripcast.mail.compose import Draft
-from dripcast.mail.notify import Notifier
-from dripcast.mail.outbox import Mailer
+from dripcast.app import pipeline
+from dripcast.app.mail.compose import Draft
+from dripcast.app.mail.notify import Notifier
+from dripcast.app.mail.outbox import Mailer
+from dripcast.core.config import Config, load
 from dripcast.mail.replies import ReplyHandler
+from dripcast.store import queries as store
+from dripcast.store.db import make_engine, migrate
 from ingest.intake import Intake
 from tests.conftest import brand
 from tests.mail import jpeg, photo_mail

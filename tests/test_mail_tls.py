@@ -14,12 +14,12 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-from dripcast import store_mail
-from dripcast.config import load
-from dripcast.db import make_engine, migrate
-from dripcast.mail.compose import Draft
-from dripcast.mail.notify import Notifier
-from dripcast.mail.outbox import Mailer
+from dripcast.app.mail.compose import Draft
+from dripcast.app.mail.notify import Notifier
+from dripcast.app.mail.outbox import Mailer
+from dripcast.core.config import load
+from dripcast.store import mails as store_mail
+from dripcast.store.db import make_engine, migrate
 from tests.conftest import brand
 from tests.ports import free_port
 from tests.test_mail_outbox import Sink

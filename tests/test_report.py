@@ -17,15 +17,18 @@ from aiosmtpd.controller import Controller
 from click.testing import CliRunner
 from sqlalchemy import Engine
 
-from dripcast import jobs, report, store, store_jobs, store_mail
+from dripcast.app import jobs, report
+from dripcast.app.mail.outbox import Mailer
 from dripcast.cli import main
-from dripcast.config import Smarthost, load, parse_smarthost
-from dripcast.db import make_engine, migrate
-from dripcast.domain import Published
-from dripcast.mail.outbox import Mailer
+from dripcast.core.config import Smarthost, load, parse_smarthost
+from dripcast.core.domain import Published
+from dripcast.store import jobs as store_jobs
+from dripcast.store import mails as store_mail
+from dripcast.store import queries as store
+from dripcast.store.db import make_engine, migrate
 from tests.conftest import brand
 from tests.ports import free_port
-from tests.seed import seed
+from tests.seed import publish, seed
 
 CPH = ZoneInfo("Europe/Copenhagen")
 NOW = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)  # Monday 08:00 in Copenhagen
@@ -82,8 +85,8 @@ def engine(db_url: str) -> Iterator[Engine]:
 def test_gather_reads_the_week_of_one_brand(engine: Engine) -> None:
     _, (old, recent, held, soon) = seed(engine, [NOW - timedelta(days=9)] * 4)
     seed(engine, [NOW - timedelta(days=1)], brand="other")
-    store.published(engine, old, Published(external_id="o"), now=NOW - timedelta(days=8))
-    store.published(engine, recent, Published(external_id="r"), now=NOW - timedelta(days=2))
+    publish(engine, old, Published(external_id="o"), now=NOW - timedelta(days=8))
+    publish(engine, recent, Published(external_id="r"), now=NOW - timedelta(days=2))
     store.set_status(engine, [held], "held", reason="off-limits", due_at=NOW - timedelta(days=1))
     store.set_status(engine, [soon], "scheduled", due_at=NOW + timedelta(days=2))
     r = report.gather(
@@ -124,12 +127,12 @@ def test_weekly_report_is_mailed_once_through_the_smarthost(
         cfg = load(make_config([b], outgoing_mail=f"smtp://127.0.0.1:{port}"))
         engine = make_engine(cfg.database_url)
         migrate(engine)
-        _, (pid, held) = seed(engine, [NOW - timedelta(days=3), NOW + timedelta(days=1)])
-        store.published(
+        _, (pid,) = seed(engine, [NOW - timedelta(days=3)])
+        publish(
             engine, pid, Published(external_id="x", url="https://social.example/@b/9"),
             now=NOW - timedelta(days=3),
         )  # fmt: skip
-        store.set_status(engine, [held], "held", reason="awaiting approval")
+        seed(engine, [NOW + timedelta(days=1)], status="held")  # awaiting approval
         store.add_message(
             engine, now=NOW - timedelta(days=1), brand="demo-bakery", transport="smtp",
             mail_from="owner@example.com", rcpt="bakery@localhost", sender="owner@example.com",
@@ -217,8 +220,8 @@ def test_report_command(make_config: Callable[..., Path]) -> None:
     migrate(engine)
     now = datetime.now(UTC)
     _, (a, b) = seed(engine, [now - timedelta(days=3), now - timedelta(days=10)])
-    store.published(engine, a, Published(external_id="a"), now=now - timedelta(days=3))
-    store.published(engine, b, Published(external_id="b"), now=now - timedelta(days=10))
+    publish(engine, a, Published(external_id="a"), now=now - timedelta(days=3))
+    publish(engine, b, Published(external_id="b"), now=now - timedelta(days=10))
     engine.dispose()
 
     def run(*args: str) -> Any:
@@ -270,7 +273,7 @@ def test_the_service_schedules_the_report_in_the_brand_zone(
 ) -> None:
     from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-    from dripcast.service import Service
+    from dripcast.app.service import Service
 
     svc = Service(load(make_config([brand(timezone="America/New_York")])))
 

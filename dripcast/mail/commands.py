@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from dripcast.timeparse import parse_slot, parse_when
+from dripcast.core.timeparse import parse_slot, parse_when
 
 
 @dataclass(frozen=True)

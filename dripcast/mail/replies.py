@@ -3,9 +3,9 @@ sender as actor; then one answer mail saying what was done.
 
 Intake already decided that the message is a reply from a sender that passed the
 brand's checks (status `reply`); a reply that failed them was never stored as one,
-changes nothing and is answered by no one. The actions are the TEAM.md API
-(`dripcast.app.actions`), reached through the `Actions` protocol so this module
-is tested before that layer exists and plugs into it unchanged.
+changes nothing and is answered by no one. The actions are `dripcast.app.actions`
+(wired by `dripcast.mail.wiring`), typed here by the `Actions` protocol so tests
+can also hand in a recording stand-in.
 """
 
 from __future__ import annotations
@@ -21,8 +21,9 @@ from typing import Any, Protocol
 
 from sqlalchemy import Engine
 
-from dripcast import store, store_mail
-from dripcast.config import Brand, Config
+from dripcast.app.mail.notify import Notifier
+from dripcast.app.mail.views import Answer
+from dripcast.core.config import Brand, Config
 from dripcast.mail.commands import (
     Approve,
     Cancel,
@@ -34,8 +35,8 @@ from dripcast.mail.commands import (
     parse_reply,
     resolve_when,
 )
-from dripcast.mail.notify import Notifier
-from dripcast.mail.views import Answer
+from dripcast.store import mails as store_mail
+from dripcast.store import queries as store
 from ingest.htmltext import html_to_text
 from ingest.replies import auto_submitted, reply_refs
 
@@ -77,6 +78,11 @@ class Actions(Protocol):
     def reschedule(
         self, app: Any, *, post: int | None = ..., submission: int | None = ...,
         when: datetime, actor: Any, now: datetime,
+    ) -> ResultLike: ...  # fmt: skip
+
+    def recaption(
+        self, app: Any, *, post: int | None = ..., submission: int | None = ...,
+        caption: str, actor: Any, now: datetime,
     ) -> ResultLike: ...  # fmt: skip
 
 
@@ -170,10 +176,8 @@ def run_commands(
                     done.append(f"when: {e}")
                     continue
                 each_or_all(actions.reschedule, when=at)
-            case Caption():
-                # Not in the actions API yet (TEAM.md lists none for captions).
-                done.append("caption: changing a caption by reply is not available yet;"
-                            " nothing was changed (ask your agency).")  # fmt: skip
+            case Caption(text=text):
+                each_or_all(actions.recaption, caption=text)
             case Unknown(line=line):
                 ignored.append(line)
     return done, ignored

@@ -1,174 +1,37 @@
-"""The client-mail side of `serve`: what the service calls, and when.
+"""The client-mail side of `serve` that a person drives: replies, through the actions.
 
-- `after_processing(message, prepared, post_ids)`: right after a message is planned
-  (confirmation to its verified sender) or refused in processing (refusal notice).
-- `sweep_held(now)`: held and failed posts not yet told to the brand's `agency`, as one
-  digest per brand (approval holds of `approval: client` wait for the client instead).
-- `handle_replies(now)`: stored replies, through the actions (once those exist).
-
-The actions come from `dripcast.app.actions` when that module is there (the redesign
-merge); until then replies stay stored with status `reply`, acted on later.
+`ClientMail` is the service's `Notices` (confirmations, refusals, held digests) plus
+`handle_replies(now)`: stored replies, their commands run through
+`dripcast.app.actions` with the sender as actor. `dripcast serve` hands it to the
+service (`replies=ClientMail`), so the application layer never imports this adapter.
 """
 
 from __future__ import annotations
 
-import email.policy
-import importlib
-import logging
-from collections.abc import Callable, Sequence
-from datetime import datetime, timedelta
-from email.parser import BytesParser
-from pathlib import Path
-from typing import Any
+from datetime import datetime
 
 from sqlalchemy import Engine
 
-from dripcast import store, store_jobs
-from dripcast.config import Config
-from dripcast.domain import Skipped, Slot, Submission
-from dripcast.mail.build import confirmation_view
-from dripcast.mail.notify import Notifier
-from dripcast.mail.replies import Actions, ReplyHandler
-from dripcast.mail.views import PostLine, Refusal
-
-log = logging.getLogger("dripcast.mail")
-
-HELD_WINDOW = timedelta(days=14)  # held posts older than this were told (or are moot)
-APPROVAL_REASON = "awaiting approval"  # what store.finish_message writes on approval holds
+from dripcast.app import actions
+from dripcast.app.context import App
+from dripcast.app.mail.notices import Notices
+from dripcast.core.config import Config
+from dripcast.core.lifecycle import Actor
+from dripcast.mail.replies import ReplyHandler
 
 
-def app_actions(
-    config: Config, engine: Engine
-) -> tuple[Actions | None, Any, Callable[[str, str], Any]]:
-    """(actions module, App, Actor factory) from the application layer, if it exists yet."""
-    try:
-        actions = importlib.import_module("dripcast.app.actions")
-        context = importlib.import_module("dripcast.app.context")
-    except ImportError:
-        return None, None, lambda kind, name: (kind, name)
-    app = context.App(config=config, engine=engine)
-    actor_type = actions.Actor
-    return actions, app, lambda kind, name: actor_type(kind=kind, name=name)
+def mail_actor(kind: str, name: str) -> Actor:
+    assert kind == "mail"
+    return Actor(kind="mail", name=name)
 
 
-class ClientMail:
+class ClientMail(Notices):
     def __init__(self, config: Config, engine: Engine) -> None:
-        self.config = config
-        self.engine = engine
-        self.notifier = Notifier(config, engine)
-        actions, app, make_actor = app_actions(config, engine)
-        self.replies = ReplyHandler(config, engine, actions=actions, app=app, make_actor=make_actor)
-
-    @property
-    def enabled(self) -> bool:
-        return self.notifier.enabled
-
-    def after_processing(
-        self,
-        message_id: int,
-        *,
-        submission: Submission,
-        accepted: bool,
-        reason: str | None,
-        slots: Sequence[Slot],
-        skipped: Sequence[Skipped],
-        notes: Sequence[str],
-        post_ids: Sequence[int],
-        now: datetime,
-    ) -> int | None:
-        """Confirmation or refusal for a processed message; `post_ids` in `slots` order."""
-        if not self.enabled:
-            return None
-        row = store.message(self.engine, message_id)
-        brand = self.config.brand(row.brand)
-        # row.sender is the From that passed the brand's checks at intake (the message
-        # would not have been processed otherwise): never anyone else (no backscatter).
-        if row.sender is None:
-            return None
-        answering = row.message_id
-        if accepted and post_ids:
-            view = confirmation_view(
-                brand, subject=submission.subject, slots=slots, post_ids=post_ids,
-                skipped=skipped, notes=notes,
-            )  # fmt: skip
-            return self.notifier.confirmation(
-                brand, view, message=message_id, sender=row.sender, answering=answering, now=now
-            )
-        if not accepted:
-            view_r = Refusal(
-                brand_name=brand.name, language=brand.language,
-                subject=submission.subject or "(no subject)", reason=reason or "not understood",
-                skipped=tuple((s.filename, s.reason) for s in skipped),
-            )  # fmt: skip
-            return self.notifier.refusal(
-                brand, view_r, message=message_id, sender=row.sender, answering=answering, now=now
-            )
-        return None
-
-    def sweep_held(self, now: datetime) -> list[int]:
-        """One held digest per brand for posts that wait for a person and were not told."""
-        out: list[int] = []
-        if not self.enabled:
-            return out
-        for brand in self.config.brands:
-            if not brand.agency:
-                continue
-            rows = store_jobs.needing_attention(self.engine, brand.id, now - HELD_WINDOW)
-            if brand.approval == "client":
-                rows = [r for r in rows if r["reason"] != APPROVAL_REASON]
-            zone = brand.zone
-            types = {c.id: c.type for c in brand.channels}
-            posts = [
-                PostLine(
-                    number=n,
-                    post_id=r["id"],
-                    channel=r["channel"],
-                    network=types.get(r["channel"], r["channel"]),
-                    at=r["due_at"].astimezone(zone),
-                    caption=r.get("text") or "",
-                    held=f"{r['status']}: {r['reason'] or ''}",
-                )
-                for n, r in enumerate(rows, 1)
-            ]
-            mid = self.notifier.held(brand, posts, now=now)
-            if mid is not None:
-                out.append(mid)
-        return out
-
-    def sweep_too_old(self, now: datetime) -> list[int]:
-        """Refusal notices for messages held at intake as too old (a possible replay).
-
-        Such a message passed the sender checks first (the age is judged after them), so
-        its sender is verified; a mail refused by the checks is never in this list.
-        """
-        out: list[int] = []
-        if not self.enabled:
-            return out
-        spool = self.config.resolve(self.config.service.spool_dir)
-        for brand in self.config.brands:
-            for row in store.messages(self.engine, brand=brand.id, statuses=["held"]):
-                if row["received_at"] < now - HELD_WINDOW or not row["sender"]:
-                    continue
-                view = Refusal(
-                    brand_name=brand.name, language=brand.language,
-                    subject=_subject(spool / row["spool"]), reason=row["reason"] or "too old",
-                )  # fmt: skip
-                mid = self.notifier.refusal(
-                    brand, view, message=row["id"], sender=row["sender"],
-                    answering=row["message_id"], now=now,
-                )  # fmt: skip
-                if mid is not None:
-                    out.append(mid)
-        return out
+        super().__init__(config, engine)
+        self.replies = ReplyHandler(
+            config, engine, actions=actions, app=App(config=config, engine=engine),
+            make_actor=mail_actor,
+        )  # fmt: skip
 
     def handle_replies(self, now: datetime) -> list[str]:
         return [self.replies.handle(mid, now) for mid in self.replies.pending(now)]
-
-
-def _subject(path: Path) -> str:
-    try:
-        with path.open("rb") as f:
-            head = BytesParser(policy=email.policy.default).parse(f, headersonly=True)
-    except OSError:
-        return "(no subject)"
-    return str(head.get("subject", "") or "") or "(no subject)"
