@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import email.policy
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 
+import pytest
+
 from dripcast.core.config import load
+from dripcast.core.lifecycle import IllegalMove, MessageStatus, check_message_move
 from dripcast.core.tokens import reply_tag
 from dripcast.store import mails as store_mail
 from dripcast.store import queries as store
@@ -148,3 +151,33 @@ def test_a_single_part_utf8_8bit_message_is_taken(make_config: Callable[..., Pat
     out = i.accept(raw, mail_from="owner@example.com", rcpt="bakery@localhost", transport="smtp")
     assert out.answers_mail and status(i, out.message_id) == "reply"
     i.engine.dispose()
+
+
+def test_a_reply_moves_reply_answering_answered_and_nothing_else_claims_it(
+    make_config: Callable[..., Path],
+) -> None:
+    M = MessageStatus
+    check_message_move(M.REPLY, M.ANSWERING)
+    check_message_move(M.ANSWERING, M.ANSWERED)
+    for frm, to in [(M.REPLY, M.PROCESSING), (M.ANSWERED, M.ANSWERING), (M.REPLY, M.PLANNED)]:
+        with pytest.raises(IllegalMove):
+            check_message_move(frm, to)
+    cfg = load(make_config())
+    engine = make_engine(cfg.database_url)
+    migrate(engine)
+    now = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
+    mid = store.add_message(
+        engine, now=now, brand="demo-bakery", transport="smtp", mail_from="owner@example.com",
+        rcpt="bakery@localhost", sender="owner@example.com", message_id="<r@x>", spool="s",
+        size=1, status=M.REPLY.value,
+    )  # fmt: skip
+    assert store.claim_messages(engine, now=now, lease=timedelta(minutes=5), ids=[mid]) == []
+    assert store_mail.claim_replies(engine, now=now, lease=timedelta(minutes=5)) == [mid]
+    assert store.message(engine, mid).status == "answering"
+    store_mail.close_reply(engine, mid, now=now, reason="done")
+    assert store.message(engine, mid).status == "answered"
+    assert (
+        store_mail.claim_replies(engine, now=now + timedelta(hours=1), lease=timedelta(minutes=5))
+        == []
+    )
+    engine.dispose()

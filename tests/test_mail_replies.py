@@ -236,3 +236,11 @@ def test_a_reply_to_a_held_notice_acts_on_its_numbered_posts(
         ("approve", 8), ("cancel", 8),
         ("approve", 7), ("approve", 8), ("approve", 9),
     ]  # fmt: skip
+
+
+def test_an_answer_names_posts_by_the_number_in_the_mail_not_the_store_id() -> None:
+    from dripcast.mail.replies import numbered
+
+    line = "cancel: 1 post(s) of post 17 → cancelled"
+    assert numbered(line, 17, 2) == "cancel: 1 post(s) of post 2 → cancelled"
+    assert numbered("post 170 is held", 17, 2) == "post 170 is held"

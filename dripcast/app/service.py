@@ -104,6 +104,11 @@ class Service:
             self.queued.add(message_id)
             self.queue.put_nowait(message_id)
 
+    def reply_stored(self, message_id: int) -> None:
+        """A reply came in: run the mail sweep (and so its commands) at the next tick, now."""
+        self.mail_swept = datetime.min.replace(tzinfo=UTC)
+        self.wake()
+
     async def run(self) -> None:
         cfg = self.config
         self.loop = asyncio.get_running_loop()
@@ -139,6 +144,7 @@ class Service:
                 self.enqueue,
                 host=cfg.service.smtp.host,
                 port=cfg.service.smtp.port,
+                on_reply=self.reply_stored,
             )
             media_server = await media_http.start_from_config(cfg)
             aps.start()

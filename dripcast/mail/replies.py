@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import email.policy
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -138,7 +139,8 @@ def run_commands(
             case Approve(numbers=ns):
                 for n in ns:
                     if (pid := post(n)) is not None:
-                        done.append(actions.approve(app, post=pid, actor=actor, now=now).message)
+                        r = actions.approve(app, post=pid, actor=actor, now=now)
+                        done.append(numbered(r.message, pid, n))
             case Cancel(numbers=(), network=None):
                 each_or_all(actions.cancel)
             case Cancel(numbers=(), network=net) if net is not None:
@@ -159,7 +161,8 @@ def run_commands(
             case Cancel(numbers=ns):
                 for n in ns:
                     if (pid := post(n)) is not None:
-                        done.append(actions.cancel(app, post=pid, actor=actor, now=now).message)
+                        r = actions.cancel(app, post=pid, actor=actor, now=now)
+                        done.append(numbered(r.message, pid, n))
             case Move(number=n, when=text):
                 try:
                     at = resolve_when(text, local_now)
@@ -168,7 +171,7 @@ def run_commands(
                     continue
                 if (pid := post(n)) is not None:
                     r = actions.reschedule(app, post=pid, when=at, actor=actor, now=now)
-                    done.append(r.message)
+                    done.append(numbered(r.message, pid, n))
             case When(when=text):
                 try:
                     at = resolve_when(text, local_now)
@@ -245,6 +248,11 @@ class ReplyHandler:
     def _close(self, message_id: int, now: datetime, reason: str) -> str:
         store_mail.close_reply(self.engine, message_id, now=now, reason=reason)
         return reason
+
+
+def numbered(line: str, post_id: int, number: int) -> str:
+    """An action's line about `post <id>` in the client's words: the number in its mail."""
+    return re.sub(rf"\bpost {post_id}\b", f"post {number}", line)
 
 
 def body_text(msg: EmailMessage) -> str:
