@@ -19,6 +19,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator, model_v
 
 from dripcast.core.channels import CHANNEL_TYPES, NEEDS_PUBLIC_URL, Channel, Strict
 from dripcast.core.errors import ConfigError
+from dripcast.core.faq import Faq
 from dripcast.core.timeparse import parse_duration, parse_slot, parse_weekdays
 from dripcast.core.tokens import token_problem
 
@@ -149,6 +150,7 @@ class Brand(Strict):
     template: str | None = None  # caption template for every channel without its own
     drip: Drip = Drip()
     channels: tuple[Channel, ...] = Field(min_length=1)
+    faq: Faq | None = None  # FAQ monitoring (SPEC): answer, escalate or ignore comments
 
     @field_validator("timezone")
     @classmethod
