@@ -58,7 +58,7 @@ def content(folded: str) -> list[str]:
     text = " " + " ".join(words(folded)) + " "
     for pattern, token in PHRASES:
         text = pattern.sub(f" {token} ", text)
-    out = []
+    out: list[str] = []
     for w in text.split():
         if w in DAYS:
             w = "xday"

@@ -92,6 +92,7 @@ class Comment:
     author: str  # handle or name, for the mail and the log
     created_at: datetime
     own: bool = False  # written by the brand's own account
+    parent: str | None = None  # the network id of what it replies to (our post, a comment)
     url: str | None = None
     post_url: str | None = None  # the post it is on, for the escalation mail
     reply_to: Mapping[str, Any] = field(default_factory=dict)
