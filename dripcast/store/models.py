@@ -10,7 +10,17 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, TypeDecorator
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -179,7 +189,7 @@ class CommentRow(Base):
     status: Mapped[str] = mapped_column(String(16))
     action: Mapped[str | None] = mapped_column(String(8))  # answer | escalate | ignore
     faq: Mapped[str | None] = mapped_column(String(64))
-    score: Mapped[float | None]
+    score: Mapped[float | None] = mapped_column(Float)
     reason: Mapped[str | None] = mapped_column(Text)
     reply_text: Mapped[str | None] = mapped_column(Text)
     reply_by: Mapped[str | None] = mapped_column(String(320))  # "faq", or who wrote it
