@@ -24,6 +24,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Engine
 
 from dripcast.app.actions import Result
+from dripcast.app.context import App
 from dripcast.core.comments import CommentSource
 from dripcast.core.config import Brand, Config
 from dripcast.core.errors import AuthExpired, OutcomeUnknown, PublishError, Retryable
@@ -34,6 +35,7 @@ from faq import Decider
 
 log = logging.getLogger("dripcast.faq")
 
+FIRST_READ = timedelta(days=1)  # a channel's first read answers nothing older than this
 LEASE = timedelta(minutes=10)  # a `replying` row older than this was left by a crash
 AUTH_PAUSE = timedelta(hours=1)  # a channel that needs a person: do not hammer it
 BACKOFF = timedelta(minutes=5)
@@ -80,14 +82,13 @@ def log_escalation(e: Escalation) -> None:
     )
 
 
-def post_client_reply(
-    engine: Engine, *, comment: int, text: str, actor: Actor, now: datetime
-) -> Result:
+def post_client_reply(app: App, *, comment: int, text: str, actor: Actor, now: datetime) -> Result:
     """The client's answer to an escalation (or the agency's to a held draft) becomes the
     brand's reply in that comment's thread, posted once by the next monitor run."""
     text = text.strip()
     if not text:
         return Result("reply", (), "nothing to post: the reply is empty")
+    engine = app.engine
     moved = store.move(
         engine,
         comment,
@@ -105,9 +106,9 @@ def post_client_reply(
     return Result("reply", (comment,), f"comment {comment}: the reply will be posted in its thread")
 
 
-def approve_reply(engine: Engine, *, comment: int, actor: Actor, now: datetime) -> Result:
+def approve_reply(app: App, *, comment: int, actor: Actor, now: datetime) -> Result:
     """`mode: review`: the drafted FAQ answer goes out as it is."""
-    if store.move(engine, comment, frm=("held",), to="reply", now=now, retry_at=None):
+    if store.move(app.engine, comment, frm=("held",), to="reply", now=now, retry_at=None):
         return Result("approve", (comment,), f"comment {comment}: the answer will be posted")
     return Result("approve", (), f"comment {comment} has no draft waiting for approval")
 
@@ -158,8 +159,18 @@ class Monitor:
                 store.delay, self.engine, brand.id, channel, until=now + wait, error=str(e), now=now
             )
             return 0
+        # Turning FAQ on must not answer last month's comments: the first read only
+        # notes what is older than a day.
+        old = now - FIRST_READ if not cursor else None
         ids = await asyncio.to_thread(
-            store.store_read, self.engine, brand.id, channel, comments, after.value, now=now
+            store.store_read,
+            self.engine,
+            brand.id,
+            channel,
+            comments,
+            after.value,
+            now=now,
+            skip_before=old,
         )
         return len(ids)
 

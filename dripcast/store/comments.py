@@ -59,8 +59,12 @@ def store_read(
     new_cursor: Mapping[str, Any],
     *,
     now: datetime,
+    skip_before: datetime | None = None,
 ) -> list[int]:
-    """Keep the comments not seen before and move the cursor, together; the new rows' ids."""
+    """Keep the comments not seen before and move the cursor, together; the new rows' ids.
+
+    Comments written before `skip_before` are kept as `skipped` (seen, never acted on).
+    """
     ids: list[int] = []
     with transaction(engine) as s:
         wanted = [c.external_id for c in comments]
@@ -75,6 +79,7 @@ def store_read(
             if c.external_id in known:
                 continue
             known.add(c.external_id)
+            skip = skip_before is not None and c.created_at < skip_before
             row = C(
                 brand=brand,
                 channel=channel,
@@ -91,7 +96,8 @@ def store_read(
                 own=c.own,
                 created_at=c.created_at,
                 seen_at=now,
-                status="new",
+                status="skipped" if skip else "new",
+                reason="written before FAQ monitoring began" if skip else None,
                 remote={},
                 attempts=0,
             )
@@ -234,7 +240,7 @@ def summary(
     with transaction(engine) as s:
         rows = s.execute(
             select(C.status, C.text, C.faq, C.url, C.reason)
-            .where(C.brand == brand, C.seen_at >= since, C.seen_at < until)
+            .where(C.brand == brand, C.seen_at >= since, C.seen_at < until, C.status != "skipped")
             .order_by(C.seen_at, C.id)
         ).all()
     out: dict[str, Any] = {

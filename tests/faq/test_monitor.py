@@ -58,12 +58,14 @@ class FakeMastodon:
         self.keys: dict[str, dict[str, Any]] = {}
         self.fail_reads = 0
 
-    def mention(self, sid: str, text: str, *, in_reply_to: str = "100") -> None:
+    def mention(
+        self, sid: str, text: str, *, in_reply_to: str = "100", at: str = "2026-11-26T09:00:00.000Z"
+    ) -> None:
         status = {
             "id": sid,
             "in_reply_to_id": in_reply_to,
             "content": f"<p>@bakery {text}</p>",
-            "created_at": "2026-11-26T09:00:00.000Z",
+            "created_at": at,
             "url": f"https://m.example/@anna/{sid}",
             "visibility": "public",
             "account": {"id": "7", "acct": "anna"},
@@ -310,6 +312,15 @@ async def test_review_mode_holds_the_draft_until_approved(tmp_path: Path) -> Non
     assert world.mastodon.posted == []
     (held,) = store.with_status(world.app.engine, "bakery", "held")
     assert held.reply_text == "Open 7-17 every day" and held.faq == "hours"
-    assert approve_reply(world.app.engine, comment=held.id, actor=Actor("cli", "me"), now=NOW).ok
+    assert approve_reply(world.app, comment=held.id, actor=Actor("cli", "me"), now=NOW).ok
     await world.monitor().poll(world.brand, NOW + timedelta(minutes=5))
     assert len(world.mastodon.posted) == 1
+
+
+async def test_turning_faq_on_does_not_answer_old_comments(world: World) -> None:
+    world.mastodon.mention("601", "when are you open?", at="2026-10-01T09:00:00.000Z")
+    world.mastodon.mention("602", "where can I park?")
+    await world.monitor().poll(world.brand, NOW)
+    assert [s["in_reply_to_id"] for s in world.mastodon.posted] == ["602"]
+    s = store.summary(world.app.engine, "bakery", NOW - timedelta(days=7), NOW + timedelta(days=1))
+    assert (s["seen"], s["answered"]) == (1, 1)
