@@ -118,7 +118,7 @@ def check(ctx: Ctx, online: bool) -> None:
 
             readable = [c.id for c in b.channels if c.type in READABLE]
             console.print(
-                f"  faq: {b.faq.mode}, every {b.faq.poll}, {len(b.faq.answers)} answers,"
+                f"  faq: {b.faq.mode}, every {b.faq.poll}, {len(b.faq.answers)} answer{'' if len(b.faq.answers) == 1 else 's'},"
                 f" {len(b.faq.escalate)} escalate words; reads "
                 + (
                     ", ".join(readable)

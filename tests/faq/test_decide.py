@@ -98,3 +98,22 @@ def test_faq_config_is_strict(tmp_path: Path) -> None:
     p.write_text(base + "      answers: [{id: a, questions: [x], answer: y}]\n")
     faq = load(p).brands[0].faq
     assert faq is not None and (faq.mode, faq.poll_seconds) == ("review", 300)
+
+
+def test_check_names_the_faq_key(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from dripcast.cli import main
+
+    p = tmp_path / "c.yaml"
+    p.write_text(
+        "brands:\n  - id: b\n    name: B\n    address: b@example.com\n"
+        "    channels: [{id: o, type: outbox, path: out}]\n    faq:\n      mode: auto\n"
+        "      answers:\n        - {id: a, questions: [x], answer: y, anwser: z}\n"
+    )
+    r = CliRunner().invoke(main, ["--config", str(p), "check"])
+    assert r.exit_code == 2
+    assert f"{p}:9: brands.0.faq.answers.0.anwser" in r.output
+    p.write_text(p.read_text().replace(", anwser: z", ""))
+    r = CliRunner().invoke(main, ["--config", str(p), "check"])
+    assert r.exit_code == 0 and "faq: auto, every 5m, 1 answer," in r.output
