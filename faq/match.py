@@ -25,6 +25,7 @@ from dripcast.core.faq import FaqAnswer
 from faq.text import content, fold
 
 MIN_LEN = 4  # shorter words must match exactly: "bake" is not "bike"
+ANSWER_CREDIT = 0.5
 
 
 @lru_cache(maxsize=65536)
@@ -65,6 +66,11 @@ class Matcher:
             [content(fold(q)) for q in a.questions] for a in answers
         ]
         self.vocab: list[set[str]] = [{w for q in qs for w in q} for qs in self.questions]
+        # The answer says what the entry covers ("… puncture 149 kr incl. tube"): its words
+        # earn half credit, so a question about something it names is not unknown.
+        self.said: list[set[str]] = [
+            set(content(fold(a.answer))) - v for a, v in zip(answers, self.vocab, strict=True)
+        ]
         n = len(answers)
         df: dict[str, int] = {}
         for v in self.vocab:
@@ -87,7 +93,14 @@ class Matcher:
             return 0.0
         vocab = self.vocab[i]
         weights = [self.weight(t) for t in words]
-        hits = [max((similarity(t, v) for v in vocab), default=0.0) for t in words]
+        said = self.said[i]
+        hits = [
+            max(
+                max((similarity(t, v) for v in vocab), default=0.0),
+                ANSWER_CREDIT * max((similarity(t, v) for v in said), default=0.0),
+            )
+            for t in words
+        ]
         covered = sum(w * h for w, h in zip(weights, hits, strict=True)) / sum(weights)
         asked = 0.0
         for q in self.questions[i]:

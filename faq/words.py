@@ -241,7 +241,10 @@ COMPLAINT = re.compile(
     r"|svarer (?:i )?aldrig|nobody (?:answers|answering|picks)|ingen svarer"
     r"|(?:do not|does not|did not) work\w*|virker ikke"
     r"|broke|broken|gik i stykker|scratch\w*|ridse\w*|hair in|haar i|ruined"
-    r"|scam|rip ?off|fup|snyd\w*|waste of|spild af)\b"
+    r"|scam|rip ?off|fup|snyd\w*|waste of|spild af"
+    r"|not impressed|ikke imponeret|died|dead|doed|stopped working|holdt op med at virke"
+    r"|charged|overcharg\w*|only got|fik kun|defect\w*|defekt\w*|problems?|issues?"
+    r"|poor|bad|(?:alt )?for dyr\w*|overpriced|too expensive|complain\w*|ked af)\b"
 )
 
 # Spam and self-promotion: ignored, never answered.
@@ -305,7 +308,7 @@ _CONCEPTS = {
     "xready": "ready klar faerdig",
     "xaddress": "address adresse adressen located location ligger beliggenhed",
     "xoccasion": "birthday foedselsdag wedding bryllup party fest konfirmation barnedaab",
-    "xdropin": "xdropin",
+    "xdropin": "xdropin walkin walkins dropin",
     "xnear": "nearby xnear",
     "xoutside": "outside udenfor foran",
 }
