@@ -82,6 +82,7 @@ class BlueskyComments(CommentSource):
             created_at=when(n.get("indexedAt")),
             own=author.get("did") == did,
             url=f"https://bsky.app/profile/{author.get('did')}/post/{rkey}",
+            post_url=_web(str(root["uri"])),
             reply_to={"root": {"uri": root["uri"], "cid": root["cid"]}, "parent": me},
         )
 
@@ -131,3 +132,9 @@ class BlueskyComments(CommentSource):
             external_id=str(uri or f"at://{did}/{COLLECTION}/{rkey}"),
             url=f"https://bsky.app/profile/{did}/post/{rkey}",
         )
+
+
+def _web(uri: str) -> str:
+    """at://did/app.bsky.feed.post/rkey → the bsky.app page of that post."""
+    did, _, rkey = uri.removeprefix("at://").partition("/app.bsky.feed.post/")
+    return f"https://bsky.app/profile/{did}/post/{rkey}"

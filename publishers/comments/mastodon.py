@@ -78,6 +78,7 @@ class MastodonComments(CommentSource):
             created_at=when(status.get("created_at")),
             own=str(account.get("id")) == me,
             url=status.get("url") or status.get("uri"),
+            post_url=f"{self.base}/web/statuses/{parent}" if parent else None,
             reply_to={"acct": account.get("acct"), "visibility": status.get("visibility")},
         )
 

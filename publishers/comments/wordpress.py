@@ -70,6 +70,7 @@ class WordPressComments(CommentSource):
             created_at=when(c.get("date_gmt")),
             own=int(c.get("author") or 0) == me,
             url=c.get("link"),
+            post_url=str(c["link"]).partition("#")[0] if c.get("link") else None,
             reply_to={"post": c.get("post")},
         )
 

@@ -79,6 +79,7 @@ class XComments(CommentSource):
             created_at=when(t.get("created_at")),
             own=str(t.get("author_id")) == me,
             url=f"https://x.com/{author}/status/{t['id']}",
+            post_url=f"https://x.com/i/web/status/{t.get('conversation_id') or t['id']}",
         )
 
     async def reply(self, comment: Comment, text: str, key: str) -> Replied:

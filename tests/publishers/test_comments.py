@@ -100,6 +100,7 @@ async def test_mastodon(tmp_path: Path) -> None:
     assert cursor.value == {"min_id": "1002"}
     c = first[0]
     assert (c.parent, c.author, c.own) == ("109999", "anna@social.example", False)
+    assert c.post_url == "https://m.example/web/statuses/109999"
     done = await src.reply(c, "7-17", "k1")  # type: ignore[union-attr]
     post = [r for r in net.requests if r.method == "POST"][-1]
     form = form_body(post)
@@ -218,6 +219,7 @@ async def test_bluesky(tmp_path: Path) -> None:
     assert [c.text for c in first] == ["@bakery hi", "do you deliver?"] and again == []
     c = first[1]
     assert c.thread == ROOT["uri"] and c.reply_to["parent"]["uri"] == c.external_id
+    assert c.post_url == f"https://bsky.app/profile/{DID}/post/3kroot"
     a = await src.reply(c, "Wolt!", "k1")  # type: ignore[union-attr]
     b = await src.reply(c, "Wolt!", "k1")  # type: ignore[union-attr]  # a retry: same record
     assert a.external_id == b.external_id and len(records) == 1
