@@ -19,7 +19,7 @@ from dripcast.core.publisher import Context
 from publishers.comments.base import after, when
 from publishers.instagram import REFRESH_URL
 from publishers.meta import INSTAGRAM_GRAPH, graph
-from publishers.meta_token import LongLivedToken
+from publishers.meta_token import LongLivedToken, MetaLongLivedAuth
 
 MEDIA = 10
 FIELDS = "id,text,username,timestamp,from"
@@ -29,18 +29,19 @@ class InstagramComments(CommentSource):
     def __init__(self, channel: Instagram, ctx: Context) -> None:
         self.account = channel.account_id
         self.http = ctx.http
-        self.token = LongLivedToken(
-            http=ctx.http,
-            state_dir=ctx.state_dir,
-            configured=channel.token.get_secret_value(),
-            refresh_url=REFRESH_URL,
-            grant_type="ig_refresh_token",
+        self.auth = MetaLongLivedAuth(
+            LongLivedToken(
+                http=ctx.http,
+                state_dir=ctx.state_dir,
+                configured=channel.token.get_secret_value(),
+                refresh_url=REFRESH_URL,
+                grant_type="ig_refresh_token",
+            )
         )
         self._username: str | None = None
 
     async def _call(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
-        token = await self.token.get()
-        return await graph(self.http, method, f"{INSTAGRAM_GRAPH}/{path}", token, **kwargs)
+        return await graph(self.http, method, f"{INSTAGRAM_GRAPH}/{path}", self.auth, **kwargs)
 
     async def username(self) -> str:
         if self._username is None:

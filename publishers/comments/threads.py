@@ -19,7 +19,7 @@ from dripcast.core.faq import Comment, Cursor, Replied
 from dripcast.core.publisher import Context
 from publishers.comments.base import after, when
 from publishers.meta import THREADS_GRAPH, graph
-from publishers.meta_token import LongLivedToken
+from publishers.meta_token import LongLivedToken, MetaLongLivedAuth
 from publishers.threads import REFRESH_URL
 
 POSTS = 10
@@ -30,18 +30,19 @@ class ThreadsComments(CommentSource):
     def __init__(self, channel: Threads, ctx: Context) -> None:
         self.user = channel.user_id
         self.http = ctx.http
-        self.token = LongLivedToken(
-            http=ctx.http,
-            state_dir=ctx.state_dir,
-            configured=channel.token.get_secret_value(),
-            refresh_url=REFRESH_URL,
-            grant_type="th_refresh_token",
+        self.auth = MetaLongLivedAuth(
+            LongLivedToken(
+                http=ctx.http,
+                state_dir=ctx.state_dir,
+                configured=channel.token.get_secret_value(),
+                refresh_url=REFRESH_URL,
+                grant_type="th_refresh_token",
+            )
         )
         self._username: str | None = None
 
     async def _call(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
-        token = await self.token.get()
-        return await graph(self.http, method, f"{THREADS_GRAPH}/{path}", token, **kwargs)
+        return await graph(self.http, method, f"{THREADS_GRAPH}/{path}", self.auth, **kwargs)
 
     async def username(self) -> str:
         if self._username is None:
