@@ -61,6 +61,9 @@ class Escalation:
     post_url: str | None
     reason: str
     at: datetime
+    # mode review: the FAQ answer waiting for the agency's `approve` (approve_reply);
+    # None for an escalation, which waits for the client's own words (post_client_reply)
+    draft: str | None = None
 
 
 # Send (or durably queue) the escalation mail to the brand's `report_to`. Raise to have
@@ -70,6 +73,11 @@ SendEscalation = Callable[[Escalation], None]
 
 def log_escalation(e: Escalation) -> None:
     """The stand-in until client mail is wired: the log says what would be mailed."""
+    if e.draft is not None:
+        log.warning(
+            "draft answer for %s comment %d waits for approval: %r", e.brand, e.comment_id, e.draft
+        )
+        return
     log.warning(
         "escalation for %s (%s/%s, %s): %r by %s — %s",
         e.brand,
@@ -123,11 +131,13 @@ class Monitor:
         sources: Mapping[tuple[str, str], CommentSource],
         *,
         send_escalation: SendEscalation = log_escalation,
+        send_draft: SendEscalation = log_escalation,
     ) -> None:
         self.config = config
         self.engine = engine
         self.sources = sources
         self.send_escalation = send_escalation
+        self.send_draft = send_draft  # to the brand's `agency`, for `approve`
         self.deciders = {
             b.id: Decider(b.faq) for b in config.brands if b.faq and b.faq.mode != "off"
         }
@@ -143,6 +153,7 @@ class Monitor:
         await asyncio.to_thread(self.decide, brand, now)
         await self.answer(brand, now, restart=restart)
         await asyncio.to_thread(self.escalate, brand, now)
+        await asyncio.to_thread(self.drafts, brand, now)
 
     async def read(self, brand: Brand, channel: str, source: CommentSource, now: datetime) -> int:
         cursor, not_before = await asyncio.to_thread(store.cursor, self.engine, brand.id, channel)
@@ -283,22 +294,23 @@ class Monitor:
             replied.url or replied.external_id,
         )
 
+    def drafts(self, brand: Brand, now: datetime) -> None:
+        """mode review: each held draft handed over once (marked in the row's `remote`)."""
+        for row in store.with_status(self.engine, brand.id, "held"):
+            if row.remote.get("draft_sent"):
+                continue
+            try:
+                self.send_draft(_handoff(brand, row, now, draft=row.reply_text or ""))
+            except Exception:
+                log.exception(
+                    "%s comment %d: draft not handed over; next poll tries again", brand.id, row.id
+                )
+                continue
+            store.remember(self.engine, row.id, {"draft_sent": _utc(now)})
+
     def escalate(self, brand: Brand, now: datetime) -> None:
         for row in store.with_status(self.engine, brand.id, "escalate"):
-            c = row.comment
-            e = Escalation(
-                key=f"faq-escalation-{brand.id}-{row.id}",
-                comment_id=row.id,
-                brand=brand.id,
-                channel=row.channel,
-                network=c.network,
-                author=c.author,
-                text=c.text,
-                url=c.url,
-                post_url=c.post_url,
-                reason=row.reason or "",
-                at=now,
-            )
+            e = _handoff(brand, row, now)
             try:
                 self.send_escalation(e)
             except Exception:
@@ -309,6 +321,27 @@ class Monitor:
                 )
                 continue
             store.move(self.engine, row.id, frm=("escalate",), to="escalated", now=now)
+
+
+def _handoff(
+    brand: Brand, row: store.Stored, now: datetime, draft: str | None = None
+) -> Escalation:
+    c = row.comment
+    kind = "draft" if draft is not None else "escalation"
+    return Escalation(
+        key=f"faq-{kind}-{brand.id}-{row.id}",
+        comment_id=row.id,
+        brand=brand.id,
+        channel=row.channel,
+        network=c.network,
+        author=c.author,
+        text=c.text,
+        url=c.url,
+        post_url=c.post_url,
+        reason=row.reason or "",
+        at=now,
+        draft=draft,
+    )
 
 
 def _utc(t: datetime) -> str:

@@ -102,6 +102,7 @@ class Service:
         self.limits_read = asyncio.Event()
         # Where FAQ escalations go; the client-mail side replaces this at merge.
         self.send_escalation: faq_monitor.SendEscalation = faq_monitor.log_escalation
+        self.send_draft: faq_monitor.SendEscalation = faq_monitor.log_escalation
 
     def enqueue(self, message_id: int) -> None:
         if message_id not in self.queued:
@@ -196,6 +197,7 @@ class Service:
             self.engine,
             build_sources(self.config, http),
             send_escalation=self.send_escalation,
+            send_draft=self.send_draft,
         )
         for brand in monitor.brands():
             assert brand.faq is not None

@@ -172,6 +172,7 @@ class World:
         self.fb_replies: dict[str, list[dict[str, Any]]] = {}
         self.lose_answer: list[bool] = []
         self.escalations: list[Escalation] = []
+        self.drafts: list[Escalation] = []
         self.fb = fake_facebook(self.fb_comments, self.fb_replies, self.lose_answer)
 
     def route(self, r: httpx.Request) -> httpx.Response:
@@ -187,6 +188,7 @@ class World:
             self.app.engine,
             build_sources(self.config, http),
             send_escalation=self.escalations.append,
+            send_draft=self.drafts.append,
         )
 
     @property
@@ -312,6 +314,13 @@ async def test_review_mode_holds_the_draft_until_approved(tmp_path: Path) -> Non
     assert world.mastodon.posted == []
     (held,) = store.with_status(world.app.engine, "bakery", "held")
     assert held.reply_text == "Open 7-17 every day" and held.faq == "hours"
+    await world.monitor().poll(world.brand, NOW + timedelta(minutes=1))
+    (draft,) = world.drafts  # handed to the agency once
+    assert (draft.comment_id, draft.draft, draft.text) == (
+        held.id,
+        "Open 7-17 every day",
+        "@bakery when are you open?",
+    )
     assert approve_reply(world.app, comment=held.id, actor=Actor("cli", "me"), now=NOW).ok
     await world.monitor().poll(world.brand, NOW + timedelta(minutes=5))
     assert len(world.mastodon.posted) == 1
