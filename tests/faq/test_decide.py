@@ -117,3 +117,21 @@ def test_check_names_the_faq_key(tmp_path: Path) -> None:
     p.write_text(p.read_text().replace(", anwser: z", ""))
     r = CliRunner().invoke(main, ["--config", str(p), "check"])
     assert r.exit_code == 0 and "faq: auto, every 5m, 1 answer," in r.output
+
+
+def test_check_refuses_an_answer_too_long_for_a_channel_it_is_read_on(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from dripcast.cli import main
+
+    p = tmp_path / "c.yaml"
+    p.write_text(
+        "brands:\n  - id: b\n    name: B\n    address: b@example.com\n"
+        "    channels:\n      - {id: sky, type: bluesky, handle: b.example, app_password: p}\n"
+        "    faq:\n      answers:\n        - {id: long, questions: [x], answer: '"
+        + "x" * 301
+        + "'}\n"
+    )
+    r = CliRunner().invoke(main, ["--config", str(p), "check"])
+    assert r.exit_code == 2
+    assert "b/sky: faq answer long is 301 long; Bluesky takes 300" in r.output
