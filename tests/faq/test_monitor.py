@@ -117,6 +117,7 @@ def fake_facebook(
     comments: list[dict[str, Any]],
     replies: dict[str, list[dict[str, Any]]],
     lose_answer: list[bool],
+    limited: list[bool],
 ) -> FakeNetwork:
     """A Page feed with comments; `lose_answer` drops the connection after the reply is made."""
     net = FakeNetwork()
@@ -139,6 +140,16 @@ def fake_facebook(
 
     def handle(r: httpx.Request) -> httpx.Response:
         cid = r.url.path.split("/")[2]
+        if r.method == "POST" and limited:
+            limited.pop()
+            # Meta's rate limit: code 4, and nothing was made
+            return httpx.Response(
+                400,
+                json={"error": {"message": "Application request limit reached", "code": 4}},
+                headers={
+                    "X-App-Usage": '{"call_count": 100, "estimated_time_to_regain_access": 15}'
+                },
+            )
         if r.method == "POST":
             replies.setdefault(cid, []).append(
                 {"id": f"{cid}_r", "message": form_body(r)["message"][0], "from": {"id": "PAGE"}}
@@ -173,7 +184,8 @@ class World:
         self.lose_answer: list[bool] = []
         self.escalations: list[Escalation] = []
         self.drafts: list[Escalation] = []
-        self.fb = fake_facebook(self.fb_comments, self.fb_replies, self.lose_answer)
+        self.limited: list[bool] = []
+        self.fb = fake_facebook(self.fb_comments, self.fb_replies, self.lose_answer, self.limited)
 
     def route(self, r: httpx.Request) -> httpx.Response:
         if r.url.host == "m.example":
@@ -333,3 +345,17 @@ async def test_turning_faq_on_does_not_answer_old_comments(world: World) -> None
     assert [s["in_reply_to_id"] for s in world.mastodon.posted] == ["602"]
     s = store.summary(world.app.engine, "bakery", NOW - timedelta(days=7), NOW + timedelta(days=1))
     assert (s["seen"], s["answered"]) == (1, 1)
+
+
+async def test_a_rate_limited_answer_waits_and_goes_out_once(world: World) -> None:
+    world.fb_comments.append(fb_comment("c1", "where can I park?"))
+    world.limited.append(True)
+    await world.monitor().poll(world.brand, NOW)
+    assert "c1" not in world.fb_replies
+    (row,) = store.with_status(world.app.engine, "bakery", "reply")
+    assert "request limit" in (store.get(world.app.engine, row.id).reason or "")  # type: ignore[union-attr]
+    await world.monitor().poll(world.brand, NOW + timedelta(minutes=10))  # Meta said 15 minutes
+    assert "c1" not in world.fb_replies
+    await world.monitor().poll(world.brand, NOW + timedelta(minutes=16))
+    await world.monitor().poll(world.brand, NOW + timedelta(minutes=21))
+    assert [r["message"] for r in world.fb_replies["c1"]] == ["Street parking on Vølundsgade"]
