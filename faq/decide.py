@@ -21,12 +21,13 @@ from dataclasses import dataclass
 
 from dripcast.core.faq import Comment, Decision, Faq
 from faq.match import Matcher
-from faq.text import content, fold, has_letters, sentences, words
+from faq.text import URL, content, fold, has_letters, sentences, words
 from faq.words import (
     COMPLAINT,
     EMBEDDED,
     JOINERS,
     NOT_SUBJECTS,
+    POSITIVE,
     QUESTION_OPENERS,
     REQUEST,
     SPAM,
@@ -34,6 +35,9 @@ from faq.words import (
     STATUS,
     VERB_OPENERS,
 )
+
+# A statement this short (in words that carry meaning) is small talk: "first", "nice pic".
+SHORT = 2
 
 
 @dataclass(frozen=True)
@@ -91,7 +95,11 @@ class Decider:
             return Decision(action="escalate", reason=f"a complaint ({m[0].strip()!r})")
         questions = _questions(text)
         if not questions:
-            return Decision(action="ignore", reason="no question")
+            if POSITIVE.search(plain) or len(content(fold(text))) <= SHORT or URL.search(text):
+                return Decision(action="ignore", reason="no question (thanks, praise, a visit)")
+            return Decision(
+                action="escalate", reason="not a question, nor thanks or praise: a person reads it"
+            )
         m = SPECIAL_DAYS.search(plain) or STATUS.search(plain)
         if m:
             return Decision(

@@ -244,16 +244,35 @@ COMPLAINT = re.compile(
     r"|scam|rip ?off|fup|snyd\w*|waste of|spild af"
     r"|not impressed|ikke imponeret|died|dead|doed|stopped working|holdt op med at virke"
     r"|charged|overcharg\w*|only got|fik kun|defect\w*|defekt\w*|problems?|issues?"
-    r"|poor|bad|(?:alt )?for dyr\w*|overpriced|too expensive|complain\w*|ked af)\b"
+    r"|poor|bad|(?:alt )?for dyr\w*|overpriced|too expensive|complain\w*|ked af"
+    # health: always a person's answer
+    r"|blev syg|got sick|made (?:me|us|him|her) sick|threw up|kastede op|ondt i maven"
+    r"|food poisoning|madforgiftning|allergic reaction|allergisk reaktion)\b"
+)
+
+# A comment without a question is left alone only when it is plainly kind or
+# neutral: thanks, praise, a visit announced, a friend tagged. Anything else a person
+# reads (SPEC: when unsure, escalate).
+POSITIVE = re.compile(
+    r"\b(?:thanks?|thank you|tak|love[ds]?|loving|elsker|best|bedste|amazing|awesome|great"
+    r"|nice|beautiful|gorgeous|lovely|delicious|yumm?y?|tasty|perfe[ck]t|wonderful"
+    r"|fantasti\w*|laekker\w*|skoen\w*|dejlig\w*|hyggelig\w*|flot\w*|fed|fedt|super\w*"
+    r"|wow|legends?|unreal|incredible|cute|smuk\w*|godt|god|cool|sej|sejt|sygt|vildt|mums"
+    r"|nam|venlig\w*|sweet|kind|friendly|10/10|recommend\w*|anbefal\w*|favou?rite|favorit\w*"
+    r"|happy|glad|glaeder|hurtig\w*|quick|fast|can not wait|kan ikke vente|see you|ses"
+    r"|coming (?:by|over|in)|kommer (?:forbi|ned)|be there|herhen|on my way|paa vej|try|proeve"
+    r"|prove|miss|savner)\b"
 )
 
 # Spam and self-promotion: ignored, never answered.
 SPAM = re.compile(
     r"\b(?:followers?|follow (?:us|me|back)|dm (?:us|me|for|now)|message me|link in bio"
     r"|check (?:out )?my|promo\w*|promote|ambassador|collab\w*|sponsor\w*|crypto\w*|bitcoin"
-    r"|invest\w*|forex|earn \$?\d*|profits?|guaranteed|click (?:here|now)?|free iphone"
+    r"|invest\w*|forex|earn \$?\d*|profits?|guaranteed|click(?: here| now)?|free iphone"
     r"|giveaway|win (?:a|free|prize)|prize|get featured|featured|send pics|onlyfans"
-    r"|cheap ads|\d+% off ads|work from home|from home)\b"
+    r"|cheap ads|\d+% off ads|work from home|from home|affiliate"
+    r"|klik(?: her| paa linket)?|linket i (?:min )?(?:profil|bio)|foelg (?:os|mig)|tjen penge"
+    r"|hjemmefra|vind (?:en|et|gratis))\b"
 )
 
 # Days the usual opening hours may not hold: a person answers those.
