@@ -69,6 +69,7 @@ def test_labelled_set_meets_the_bars() -> None:
         "test": [],
         "fresh": [],
         "fresh2": [],
+        "fresh3": [],
     }
     for brand, name in BRANDS.items():
         for half in halves:
