@@ -37,6 +37,7 @@ from dripcast.core.channels import (
     Strict,
 )
 from dripcast.core.errors import ConfigError
+from dripcast.core.faq import Faq
 from dripcast.core.timeparse import parse_duration, parse_slot, parse_weekdays
 from dripcast.core.tokens import token_problem
 
@@ -171,6 +172,7 @@ class Brand(Strict):
     language: str = Field(default="en", pattern=r"^[a-z]{2}$")  # ISO 639-1 code of the posts
     drip: Drip = Drip()
     channels: tuple[Channel, ...] = Field(min_length=1)
+    faq: Faq | None = None  # FAQ monitoring (SPEC): answer, escalate or ignore comments
 
     @field_validator("timezone")
     @classmethod
