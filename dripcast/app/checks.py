@@ -6,7 +6,7 @@ from __future__ import annotations
 from rich.console import Console
 from sqlalchemy import create_engine
 
-from dripcast.core.config import Config
+from dripcast.core.config import Brand, Config
 from dripcast.core.errors import PublishError
 
 
@@ -46,4 +46,27 @@ def content_problems(config: Config) -> list[str]:
                     normalise(tag)
                 except ValueError as e:
                     problems.append(f"{where}: hashtags: {e}")
+        problems += _faq_problems(b)
     return problems
+
+
+def _faq_problems(brand: Brand) -> list[str]:
+    """An FAQ answer a channel it is read on could not post (Bluesky takes 300 graphemes)."""
+    from dripcast.core.faq import READABLE
+    from formatters.counting import fits, measure
+    from formatters.specs import SPECS
+
+    if brand.faq is None or brand.faq.mode == "off":
+        return []
+    out = []
+    for c in brand.channels:
+        spec = SPECS.get(c.type)
+        if c.type not in READABLE or spec is None:
+            continue
+        for a in brand.faq.answers:
+            if not fits(a.answer, spec):
+                out.append(
+                    f"{brand.id}/{c.id}: faq answer {a.id} is {measure(a.answer, spec)} long;"
+                    f" {spec.label} takes {spec.text_limit}"
+                )
+    return out

@@ -67,6 +67,7 @@ def weekly_report(
         attention=r.attention,
         refused=r.refused,
         upcoming=r.upcoming,
+        comments=report.faq_lines(r.faq),
     )
     draft = render.summary(view)
     notifier = Notifier(config, engine)

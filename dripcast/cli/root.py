@@ -132,6 +132,19 @@ def check(ctx: Ctx, online: bool) -> None:
                 if v
             ]
             console.print(f"  - {c.id:<12} {c.type:<10} {' '.join(own) or '(brand schedule)'}")
+        if b.faq is not None:
+            from dripcast.core.faq import READABLE
+
+            readable = [c.id for c in b.channels if c.type in READABLE]
+            console.print(
+                f"  faq: {b.faq.mode}, every {b.faq.poll}, {len(b.faq.answers)} answer{'' if len(b.faq.answers) == 1 else 's'},"
+                f" {len(b.faq.escalate)} escalate words; reads "
+                + (
+                    ", ".join(readable)
+                    if readable
+                    else "no channel (none of its networks can be read)"
+                )
+            )
     from dripcast.app.checks import content_problems
 
     problems = content_problems(cfg)

@@ -39,6 +39,7 @@ from dripcast.core.channels import (
     Strict,
 )
 from dripcast.core.errors import ConfigError
+from dripcast.core.faq import Faq
 from dripcast.core.timeparse import parse_duration, parse_slot, parse_weekdays
 from dripcast.core.tokens import token_problem
 
@@ -236,6 +237,7 @@ class Brand(Strict):
     language: str = Field(default="en", pattern=r"^[a-z]{2}$")  # ISO 639-1: posts and mails
     drip: Drip = Drip()
     channels: tuple[Channel, ...] = Field(min_length=1)
+    faq: Faq | None = None  # FAQ monitoring (SPEC): answer, escalate or ignore comments
 
     @field_validator("timezone")
     @classmethod

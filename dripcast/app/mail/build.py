@@ -58,12 +58,14 @@ def summary_view(
     attention: Sequence[Mapping[str, Any]],  # id, channel, status, due_at, reason, text
     refused: Sequence[Mapping[str, Any]] = (),  # received_at, sender, reason
     upcoming: int = 0,
+    comments: Sequence[str] = (),
 ) -> Summary:
     zone = brand.zone
     network = {c.id: c.type for c in brand.channels}
     return Summary(
         brand_name=brand.name,
         language=brand.language,
+        comments=tuple(comments),
         since=since.astimezone(zone),
         until=until.astimezone(zone),
         published=tuple(

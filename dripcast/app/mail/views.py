@@ -71,4 +71,5 @@ class Summary:
     refused: tuple[tuple[datetime, str, str], ...] = ()  # (received, subject or sender, why)
     held: tuple[PostLine, ...] = ()  # numbered for `approve 2` / `cancel 2`
     upcoming: int = 0
-    extra: dict[str, int] = field(default_factory=dict)  # e.g. FAQ figures, later
+    extra: dict[str, int] = field(default_factory=dict)
+    comments: tuple[str, ...] = ()  # FAQ monitoring: figures, then a few examples

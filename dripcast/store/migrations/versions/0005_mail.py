@@ -1,7 +1,7 @@
 """mails: the outbox of confirmations, notices, answers and summaries
 
-Revision ID: 0004_mail
-Revises: 0003_lifecycle
+Revision ID: 0005_mail
+Revises: 0004_faq
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004_mail"
-down_revision = "0003_lifecycle"
+revision = "0005_mail"
+down_revision = "0004_faq"
 branch_labels = None
 depends_on = None
 
