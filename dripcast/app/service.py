@@ -116,9 +116,9 @@ class Service:
         self.mailer = Mailer(config, self.engine, self.clock)
         self.loop: asyncio.AbstractEventLoop | None = None
         self.mail_swept = datetime.min.replace(tzinfo=UTC)
-        # Where FAQ escalations go; the client-mail side replaces this at merge.
-        self.send_escalation: faq_monitor.SendEscalation = faq_monitor.log_escalation
-        self.send_draft: faq_monitor.SendEscalation = faq_monitor.log_escalation
+        # Where FAQ escalations go: mailed (report_to; drafts to agency), else the log.
+        self.send_escalation: faq_monitor.SendEscalation = self.client_mail.escalation
+        self.send_draft: faq_monitor.SendEscalation = self.client_mail.escalation
 
     def enqueue(self, message_id: int) -> None:
         if message_id not in self.queued:

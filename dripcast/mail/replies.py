@@ -33,6 +33,7 @@ from dripcast.mail.commands import (
     Move,
     Unknown,
     When,
+    own_lines,
     parse_reply,
     resolve_when,
 )
@@ -85,6 +86,16 @@ class Actions(Protocol):
         self, app: Any, *, post: int | None = ..., submission: int | None = ...,
         caption: str, actor: Any, now: datetime,
     ) -> ResultLike: ...  # fmt: skip
+
+
+class CommentActions(Protocol):
+    """The FAQ monitor's actions a reply to an escalation or draft uses (faq_monitor)."""
+
+    def post_client_reply(
+        self, app: Any, *, comment: int, text: str, actor: Any, now: datetime
+    ) -> ResultLike: ...
+
+    def approve_reply(self, app: Any, *, comment: int, actor: Any, now: datetime) -> ResultLike: ...
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -197,7 +208,9 @@ class ReplyHandler:
         actions: Actions | None,
         app: Any = None,
         make_actor: Callable[[str, str], Any] = lambda kind, name: (kind, name),
+        comments: CommentActions | None = None,
     ) -> None:
+        self.comments = comments
         self.config = config
         self.engine = engine
         self.actions = actions
@@ -228,10 +241,14 @@ class ReplyHandler:
             return self._close(message_id, now, "automatic reply: nothing done")
         commands = parse_reply(body_text(msg))
         actor = self.make_actor("mail", row.sender)
-        done, ignored = run_commands(
-            commands, target(sent.about), brand,
-            actions=self.actions, app=self.app, actor=actor, now=now,
-        )  # fmt: skip
+        ignored: list[str] = []
+        if "comment" in sent.about:
+            done = self._comment(sent.about, body_text(msg), commands, actor, now)
+        else:
+            done, ignored = run_commands(
+                commands, target(sent.about), brand,
+                actions=self.actions, app=self.app, actor=actor, now=now,
+            )  # fmt: skip
         subject = str(msg.get("subject", "") or "")
         own_id = str(msg.get("message-id", "") or "").strip() or None
         self.notifier.answer(
@@ -244,6 +261,23 @@ class ReplyHandler:
         what = "; ".join(done) or "no command understood"
         log.info("reply %d from %s: %s", message_id, row.sender, what)
         return self._close(message_id, now, what)
+
+    def _comment(
+        self, about: dict[str, Any], text: str, commands: list[Command], actor: Any, now: datetime
+    ) -> list[str]:
+        """A reply to an escalation: its own words are the brand's public answer. To a
+        draft: `approve` posts the draft, other words are posted instead."""
+        if self.comments is None:
+            return ["answering comments by mail is not available here; nothing was posted"]
+        comment = int(about["comment"])
+        if about.get("draft") and commands and commands[0] == Approve(()):
+            r = self.comments.approve_reply(self.app, comment=comment, actor=actor, now=now)
+            return [r.message]
+        words = "\n".join(own_lines(text))
+        r = self.comments.post_client_reply(
+            self.app, comment=comment, text=words, actor=actor, now=now
+        )
+        return [r.message]
 
     def _close(self, message_id: int, now: datetime, reason: str) -> str:
         store_mail.close_reply(self.engine, message_id, now=now, reason=reason)

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from sqlalchemy import Engine
 
-from dripcast.app import actions
+from dripcast.app import actions, faq_monitor
 from dripcast.app.context import App
 from dripcast.app.mail.notices import Notices
 from dripcast.core.config import Config
@@ -30,7 +30,7 @@ class ClientMail(Notices):
         super().__init__(config, engine)
         self.replies = ReplyHandler(
             config, engine, actions=actions, app=App(config=config, engine=engine),
-            make_actor=mail_actor,
+            make_actor=mail_actor, comments=faq_monitor,
         )  # fmt: skip
 
     def handle_replies(self, now: datetime) -> list[str]:

@@ -21,9 +21,10 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from dripcast.app import faq_monitor
 from dripcast.app.mail.build import confirmation_view
 from dripcast.app.mail.notify import Notifier
-from dripcast.app.mail.views import PostLine, Refusal
+from dripcast.app.mail.views import Comment, PostLine, Refusal
 from dripcast.core.config import Config
 from dripcast.core.domain import Skipped, Slot, Submission
 from dripcast.core.lifecycle import HoldReason, MessageStatus
@@ -144,6 +145,22 @@ class Notices:
                 if mid is not None:
                     out.append(mid)
         return out
+
+    def escalation(self, e: faq_monitor.Escalation) -> None:
+        """The FAQ monitor's hand-off (`SendEscalation`): a comment for the client's own
+        answer (to `report_to`), or a draft for the agency's `approve` (to `agency`),
+        queued durably, one mail per `e.key`. No smarthost or no one to tell: the log."""
+        brand = self.config.brand(e.brand)
+        view = Comment(
+            brand_name=brand.name, language=brand.language, network=e.network,
+            channel=e.channel, author=e.author, text=e.text, url=e.url,
+            post_url=e.post_url, reason=e.reason, draft=e.draft,
+        )  # fmt: skip
+        to = brand.agency if e.draft else brand.summary_to
+        if not self.enabled or not to:
+            faq_monitor.log_escalation(e)
+            return
+        self.notifier.comment(brand, view, key=e.key, comment=e.comment_id, now=e.at)
 
     def handle_replies(self, now: datetime) -> list[str]:
         """Replies need the actions: `dripcast.mail.wiring.ClientMail` does them."""

@@ -19,7 +19,15 @@ from sqlalchemy import Engine
 
 from dripcast.app.mail import render
 from dripcast.app.mail.compose import Draft, compose, new_message_id
-from dripcast.app.mail.views import Answer, Confirmation, Held, PostLine, Refusal, Summary
+from dripcast.app.mail.views import (
+    Answer,
+    Comment,
+    Confirmation,
+    Held,
+    PostLine,
+    Refusal,
+    Summary,
+)
 from dripcast.core.config import Brand, Config
 from dripcast.core.tokens import load_reply_key, reply_tag
 from dripcast.store import mails as store_mail
@@ -199,6 +207,25 @@ class Notifier:
             answering=answering,
             references=references,
             about=about,
+        )
+
+    def comment(
+        self, brand: Brand, view: Comment, *, key: str, comment: int, now: datetime
+    ) -> int | None:
+        """An escalation to `report_to`, or a draft (`view.draft`) to `agency`; one mail
+        per `key`. A reply to it answers comment `comment`."""
+        to = brand.agency if view.draft else brand.summary_to
+        if not to:
+            return None
+        return self.enqueue(
+            brand,
+            render.comment(view),
+            kind="draft" if view.draft else "escalation",
+            key=key,
+            to=to,
+            now=now,
+            about={"comment": comment, "draft": bool(view.draft), "posts": []},
+            auto="auto-generated",
         )
 
     def summary(self, brand: Brand, view: Summary, *, key: str, now: datetime) -> int | None:

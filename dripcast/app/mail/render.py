@@ -18,7 +18,15 @@ from PIL import Image
 
 from dripcast.app.mail import i18n
 from dripcast.app.mail.compose import Draft
-from dripcast.app.mail.views import Answer, Confirmation, Held, PostLine, Refusal, Summary
+from dripcast.app.mail.views import (
+    Answer,
+    Comment,
+    Confirmation,
+    Held,
+    PostLine,
+    Refusal,
+    Summary,
+)
 
 TEMPLATES = Path(__file__).parent / "templates"
 THUMB = 240  # pixels on the long side: sharp at 120 CSS px on a phone
@@ -155,6 +163,14 @@ def answer(v: Answer) -> Draft:
     text = _env().get_template("answer.txt").render(v=v, w=w)
     subject = v.subject if re.match(r"(?i)(re|sv|aw):", v.subject) else w["answer_subject"]
     return Draft(subject=subject.format(subject=v.subject), text=text)
+
+
+def comment(v: Comment) -> Draft:
+    """An escalation (or a draft for approval): plain text, the comment quoted as written."""
+    w = i18n.words(v.language)
+    text = _env().get_template("comment.txt").render(v=v, w=w)
+    key = "draft_subject" if v.draft else "comment_subject"
+    return Draft(subject=w[key].format(brand=v.brand_name, network=v.network), text=text)
 
 
 def summary(v: Summary) -> Draft:

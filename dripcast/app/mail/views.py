@@ -62,6 +62,23 @@ class Answer:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Comment:
+    """A comment the FAQ monitor hands to a person: an escalation (for the client's own
+    answer) or, with `draft`, an FAQ answer waiting for the agency's `approve`."""
+
+    brand_name: str
+    language: str
+    network: str
+    channel: str
+    author: str
+    text: str
+    url: str | None
+    post_url: str | None
+    reason: str
+    draft: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
 class Summary:
     brand_name: str
     language: str
