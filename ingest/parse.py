@@ -12,7 +12,7 @@ from __future__ import annotations
 import email
 import email.policy
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from email.message import EmailMessage, Message
 from email.parser import BytesHeaderParser
@@ -20,7 +20,15 @@ from email.utils import parsedate_to_datetime
 
 from dripcast.domain import Attachment, Directives, Submission
 from ingest import limits, mime
-from ingest.cleantext import clean_body, clean_subject, is_forward
+from ingest.cleantext import (
+    IMAGE_MARK,
+    clean_body,
+    clean_subject,
+    gmail_image_marks,
+    is_forward,
+    split_at_images,
+    split_photo_lines,
+)
 from ingest.directives import split_directives
 from ingest.htmltext import html_to_text
 from ingest.senders import canonical_from
@@ -40,6 +48,7 @@ class _Text:
     kind: str  # "plain" | "html"
     text: str
     marked: bool = False  # HTML that marks a signature or quote
+    after: int = 0  # how many image leaves came before it in the message
 
 
 @dataclass
@@ -101,7 +110,7 @@ class _Walk:
             return []
         body = mime.text(part, data)
         if ctype == "text/plain":
-            return [_Text("plain", mime.unflow(part, body))]
+            return [_Text("plain", mime.unflow(part, body), after=len(self.leaves))]
         markup, self.html_left = body[: self.html_left], max(0, self.html_left - len(body))
         converted = html_to_text(markup)
         self.signature_cids |= converted.signature_cids
@@ -163,15 +172,49 @@ def _parse(raw: bytes) -> Submission:
     subject = " ".join(mime.header_text(msg, "subject").split())
     # The client's own words first; the attached message's or winmail.dat's if it wrote none.
     pieces = next((p for p in (texts, walk.forwarded, walk.tnef_text) if _has_words(p)), [])
-    plain = [t.text for t in pieces if t.kind == "plain"]
-    body = "\n".join(plain or [t.text for t in pieces])[:MAX_TEXT]
-    body, directives = split_directives(clean_body(body, forward=is_forward(subject)))
+    kept = [leaf for leaf in walk.leaves if not (leaf.cid and leaf.cid in walk.signature_cids)]
+    marked = pieces is texts and len(kept) > 1
+    body = _placed_text(pieces, walk.leaves, kept) if marked else _joined_text(pieces)
+    body, directives = split_directives(clean_body(body[:MAX_TEXT], forward=is_forward(subject)))
+    attachments = tuple(_attachment(leaf, n) for n, leaf in enumerate(kept, start=1))
+    body, placed = split_at_images(body)
+    body, leads = split_photo_lines(body, len(attachments))
     attachments = tuple(
-        _attachment(leaf, n)
-        for n, leaf in enumerate(walk.leaves, start=1)
-        if not (leaf.cid and leaf.cid in walk.signature_cids)
+        replace(a, lead=placed[n]) if n in placed else a
+        for n, a in enumerate(attachments, start=1)
     )
-    return _submission(msg, subject, body, directives, attachments, ())
+    return _submission(msg, subject, body, directives, attachments, (), leads=leads)
+
+
+def _joined_text(pieces: list[_Text]) -> str:
+    plain = [t.text for t in pieces if t.kind == "plain"]
+    return "\n".join(plain or [t.text for t in pieces])
+
+
+def _placed_text(pieces: list[_Text], leaves: list[_Leaf], kept: list[_Leaf]) -> str:
+    """The body with a mark where each image stood, for `split_at_images`.
+
+    Apple Mail sends text and images as alternating parts; Gmail's plain alternative names
+    each inline image with an `[image: NAME]` line where it stood.
+    """
+    plain = [t for t in pieces if t.kind == "plain"] or pieces
+    if any("[image:" in t.text for t in plain):
+        names = [leaf.filename or "" for leaf in kept]
+        return gmail_image_marks("\n".join(t.text for t in plain), names)
+    number = {id(leaf): n for n, leaf in enumerate(kept, start=1)}
+
+    def marks(lo: int, hi: int) -> list[str]:
+        found = (number.get(id(leaf)) for leaf in leaves[lo:hi])
+        return [IMAGE_MARK.format(n) for n in found if n is not None]
+
+    out: list[str] = []
+    seen = 0
+    for t in plain:
+        out += marks(seen, max(seen, t.after))
+        seen = max(seen, t.after)
+        out.append(t.text)
+    out += marks(seen, len(leaves))
+    return "\n".join(out)
 
 
 def _attachment(leaf: _Leaf, n: int) -> Attachment:
@@ -193,6 +236,7 @@ def _submission(
     problems: tuple[str, ...],
     *,
     headers_read: bool = True,
+    leads: dict[int, str] | None = None,
 ) -> Submission:
     from_addr, problem = _sender(msg) if headers_read else (None, None)
     message_id = mime.header_text(msg, "message-id").strip() or None
@@ -205,6 +249,7 @@ def _submission(
         attachments=attachments,
         date=_date(msg),
         problems=problems + ((problem,) if problem else ()),
+        leads=leads or {},
     )
 
 
