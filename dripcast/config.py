@@ -11,13 +11,13 @@ import os
 import re
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 
-from dripcast.channels import CHANNEL_TYPES, NEEDS_PUBLIC_URL, Channel, Strict
+from dripcast.channels import CHANNEL_TYPES, NEEDS_PUBLIC_URL, Channel, Cta, Hashtags, Strict
 from dripcast.errors import ConfigError
 from dripcast.timeparse import parse_duration, parse_slot, parse_weekdays
 from dripcast.tokens import token_problem
@@ -140,8 +140,11 @@ class Brand(Strict):
     token: SecretStr | None = None
     approval: str = Field(default="none", pattern="^(none|client|agency)$")
     link: str | None = None
-    cta: str | None = None
-    hashtags: tuple[str, ...] = ()
+    cta: Cta | None = None  # or a list, one per post in turn
+    hashtags: Hashtags = ()  # or a list of sets, one set per post in turn
+    # What may change between posts of one channel that would otherwise say the same
+    # thing: the photo's alt text as its first line, a "2/5" series marker.
+    vary: tuple[Literal["alt", "series"], ...] = ("alt", "series")
     off_limits: tuple[str, ...] = ()
     utm: bool = True
     # UTM parameters for links; `{network}` and `{brand}` are filled in.

@@ -180,8 +180,7 @@ def _parse(raw: bytes) -> Submission:
     body, placed = split_at_images(body)
     body, leads = split_photo_lines(body, len(attachments))
     attachments = tuple(
-        replace(a, lead=placed[n]) if n in placed else a
-        for n, a in enumerate(attachments, start=1)
+        replace(a, lead=placed[n]) if n in placed else a for n, a in enumerate(attachments, start=1)
     )
     return _submission(msg, subject, body, directives, attachments, (), leads=leads)
 
