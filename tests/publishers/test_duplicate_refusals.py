@@ -39,7 +39,7 @@ async def test_x_duplicate_is_rejected_not_auth_expired(tmp_path: Path, body: ob
     net = x_net()
     net.route("POST", "/2/tweets", reply(403, body))
     async with net.client() as http:
-        with pytest.raises(Rejected, match="(?i)duplicate"):
+        with pytest.raises(Rejected, match=r"(?i)duplicate"):
             await XPublisher(CHANNEL, make_ctx(http, tmp_path)).publish(make_post(tmp_path))
 
 
