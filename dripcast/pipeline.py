@@ -109,6 +109,15 @@ def prepare(
             return Prepared(
                 brand=brand, submission=sub, accepted=False, reason=why, skipped=skipped
             )
+    if not drafts:  # every photo's text would repeat a recent post (issue 18)
+        return Prepared(
+            brand=brand,
+            submission=sub,
+            accepted=False,
+            reason="; ".join(said) or "nothing to post",
+            photos=photos,
+            skipped=skipped,
+        )
     planned = plan(
         drafts,
         drip=brand.drip,

@@ -275,10 +275,13 @@ def _draw_line(
 
 
 # Fonts from Debian packages, tried in this order for each character: DejaVu Sans
-# (fonts-dejavu-core), Noto Sans (fonts-noto-core), Droid Sans Fallback for Chinese,
-# Japanese and Korean (fonts-droid-fallback), then every other Noto Sans script font.
+# (fonts-dejavu-core), Noto Sans (fonts-noto-core), Noto Sans CJK (fonts-noto-cjk) if
+# installed, Droid Sans Fallback for Chinese and Japanese (fonts-droid-fallback), then
+# every other Noto Sans script font.
 _NOTO = Path("/usr/share/fonts/truetype/noto")
 _CJK = Path("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf")
+# Debian fonts-noto-cjk, if installed: Korean too, which Droid Sans Fallback lacks.
+_NOTO_CJK = Path("/usr/share/fonts/opentype/noto")
 _NOT_A_CHAR = "\U000f0000"  # private use: no font draws it, so it shows the "missing" glyph
 
 
@@ -296,7 +299,8 @@ def _chain_paths(bold: bool) -> list[Path]:
             for p in sorted(_NOTO.glob("NotoSans?*-Regular.ttf"))
             if p.name.replace("-Regular", "") not in have
         ]
-    return [*first, _CJK, *(p for p in scripts if p not in first)]
+    cjk = _NOTO_CJK / f"NotoSansCJK-{style}.ttc"
+    return [*first, cjk, _CJK, *(p for p in scripts if p not in first)]
 
 
 class _Chain:
