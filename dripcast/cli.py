@@ -142,7 +142,7 @@ def preview(
     sheet: Path | None,
 ) -> None:
     """Run MESSAGE through parse → check → format → plan, storing and publishing nothing."""
-    from dripcast.pipeline import MediaStore, Prepared, prepare, preview_document
+    from dripcast.pipeline import MediaStore, Prepared, history, prepare, preview_document
     from ingest.parse import parse
     from ingest.resolver import SystemResolver
     from ingest.verify import verify
@@ -160,7 +160,10 @@ def preview(
     with tempfile.TemporaryDirectory() as tmp:
         media = MediaStore(out or Path(tmp))
         if verdict.ok:
-            prepared = prepare(raw, brand, now=datetime.now(UTC), media=media)
+            # The schedule serve would see, so that preview plans and varies texts the same.
+            now = datetime.now(UTC)
+            queue, recent = history(ctx.config, brand, now)
+            prepared = prepare(raw, brand, now=now, media=media, queue=queue, recent=recent)
         else:
             prepared = Prepared(
                 brand=brand, submission=parse(raw), accepted=False, reason=verdict.reason

@@ -139,6 +139,30 @@ def prepare(
     )
 
 
+def history(
+    config: Config, brand: Brand, now: datetime
+) -> tuple[list[Queued], dict[str, list[str]]]:
+    """What `process` would see of the brand's schedule (the queue, the recent texts), for
+    `preview`; nothing when there is no database yet. Read only: nothing is created."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from dripcast.db import make_engine
+
+    url = config.database_url
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
+        return [], {}
+    engine = make_engine(url)
+    try:
+        return (
+            store.queued(engine, brand.id, since=now - timedelta(days=1)),
+            store.recent_texts(engine, brand.id, since=now - SAME_TEXT_WINDOW),
+        )
+    except SQLAlchemyError:  # no schema yet, or the database is not reachable
+        return [], {}
+    finally:
+        engine.dispose()
+
+
 def _format(
     sub: Submission,
     photos: list[Photo],

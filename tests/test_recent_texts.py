@@ -55,3 +55,41 @@ def test_a_second_mail_with_the_same_words_is_varied_not_repeated(
     assert third == []
     row = next(m for m in store.messages(engine) if m["message_id"] == "<same3@example.com>")
     assert "nothing is left to vary" in str(row["reason"])
+
+
+def test_preview_and_serve_agree_on_the_varied_texts(make_config: Callable[..., Path]) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from dripcast.cli import main
+
+    path = make_config()
+    cfg = load(path)
+    engine = make_engine(cfg.database_url)
+    migrate(engine)
+    intake = Intake(cfg, engine, clock=lambda: datetime.now(UTC))
+
+    def mail(n: int, colours: list[int]) -> bytes:
+        photos = [jpeg(900, 600, color=(c, 120, 40)) for c in colours]
+        return photo_mail(photos=photos, message_id=f"<agree{n}@example.com>")
+
+    def serve(raw: bytes) -> list[str]:
+        out = intake.accept(
+            raw, mail_from="owner@example.com", rcpt="bakery@localhost", transport="smtp"
+        )
+        assert out.message_id is not None
+        ids = pipeline.process(cfg, engine, out.message_id, datetime.now(UTC))
+        assert ids
+        return sorted(p["text"] for p in store.posts(engine, ids=ids))
+
+    first = serve(mail(1, [10]))
+    second = mail(2, [110, 160])
+    eml = path.parent / "second.eml"
+    eml.write_bytes(second)
+    result = CliRunner().invoke(main, ["--config", str(path), "preview", str(eml), "--json"])
+    assert result.exit_code == 0, result.output
+    previewed = sorted(p["text"] for p in json.loads(result.output)["posts"])
+    # preview read the stored schedule: it does not repeat the first mail's text
+    assert not set(previewed) & set(first)
+    assert serve(second) == previewed
