@@ -120,3 +120,44 @@ def test_split_at_images_without_words_between_shares_everything() -> None:
     mark = "\u2063[[image {}]]\u2063"
     text = f"Intro\n{mark.format(1)}\n{mark.format(2)}\nOutro"
     assert split_at_images(text) == ("Intro\n\nOutro", {})
+
+
+def test_apple_mail_html_places_the_words_by_content_id() -> None:
+    alt = MIMEMultipart("alternative")
+    # Apple Mail's plain alternative says nothing about where the images were.
+    alt.attach(MIMEText("Our bakes\n\nRye, 24 hours\n\nBuns\n"))
+    related = MIMEMultipart("related")
+    related.attach(
+        MIMEText(
+            "<html><body><div>Our bakes</div>"
+            '<div><img apple-inline="yes" src="cid:A1-B2"></div><div>Rye, 24 hours</div>'
+            '<div><img apple-inline="yes" src="cid:C3-D4"></div><div>Buns</div>'
+            '<div class="AppleMailSignature">Maria<img src="cid:logo"></div></body></html>',
+            "html",
+        )
+    )
+    related.attach(_image(1, "rye.jpeg", "A1-B2"))
+    related.attach(_image(2, "buns.jpeg", "C3-D4"))
+    alt.attach(related)
+    sub = parse(_mail([alt]))
+    assert [(a.filename, a.lead) for a in sub.attachments] == [
+        ("rye.jpeg", "Rye, 24 hours"),
+        ("buns.jpeg", "Buns"),
+    ]
+    assert sub.caption == "This week\n\nOur bakes"
+
+
+def test_one_inline_html_image_changes_nothing() -> None:
+    alt = MIMEMultipart("alternative")
+    alt.attach(MIMEText("Our new cinnamon knots\n"))
+    related = MIMEMultipart("related")
+    related.attach(
+        MIMEText(
+            '<div>Our new cinnamon knots</div><div><img src="cid:K1"></div><div>Yum</div>', "html"
+        )
+    )
+    related.attach(_image(1, "knots.jpeg", "K1"))
+    alt.attach(related)
+    sub = parse(_mail([alt]))
+    assert sub.caption == "This week\n\nOur new cinnamon knots"
+    assert sub.attachments[0].lead == ""
