@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 import tempfile
 from datetime import UTC, datetime
@@ -32,12 +33,25 @@ class Ctx:
             try:
                 self._config = load(self.path)
             except ConfigError as e:
-                click.echo(f"dripcast: invalid config: {e}", err=True)
+                for line in str(e).splitlines():  # every problem, one per line
+                    click.echo(f"dripcast: invalid config: {line}", err=True)
                 sys.exit(2)
         return self._config
 
 
 pass_ctx = click.make_pass_decorator(Ctx)
+
+
+def require_secrets(cfg: Config, *, channels: bool = True, code: int = 2) -> None:
+    """Read the secrets a command uses (only those: `queue` needs none); exit `code` if
+    one is unset, unreadable or not one line."""
+    errors, warnings = cfg.secret_problems(channels=channels)
+    for w in warnings:
+        click.echo(f"dripcast: warning: {w}", err=True)
+    for e in errors:
+        click.echo(f"dripcast: invalid config: {e}", err=True)
+    if errors:
+        sys.exit(code)
 
 
 @click.group()
@@ -53,6 +67,9 @@ pass_ctx = click.make_pass_decorator(Ctx)
 @click.pass_context
 def main(ctx: click.Context, config_path: str, verbose: bool) -> None:
     """Email a photo, get a week of well-made social posts."""
+    # Mail, images, tokens and the database are for this user alone, whatever the
+    # caller's umask (systemd's UMask=0077 does the same for the service).
+    os.umask(0o077)
     logging.basicConfig(
         level=logging.DEBUG if verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -76,6 +93,7 @@ def serve(ctx: Ctx) -> None:
         click.echo(f"dripcast: invalid config: {ctx.config.path}: {problem}", err=True)
     if problems:
         sys.exit(2)
+    require_secrets(ctx.config)
     run(ctx.config)
 
 
@@ -109,6 +127,7 @@ def check(ctx: Ctx, online: bool) -> None:
     problems = content_problems(cfg)
     for problem in problems:
         click.echo(f"dripcast: invalid config: {cfg.path}: {problem}", err=True)
+    require_secrets(cfg)
     if problems:
         sys.exit(2)
     if online:
@@ -147,6 +166,7 @@ def preview(
     from ingest.resolver import SystemResolver
     from ingest.verify import verify
 
+    require_secrets(ctx.config, channels=False)  # plus-tag tokens decide who may post
     raw = message.read()
     brand, rcpt = pick_brand(ctx.config, raw, brand_id)
     verdict = verify(
@@ -194,13 +214,14 @@ def preview(
 
 def pick_brand(config: Config, raw: bytes, brand_id: str | None) -> tuple[Brand, str | None]:
     """The brand and the recipient that names it: from the headers, else --brand or the only brand."""
-    import email
+    import email.parser
     import email.policy
     from email.utils import getaddresses
 
     from ingest.recipients import brand_for_recipient
 
-    msg = email.message_from_bytes(raw, policy=email.policy.compat32)
+    # Headers only: a full parse recurses once per MIME nesting level, before any bound.
+    msg = email.parser.BytesParser(policy=email.policy.compat32).parsebytes(raw, headersonly=True)
     for header in ("Delivered-To", "X-Original-To", "To", "Cc"):
         for _, addr in getaddresses([str(v) for v in msg.get_all(header, [])]):
             brand = brand_for_recipient(addr, config.brands)
@@ -231,8 +252,8 @@ def pick_brand(config: Config, raw: bytes, brand_id: str | None) -> tuple[Brand,
 def ingest(ctx: Ctx, message: BinaryIO, recipient: str | None, mail_from: str) -> None:
     """Feed one message (file or stdin) through the same path as SMTP.
 
-    Exit codes follow sysexits: 0 ok, 65 bad data, 67 unknown recipient,
-    75 try later, 77 not allowed.
+    Exit codes follow sysexits: 0 ok (or held for review: a refused sender is
+    quarantined, never bounced), 65 bad data, 67 unknown recipient, 75 try later.
     """
     from dripcast import pipeline, store
     from dripcast.db import make_engine, migrate
@@ -240,6 +261,7 @@ def ingest(ctx: Ctx, message: BinaryIO, recipient: str | None, mail_from: str) -
     from ingest.spool import SpoolWriter
 
     cfg = ctx.config
+    require_secrets(cfg, channels=False, code=EX_TEMPFAIL)  # deferred until they are set
     try:
         # Streamed to the spool like SMTP DATA: memory stays one block, whatever the size.
         writer = SpoolWriter(cfg.resolve(cfg.service.spool_dir))

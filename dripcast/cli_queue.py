@@ -16,6 +16,8 @@ from dripcast.cli import Ctx, main, pass_ctx
 from dripcast.db import make_engine, migrate
 from dripcast.timeparse import parse_when
 
+RECENT = timedelta(days=1)  # what plain `queue` shows of posts and messages already done
+
 
 def engine_for(ctx: Ctx) -> Engine:
     engine = make_engine(ctx.config.database_url)
@@ -34,6 +36,13 @@ def queue(ctx: Ctx, brand_id: str | None, held: bool, show_all: bool) -> None:
     zones = {b.id: b.zone for b in ctx.config.brands}
     statuses: tuple[str, ...] = ("held",) if held else ("scheduled", "publishing", "held")
     rows = store.posts(engine, brand=brand_id, statuses=() if show_all else statuses)
+    recent = datetime.now(UTC) - RECENT
+    if not show_all and not held:
+        # What went out (or failed) in the last day too: a person who just sent a photo
+        # with `when: now` looks here for it.
+        done = ("published", "failed", "cancelled")
+        rows += store.posts(engine, brand=brand_id, statuses=done, since=recent)
+        rows.sort(key=lambda r: (r["due_at"], r["id"]))
     table = Table(title="posts")
     for col in ("id", "msg", "at", "brand", "channel", "status", "tries", "text", "reason"):
         table.add_column(col, overflow="fold")
@@ -52,8 +61,10 @@ def queue(ctx: Ctx, brand_id: str | None, held: bool, show_all: bool) -> None:
         )
     console = Console()
     console.print(table)
-    if held:
-        msgs = store.messages(engine, brand=brand_id, statuses=("refused", "held", "failed"))
+    msgs = store.messages(engine, brand=brand_id, statuses=("refused", "held", "failed"))
+    if not held:  # by default the last day's, so a refused photo is not only in the log
+        msgs = [m for m in msgs if m["received_at"] >= recent]
+    if msgs or held:
         mt = Table(title="messages not posted")
         for col in ("id", "received", "brand", "sender", "status", "reason"):
             mt.add_column(col, overflow="fold")

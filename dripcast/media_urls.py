@@ -78,7 +78,7 @@ def _safe(path: str) -> str | None:
 def load_or_create_key(path: Path) -> bytes:
     """The signing key kept at `path` (0600), made on first use; survives restarts so
     URLs handed to a network stay valid while it fetches."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
@@ -137,5 +137,5 @@ def media_url_from_config(config: Config) -> Callable[[Media], str] | None:
         media_dir=config.resolve(svc.media_dir),
         key=load_or_create_key(config.resolve(svc.state_dir) / KEY_FILE),
         ttl=svc.media_http.ttl_seconds,
-        root=config.path.parent,
+        root=config.data_root,
     )

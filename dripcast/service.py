@@ -60,7 +60,7 @@ def build_publishers(
             folder.mkdir(parents=True, exist_ok=True, mode=0o700)
             ctx = Context(
                 http=http,
-                root=config.path.parent,
+                root=config.data_root,
                 state_dir=folder,
                 media_url=media_url,
                 remember=remember,

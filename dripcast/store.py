@@ -347,10 +347,13 @@ def posts(
     statuses: Sequence[str] = (),
     ids: Sequence[int] = (),
     message_ids: Sequence[int] = (),
+    since: datetime | None = None,
     limit: int = 200,
 ) -> list[dict[str, Any]]:
     with transaction(engine) as s:
         q = select(m.Post).order_by(m.Post.due_at, m.Post.id).limit(limit)
+        if since is not None:
+            q = q.where(m.Post.due_at >= since)
         if brand:
             q = q.where(m.Post.brand == brand)
         if statuses:

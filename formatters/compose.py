@@ -153,7 +153,7 @@ def format_drafts(
                     text=cap.text,
                     media=(media,),
                     held=held,
-                    extra=_extra(cap, spec, sub.caption, brand.name),
+                    extra=_extra(cap, spec, sub.caption, brand.name, brand.language),
                     lead=lead,
                     carousel=carousel,
                 )
@@ -246,11 +246,16 @@ def _utm(network: str, brand: Brand, utm: Mapping[str, str] | None) -> dict[str,
     return {k: v.replace("{network}", network).replace("{brand}", brand.id) for k, v in utm.items()}
 
 
-def _extra(built: _Built, spec: ChannelSpec, caption: str, brand_name: str) -> dict[str, Any]:
+def _extra(
+    built: _Built, spec: ChannelSpec, caption: str, brand_name: str, language: str
+) -> dict[str, Any]:
     extra: dict[str, Any] = {}
     if spec.network == "bluesky":
         links = {built.link_text: built.link} if built.link_text and built.link else None
         extra["facets"] = facets(built.text, links)
+        extra["langs"] = [language]
+    if spec.network == "mastodon":
+        extra["language"] = language
     if spec.links == "field" and built.link:
         # Pinterest refuses links over 2,048 characters; the page without UTM beats none.
         extra["link"] = (

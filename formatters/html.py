@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from formatters.counting import URL
+from formatters.links import find_urls
 
 
 def to_html(text: str) -> str:
@@ -16,10 +16,10 @@ def to_html(text: str) -> str:
 def _inline(text: str) -> str:
     out: list[str] = []
     pos = 0
-    for m in URL.finditer(text):
-        out.append(escape(text[pos : m.start()]))
-        url = escape(m[0], quote=True)
+    for link in find_urls(text):
+        out.append(escape(text[pos : link.start]))
+        url = escape(link.uri, quote=True)
         out.append(f'<a href="{url}">{url}</a>')
-        pos = m.end()
+        pos = link.end
     out.append(escape(text[pos:]))
     return "".join(out).replace("\n", "<br>\n")

@@ -11,6 +11,9 @@ forwarded text kept; `>` lines and legal-disclaimer paragraphs are dropped where
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+
+from ingest.signoff import drop_signoff
 
 _SEPARATOR = re.compile(r"^(-- ?|--|_{5,}|-{5,}\s*)$")
 # "Sent from my iPhone" in its languages: a sending verb, a preposition, then a device or
@@ -65,20 +68,14 @@ _DISCLAIMER = re.compile(
     r"|fortrolig|destinataire|consider the environment before printing)",
     re.I,
 )
-_CLOSING = re.compile(
-    r"^(best( regards| wishes)?|kind regards|regards|warm regards|cheers|thanks|thank you|many thanks"
-    r"|mvh\.?|med venlig hilsen|venlig hilsen|vh|kh|de bedste hilsner|viele grüße|liebe grüße"
-    r"|mit freundlichen grüßen|lg|vg|cordialement|bien à vous|bises|saludos|un saludo|groeten"
-    r"|met vriendelijke groet(en)?|hälsningar|med vänliga hälsningar)[,.!]?$",
-    re.I,
-)
 _CID = re.compile(r"^[ \t]*\[cid:[^\]\n]*\][ \t]*(\n|$)|\[cid:[^\]\n]*\]", re.I | re.M)
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 
 
-def clean_body(text: str, *, forward: bool = False) -> str:
+def clean_body(text: str, *, forward: bool = False, names: Iterable[str] = ()) -> str:
     """The caption part of a body. `forward`: the subject says Fwd/FW, so an Outlook
-    "From: … Sent: …" block introduces forwarded text rather than a quoted reply."""
+    "From: … Sent: …" block introduces forwarded text rather than a quoted reply.
+    `names`: what the sender signs with (`signoff.signer_names`)."""
     text = _INVISIBLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
     text = _CID.sub("", text).replace("\xa0", " ")
     lines = text.split("\n")
@@ -111,16 +108,7 @@ def clean_body(text: str, *, forward: bool = False) -> str:
             continue
         kept.append(line.rstrip())
         i += 1
-    return _drop_closing(_drop_disclaimers("\n".join(kept)))
-
-
-def _drop_closing(text: str) -> str:
-    """A last paragraph that is a closing ("Best,\nMaria") is signature, not caption."""
-    head, _, last = text.rpartition("\n\n")
-    lines = [line.strip() for line in last.split("\n") if line.strip()]
-    if lines and len(lines) <= 4 and _CLOSING.match(lines[0]) and all(len(x) < 60 for x in lines):
-        return head.strip()
-    return text
+    return drop_signoff(_drop_disclaimers("\n".join(kept)), names)
 
 
 def _reply_header_at(lines: list[str], i: int) -> bool:
@@ -164,16 +152,38 @@ def _drop_disclaimers(text: str) -> str:
     return "\n\n".join(kept).strip()
 
 
+# Reply and forward prefixes as clients write them, in any number and mix: "Re: Fwd: x",
+# "RE[2]: x", "Re (2): x", "AW: WG: x", "SV: VS: x", "Antw.: x", "[EXT] Re: x", "回复：x".
+# VS is Danish and Norwegian for forwarded (Finnish for reply): read as a forward.
+_REPLY_WORDS = r"re|aw|sv|antw|antwort|odp|ynt|res|r|ats|vá|回复|答复|回覆"
+_FORWARD_WORDS = r"fwd?|wg|tr|vs|vb|vl|fs|rv|i|pd|enc|doorst|ilt|İlt|réf|ref|转发|轉寄|転送"
+_PREFIX = (
+    r"\s*(\[[^\]]{1,30}\]\s*)?"  # a gateway's tag: [EXT]
+    rf"(?P<word>{_REPLY_WORDS}|{_FORWARD_WORDS})"
+    r"\s*(\[\d+\]|\(\d+\)|\^\d+)?\s*\.?\s*[:：]\s*"  # Re[2]:, Re (2):, Antw.:, 回复：
+)
+_PREFIXES = re.compile(rf"^({_PREFIX})+", re.I)
+_FIRST = re.compile(_PREFIX, re.I)
+
+
 def clean_subject(subject: str) -> str:
     """The subject as caption: one line, without Re:/Fwd: prefixes (in any number)."""
-    subject = " ".join(subject.split())
-    return re.sub(
-        r"^((re|fwd?|aw|wg|tr|sv|vs|antw|rv|réf)\s*(\[\d+\])?\s*:\s*)+", "", subject, flags=re.I
-    )
+    return _PREFIXES.sub("", " ".join(subject.split()))
+
+
+def _first_prefix(subject: str) -> str:
+    m = _FIRST.match(subject)
+    return m["word"].lower() if m else ""
 
 
 def is_forward(subject: str) -> bool:
-    return bool(re.match(r"^\s*(fwd?|wg|tr|vs|rv)\s*:", subject, re.I))
+    return bool(re.fullmatch(_FORWARD_WORDS, _first_prefix(subject), re.I))
+
+
+def is_reply(subject: str) -> bool:
+    """A reply's subject is the thread's ("Re: Your plan for this week"), not a title the
+    client wrote for this post."""
+    return bool(re.fullmatch(_REPLY_WORDS, _first_prefix(subject), re.I))
 
 
 # `1: Croissants`, `photo 3: Cinnamon knots`, `#2: …`: a line that names one photo. The colon

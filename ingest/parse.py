@@ -26,12 +26,14 @@ from ingest.cleantext import (
     clean_subject,
     gmail_image_marks,
     is_forward,
+    is_reply,
     split_at_images,
     split_photo_lines,
 )
 from ingest.directives import split_directives
 from ingest.htmltext import html_to_text
-from ingest.senders import canonical_from
+from ingest.senders import canonical_from, from_name
+from ingest.signoff import signer_names
 from ingest.tnef import open_tnef
 
 MAX_PARTS = 50
@@ -180,7 +182,9 @@ def _parse(raw: bytes) -> Submission:
     marked = pieces is texts and len(kept) > 1
     body = _placed_text(pieces, walk.leaves, kept) if marked else _joined_text(pieces)
     body = _cid_marks(body, kept)
-    body, directives = split_directives(clean_body(body[:MAX_TEXT], forward=is_forward(subject)))
+    body, directives = split_directives(
+        clean_body(body[:MAX_TEXT], forward=is_forward(subject), names=_signer(msg))
+    )
     attachments = tuple(_attachment(leaf, n) for n, leaf in enumerate(kept, start=1))
     body, placed = split_at_images(body)
     body, leads = split_photo_lines(body, len(attachments))
@@ -267,7 +271,9 @@ def _attachment(leaf: _Leaf, n: int) -> Attachment:
 
 
 def _caption(subject: str, body: str) -> str:
-    caption = "\n\n".join(t for t in (clean_subject(subject), body.strip()) if t)
+    # A reply's subject is the thread's, not this post's title; alone, it is all there is.
+    title = "" if is_reply(subject) and body.strip() else clean_subject(subject)
+    caption = "\n\n".join(t for t in (title, body.strip()) if t)
     return re.sub(r"\n{3,}", "\n\n", caption)
 
 
@@ -318,6 +324,11 @@ def _sender(msg: Message) -> tuple[str | None, str | None]:
         return canonical_from(msg)
     except Exception:
         return None, "the From header is malformed"
+
+
+def _signer(msg: Message) -> frozenset[str]:
+    """The names the sender signs with, from the From header."""
+    return signer_names(*from_name(msg))
 
 
 def _date(msg: Message) -> datetime | None:

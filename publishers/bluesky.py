@@ -8,8 +8,8 @@ The rkey is a TID derived from the post id (`atproto.post_rkey`), so a retry
 writes to the same key and cannot make a second post. A create that finds the
 key taken (the reference PDS answers 500, newer ones a named error) is settled
 by reading the record: our text → success; someone else's → the next key.
-The record carries `langs` only when the formatter set `extra["langs"]`;
-`facets` come from `extra["facets"]`, else links and #tags are found here.
+The record carries `langs` (from the brand's `language`) and `facets` as the
+formatter set them in `extra`; links and #tags are found only there, once.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from dripcast.channels import Bluesky
 from dripcast.domain import Media, Post, Published
 from dripcast.errors import OutcomeUnknown, Rejected, Retryable
 from dripcast.publisher import Context, Publisher
-from publishers.atproto import facets, post_rkey
+from publishers.atproto import post_rkey
 from publishers.bluesky_session import Session, raise_for, xrpc_error
 from publishers.files import content_type, read_media
 
@@ -118,9 +118,8 @@ class BlueskyPublisher(Publisher):
         if isinstance(langs, list | tuple) and langs:
             record["langs"] = list(langs)
         found = post.extra.get("facets")
-        record_facets = list(found) if isinstance(found, list | tuple) else facets(post.text)
-        if record_facets:
-            record["facets"] = record_facets
+        if isinstance(found, list | tuple) and found:
+            record["facets"] = list(found)
         if images:
             record["embed"] = {"$type": "app.bsky.embed.images", "images": images}
         return record

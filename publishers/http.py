@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 
 from dripcast.errors import AuthExpired, OutcomeUnknown, PublishError, Rejected, Retryable
+from publishers.redact import scrub_headers
 
 RESET_HEADERS = ("retry-after", "x-rate-limit-reset", "ratelimit-reset", "x-ratelimit-reset")
 
@@ -97,9 +98,16 @@ async def send(http: httpx.AsyncClient, method: str, url: str, **kwargs: Any) ->
     """
     try:
         return await http.request(method, url, **kwargs)
+    except httpx.LocalProtocolError:
+        # Refused before sending, most often a header value with a line break: h11's
+        # message quotes the value (`Bearer <token>`), so neither it nor its cause goes on.
+        raise AuthExpired(
+            "the request could not be sent: a header value is malformed"
+            " (check the channel's secret: one line, no control characters)"
+        ) from None
     except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as e:
-        raise Retryable(f"could not connect: {e!r}") from e
+        raise Retryable(f"could not connect: {scrub_headers(repr(e))}") from None
     except httpx.TransportError as e:
         if method.upper() in ("GET", "HEAD"):
-            raise Retryable(f"no answer: {e!r}") from e
-        raise OutcomeUnknown(f"no answer after sending: {e!r}") from e
+            raise Retryable(f"no answer: {scrub_headers(repr(e))}") from None
+        raise OutcomeUnknown(f"no answer after sending: {scrub_headers(repr(e))}") from None

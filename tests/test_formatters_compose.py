@@ -214,3 +214,20 @@ def test_off_limits_also_checks_the_clients_cta_and_alt(
     for sub in (submission("Bread", cta="Big sale!"), submission("Bread", alts={1: "Sale sign"})):
         drafts = format_submission(sub, photos[:1], b, b.channels, Folder(tmp_path))
         assert drafts[0].held == "off-limits phrase: 'sale'"
+
+
+def test_brand_language_sets_bluesky_langs_and_mastodon_language(
+    tmp_path: Path, photos: list[Photo]
+) -> None:
+    for kw, lang in (({}, "en"), ({"language": "da"}, "da")):
+        b = brand(["bluesky", "mastodon", "x"], **kw)
+        drafts = format_submission(submission(), photos[:1], b, b.channels, Folder(tmp_path))
+        by = {d.type: d for d in drafts}
+        assert by["bluesky"].extra["langs"] == [lang]
+        assert by["mastodon"].extra["language"] == lang
+        assert "language" not in by["x"].extra and "langs" not in by["x"].extra
+
+
+def test_brand_language_must_be_iso_639_1() -> None:
+    with pytest.raises(ValueError, match="language"):
+        brand(["bluesky"], language="dansk")

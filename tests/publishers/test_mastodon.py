@@ -72,6 +72,15 @@ async def test_single_photo_upload_then_public_status(tmp_path: Path) -> None:
     assert status.headers["authorization"] == "Bearer tok-SECRET"
 
 
+async def test_language_from_the_formatter_is_sent(tmp_path: Path) -> None:
+    net = FakeNetwork()
+    net.route("POST", "/api/v2/media", reply(200, media_json("7", f"{BASE}/m/7.jpg")))
+    net.route("POST", "/api/v1/statuses", reply(200, STATUS))
+    media = jpegs(tmp_path, "Cinnamon buns")
+    await publisher(net, tmp_path).publish(post(media, extra={"language": "da"}))
+    assert form_body(net.requests[-1])["language"] == ["da"]
+
+
 async def test_several_photos_keep_order_and_alt_and_poll_202(tmp_path: Path) -> None:
     net = FakeNetwork()
     net.route(
