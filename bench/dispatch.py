@@ -30,10 +30,10 @@ from sqlalchemy import Engine, event
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from dripcast import store
-from dripcast.db import make_engine, migrate
-from dripcast.domain import Post, Published
-from dripcast.publisher import Publisher
+from dripcast.core.domain import Post, Published
+from dripcast.core.publisher import Publisher
+from dripcast.store import queries as store
+from dripcast.store.db import make_engine, migrate
 from scheduler.dispatch import Dispatcher
 
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)

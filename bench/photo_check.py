@@ -16,7 +16,7 @@ from collections.abc import Callable
 import pillow_heif
 from PIL import Image, ImageDraw, ImageFilter
 
-from dripcast.domain import Attachment
+from dripcast.core.domain import Attachment
 from ingest.photos import load_photos
 
 pillow_heif.register_heif_opener()

@@ -17,9 +17,9 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from dripcast.channels import ChannelBase, Outbox
-from dripcast.config import Drip
-from dripcast.domain import Draft, Media, Queued
+from dripcast.core.channels import ChannelBase, Outbox
+from dripcast.core.config import Drip
+from dripcast.core.domain import Draft, Media, Queued
 from scheduler.plan import plan
 
 ZONE = ZoneInfo("Europe/Copenhagen")

@@ -6,8 +6,8 @@ import random
 import time
 from datetime import UTC, datetime, timedelta
 
-from dripcast.config import Brand
-from dripcast.domain import Draft, Media, Queued
+from dripcast.core.config import Brand
+from dripcast.core.domain import Draft, Media, Queued
 from scheduler.plan import plan
 
 PHOTOS = 20

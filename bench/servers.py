@@ -20,8 +20,8 @@ from typing import Any
 
 
 async def run_dripcast(config_path: str) -> None:
-    from dripcast.config import load
-    from dripcast.db import make_engine, migrate
+    from dripcast.core.config import load
+    from dripcast.store.db import make_engine, migrate
     from ingest import smtp
     from ingest.intake import Intake
 

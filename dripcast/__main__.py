@@ -1,3 +1,3 @@
-from dripcast.cli import main
+from dripcast.cli.root import main
 
 main()

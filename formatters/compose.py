@@ -8,17 +8,23 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
 
 import regex
 
-from dripcast.channels import ChannelBase, ctas, tag_sets
-from dripcast.config import Brand
-from dripcast.domain import Draft, Media, Photo, Submission
+from dripcast.core.channels import ChannelBase, ctas, tag_sets
+from dripcast.core.config import Brand
+from dripcast.core.domain import Draft, Media, Photo, Submission
+from dripcast.core.extras import (
+    BlueskyExtra,
+    Extra,
+    MastodonExtra,
+    PinterestExtra,
+    TumblrExtra,
+    WordPressExtra,
+)
 from formatters import caption as captions
 from formatters.facets import facets
 from formatters.hashtags import split_trailing
-from formatters.html import to_html
 from formatters.images import Source, Variant
 from formatters.links import display, tag_caption_links, utm_params, with_utm
 from formatters.specs import SPECS, ChannelSpec
@@ -246,28 +252,26 @@ def _utm(network: str, brand: Brand, utm: Mapping[str, str] | None) -> dict[str,
     return {k: v.replace("{network}", network).replace("{brand}", brand.id) for k, v in utm.items()}
 
 
-def _extra(
-    built: _Built, spec: ChannelSpec, caption: str, brand_name: str, language: str
-) -> dict[str, Any]:
-    extra: dict[str, Any] = {}
+def _extra(built: _Built, spec: ChannelSpec, caption: str, brand_name: str, language: str) -> Extra:
+    def headline() -> str:
+        return title(caption, brand_name, spec.title_limit) if spec.title_limit else ""
+
     if spec.network == "bluesky":
         links = {built.link_text: built.link} if built.link_text and built.link else None
-        extra["facets"] = facets(built.text, links)
-        extra["langs"] = [language]
+        return BlueskyExtra(facets=tuple(facets(built.text, links)), langs=(language,))
     if spec.network == "mastodon":
-        extra["language"] = language
-    if spec.links == "field" and built.link:
+        return MastodonExtra(language=language)
+    if spec.network == "pinterest":
         # Pinterest refuses links over 2,048 characters; the page without UTM beats none.
-        extra["link"] = (
-            built.link if len(built.link) <= LINK_FIELD_MAX else built.link.split("?")[0]
-        )
-    if spec.tags_field:
-        extra["tags"] = list(built.tags)
+        link = built.link
+        if link and len(link) > LINK_FIELD_MAX:
+            link = link.split("?")[0]
+        return PinterestExtra(title=headline(), link=link or None)
+    if spec.network == "tumblr":
+        return TumblrExtra(tags=tuple(built.tags))
     if spec.network == "wordpress":
-        extra["html"] = to_html(built.text)
-    if spec.title_limit is not None:
-        extra["title"] = title(caption, brand_name, spec.title_limit)
-    return extra
+        return WordPressExtra(title=headline(), tags=tuple(built.tags))
+    return None
 
 
 def title(caption: str, brand_name: str, limit: int) -> str:

@@ -1,6 +1,6 @@
 """Links: UTM tagging that never duplicates, and the short form a reader sees.
 
-Links are found by the project's one URL finder, `dripcast.urls.find_urls`.
+Links are found by the project's one URL finder, `dripcast.core.urls.find_urls`.
 """
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from dripcast.urls import Link, find_urls, known_tld
+from dripcast.core.urls import Link, find_urls, known_tld
 
 __all__ = [
     "Link",

@@ -15,7 +15,8 @@ from pathlib import Path
 import regex
 from PIL import Image, ImageDraw, ImageFont
 
-from dripcast.domain import Draft, Slot
+from dripcast.core.domain import Draft, Slot
+from dripcast.core.extras import tags_of, title_of
 from formatters import littletext
 from formatters.specs import SPECS
 
@@ -111,12 +112,8 @@ def _tile(slot: Slot, head_f: Font, body_f: Font, small_f: Font) -> Image.Image:
     if len(lines) > CAPTION_LINES:
         lines = [*lines[: CAPTION_LINES - 1], lines[CAPTION_LINES - 1].rstrip() + " …"]
     # What the network shows outside the text: a title (Pinterest, WordPress), a tag field.
-    title = (
-        _wrap(str(d.extra.get("title", "")), head_f, TILE_W - 2 * PAD)[:2]
-        if d.extra.get("title")
-        else []
-    )
-    tags = d.extra.get("tags")
+    title = _wrap(title_of(d.extra), head_f, TILE_W - 2 * PAD)[:2] if title_of(d.extra) else []
+    tags = tags_of(d.extra)
     if tags:
         lines += ["", *_wrap("tags: " + ", ".join(tags), small_f, TILE_W - 2 * PAD)]
     line_h = 19

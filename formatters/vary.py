@@ -20,7 +20,7 @@ from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from dripcast.domain import Photo
+from dripcast.core.domain import Photo
 
 B = TypeVar("B")
 

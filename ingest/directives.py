@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from dripcast.domain import Directives
+from dripcast.core.domain import Directives
 
 # `alt 2:`, `alt2:` and `alt #2:` all name photo 2, as clients type it.
 _LINE = re.compile(r"^\s*(when|only|skip|link|cta|alt(?:\s*#?\s*(\d{1,2}))?)\s*:\s*(.+?)\s*$", re.I)

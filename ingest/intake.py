@@ -17,8 +17,8 @@ from email.parser import BytesParser
 
 from sqlalchemy import Engine
 
-from dripcast import store
-from dripcast.config import Brand, Config
+from dripcast.core.config import Brand, Config
+from dripcast.store import queries as store
 from ingest import limits, spool
 from ingest.parse import MAX_PARTS
 from ingest.recipients import brand_for_recipient

@@ -18,7 +18,7 @@ from email.message import EmailMessage, Message
 from email.parser import BytesHeaderParser
 from email.utils import parsedate_to_datetime
 
-from dripcast.domain import Attachment, Directives, Submission
+from dripcast.core.domain import Attachment, Directives, Submission
 from ingest import limits, mime
 from ingest.cleantext import (
     IMAGE_MARK,

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 import pillow_heif
 from PIL import Image, UnidentifiedImageError
 
-from dripcast.domain import Attachment, Photo, Skipped
+from dripcast.core.domain import Attachment, Photo, Skipped
 
 pillow_heif.register_heif_opener()
 

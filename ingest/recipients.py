@@ -12,8 +12,8 @@ import hmac
 import secrets
 from collections.abc import Iterable
 
-from dripcast.config import Brand
-from dripcast.tokens import token_problem
+from dripcast.core.config import Brand
+from dripcast.core.tokens import token_problem
 
 __all__ = ["brand_for_recipient", "new_token", "token_problem"]
 

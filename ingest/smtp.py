@@ -12,7 +12,7 @@ from typing import Any
 
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 
-from dripcast.config import Config, Smtp
+from dripcast.core.config import Config, Smtp
 from ingest.guard import Guard
 from ingest.intake import Intake, Outcome, Peer
 from ingest.smtp_server import TEMPFAIL, DripcastLMTP, DripcastSMTP, missing_hooks

@@ -13,7 +13,7 @@ import secrets
 import time
 from pathlib import Path
 
-from dripcast.files import fsync_path
+from dripcast.core.files import fsync_path
 
 
 class SpoolWriter:

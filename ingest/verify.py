@@ -29,8 +29,8 @@ from email.message import Message
 from email.parser import BytesParser
 from email.utils import parsedate_to_datetime
 
-from dripcast.config import Brand, Service
-from dripcast.timeparse import parse_duration
+from dripcast.core.config import Brand, Service
+from dripcast.core.timeparse import parse_duration
 from ingest.dmarc import Check, dkim_check
 from ingest.limits import header_block, two_ways
 from ingest.recipients import brand_for_recipient

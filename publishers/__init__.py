@@ -1,4 +1,4 @@
-"""One module per network behind `dripcast.publisher.Publisher`, registered explicitly."""
+"""One module per network behind `dripcast.core.publisher.Publisher`, registered explicitly."""
 
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ writes to the same key and cannot make a second post. A create that finds the
 key taken (the reference PDS answers 500, newer ones a named error) is settled
 by reading the record: our text → success; someone else's → the next key.
 The record carries `langs` (from the brand's `language`) and `facets` as the
-formatter set them in `extra`; links and #tags are found only there, once.
+formatter set them in its `BlueskyExtra`; links and #tags are found only there, once.
 """
 
 from __future__ import annotations
@@ -19,10 +19,11 @@ from typing import Any, ClassVar
 
 import httpx
 
-from dripcast.channels import Bluesky
-from dripcast.domain import Media, Post, Published
-from dripcast.errors import OutcomeUnknown, Rejected, Retryable
-from dripcast.publisher import Context, Publisher
+from dripcast.core.channels import Bluesky
+from dripcast.core.domain import Media, Post, Published
+from dripcast.core.errors import OutcomeUnknown, Rejected, Retryable
+from dripcast.core.extras import BlueskyExtra
+from dripcast.core.publisher import Context, Publisher
 from publishers.atproto import post_rkey
 from publishers.bluesky_session import Session, raise_for, xrpc_error
 from publishers.files import content_type, read_media
@@ -114,12 +115,11 @@ class BlueskyPublisher(Publisher):
             .isoformat(timespec="milliseconds")
             .replace("+00:00", "Z"),
         }
-        langs = post.extra.get("langs")
-        if isinstance(langs, list | tuple) and langs:
-            record["langs"] = list(langs)
-        found = post.extra.get("facets")
-        if isinstance(found, list | tuple) and found:
-            record["facets"] = list(found)
+        if isinstance(post.extra, BlueskyExtra):
+            if post.extra.langs:
+                record["langs"] = list(post.extra.langs)
+            if post.extra.facets:
+                record["facets"] = [dict(f) for f in post.extra.facets]
         if images:
             record["embed"] = {"$type": "app.bsky.embed.images", "images": images}
         return record

@@ -4,7 +4,8 @@
     com.atproto.server.refreshSession  Bearer refreshJwt → a new pair
 
 The access token lives about two hours. A call answered `400 ExpiredToken`
-refreshes once and is repeated; a refresh that fails logs in again. Logins are
+refreshes once and is repeated (`BlueskySessionAuth`, an `httpx.Auth`); a
+refresh that fails logs in again. Logins are
 limited (30 / 5 min), hence keeping the session on disk across restarts.
 """
 
@@ -12,14 +13,15 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import AsyncGenerator
 from pathlib import Path
 from typing import Any
 
 import httpx
 
-from dripcast.errors import AuthExpired, PublishError
-from dripcast.files import write_private_json
-from publishers.http import error_for, send
+from dripcast.core.errors import AuthExpired, PublishError
+from dripcast.core.files import write_private_json
+from publishers.http import AsyncAuth, bearer, error_for, send
 
 # A PDS answers these when the account itself needs a person, not a new token.
 ACCOUNT_ERRORS = frozenset({"AccountTakedown", "AccountDeactivated", "AuthFactorTokenRequired"})
@@ -66,7 +68,7 @@ class Session:
         return f"{self.service}/xrpc/{nsid}"
 
     async def did(self) -> str:
-        return str((await self._current())["did"])
+        return str((await self.current())["did"])
 
     async def call(self, method: str, nsid: str, **kwargs: Any) -> httpx.Response:
         """An authenticated XRPC call that succeeded, or the error it means."""
@@ -74,18 +76,11 @@ class Session:
 
     async def request(self, method: str, nsid: str, **kwargs: Any) -> httpx.Response:
         """An authenticated XRPC call, answer unchecked; refreshes or logs in once when stale."""
-        data = await self._current()
-        r = await self._send(method, nsid, data["accessJwt"], **kwargs)
-        if _stale(r):
-            data = await self._renew(data)
-            r = await self._send(method, nsid, data["accessJwt"], **kwargs)
-        return r
+        return await send(
+            self.http, method, self.url(nsid), auth=BlueskySessionAuth(self), **kwargs
+        )
 
-    async def _send(self, method: str, nsid: str, token: str, **kwargs: Any) -> httpx.Response:
-        headers = {**kwargs.pop("headers", {}), "Authorization": f"Bearer {token}"}
-        return await send(self.http, method, self.url(nsid), headers=headers, **kwargs)
-
-    async def _current(self) -> dict[str, Any]:
+    async def current(self) -> dict[str, Any]:
         async with self._lock:
             if self._data is None:
                 self._data = await asyncio.to_thread(self._load)
@@ -93,7 +88,7 @@ class Session:
                 self._data = await self._login()
             return self._data
 
-    async def _renew(self, stale: dict[str, Any]) -> dict[str, Any]:
+    async def renew(self, stale: dict[str, Any]) -> dict[str, Any]:
         async with self._lock:
             if self._data is not None and self._data.get("accessJwt") != stale.get("accessJwt"):
                 return self._data  # another call already renewed it
@@ -152,5 +147,24 @@ class Session:
         write_private_json(self.path, data)
 
 
-def _stale(r: httpx.Response) -> bool:
+def stale(r: httpx.Response) -> bool:
+    """The access token expired or is not valid: worth one refresh."""
     return r.status_code in (400, 401) and xrpc_error(r)[0] in TOKEN_ERRORS
+
+
+class BlueskySessionAuth(AsyncAuth):
+    """A Bluesky session's access JWT; `ExpiredToken` refreshes or logs in once and repeats."""
+
+    requires_response_body = True  # the error name is in the body
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    async def async_auth_flow(
+        self, request: httpx.Request
+    ) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        data = await self.session.current()
+        response = yield bearer(request, data["accessJwt"])
+        if stale(response):
+            data = await self.session.renew(data)
+            yield bearer(request, data["accessJwt"])

@@ -7,16 +7,16 @@ after a failure at the feed step attaches them again instead of uploading twice.
 
 from __future__ import annotations
 
-import asyncio
 import json
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from dripcast.channels import Facebook
-from dripcast.domain import Media, Post, Published
-from dripcast.errors import OutcomeUnknown, Retryable
-from dripcast.publisher import Context, Publisher
+from dripcast.core.channels import Facebook
+from dripcast.core.domain import Media, Post, Published
+from dripcast.core.errors import OutcomeUnknown, Retryable
+from dripcast.core.publisher import Context, Publisher
+from publishers.files import read_media
 from publishers.meta import FACEBOOK_GRAPH, graph, same_post
 
 # Meta's clock and ours may differ a little; an earlier sibling is hours away.
@@ -62,7 +62,7 @@ class FacebookPublisher(Publisher):
         if self.ctx.media_url is not None:
             fields["url"] = self.ctx.media_url(media)
         else:
-            data = await asyncio.to_thread(Path(media.path).read_bytes)
+            data = await read_media(media)
             kwargs["files"] = {"source": (Path(media.path).name, data, f"image/{media.format}")}
         try:
             return await self._call("POST", f"{self.page}/photos", **kwargs)

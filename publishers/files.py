@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from dripcast.domain import Media
-from dripcast.errors import Rejected
+from dripcast.core.domain import Media
+from dripcast.core.errors import Rejected
 
 
 async def read_media(media: Media) -> bytes:

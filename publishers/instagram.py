@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from dripcast.channels import Instagram
-from dripcast.domain import Media, Post
-from dripcast.publisher import Context
+from dripcast.core.channels import Instagram
+from dripcast.core.domain import Media, Post
+from dripcast.core.publisher import Context
 from publishers.meta import INSTAGRAM_GRAPH
 from publishers.meta_container import ContainerPublisher
 from publishers.meta_token import LongLivedToken

@@ -17,12 +17,13 @@ from urllib.parse import quote
 
 import httpx
 
-from dripcast.channels import LinkedIn
-from dripcast.domain import Media, Post, Published
-from dripcast.errors import AuthExpired, PublishError, Rejected, Retryable
-from dripcast.publisher import Context, Publisher
+from dripcast.core.channels import LinkedIn
+from dripcast.core.domain import Media, Post, Published
+from dripcast.core.errors import AuthExpired, PublishError, Rejected, Retryable
+from dripcast.core.publisher import Context, Publisher
+from publishers.files import read_media
 from publishers.http import error_for, send
-from publishers.steps import prepare, read_bytes
+from publishers.steps import prepare
 
 API = "https://api.linkedin.com"
 # One version for every call; LinkedIn supports each monthly version for a year.
@@ -92,7 +93,7 @@ class LinkedInPublisher(Publisher):
             upload_url, image = str(value["uploadUrl"]), str(value["image"])
         except (ValueError, KeyError, TypeError) as e:
             raise Retryable("LinkedIn initializeUpload answered without uploadUrl/image") from e
-        data = await read_bytes(media)
+        data = await read_media(media)
         auth = {"Authorization": self._headers()["Authorization"]}
         r = await prepare(self.http, "PUT", upload_url, headers=auth, content=data)
         if not r.is_success:

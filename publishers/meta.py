@@ -15,7 +15,7 @@ from typing import Any
 
 import httpx
 
-from dripcast.errors import AuthExpired, OutcomeUnknown, PublishError, Rejected, Retryable
+from dripcast.core.errors import AuthExpired, OutcomeUnknown, PublishError, Rejected, Retryable
 from publishers.http import error_for, retry_after, send
 
 GRAPH_VERSION = "v26.0"  # one place to move all three networks to a newer Graph API
@@ -120,14 +120,18 @@ def _int(value: Any) -> int | None:
 
 
 async def graph(
-    http: httpx.AsyncClient, method: str, url: str, token: str, **kwargs: Any
+    http: httpx.AsyncClient, method: str, url: str, token: str | httpx.Auth, **kwargs: Any
 ) -> dict[str, Any]:
     """One Graph API call; the answer's JSON object, or the error it means.
 
-    The token goes in the Authorization header, never the URL: URLs end up in logs.
+    The token (or the `httpx.Auth` that keeps it) goes in the Authorization header,
+    never the URL: URLs end up in logs.
     """
-    headers = {**kwargs.pop("headers", {}), "Authorization": f"Bearer {token}"}
-    response = await send(http, method, url, headers=headers, **kwargs)
+    if isinstance(token, httpx.Auth):
+        response = await send(http, method, url, auth=token, **kwargs)
+    else:
+        headers = {**kwargs.pop("headers", {}), "Authorization": f"Bearer {token}"}
+        response = await send(http, method, url, headers=headers, **kwargs)
     if not response.is_success:
         raise graph_error(response)
     try:

@@ -16,11 +16,11 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any, ClassVar
 
-from dripcast.domain import Media, Post, Published
-from dripcast.errors import OutcomeUnknown, PublishError, Rejected, Retryable
-from dripcast.publisher import Context, Publisher
+from dripcast.core.domain import Media, Post, Published
+from dripcast.core.errors import OutcomeUnknown, PublishError, Rejected, Retryable
+from dripcast.core.publisher import Context, Publisher
 from publishers.meta import RETRYABLE_SUBCODES, graph, same_post
-from publishers.meta_token import LongLivedToken
+from publishers.meta_token import LongLivedToken, MetaLongLivedAuth
 
 CLOCK_SLACK = timedelta(minutes=10)  # Meta's clock vs ours; siblings are hours apart
 
@@ -43,6 +43,7 @@ class ContainerPublisher(Publisher):
     def __init__(self, owner: str, token: LongLivedToken, ctx: Context) -> None:
         self.owner = owner
         self.token = token
+        self.auth = MetaLongLivedAuth(token)
         self.ctx = ctx
 
     # ---- what differs between the networks -------------------------------------
@@ -66,8 +67,7 @@ class ContainerPublisher(Publisher):
     # ---- the flow ----------------------------------------------------------------
 
     async def call(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
-        token = await self.token.get()
-        return await graph(self.ctx.http, method, f"{self.base}/{path}", token, **kwargs)
+        return await graph(self.ctx.http, method, f"{self.base}/{path}", self.auth, **kwargs)
 
     async def publish(self, post: Post) -> Published:
         container = post.remote.get("container")

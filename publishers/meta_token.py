@@ -13,15 +13,15 @@ import hashlib
 import json
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import AsyncGenerator, Callable
 from pathlib import Path
 from typing import Any
 
 import httpx
 
-from dripcast.errors import AuthExpired, PublishError
-from dripcast.files import write_private_json
-from publishers.http import send
+from dripcast.core.errors import AuthExpired, PublishError
+from dripcast.core.files import write_private_json
+from publishers.http import AsyncAuth, bearer, send
 from publishers.meta import graph_error
 
 log = logging.getLogger(__name__)
@@ -130,3 +130,15 @@ class LongLivedToken:
 
 def _safe(e: Exception) -> str:
     return type(e).__name__ if isinstance(e, KeyError | TypeError) else str(e)
+
+
+class MetaLongLivedAuth(AsyncAuth):
+    """Meta's 60-day token, refreshed by `LongLivedToken` before it lapses."""
+
+    def __init__(self, token: LongLivedToken) -> None:
+        self.token = token
+
+    async def async_auth_flow(
+        self, request: httpx.Request
+    ) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        yield bearer(request, await self.token.get())

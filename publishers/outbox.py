@@ -16,11 +16,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import ClassVar
 
-from dripcast.channels import Outbox
-from dripcast.domain import Post, Published
-from dripcast.errors import Rejected
-from dripcast.files import fsync_path
-from dripcast.publisher import Context, Publisher
+from dripcast.core.channels import Outbox
+from dripcast.core.domain import Post, Published
+from dripcast.core.errors import Rejected
+from dripcast.core.extras import extra_json
+from dripcast.core.files import fsync_path
+from dripcast.core.publisher import Context, Publisher
 
 
 class OutboxPublisher(Publisher):
@@ -78,7 +79,7 @@ class OutboxPublisher(Publisher):
             "at": post.at.isoformat(),
             "text": post.text,
             "media": media,
-            **({"extra": dict(post.extra)} if post.extra else {}),
+            **({"extra": extra_json(post.extra)} if post.extra else {}),
             "published_at": now.isoformat(),
         }
         (tmp / "post.json").write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")

@@ -11,12 +11,13 @@ from __future__ import annotations
 import base64
 from typing import Any, ClassVar
 
-from dripcast.channels import Pinterest
-from dripcast.domain import Post, Published
-from dripcast.errors import Rejected
-from dripcast.publisher import Context, Publisher
+from dripcast.core.channels import Pinterest
+from dripcast.core.domain import Post, Published
+from dripcast.core.errors import Rejected
+from dripcast.core.extras import PinterestExtra, title_of
+from dripcast.core.publisher import Context, Publisher
+from publishers.files import read_media
 from publishers.http import check, send
-from publishers.steps import read_bytes
 
 API = "https://api.pinterest.com/v5"
 TITLE_MAX = 100
@@ -41,8 +42,8 @@ class PinterestPublisher(Publisher):
         if len(post.media) > MAX_IMAGES:
             raise Rejected(f"Pinterest takes at most {MAX_IMAGES} images, got {len(post.media)}")
         title = _title(post)
-        link = post.extra.get("link")
-        images = [base64.b64encode(await read_bytes(m)).decode("ascii") for m in post.media]
+        link = post.extra.link if isinstance(post.extra, PinterestExtra) else None
+        images = [base64.b64encode(await read_media(m)).decode("ascii") for m in post.media]
         media_source: dict[str, Any]
         if len(images) == 1:
             media_source = {
@@ -99,7 +100,7 @@ class PinterestPublisher(Publisher):
 
 def _title(post: Post) -> str:
     """The formatter's title, else the caption's first line, within 100 characters."""
-    title = str(post.extra.get("title") or "").strip()
+    title = title_of(post.extra).strip()
     if not title:
         first = post.text.strip().splitlines()
         title = first[0] if first else ""

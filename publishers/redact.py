@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from dripcast.errors import PublishError
+from dripcast.core.errors import PublishError
 
 
 def scrub(text: str, secrets: tuple[str, ...]) -> str:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from dripcast.channels import ChannelBase
-from dripcast.publisher import Context, Publisher
+from dripcast.core.channels import ChannelBase
+from dripcast.core.publisher import Context, Publisher
 from publishers.bluesky import BlueskyPublisher
 from publishers.discord import DiscordPublisher
 from publishers.facebook import FacebookPublisher

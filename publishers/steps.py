@@ -7,19 +7,12 @@ final call that makes the post may leave the outcome unknown.
 
 from __future__ import annotations
 
-import asyncio
-from pathlib import Path
 from typing import Any
 
 import httpx
 
-from dripcast.domain import Media
-from dripcast.errors import OutcomeUnknown, Retryable
+from dripcast.core.errors import OutcomeUnknown, Retryable
 from publishers.http import send
-
-
-async def read_bytes(media: Media) -> bytes:
-    return await asyncio.to_thread(Path(media.path).read_bytes)
 
 
 async def prepare(http: httpx.AsyncClient, method: str, url: str, **kwargs: Any) -> httpx.Response:

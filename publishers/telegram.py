@@ -19,10 +19,10 @@ from typing import Any
 
 import httpx
 
-from dripcast.channels import Telegram
-from dripcast.domain import Post, Published
-from dripcast.errors import AuthExpired, PublishError, Rejected, Retryable
-from dripcast.publisher import Context, Publisher
+from dripcast.core.channels import Telegram
+from dripcast.core.domain import Post, Published
+from dripcast.core.errors import AuthExpired, PublishError, Rejected, Retryable
+from dripcast.core.publisher import Context, Publisher
 from publishers.files import content_type, read_media, upload_name
 from publishers.http import error_for, send
 from publishers.redact import redacting

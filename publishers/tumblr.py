@@ -15,12 +15,13 @@ from typing import Any, ClassVar
 
 import httpx
 
-from dripcast.channels import Tumblr
-from dripcast.domain import Post, Published
-from dripcast.errors import AuthExpired, PublishError, Rejected, Retryable
-from dripcast.publisher import Context, Publisher
+from dripcast.core.channels import Tumblr
+from dripcast.core.domain import Post, Published
+from dripcast.core.errors import AuthExpired, PublishError, Rejected, Retryable
+from dripcast.core.extras import TumblrExtra
+from dripcast.core.publisher import Context, Publisher
+from publishers.files import read_media
 from publishers.http import error_for, send
-from publishers.steps import read_bytes
 
 API = "https://api.tumblr.com/v2"
 # Tumblr requires a User-Agent and expects the same one on every request.
@@ -65,11 +66,11 @@ class TumblrPublisher(Publisher):
             if m.alt:
                 block["alt_text"] = m.alt
             content.append(block)
-            files.append((ident, (f"{ident}.jpg", await read_bytes(m), "image/jpeg")))
+            files.append((ident, (f"{ident}.jpg", await read_media(m), "image/jpeg")))
         if post.text:
             content.append({"type": "text", "text": post.text})
         doc: dict[str, Any] = {"content": content, "state": "published"}
-        tags = post.extra.get("tags")
+        tags = post.extra.tags if isinstance(post.extra, TumblrExtra) else ()
         if tags:
             doc["tags"] = ",".join(str(t).lstrip("#") for t in tags)
         parts = [("json", (None, json.dumps(doc).encode(), "application/json")), *files]

@@ -33,9 +33,10 @@ import json
 import time
 from typing import Any
 
-from dripcast.channels import Webhook
-from dripcast.domain import Post, Published
-from dripcast.publisher import Context, Publisher
+from dripcast.core.channels import Webhook
+from dripcast.core.domain import Post, Published
+from dripcast.core.extras import extra_json
+from dripcast.core.publisher import Context, Publisher
 from publishers.files import content_type, read_media, upload_name
 from publishers.http import check, send
 
@@ -106,7 +107,7 @@ class WebhookPublisher(Publisher):
             "media": media,
         }
         if post.extra:
-            doc["extra"] = dict(post.extra)
+            doc["extra"] = extra_json(post.extra)
         return doc
 
 

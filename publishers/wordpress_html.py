@@ -11,7 +11,7 @@ import json
 import re
 from dataclasses import dataclass
 
-from dripcast.urls import find_urls
+from dripcast.core.urls import find_urls
 
 TITLE_MAX = 70
 

@@ -16,13 +16,14 @@ from typing import Any, ClassVar
 
 import httpx
 
-from dripcast.channels import X
-from dripcast.domain import Media, Post, Published
-from dripcast.errors import PublishError, Rejected, Retryable
-from dripcast.publisher import Context, Publisher
+from dripcast.core.channels import X
+from dripcast.core.domain import Media, Post, Published
+from dripcast.core.errors import PublishError, Rejected, Retryable
+from dripcast.core.publisher import Context, Publisher
+from publishers.files import read_media
 from publishers.http import error_for, send
-from publishers.steps import prepare, read_bytes
-from publishers.x_tokens import XTokenStore
+from publishers.steps import prepare
+from publishers.x_tokens import XOAuth2Auth, XTokenStore
 
 API = "https://api.x.com"
 MAX_IMAGES = 4
@@ -41,6 +42,7 @@ class XPublisher(Publisher):
             refresh=channel.refresh_token.get_secret_value(),
             client_id=channel.client_id,
         )
+        self.auth = XOAuth2Auth(self.tokens, self.http)
 
     async def publish(self, post: Post) -> Published:
         if len(post.media) > MAX_IMAGES:
@@ -60,7 +62,7 @@ class XPublisher(Publisher):
         return Published(external_id=tweet_id, url=f"https://x.com/i/web/status/{tweet_id}")
 
     async def _upload(self, media: Media) -> str:
-        data = await read_bytes(media)
+        data = await read_media(media)
         r = await self._call(
             "POST",
             "/2/media/upload",
@@ -110,16 +112,7 @@ class XPublisher(Publisher):
         self, method: str, path: str, *, prep: bool = False, **kwargs: Any
     ) -> httpx.Response:
         do = prepare if prep else send
-        tokens = await self.tokens.current(self.http)
-        r = await do(self.http, method, API + path, headers=_auth(tokens.access), **kwargs)
-        if r.status_code == 401:
-            tokens = await self.tokens.refresh(self.http, stale=tokens.access)
-            r = await do(self.http, method, API + path, headers=_auth(tokens.access), **kwargs)
-        return r
-
-
-def _auth(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
+        return await do(self.http, method, API + path, auth=self.auth, **kwargs)
 
 
 def _data(r: httpx.Response) -> dict[str, Any]:

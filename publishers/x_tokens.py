@@ -13,15 +13,16 @@ import asyncio
 import hashlib
 import json
 import time
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
 
-from dripcast.errors import AuthExpired, Retryable
-from dripcast.files import write_private_json
-from publishers.http import error_for
+from dripcast.core.errors import AuthExpired, Retryable
+from dripcast.core.files import write_private_json
+from publishers.http import AsyncAuth, bearer, error_for
 from publishers.steps import prepare
 
 TOKEN_URL = "https://api.x.com/2/oauth2/token"
@@ -124,3 +125,20 @@ def _oauth_error(r: httpx.Response) -> str:
     if isinstance(body, dict):
         return str(body.get("error_description") or body.get("error") or r.status_code)
     return str(r.status_code)
+
+
+class XOAuth2Auth(AsyncAuth):
+    """X's 2-hour OAuth 2 user token; a 401 spends the refresh token once and repeats."""
+
+    def __init__(self, store: XTokenStore, http: httpx.AsyncClient) -> None:
+        self.store = store
+        self.http = http  # for the token endpoint, which takes no Authorization
+
+    async def async_auth_flow(
+        self, request: httpx.Request
+    ) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        tokens = await self.store.current(self.http)
+        response = yield bearer(request, tokens.access)
+        if response.status_code == 401:
+            tokens = await self.store.refresh(self.http, stale=tokens.access)
+            yield bearer(request, tokens.access)

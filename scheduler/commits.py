@@ -15,8 +15,8 @@ from datetime import datetime
 
 from sqlalchemy import Engine
 
-from dripcast import store
-from dripcast.domain import Published
+from dripcast.core.domain import Published
+from dripcast.store import queries as store
 
 
 class GroupCommit:

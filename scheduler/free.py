@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime, tzinfo
 
-from dripcast.channels import ChannelBase
-from dripcast.config import Drip
-from dripcast.domain import Queued
+from dripcast.core.channels import ChannelBase
+from dripcast.core.config import Drip
+from dripcast.core.domain import Queued
 from scheduler.book import Book
 from scheduler.slots import Rules, iter_slots
 

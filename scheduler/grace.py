@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from dripcast.config import Brand, Drip
-from dripcast.domain import Queued
-from dripcast.timeparse import parse_duration
+from dripcast.core.config import Brand, Drip
+from dripcast.core.domain import Queued
+from dripcast.core.timeparse import parse_duration
 from scheduler.free import next_free
 
 

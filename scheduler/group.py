@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from dripcast.domain import Draft
+from dripcast.core.domain import Draft
 
 
 def group_to_fit(drafts: list[Draft], *, size: int, room: int) -> list[Draft]:

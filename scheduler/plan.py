@@ -31,9 +31,9 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
-from dripcast.channels import ChannelBase
-from dripcast.config import Drip
-from dripcast.domain import Draft, Queued, Slot
+from dripcast.core.channels import ChannelBase
+from dripcast.core.config import Drip
+from dripcast.core.domain import Draft, Queued, Slot
 from scheduler.book import Book
 from scheduler.free import next_free
 from scheduler.group import group_to_fit

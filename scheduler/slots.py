@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
 
-from dripcast.channels import ChannelBase
-from dripcast.config import Drip
-from dripcast.timeparse import parse_duration, parse_slot, parse_weekdays
+from dripcast.core.channels import ChannelBase
+from dripcast.core.config import Drip
+from dripcast.core.timeparse import parse_duration, parse_slot, parse_weekdays
 
 # No real zone skips more than a day; a calendar that yields nothing for this
 # long has no slots at all, and looping on would hang the caller.

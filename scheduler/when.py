@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
-from dripcast.timeparse import DAYS
+from dripcast.core.timeparse import DAYS
 from scheduler.slots import realize
 
 _HELP = "write now, today 18:00, tomorrow 9:00, monday 9:00 or 2026-12-01 18:00"

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine
 
-from dripcast import store
-from dripcast.domain import Draft, Media, Slot
+from dripcast.core.domain import Draft, Media, Published, Slot
+from dripcast.store import queries as store
 
 
 def seed(
@@ -52,3 +52,27 @@ def seed(
     )
     assert len(ids) == len(times), "the seeded message was finished by someone else"
     return mid, ids
+
+
+def put(
+    engine: Engine,
+    ids: Sequence[int],
+    status: str,
+    *,
+    reason: str | None = None,
+    due_at: datetime | None = None,
+) -> None:
+    """Walk scheduled posts to `status` by the moves the lifecycle allows (via publishing)."""
+    if status in ("failed", "published"):
+        assert store.set_status(engine, ids, "publishing") == len(ids)
+    if status == "published":
+        for pid in ids:
+            publish(engine, pid, Published(external_id=f"x{pid}"), now=due_at or datetime.now(UTC))
+        return
+    assert store.set_status(engine, ids, status, reason=reason, due_at=due_at) == len(ids)
+
+
+def publish(engine: Engine, pid: int, result: Published, *, now: datetime) -> None:
+    """Record a scheduled (or claimed) post as published, the way the dispatcher does."""
+    store.set_status(engine, [pid], "publishing", only_from=["scheduled"])
+    store.published(engine, pid, result, now=now)

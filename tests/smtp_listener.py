@@ -6,8 +6,8 @@ import asyncio
 import threading
 from pathlib import Path
 
-from dripcast.config import load
-from dripcast.db import make_engine, migrate
+from dripcast.core.config import load
+from dripcast.store.db import make_engine, migrate
 from ingest import smtp
 from ingest.intake import Intake
 from ingest.resolver import Resolver

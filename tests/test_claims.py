@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from dripcast import store
-from dripcast.db import make_engine, migrate
-from dripcast.domain import Draft, Media, Slot
+from dripcast.core.domain import Draft, Media, Slot
+from dripcast.store import queries as store
+from dripcast.store.db import make_engine, migrate
 
 NOW = datetime(2026, 11, 21, 12, tzinfo=UTC)
 

@@ -11,12 +11,13 @@ import pytest
 from click.testing import CliRunner, Result
 from sqlalchemy import Engine
 
-from dripcast import store
 from dripcast.cli import main
-from dripcast.config import load
-from dripcast.db import make_engine, migrate
-from dripcast.timeparse import parse_when
-from tests.seed import seed
+from dripcast.core.config import load
+from dripcast.core.lifecycle import HoldReason
+from dripcast.core.timeparse import parse_when
+from dripcast.store import queries as store
+from dripcast.store.db import make_engine, migrate
+from tests.seed import put, seed
 
 CPH = ZoneInfo("Europe/Copenhagen")
 SOON = datetime.now(UTC) + timedelta(days=2)
@@ -64,20 +65,21 @@ def test_cancel_one_then_again_fails(cfg: Path, engine: Engine) -> None:
 
 def test_cancel_a_whole_submission(cfg: Path, engine: Engine) -> None:
     mid, ids = seed(engine, [SOON, SOON + timedelta(hours=3), SOON + timedelta(days=1)])
-    store.set_status(engine, [ids[0]], "published")
+    put(engine, [ids[0]], "published")
     result = run(cfg, "cancel", "-m", str(mid))
     assert result.exit_code == 0 and "2 post(s)" in result.output
     assert [row(engine, i)["status"] for i in ids] == ["published", "cancelled", "cancelled"]
 
 
-def test_retry_puts_a_failed_post_back_due_now(cfg: Path, engine: Engine) -> None:
+def test_retry_puts_a_failed_post_back_at_its_own_time(cfg: Path, engine: Engine) -> None:
+    # issue 12 point 2: retry no longer means "now"; a time still ahead is kept
     _, (pid,) = seed(engine, [SOON])
-    store.set_status(engine, [pid], "failed", reason="rejected")
-    before = datetime.now(UTC)
+    put(engine, [pid], "failed", reason="rejected")
     assert run(cfg, "retry", str(pid)).exit_code == 0
     r = row(engine, pid)
-    assert r["status"] == "scheduled" and before <= r["due_at"] <= datetime.now(UTC)  # type: ignore[operator]
-    assert run(cfg, "retry", str(pid)).exit_code == 1  # scheduled posts are not retried
+    assert (r["status"], r["due_at"], r["reason"]) == ("scheduled", SOON, None)
+    again = run(cfg, "retry", str(pid))
+    assert again.exit_code == 1 and f"post {pid} is not waiting" in again.output
 
 
 def test_publish_now_brings_a_future_post_forward(cfg: Path, engine: Engine) -> None:
@@ -88,7 +90,8 @@ def test_publish_now_brings_a_future_post_forward(cfg: Path, engine: Engine) -> 
 
 def test_approve_releases_only_what_waits_for_approval(cfg: Path, engine: Engine) -> None:
     mid, (a, b) = seed(engine, [SOON, SOON + timedelta(hours=3)], status="held")
-    store.set_status(engine, [b], "held", reason='contains "free beer"')
+    # held_for, not the reason text, says what a held post waits for (issue 12)
+    store.set_status(engine, [b], "held", reason='contains "free beer"', held_for=HoldReason.REVIEW)
     result = run(cfg, "approve", "-m", str(mid))
     assert result.exit_code == 0 and "1 post(s)" in result.output
     assert (row(engine, a)["status"], row(engine, b)["status"]) == ("scheduled", "held")
@@ -119,7 +122,7 @@ def test_reschedule_refuses_bad_and_past_times(cfg: Path, engine: Engine) -> Non
     past = run(cfg, "reschedule", str(pid), "2001-01-01 09:00")
     assert past.exit_code == 2 and "in the past" in past.output
     assert row(engine, pid)["due_at"] == SOON
-    store.set_status(engine, [pid], "failed", reason="rejected")
+    put(engine, [pid], "failed", reason="rejected")
     assert run(cfg, "reschedule", str(pid), "+1h").exit_code == 1
 
 

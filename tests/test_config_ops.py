@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from dripcast.config import load
-from dripcast.errors import ConfigError
+from dripcast.core.config import load
+from dripcast.core.errors import ConfigError
 
 ROOT = Path(__file__).parent.parent
 

@@ -7,9 +7,9 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from dripcast import store
-from dripcast.db import make_engine, migrate
-from dripcast.models import Base
+from dripcast.store import queries as store
+from dripcast.store.db import make_engine, migrate
+from dripcast.store.models import Base
 
 
 def test_migrations_build_exactly_the_models(tmp_path: Path) -> None:

@@ -22,9 +22,9 @@ import pytest
 import yaml
 from sqlalchemy import Engine
 
-from dripcast import store
-from dripcast.config import load
-from dripcast.db import make_engine, migrate
+from dripcast.core.config import load
+from dripcast.store import queries as store
+from dripcast.store.db import make_engine, migrate
 from tests.conftest import Server, brand, wait_for
 from tests.mail import jpeg
 from tests.seed import seed

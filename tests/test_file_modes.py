@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from dripcast.db import make_engine
+from dripcast.store.db import make_engine
 from ingest import spool
 from tests.conftest import Server, wait_for
 from tests.mail import jpeg, photo_mail

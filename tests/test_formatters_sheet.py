@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from PIL import Image
 
-from dripcast.domain import Draft, Media, Slot
+from dripcast.core.domain import Draft, Media, Slot
 from formatters.sheet import COLOURS, GAP, TILE_W, render_sheet, shown_text
 from tests.formatters.helpers import jpeg, marked
 
@@ -65,7 +65,7 @@ def test_empty_plan_renders_a_header_only(tmp_path: Path) -> None:
 
 
 def test_sheet_for_the_demo_brand_from_real_drafts(tmp_path: Path) -> None:
-    from dripcast.config import load
+    from dripcast.core.config import load
     from formatters import format_submission
     from tests.formatters.helpers import photo, submission
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from dripcast.domain import Directives, Photo, Submission
+from dripcast.core.domain import Directives, Photo, Submission
 from formatters.compose import carousel_size, format_drafts
 from formatters.images import Variant
 from scheduler.group import merge

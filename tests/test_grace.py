@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import Engine
 
-from dripcast import store
-from dripcast.config import Brand
-from dripcast.db import make_engine, migrate
-from dripcast.domain import Queued
+from dripcast.core.config import Brand
+from dripcast.core.domain import Queued
+from dripcast.store import queries as store
+from dripcast.store.db import make_engine, migrate
 from scheduler.dispatch import Dispatcher
 from scheduler.grace import missed, new_time
 from tests.test_dispatch import NOW, Scripted, schedule

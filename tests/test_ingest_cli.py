@@ -10,10 +10,10 @@ from pathlib import Path
 from click.testing import CliRunner
 from PIL import Image
 
-from dripcast import store
 from dripcast.cli import main
-from dripcast.config import load
-from dripcast.db import make_engine
+from dripcast.core.config import load
+from dripcast.store import queries as store
+from dripcast.store.db import make_engine
 from tests.mail import jpeg, photo_mail
 
 

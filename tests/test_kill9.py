@@ -19,9 +19,9 @@ from pathlib import Path
 
 from PIL import Image
 
-from dripcast import store
-from dripcast.config import load
-from dripcast.db import make_engine
+from dripcast.core.config import load
+from dripcast.store import queries as store
+from dripcast.store.db import make_engine
 from tests.conftest import Server, brand, free_port, wait_for
 from tests.mail import photo_mail
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from dripcast import store
+from dripcast.store import queries as store
 from ingest.dotstream import stuff
 from tests.conftest import free_port
 from tests.mail import jpeg, photo_mail

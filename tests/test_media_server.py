@@ -11,8 +11,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from dripcast.media_server import start_media_server
-from dripcast.media_urls import sign
+from dripcast.app.media_server import start_media_server
+from dripcast.app.media_urls import sign
 
 KEY = os.urandom(32)
 T = 1_800_000_000
@@ -77,7 +77,7 @@ async def test_expired_or_forged_is_forbidden(server: Running) -> None:
 async def test_no_listing_no_missing_files_no_escape(server: Running) -> None:
     assert (await get(server.base + sign("brand", KEY, T + 60))).status_code == 404
     assert (await get(server.base + sign("brand/9.jpg", KEY, T + 60))).status_code == 404
-    assert (await get(server.base + "/media/")).status_code == 403
+    assert (await get(server.base + "/media/")).status_code == 404
     (server.media / "brand" / "link.jpg").symlink_to(server.media.parent / "secret.txt")
     assert (await get(server.base + sign("brand/link.jpg", KEY, T + 60))).status_code == 404
 
@@ -111,7 +111,7 @@ async def test_malformed_requests_get_400(server: Running) -> None:
 
 
 def test_config_names_where_the_media_server_listens() -> None:
-    from dripcast.config import Service
+    from dripcast.core.config import Service
 
     assert Service().media_http.port == 8025
     svc = Service.model_validate({"media_http": {"host": "0.0.0.0", "port": 9000}})
@@ -121,10 +121,10 @@ def test_config_names_where_the_media_server_listens() -> None:
 
 
 async def test_config_wiring_serves_what_the_factory_signs(tmp_path: Path) -> None:
-    from dripcast.config import Config
-    from dripcast.domain import Media
-    from dripcast.media_server import start_from_config
-    from dripcast.media_urls import media_url_from_config
+    from dripcast.app.media_server import start_from_config
+    from dripcast.app.media_urls import media_url_from_config
+    from dripcast.core.config import Config
+    from dripcast.core.domain import Media
 
     brand = {
         "id": "b",
@@ -162,3 +162,24 @@ async def test_config_wiring_serves_what_the_factory_signs(tmp_path: Path) -> No
     finally:
         srv.close()
         await srv.wait_closed()
+
+
+@pytest.mark.parametrize(
+    "expiry",
+    [b"9" * 5000, b"\xb2\xb3\xb9", "١٢٣".encode(), b"%31%32", b"", b"1" * 21],
+    ids=["5000-digits", "latin1-superscripts", "arabic-indic-utf8", "quoted", "empty", "21"],
+)
+async def test_an_expiry_no_signed_url_has_is_404_over_a_socket(
+    server: Running, expiry: bytes
+) -> None:
+    answer = await raw(server, b"GET /media/" + expiry + b"/sig/brand/1.jpg HTTP/1.1\r\n\r\n")
+    assert answer.startswith(b"HTTP/1.1 404 ")
+    # and the server still answers the next client
+    assert (await get(server.base + sign("brand/1.jpg", KEY, T + 60))).status_code == 200
+
+
+def test_verify_refuses_what_int_cannot_read() -> None:
+    from dripcast.app.media_urls import verify
+
+    for expiry in ("9" * 5000, "²³", "١٢٣"):
+        assert verify(f"/media/{expiry}/sig/brand/1.jpg", KEY, T) is None

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from dripcast.domain import Media
-from dripcast.media_urls import load_or_create_key, media_url_factory, sign, verify
+from dripcast.app.media_urls import load_or_create_key, media_url_factory, sign, verify
+from dripcast.core.domain import Media
 
 KEY = b"k" * 32
 T = 1_800_000_000

@@ -7,9 +7,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from dripcast import pipeline, store
-from dripcast.config import load
-from dripcast.db import make_engine, migrate
+from dripcast.app import pipeline
+from dripcast.core.config import load
+from dripcast.store import queries as store
+from dripcast.store.db import make_engine, migrate
 from ingest.intake import Intake
 from tests.mail import jpeg, photo_mail
 from tests.seed import seed

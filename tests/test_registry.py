@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dripcast.channels import CHANNEL_TYPES
+from dripcast.core.channels import CHANNEL_TYPES
 from formatters.specs import SPECS
 from publishers import REGISTRY
 

@@ -16,14 +16,16 @@ from aiosmtpd.controller import Controller
 from click.testing import CliRunner
 from sqlalchemy import Engine
 
-from dripcast import jobs, mailout, report, store, store_jobs
+from dripcast.app import jobs, mailout, report
 from dripcast.cli import main
-from dripcast.config import load
-from dripcast.db import make_engine, migrate
-from dripcast.domain import Published
+from dripcast.core.config import load
+from dripcast.core.domain import Published
+from dripcast.store import jobs as store_jobs
+from dripcast.store import queries as store
+from dripcast.store.db import make_engine, migrate
 from tests.conftest import brand
 from tests.ports import free_port
-from tests.seed import seed
+from tests.seed import publish, seed
 
 CPH = ZoneInfo("Europe/Copenhagen")
 NOW = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)  # Monday 08:00 in Copenhagen
@@ -80,8 +82,8 @@ def engine(db_url: str) -> Iterator[Engine]:
 def test_gather_reads_the_week_of_one_brand(engine: Engine) -> None:
     _, (old, recent, held, soon) = seed(engine, [NOW - timedelta(days=9)] * 4)
     seed(engine, [NOW - timedelta(days=1)], brand="other")
-    store.published(engine, old, Published(external_id="o"), now=NOW - timedelta(days=8))
-    store.published(engine, recent, Published(external_id="r"), now=NOW - timedelta(days=2))
+    publish(engine, old, Published(external_id="o"), now=NOW - timedelta(days=8))
+    publish(engine, recent, Published(external_id="r"), now=NOW - timedelta(days=2))
     store.set_status(engine, [held], "held", reason="off-limits", due_at=NOW - timedelta(days=1))
     store.set_status(engine, [soon], "scheduled", due_at=NOW + timedelta(days=2))
     r = report.gather(
@@ -123,7 +125,7 @@ def test_weekly_report_is_mailed_once_through_the_smarthost(
         engine = make_engine(cfg.database_url)
         migrate(engine)
         _, (pid,) = seed(engine, [NOW - timedelta(days=3)])
-        store.published(engine, pid, Published(external_id="x"), now=NOW - timedelta(days=3))
+        publish(engine, pid, Published(external_id="x"), now=NOW - timedelta(days=3))
         text = jobs.weekly_report(cfg, engine, cfg.brands[0], NOW)
         again = jobs.weekly_report(cfg, engine, cfg.brands[0], NOW + timedelta(minutes=5))
         engine.dispose()
@@ -151,8 +153,8 @@ def test_report_command(make_config: Callable[..., Path]) -> None:
     migrate(engine)
     now = datetime.now(UTC)
     _, (a, b) = seed(engine, [now - timedelta(days=3), now - timedelta(days=10)])
-    store.published(engine, a, Published(external_id="a"), now=now - timedelta(days=3))
-    store.published(engine, b, Published(external_id="b"), now=now - timedelta(days=10))
+    publish(engine, a, Published(external_id="a"), now=now - timedelta(days=3))
+    publish(engine, b, Published(external_id="b"), now=now - timedelta(days=10))
     engine.dispose()
 
     def run(*args: str) -> Any:
@@ -204,7 +206,7 @@ def test_the_service_schedules_the_report_in_the_brand_zone(
 ) -> None:
     from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-    from dripcast.service import Service
+    from dripcast.app.service import Service
 
     svc = Service(load(make_config([brand(timezone="America/New_York")])))
 

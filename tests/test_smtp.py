@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from dripcast import store
+from dripcast.store import queries as store
 from tests.conftest import brand, free_port
 from tests.mail import jpeg, photo_mail
 from tests.smtp_listener import Listener

@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from dripcast import store
+from dripcast.app.pipeline import process
 from dripcast.cli import main
-from dripcast.config import load
-from dripcast.db import make_engine
-from dripcast.pipeline import process
+from dripcast.core.config import load
+from dripcast.store import queries as store
+from dripcast.store.db import make_engine
 from ingest.dotstream import stuff
 from ingest.parse import parse
 from tests.conftest import brand, free_port

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from dripcast import store
+from dripcast.store import queries as store
 from ingest.dotstream import stuff
 from ingest.intake import Intake, Outcome
 from ingest.smtp_server import BLOCK

@@ -14,9 +14,9 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from dripcast import store
-from dripcast.config import load
-from dripcast.errors import ConfigError
+from dripcast.core.config import load
+from dripcast.core.errors import ConfigError
+from dripcast.store import queries as store
 from tests.conftest import brand, free_port
 from tests.mail import jpeg, photo_mail
 from tests.smtp_listener import Listener

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from dripcast import store
+from dripcast.store import queries as store
 from tests.conftest import brand
 from tests.mail import jpeg
 from tests.smtp_listener import Listener

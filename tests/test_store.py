@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
-from dripcast import store
-from dripcast.db import make_engine, migrate
+from dripcast.store import queries as store
+from dripcast.store.db import make_engine, migrate
 from tests.seed import seed
 
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)

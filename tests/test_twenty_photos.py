@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from dripcast.config import load
-from dripcast.pipeline import MediaStore, prepare
+from dripcast.app.pipeline import MediaStore, prepare
+from dripcast.core.config import load
 from formatters.vary import same_key
 
 ROOT = Path(__file__).parent.parent

@@ -21,8 +21,8 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from dripcast.config import Brand
-from dripcast.domain import Directives, Photo, Submission
+from dripcast.core.config import Brand
+from dripcast.core.domain import Directives, Photo, Submission
 from formatters.compose import carousel_size, format_drafts
 from formatters.images import Variant
 from formatters.vary import same_key

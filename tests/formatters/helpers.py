@@ -7,8 +7,8 @@ from typing import Any
 
 from PIL import Image
 
-from dripcast.config import Brand
-from dripcast.domain import Directives, Photo, Submission
+from dripcast.core.config import Brand
+from dripcast.core.domain import Directives, Photo, Submission
 
 CREDS: dict[str, dict[str, Any]] = {
     "outbox": {"path": "out"},

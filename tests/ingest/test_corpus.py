@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from dripcast.domain import Photo, Skipped, Submission
+from dripcast.core.domain import Photo, Skipped, Submission
 from ingest.parse import parse
 from ingest.photos import load_photos, no_photo_reason
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dripcast.domain import Submission
+from dripcast.core.domain import Submission
 from ingest.parse import parse
 from ingest.photos import MIN_SIDE, load_photos
 

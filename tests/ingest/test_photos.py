@@ -10,7 +10,7 @@ import pillow_heif
 import pytest
 from PIL import Image
 
-from dripcast.domain import Attachment
+from dripcast.core.domain import Attachment
 from ingest.photos import MAX_PIXELS, load_photos
 from tests.data.make_corpus import picture
 

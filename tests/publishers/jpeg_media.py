@@ -9,8 +9,8 @@ from typing import Any
 import httpx
 from PIL import Image
 
-from dripcast.domain import Media, Post
-from dripcast.publisher import Context
+from dripcast.core.domain import Media, Post
+from dripcast.core.publisher import Context
 
 
 def jpegs(folder: Path, *alts: str, size: tuple[int, int] = (40, 30)) -> tuple[Media, ...]:

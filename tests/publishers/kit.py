@@ -11,8 +11,9 @@ from typing import Any
 import httpx
 from PIL import Image
 
-from dripcast.domain import Media, Post
-from dripcast.publisher import Context
+from dripcast.core.domain import Media, Post
+from dripcast.core.extras import extra_from
+from dripcast.core.publisher import Context
 
 COLOURS = ["red", "green", "blue", "yellow", "purple", "orange", "white", "black"]
 
@@ -53,7 +54,7 @@ def make_post(
         text=text,
         media=tuple(jpegs(tmp_path / "media", n)),
         at=datetime(2026, 11, 23, 9, 0, tzinfo=UTC),
-        extra=extra or {},
+        extra=extra_from(type, extra or {}),
         remote=remote or {},
     )
 

@@ -11,8 +11,8 @@ from typing import Any
 import httpx
 from PIL import Image
 
-from dripcast.domain import Media, Post
-from dripcast.publisher import Context
+from dripcast.core.domain import Media, Post
+from dripcast.core.publisher import Context
 
 AT = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 BUC = json.dumps(

@@ -9,8 +9,9 @@ from typing import Any
 import httpx
 import pytest
 
-from dripcast.channels import Bluesky
-from dripcast.errors import AuthExpired, Rejected, Retryable
+from dripcast.core.channels import Bluesky
+from dripcast.core.errors import AuthExpired, Rejected, Retryable
+from dripcast.core.extras import BlueskyExtra
 from formatters.facets import facets
 from publishers.atproto import TID_RE, post_rkey
 from publishers.bluesky import BlueskyPublisher
@@ -87,7 +88,7 @@ async def test_single_photo_logs_in_uploads_blob_and_writes_record(tmp_path: Pat
     media = jpegs(tmp_path, "Cinnamon buns", size=(40, 30))
     text = "Buns! #bakery https://example.com/shop"
     got = await publisher(net, tmp_path).publish(
-        post(media, text=text, extra={"facets": facets(text)})
+        post(media, text=text, extra=BlueskyExtra(facets=tuple(facets(text))))
     )
 
     assert net.calls() == [
@@ -141,7 +142,7 @@ async def test_single_photo_logs_in_uploads_blob_and_writes_record(tmp_path: Pat
     assert json.loads(path.read_text())["refreshJwt"] == "ref-1"
 
 
-async def test_several_photos_in_order_with_formatter_facets_and_langs(tmp_path: Path) -> None:
+async def test_several_photos_in_order_with_formatter_facets(tmp_path: Path) -> None:
     net = network()
     given = [
         {
@@ -149,14 +150,14 @@ async def test_several_photos_in_order_with_formatter_facets_and_langs(tmp_path:
             "features": [{"$type": "app.bsky.richtext.facet#tag", "tag": "x"}],
         }
     ]
-    p = post(jpegs(tmp_path, "one", "two", "three"), extra={"facets": given, "langs": ["da"]})
+    p = post(jpegs(tmp_path, "one", "two", "three"), extra=BlueskyExtra(facets=tuple(given)))
     await publisher(net, tmp_path).publish(p)
 
     uploads = [r for r in net.requests if r.url.path.endswith("uploadBlob")]
     assert len(uploads) == 3
     record = json_body(net.requests[-1])["record"]
     assert record["facets"] == given
-    assert record["langs"] == ["da"]
+    assert "langs" not in record  # no language given, none said
     images = record["embed"]["images"]
     assert [i["alt"] for i in images] == ["one", "two", "three"]
     assert [i["image"] for i in images] == [blob(1)["blob"], blob(2)["blob"], blob(3)["blob"]]

@@ -8,8 +8,8 @@ from typing import Any
 import httpx
 import pytest
 
-from dripcast.channels import Discord
-from dripcast.errors import AuthExpired, OutcomeUnknown, Rejected, Retryable
+from dripcast.core.channels import Discord
+from dripcast.core.errors import AuthExpired, OutcomeUnknown, Rejected, Retryable
 from publishers.discord import DiscordPublisher
 from tests.publishers.fake import FakeNetwork, multipart, reply
 from tests.publishers.jpeg_media import context, file_bytes, jpegs, post

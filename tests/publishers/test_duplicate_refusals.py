@@ -12,10 +12,10 @@ import httpx
 import pytest
 from sqlalchemy import Engine
 
-from dripcast import store
-from dripcast.db import make_engine, migrate
-from dripcast.domain import Draft, Slot
-from dripcast.errors import Rejected
+from dripcast.core.domain import Draft, Slot
+from dripcast.core.errors import Rejected
+from dripcast.store import queries as store
+from dripcast.store.db import make_engine, migrate
 from publishers.linkedin import _error as linkedin_error
 from publishers.meta import graph_error
 from publishers.x import XPublisher

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from dripcast.channels import Facebook
-from dripcast.errors import AuthExpired, OutcomeUnknown, Rejected, Retryable
+from dripcast.core.channels import Facebook
+from dripcast.core.errors import AuthExpired, OutcomeUnknown, Rejected, Retryable
 from publishers.facebook import FacebookPublisher
 from tests.publishers.fake import FakeNetwork, form_body, multipart, reply, timeout_after_send
 from tests.publishers.meta_helpers import (

@@ -9,8 +9,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from dripcast.channels import Mastodon
-from dripcast.errors import PublishError
+from dripcast.core.channels import Mastodon
+from dripcast.core.errors import PublishError
 from publishers.http import send
 from publishers.mastodon import MastodonPublisher
 from publishers.redact import redacting, scrub_headers

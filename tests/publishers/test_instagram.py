@@ -5,8 +5,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from dripcast.channels import Instagram
-from dripcast.errors import AuthExpired, OutcomeUnknown, Rejected, Retryable
+from dripcast.core.channels import Instagram
+from dripcast.core.errors import AuthExpired, OutcomeUnknown, Rejected, Retryable
 from publishers.instagram import InstagramPublisher
 from tests.publishers.fake import FakeNetwork, form_body, reply, timeout_after_send
 from tests.publishers.meta_helpers import (

@@ -6,9 +6,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from dripcast.channels import LinkedIn
-from dripcast.domain import Published
-from dripcast.errors import AuthExpired, OutcomeUnknown, Rejected, Retryable
+from dripcast.core.channels import LinkedIn
+from dripcast.core.domain import Published
+from dripcast.core.errors import AuthExpired, OutcomeUnknown, Rejected, Retryable
 from publishers.linkedin import VERSION, LinkedInPublisher
 from tests.publishers.fake import FakeNetwork, json_body, reply, timeout_after_send
 from tests.publishers.kit import jpeg_bytes, make_ctx, make_post

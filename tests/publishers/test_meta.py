@@ -5,7 +5,7 @@ import json
 import httpx
 import pytest
 
-from dripcast.errors import AuthExpired, OutcomeUnknown, Rejected, Retryable
+from dripcast.core.errors import AuthExpired, OutcomeUnknown, Rejected, Retryable
 from publishers.meta import graph, graph_error, regain_after
 from tests.publishers.fake import FakeNetwork, reply
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from dripcast.channels import Instagram
-from dripcast.errors import AuthExpired
+from dripcast.core.channels import Instagram
+from dripcast.core.errors import AuthExpired
 from publishers.instagram import InstagramPublisher
 from publishers.meta_token import DAY, LongLivedToken
 from tests.publishers.fake import FakeNetwork, reply

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import httpx
 
-from dripcast.channels import Outbox
-from dripcast.domain import Media, Post
-from dripcast.publisher import Context
+from dripcast.core.channels import Outbox
+from dripcast.core.domain import Media, Post
+from dripcast.core.publisher import Context
 from publishers.outbox import OutboxPublisher
 from tests.mail import jpeg
 
@@ -73,7 +73,7 @@ async def test_half_written_folder_from_a_crash_is_not_a_post(tmp_path: Path) ->
 async def test_check_writes_to_the_folder_or_says_why_not(tmp_path: Path) -> None:
     import pytest
 
-    from dripcast.errors import Rejected
+    from dripcast.core.errors import Rejected
 
     pub, _ = make(tmp_path)
     assert await pub.check() == f"writes to {tmp_path / 'box'}"

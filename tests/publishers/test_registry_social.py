@@ -9,7 +9,7 @@ import httpx
 import pytest
 from pydantic import TypeAdapter
 
-from dripcast.channels import Channel
+from dripcast.core.channels import Channel
 from publishers.linkedin import LinkedInPublisher
 from publishers.pinterest import PinterestPublisher
 from publishers.registry import make_publisher

@@ -8,8 +8,8 @@ from typing import Any
 import httpx
 import pytest
 
-from dripcast.channels import Telegram
-from dripcast.errors import AuthExpired, OutcomeUnknown, Rejected, Retryable
+from dripcast.core.channels import Telegram
+from dripcast.core.errors import AuthExpired, OutcomeUnknown, Rejected, Retryable
 from publishers.telegram import TelegramPublisher
 from tests.publishers.fake import FakeNetwork, multipart, reply
 from tests.publishers.jpeg_media import context, file_bytes, jpegs, post

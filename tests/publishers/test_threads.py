@@ -5,8 +5,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from dripcast.channels import Threads
-from dripcast.errors import AuthExpired, OutcomeUnknown, Rejected, Retryable
+from dripcast.core.channels import Threads
+from dripcast.core.errors import AuthExpired, OutcomeUnknown, Rejected, Retryable
 from publishers.threads import ThreadsPublisher
 from tests.publishers.fake import FakeNetwork, form_body, reply, timeout_after_send
 from tests.publishers.meta_helpers import (

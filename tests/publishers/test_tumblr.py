@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from dripcast.channels import Tumblr
-from dripcast.domain import Published
-from dripcast.errors import AuthExpired, OutcomeUnknown, Rejected, Retryable
+from dripcast.core.channels import Tumblr
+from dripcast.core.domain import Published
+from dripcast.core.errors import AuthExpired, OutcomeUnknown, Rejected, Retryable
 from publishers.tumblr import TumblrPublisher
 from tests.publishers.fake import FakeNetwork, multipart, reply, timeout_after_send
 from tests.publishers.kit import jpeg_bytes, make_ctx, make_post

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from dripcast.channels import Webhook
-from dripcast.errors import AuthExpired, OutcomeUnknown, Rejected, Retryable
+from dripcast.core.channels import Webhook
+from dripcast.core.errors import AuthExpired, OutcomeUnknown, Rejected, Retryable
+from dripcast.core.extras import PinterestExtra
 from publishers.webhook import WebhookPublisher, verify
 from tests.publishers.fake import FakeNetwork, reply, timeout_after_send
 from tests.publishers.jpeg_media import context, file_bytes, jpegs, post
@@ -37,7 +38,7 @@ async def test_single_photo_is_signed_json_with_base64_media(tmp_path: Path) -> 
         reply(200, {"id": "zap-991", "url": "https://hooks.example/runs/991"}),
     )
     media = jpegs(tmp_path, "Cinnamon buns", size=(40, 30))
-    got = await publisher(net, tmp_path).publish(post(media, extra={"title": "Buns"}))
+    got = await publisher(net, tmp_path).publish(post(media, extra=PinterestExtra(title="Buns")))
 
     req = net.requests[0]
     assert req.headers["content-type"] == "application/json"
@@ -67,7 +68,7 @@ async def test_single_photo_is_signed_json_with_base64_media(tmp_path: Path) -> 
                 "data": base64.b64encode(raw).decode(),
             }
         ],
-        "extra": {"title": "Buns"},
+        "extra": {"title": "Buns", "link": None},
     }
     assert (got.external_id, got.url) == ("zap-991", "https://hooks.example/runs/991")
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from dripcast.channels import X
-from dripcast.errors import AuthExpired, OutcomeUnknown, Rejected, Retryable
+from dripcast.core.channels import X
+from dripcast.core.errors import AuthExpired, OutcomeUnknown, Rejected, Retryable
 from publishers.x import XPublisher
 from tests.publishers.fake import (
     FakeNetwork,

@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 
 from hypothesis import strategies as st
 
-from dripcast.channels import ChannelBase, Outbox
-from dripcast.config import Drip
-from dripcast.domain import Draft, Media, Queued
-from dripcast.timeparse import DAYS
+from dripcast.core.channels import ChannelBase, Outbox
+from dripcast.core.config import Drip
+from dripcast.core.domain import Draft, Media, Queued
+from dripcast.core.timeparse import DAYS
 
 ZONES = ("Europe/Copenhagen", "America/New_York", "UTC", "Australia/Lord_Howe", "Asia/Kolkata")
 # Transition days of those zones, so that DST is hit often rather than 2 days a year.

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from dripcast.channels import Outbox
-from dripcast.config import Drip
-from dripcast.domain import Draft, Queued
+from dripcast.core.channels import Outbox
+from dripcast.core.config import Drip
+from dripcast.core.domain import Draft, Queued
 from scheduler.free import next_free
 from scheduler.plan import plan
 from scheduler.slots import Rules, day_slots, day_span, realize

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dripcast.domain import Draft, Media
+from dripcast.core.domain import Draft, Media
 from scheduler.group import group_to_fit
 
 

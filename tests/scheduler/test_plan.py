@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from dripcast.channels import ChannelBase, Outbox
-from dripcast.config import Drip
-from dripcast.domain import Draft, Media, Queued
+from dripcast.core.channels import ChannelBase, Outbox
+from dripcast.core.config import Drip
+from dripcast.core.domain import Draft, Media, Queued
 from scheduler.free import next_free
 from scheduler.plan import Plan, plan
 

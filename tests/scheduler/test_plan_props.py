@@ -10,9 +10,9 @@ from datetime import UTC, date, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dripcast.channels import ChannelBase
-from dripcast.domain import Slot
-from dripcast.timeparse import parse_duration, parse_slot, parse_weekdays
+from dripcast.core.channels import ChannelBase
+from dripcast.core.domain import Slot
+from dripcast.core.timeparse import parse_duration, parse_slot, parse_weekdays
 from scheduler.free import next_free
 from scheduler.plan import Plan, plan
 from tests.scheduler.cases import Case, cases

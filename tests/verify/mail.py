@@ -11,7 +11,7 @@ import dkim
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from dripcast.config import Brand
+from dripcast.core.config import Brand
 
 
 @dataclass(frozen=True)

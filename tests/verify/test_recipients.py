@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from dripcast.config import Brand
+from dripcast.core.config import Brand
 from ingest.recipients import brand_for_recipient, new_token, token_problem
 from tests.verify.mail import brand
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from dripcast.config import Service
+from dripcast.core.config import Service
 from ingest.verify import Verdict, verify
 from tests.verify.mail import FakeDNS, Key, brand, message, rsa_key, sign
 

@@ -1,0 +1,1 @@
+"""The application: pipeline, service, jobs, reports and the actions a person can take."""

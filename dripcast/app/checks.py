@@ -1,0 +1,54 @@
+"""Checks beyond the config schema: caption templates and hashtags (the formatter's rules),
+and `check --online`, one harmless authenticated read per channel."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from sqlalchemy import create_engine
+
+from dripcast.core.config import Config
+from dripcast.core.errors import PublishError
+
+
+async def check_online(config: Config, console: Console) -> bool:
+    from dripcast.app.service import build_publishers, http_client
+
+    ok = True
+    async with http_client() as http:
+        pubs = build_publishers(config, create_engine("sqlite://"), http)
+        for (brand, channel), pub in pubs.items():
+            try:
+                who = await pub.check()
+                console.print(f"[green]ok[/]    {brand}/{channel}: {who}")
+            except PublishError as e:
+                ok = False
+                console.print(f"[red]error[/] {brand}/{channel}: {type(e).__name__}: {e}")
+    return ok
+
+
+def content_problems(config: Config) -> list[str]:
+    """Templates that do not render and hashtags that are not tags, named by brand/channel."""
+    from dripcast.core.channels import tag_sets
+    from formatters import TemplateError, check_template
+    from formatters.hashtags import normalise
+
+    problems: list[str] = []
+    for b in config.brands:
+        places: list[tuple[str, str | None, tuple[str, ...]]] = [
+            (b.id, b.template, sum(tag_sets(b.hashtags), ()))
+        ]
+        places += [
+            (f"{b.id}/{c.id}", c.template, sum(tag_sets(c.hashtags or ()), ())) for c in b.channels
+        ]
+        for where, template, tags in places:
+            if template is not None:
+                try:
+                    check_template(template)
+                except TemplateError as e:
+                    problems.append(f"{where}: template: {e}")
+            for tag in tags:
+                try:
+                    normalise(tag)
+                except ValueError as e:
+                    problems.append(f"{where}: hashtags: {e}")
+    return problems

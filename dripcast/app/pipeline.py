@@ -1,0 +1,299 @@
+"""The one place the stages meet: parse → photos → format → plan.
+
+`prepare` is shared by `preview` (nothing stored) and the service's processor
+(`process`, which stores the plan in the same commit that closes the message).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
+
+from dripcast.core.channels import ChannelBase
+from dripcast.core.config import Brand, Config
+from dripcast.core.domain import Draft, Photo, Queued, Skipped, Slot, Submission
+from dripcast.core.lifecycle import MessageStatus, PostStatus
+from dripcast.store import queries as store
+from formatters import ImageError
+from formatters.compose import Formatted, carousel_size, format_drafts, lead_of
+from formatters.images import Variant
+from ingest.parse import parse
+from ingest.photos import load_photos, no_photo_reason
+from scheduler.plan import plan
+
+log = logging.getLogger("dripcast.pipeline")
+
+DEDUP_WINDOW = timedelta(days=90)
+SAME_TEXT_WINDOW = timedelta(days=30)  # no text twice on one channel within this (issue 18)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Prepared:
+    brand: Brand
+    submission: Submission
+    accepted: bool
+    reason: str | None = None
+    photos: Sequence[Photo] = ()
+    skipped: Sequence[Skipped] = ()
+    slots: Sequence[Slot] = ()
+    notes: Sequence[str] = field(default_factory=tuple)
+
+
+class MediaStore:
+    """Variant files, named by content so that processing twice writes the same file."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def __call__(self, variant: Variant, photo: Photo, network: str) -> str:
+        digest = hashlib.sha256(variant.data).hexdigest()[:16]
+        path = self.folder / photo.sha256[:2] / f"{photo.sha256[:16]}-{network}-{digest}.jpg"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(".tmp")
+            tmp.write_bytes(variant.data)
+            tmp.replace(path)
+        return str(path)
+
+
+def prepare(
+    raw: bytes,
+    brand: Brand,
+    *,
+    now: datetime,
+    media: MediaStore,
+    queue: Sequence[Queued] = (),
+    seen: Callable[[list[str]], set[str]] = lambda _: set(),
+    limits: Mapping[str, int] | None = None,
+    recent: Mapping[str, Collection[str]] | None = None,
+) -> Prepared:
+    """`limits`: text limits a network told us at run time (Mastodon's instance), by channel id.
+    `recent`: by channel id, the texts of its posts queued or out in the last 30 days."""
+    sub = parse(raw)
+    if sub.problems:
+        return Prepared(brand=brand, submission=sub, accepted=False, reason="; ".join(sub.problems))
+    photos, skipped = load_photos(sub.attachments)
+    posted = seen([p.pixels for p in photos])
+    if posted:
+        skipped += [
+            Skipped(filename=p.filename, reason="already posted for this brand in the last 90 days")
+            for p in photos
+            if p.pixels in posted
+        ]
+        photos = [p for p in photos if p.pixels not in posted]
+    why = no_photo_reason(photos, skipped)
+    if why:
+        return Prepared(brand=brand, submission=sub, accepted=False, reason=why, skipped=skipped)
+    channels, notes = select_channels(brand, sub)
+    if not channels:
+        return Prepared(
+            brand=brand,
+            submission=sub,
+            accepted=False,
+            reason="; ".join(notes) or "no channel",
+            photos=photos,
+            skipped=skipped,
+        )
+    drafts, unusable, said = _format(sub, photos, brand, channels, media, limits, recent)
+    if unusable:
+        skipped += unusable
+        photos = [p for p in photos if p.filename not in {u.filename for u in unusable}]
+        why = no_photo_reason(photos, skipped)
+        if why:
+            return Prepared(
+                brand=brand, submission=sub, accepted=False, reason=why, skipped=skipped
+            )
+    if not drafts:  # every photo's text would repeat a recent post (issue 18)
+        return Prepared(
+            brand=brand,
+            submission=sub,
+            accepted=False,
+            reason="; ".join(said) or "nothing to post",
+            photos=photos,
+            skipped=skipped,
+        )
+    planned = plan(
+        drafts,
+        drip=brand.drip,
+        channels=channels,
+        queue=queue,
+        now=now,
+        zone=brand.zone,
+        when=sub.directives.when,
+        capacity={c.id: carousel_size(c) for c in channels if carousel_size(c) > 1},
+    )
+    return Prepared(
+        brand=brand,
+        submission=sub,
+        accepted=True,
+        photos=photos,
+        skipped=skipped,
+        slots=planned.slots,
+        notes=(*notes, *said, *planned.notes),
+    )
+
+
+def _format(
+    sub: Submission,
+    photos: list[Photo],
+    brand: Brand,
+    channels: list[ChannelBase],
+    media: MediaStore,
+    limits: Mapping[str, int] | None,
+    recent: Mapping[str, Collection[str]] | None = None,
+) -> tuple[list[Draft], list[Skipped], tuple[str, ...]]:
+    """Drafts for every photo; a photo the formatter cannot use is skipped, not fatal."""
+
+    def run(ps: Sequence[Photo]) -> Formatted:
+        return format_drafts(
+            sub, ps, brand, channels, media, limits=limits, utm=brand.utm_params, recent=recent
+        )
+
+    try:
+        done = run(photos)
+        return done.drafts, [], done.notes
+    except ImageError:
+        pass
+    bad: list[Skipped] = []
+    for p in photos:  # the rare path: find which photo it was
+        try:
+            run([p])
+        except ImageError as e:
+            bad.append(Skipped(filename=p.filename, reason=str(e)))
+    good = [p for p in photos if p.filename not in {b.filename for b in bad}]
+    done = run(good) if good else Formatted(drafts=[])
+    return done.drafts, bad, done.notes
+
+
+def select_channels(brand: Brand, sub: Submission) -> tuple[list[ChannelBase], list[str]]:
+    """`only:` and `skip:` name channels by id or by network."""
+    d = sub.directives
+    notes = [
+        f"{name}: no such channel for {brand.id}"
+        for name in (*d.only, *d.skip)
+        if not any(name in (c.id, c.type) for c in brand.channels)
+    ]
+    chosen = [
+        c
+        for c in brand.channels
+        if (not d.only or c.id in d.only or c.type in d.only)
+        and not (c.id in d.skip or c.type in d.skip)
+    ]
+    return list(chosen), notes
+
+
+def preview_document(p: Prepared) -> dict[str, Any]:
+    """The SPEC's `preview --json` document."""
+    return {
+        "brand": p.brand.id,
+        "accepted": p.accepted,
+        "reason": p.reason,
+        "photos": [
+            {
+                "filename": ph.filename,
+                "sha256": ph.sha256,
+                "width": ph.width,
+                "height": ph.height,
+                **({"lead": lead} if (lead := lead_of(p.submission, ph)) else {}),
+            }
+            for ph in p.photos
+        ],
+        "skipped": [{"filename": s.filename, "reason": s.reason} for s in p.skipped],
+        "posts": [
+            {
+                "channel": s.draft.channel,
+                "type": s.draft.type,
+                "at": s.at.astimezone(p.brand.zone).isoformat(),
+                "text": s.draft.text,
+                # the photos' own words this post opens with, by photo number
+                "photos": list(s.draft.photos),
+                **({"lead": s.draft.lead} if s.draft.lead else {}),
+                "media": [
+                    {
+                        "path": m.path,
+                        "width": m.width,
+                        "height": m.height,
+                        "bytes": m.bytes,
+                        "format": m.format,
+                        "alt": m.alt,
+                    }
+                    for m in s.draft.media
+                ],
+                **({"held": s.draft.held} if s.draft.held else {}),
+            }
+            for s in p.slots
+        ],
+        **({"notes": list(p.notes)} if p.notes else {}),
+    }
+
+
+def process(
+    config: Config,
+    engine: Engine,
+    message_id: int,
+    now: datetime,
+    limits: Mapping[str, Mapping[str, int]] | None = None,
+) -> list[int] | None:
+    """Claim one stored message, plan it and store the plan in the commit that closes it.
+
+    `limits` are text limits read from the networks, by brand and channel. Returns the
+    new post ids, [] when the message was refused, None when another process holds it.
+    """
+    lease = timedelta(minutes=10)
+    if not store.claim_messages(engine, now=now, lease=lease, ids=[message_id]):
+        return None
+    row = store.message(engine, message_id)
+    claim = row.claimed_until
+    brand = config.brand(row.brand)
+    try:
+        raw = (config.resolve(config.service.spool_dir) / row.spool).read_bytes()
+        prepared = prepare(
+            raw,
+            brand,
+            now=now,
+            media=MediaStore(config.resolve(config.service.media_dir) / brand.id),
+            queue=store.queued(engine, brand.id, since=now - timedelta(days=1)),
+            seen=lambda px: store.seen_pixels(engine, brand.id, px, since=now - DEDUP_WINDOW),
+            limits=(limits or {}).get(brand.id),
+            recent=store.recent_texts(engine, brand.id, since=now - SAME_TEXT_WINDOW),
+        )
+    except Exception as e:
+        # A bug or a pathological file must not stop the service or the other messages.
+        log.exception("message %d could not be processed", message_id)
+        reason = f"internal error: {e!r}"
+        store.finish_message(
+            engine, message_id, now=now, status=MessageStatus.FAILED, reason=reason, claim=claim
+        )
+        return []
+    if not prepared.accepted:
+        log.info("message %d refused: %s", message_id, prepared.reason)
+        store.finish_message(
+            engine,
+            message_id,
+            now=now,
+            status=MessageStatus.FAILED,
+            reason=prepared.reason,
+            claim=claim,
+        )
+        return []
+    ids = store.finish_message(
+        engine,
+        message_id,
+        now=now,
+        status=MessageStatus.PLANNED,
+        photos=prepared.photos,
+        slots=prepared.slots,
+        post_status=PostStatus.SCHEDULED if brand.approval == "none" else PostStatus.HELD,
+        claim=claim,
+    )
+    if prepared.slots and not ids:
+        return None  # another process took the message over and plans it
+    log.info("message %d planned: %d posts", message_id, len(ids))
+    return ids

@@ -1,0 +1,122 @@
+"""`preview`: what the service would do with a message, storing and publishing nothing.
+
+When the config's database exists, the plan is made against the live queue, the
+90-day duplicate check and the texts of the last 30 days (no text twice), as `serve`
+would; a brand that approves every post
+shows its posts as held for approval.
+"""
+
+from __future__ import annotations
+
+import email.parser
+import email.policy
+from dataclasses import replace
+from datetime import datetime, timedelta
+from email.utils import getaddresses
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from dripcast.app.pipeline import DEDUP_WINDOW, SAME_TEXT_WINDOW, MediaStore, Prepared, prepare
+from dripcast.core.config import Brand, Config
+from dripcast.store import queries as store
+from dripcast.store.db import make_engine
+from ingest.parse import parse
+from ingest.recipients import brand_for_recipient
+from ingest.resolver import SystemResolver
+from ingest.verify import verify
+
+AWAITING_APPROVAL = "awaiting approval"
+
+
+class NoBrand(LookupError):
+    """The message names no brand of the config; the text says what to do."""
+
+
+class AmbiguousBrand(NoBrand):
+    """The message could be for several brands: the caller must name one."""
+
+
+def pick_brand(config: Config, raw: bytes, brand_id: str | None) -> tuple[Brand, str | None]:
+    """The brand and the recipient that names it: from the headers, else `brand_id` or the only brand."""
+    # Headers only: a full parse recurses once per MIME nesting level, before any bound.
+    msg = email.parser.BytesParser(policy=email.policy.compat32).parsebytes(raw, headersonly=True)
+    for header in ("Delivered-To", "X-Original-To", "To", "Cc"):
+        for _, addr in getaddresses([str(v) for v in msg.get_all(header, [])]):
+            brand = brand_for_recipient(addr, config.brands)
+            if brand and brand_id in (None, brand.id):
+                return brand, addr
+    if brand_id:
+        try:
+            return config.brand(brand_id), None
+        except KeyError:
+            raise NoBrand(f"no brand {brand_id!r} in {config.path}") from None
+    if len(config.brands) == 1:
+        return config.brands[0], None
+    raise AmbiguousBrand("cannot tell the brand from the message: pass --brand")
+
+
+def preview(
+    config: Config, raw: bytes, brand: Brand, recipient: str | None, *, media: Path, now: datetime
+) -> Prepared:
+    verdict = verify(
+        raw,
+        brand=brand,
+        service=config.service,
+        resolver=SystemResolver(),
+        now=now,
+        recipient=recipient,
+    )
+    if not verdict.ok:
+        return Prepared(brand=brand, submission=parse(raw), accepted=False, reason=verdict.reason)
+    engine = _live_engine(config)
+    store_media = MediaStore(media)
+    if engine is None:
+        prepared = prepare(raw, brand, now=now, media=store_media)
+    else:
+        try:
+            prepared = prepare(
+                raw,
+                brand,
+                now=now,
+                media=store_media,
+                queue=store.queued(engine, brand.id, since=now - timedelta(days=1)),
+                seen=lambda px: store.seen_pixels(engine, brand.id, px, since=now - DEDUP_WINDOW),
+                # the texts serve would not repeat, so preview varies them the same way
+                recent=store.recent_texts(engine, brand.id, since=now - SAME_TEXT_WINDOW),
+            )
+        except SQLAlchemyError:  # a database we cannot read: plan as if it were empty
+            prepared = prepare(raw, brand, now=now, media=store_media)
+        finally:
+            engine.dispose()
+    if brand.approval == "none":
+        return prepared
+    held = [
+        replace(s, draft=replace(s.draft, held=s.draft.held or AWAITING_APPROVAL))
+        for s in prepared.slots
+    ]
+    return replace(prepared, slots=held)
+
+
+def contact_sheet(prepared: Prepared) -> bytes:
+    """A PNG with one tile per planned post."""
+    from formatters import render_sheet
+
+    return render_sheet(prepared.slots, brand_name=prepared.brand.name)
+
+
+def _live_engine(config: Config) -> Engine | None:
+    """The service's database if it exists; never creates one (preview stores nothing)."""
+    url = config.database_url
+    if url.startswith("sqlite:///"):
+        path = url.removeprefix("sqlite:///")
+        if ":memory:" in url or not Path(path).is_file():
+            return None
+    try:
+        engine = make_engine(url)
+        with engine.connect():
+            pass
+    except SQLAlchemyError:
+        return None
+    return engine

@@ -1,0 +1,225 @@
+"""`dripcast serve`: the wiring. SMTP listener → processor → schedule → publishers.
+
+The only module that knows every stage. State lives in the database and the
+spool; this object only holds the running parts, so a restart (or a crash)
+picks up from the stored state.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
+from sqlalchemy import Engine
+
+from dripcast.app import jobs, pipeline, systemd
+from dripcast.app import media_server as media_http
+from dripcast.app.media_urls import media_url_from_config
+from dripcast.core.config import Config
+from dripcast.core.publisher import Context, Publisher
+from dripcast.core.timeparse import parse_duration
+from dripcast.store import queries as store
+from dripcast.store.db import make_engine, migrate
+from ingest import smtp, spool
+from ingest.intake import Intake
+from publishers import make_publisher
+from scheduler.dispatch import Dispatcher
+
+log = logging.getLogger("dripcast.service")
+
+
+def http_client() -> httpx.AsyncClient:
+    """The one HTTP client every publisher shares."""
+    return httpx.AsyncClient(
+        timeout=httpx.Timeout(30.0, connect=10.0),
+        limits=httpx.Limits(max_connections=20, max_keepalive_connections=10),
+        headers={"User-Agent": "dripcast/0.1 (+https://github.com/dripcast/dripcast)"},
+        follow_redirects=False,
+    )
+
+
+def build_publishers(
+    config: Config, engine: Engine, http: httpx.AsyncClient
+) -> dict[tuple[str, str], Publisher]:
+    async def remember(post_id: int, data: Any) -> None:
+        await asyncio.to_thread(store.remember, engine, post_id, dict(data))
+
+    out: dict[tuple[str, str], Publisher] = {}
+    state = config.resolve(config.service.state_dir)
+    media_url = media_url_from_config(config)
+    for brand in config.brands:
+        for ch in brand.channels:
+            folder = state / brand.id / ch.id  # private to the channel: its tokens live here
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            ctx = Context(
+                http=http,
+                root=config.data_root,
+                state_dir=folder,
+                media_url=media_url,
+                remember=remember,
+            )
+            out[(brand.id, ch.id)] = make_publisher(ch, ctx)
+    return out
+
+
+class Service:
+    def __init__(self, config: Config, clock: Callable[[], datetime] | None = None) -> None:
+        self.config = config
+        self.clock = clock or (lambda: datetime.now(UTC))
+        self.engine = make_engine(config.database_url)
+        self.intake = Intake(config, self.engine, self.clock)
+        self.queue: asyncio.Queue[int] = asyncio.Queue()
+        self.queued: set[int] = set()
+        self.stop = asyncio.Event()
+        self.wake: Callable[[], object] = lambda: None  # run the tick now (set once running)
+        self.limits: dict[str, dict[str, int]] = {}  # brand → channel → text limit the network told
+        self.limits_read = asyncio.Event()
+
+    def enqueue(self, message_id: int) -> None:
+        if message_id not in self.queued:
+            self.queued.add(message_id)
+            self.queue.put_nowait(message_id)
+
+    async def run(self) -> None:
+        cfg = self.config
+        await asyncio.to_thread(migrate, self.engine)
+        spool.clean_temporaries(self.intake.spool_dir)
+        released = await asyncio.to_thread(store.release_claims, self.engine)
+        if released:
+            log.info("planning %d messages again that a stopped process had started", released)
+        async with http_client() as http:
+            dispatcher = Dispatcher(
+                engine=self.engine,
+                publishers=build_publishers(cfg, self.engine, http),
+                brands={b.id: b for b in cfg.brands},
+                lease=parse_duration(cfg.service.publish_lease),
+            )
+            aps = AsyncIOScheduler(timezone=UTC)
+            tick = aps.add_job(
+                self._tick,
+                "interval",
+                args=[dispatcher],
+                seconds=cfg.service.tick_seconds,
+                next_run_time=datetime.now(UTC),
+                max_instances=1,
+                coalesce=True,
+                misfire_grace_time=None,
+                id="tick",
+            )
+            self.wake = lambda: tick.modify(next_run_time=datetime.now(UTC))
+            self._schedule_jobs(aps)
+            server = await smtp.start(
+                self.intake,
+                self.enqueue,
+                host=cfg.service.smtp.host,
+                port=cfg.service.smtp.port,
+            )
+            media_server = await media_http.start_from_config(cfg)
+            aps.start()
+            tasks = [
+                asyncio.create_task(self._read_limits(dispatcher.publishers)),
+                asyncio.create_task(self._processor()),
+                asyncio.create_task(systemd.watchdog()),
+            ]
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                loop.add_signal_handler(sig, self.stop.set)
+            bound = server.sockets[0].getsockname()
+            log.info("listening for mail on %s:%s", bound[0], bound[1])
+            systemd.notify("READY=1")
+            await self.stop.wait()
+            systemd.notify("STOPPING=1")
+            log.info("stopping")
+            for srv in (server, media_server):
+                if srv is not None:
+                    srv.close()
+                    await srv.wait_closed()
+            aps.shutdown(wait=False)
+            for t in tasks:
+                t.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+        self.engine.dispose()
+
+    def _schedule_jobs(self, aps: AsyncIOScheduler) -> None:
+        """The weekly report (Monday 08:00 in each brand's zone) and a nightly clean-up."""
+        for brand in self.config.brands:
+            aps.add_job(
+                self._job,
+                CronTrigger(day_of_week="mon", hour=8, minute=0, timezone=brand.zone),
+                args=[f"weekly report for {brand.id}", jobs.weekly_report, brand],
+                id=f"report-{brand.id}",
+                coalesce=True,
+                misfire_grace_time=6 * 3600,  # a service down at 08:00 still reports by 14:00
+            )
+        aps.add_job(
+            self._job,
+            CronTrigger(hour=3, minute=30, timezone=UTC),
+            args=["clean-up", jobs.clean_up],
+            id="clean-up",
+            coalesce=True,
+            misfire_grace_time=None,
+        )
+
+    async def _job(self, what: str, job: Callable[..., object], *args: object) -> None:
+        try:
+            await asyncio.to_thread(job, self.config, self.engine, *args, self.clock())
+        except Exception:
+            log.exception("%s failed; it runs again at its next time", what)
+
+    async def _tick(self, dispatcher: Dispatcher) -> None:
+        now = self.clock()
+        for mid in await asyncio.to_thread(store.pending_messages, self.engine, now=now):
+            self.enqueue(mid)
+        try:
+            await dispatcher.publish_due(self.clock())
+        except Exception:
+            log.exception("publishing tick failed; the next tick tries again")
+
+    async def _processor(self) -> None:
+        await self.limits_read.wait()
+        while True:
+            mid = await self.queue.get()
+            try:
+                await asyncio.to_thread(self.process, mid)
+            except Exception:
+                log.exception("processing message %d failed; it stays pending", mid)
+            finally:
+                self.queued.discard(mid)
+            self.wake()
+
+    def process(self, message_id: int) -> None:
+        pipeline.process(self.config, self.engine, message_id, self.clock(), self.limits)
+
+    async def _read_limits(self, publishers: Mapping[tuple[str, str], Publisher]) -> None:
+        """Ask networks that can tell (Mastodon's instance) for their real text limit.
+
+        Planning waits for this (15 s at most), so no post is cut to the wrong length.
+        """
+
+        async def one(brand: str, channel: str, pub: Publisher) -> None:
+            try:
+                limit = await asyncio.wait_for(pub.text_limit(), timeout=15)
+            except Exception as e:
+                # the spec's default stands: a network being down is no reason to stop
+                log.warning("%s/%s: could not read the text limit: %s", brand, channel, e)
+                return
+            if limit:
+                self.limits.setdefault(brand, {})[channel] = limit
+
+        try:
+            await asyncio.gather(*(one(b, c, p) for (b, c), p in publishers.items()))
+        finally:
+            self.limits_read.set()
+
+
+def serve(config: Config) -> None:
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(Service(config).run())

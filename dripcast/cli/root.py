@@ -1,0 +1,148 @@
+"""The `dripcast` group, its context, and serve and check; other modules add commands."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+
+import click
+from rich.console import Console
+
+from dripcast.core.config import Config, load
+from dripcast.core.errors import ConfigError
+
+CONFIG_HELP = "config file (default: $DRIPCAST_CONFIG, else ./config.yaml)"
+
+
+class Ctx:
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._config: Config | None = None
+
+    @property
+    def config(self) -> Config:
+        if self._config is None:
+            try:
+                self._config = load(self.path)
+            except ConfigError as e:
+                for line in str(e).splitlines():  # every problem, one per line
+                    click.echo(f"dripcast: invalid config: {line}", err=True)
+                sys.exit(2)
+        return self._config
+
+
+pass_ctx = click.make_pass_decorator(Ctx)
+
+
+def require_secrets(cfg: Config, *, channels: bool = True, code: int = 2) -> None:
+    """Read the secrets a command uses (only those: `queue` needs none); exit `code` if
+    one is unset, unreadable or not one line."""
+    errors, warnings = cfg.secret_problems(channels=channels)
+    for w in warnings:
+        click.echo(f"dripcast: warning: {w}", err=True)
+    for e in errors:
+        click.echo(f"dripcast: invalid config: {e}", err=True)
+    if errors:
+        sys.exit(code)
+
+
+def _late_config(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    obj = ctx.find_object(Ctx)  # made by `main`, which click runs before parsing the command
+    if value is not None and obj is not None:
+        obj.path = value
+
+
+class Group(click.Group):
+    """Gives every command a `--config` too: `dripcast serve --config X` as SPEC shows it."""
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        cmd.params.append(
+            click.Option(["--config"], expose_value=False, callback=_late_config, help=CONFIG_HELP)
+        )
+        super().add_command(cmd, name)
+
+
+@click.group(cls=Group)
+@click.option(
+    "--config",
+    "config_path",
+    envvar="DRIPCAST_CONFIG",
+    default="config.yaml",
+    show_default=True,
+    help=CONFIG_HELP,
+)
+@click.option("-v", "--verbose", is_flag=True, help="log debug detail")
+@click.pass_context
+def main(ctx: click.Context, config_path: str, verbose: bool) -> None:
+    """Email a photo, get a week of well-made social posts."""
+    # Mail, images, tokens and the database are for this user alone, whatever the
+    # caller's umask (systemd's UMask=0077 does the same for the service).
+    os.umask(0o077)
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd, per command
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    ctx.obj = Ctx(config_path)
+
+
+@main.command()
+@pass_ctx
+def serve(ctx: Ctx) -> None:
+    """Run the service: SMTP listener, scheduler, publishers."""
+    from dripcast.app.checks import content_problems
+    from dripcast.app.service import serve as run
+
+    problems = content_problems(ctx.config)
+    for problem in problems:
+        click.echo(f"dripcast: invalid config: {ctx.config.path}: {problem}", err=True)
+    if problems:
+        sys.exit(2)
+    require_secrets(ctx.config)
+    run(ctx.config)
+
+
+@main.command()
+@click.option("--online", is_flag=True, help="also verify each channel's credentials")
+@pass_ctx
+def check(ctx: Ctx, online: bool) -> None:
+    """Validate the config; print brands, channels and schedules."""
+    cfg = ctx.config
+    console = Console(highlight=False)
+    console.print(f"{cfg.path}: ok, {len(cfg.brands)} brand(s)")
+    for b in cfg.brands:
+        d = b.drip
+        console.print(
+            f"\n[bold]{b.id}[/]  {b.name} <{b.address}>  verify: {b.verify}"
+            f"  approval: {b.approval}  zone: {b.timezone}"
+        )
+        console.print(
+            f"  drip: {d.days} days, {d.weekdays}, {' '.join(d.slots)}, min gap {d.min_gap}"
+            + (f", at most {d.max_per_day}/day" if d.max_per_day else "")
+        )
+        for c in b.channels:
+            own = [
+                f"{k}={v if isinstance(v, str) else ' '.join(v)}"
+                for k, v in (("slots", c.slots), ("weekdays", c.weekdays), ("min_gap", c.min_gap))
+                if v
+            ]
+            console.print(f"  - {c.id:<12} {c.type:<10} {' '.join(own) or '(brand schedule)'}")
+    from dripcast.app.checks import content_problems
+
+    problems = content_problems(cfg)
+    for problem in problems:
+        click.echo(f"dripcast: invalid config: {cfg.path}: {problem}", err=True)
+    require_secrets(cfg)
+    if problems:
+        sys.exit(2)
+    if online:
+        import asyncio
+
+        from dripcast.app.checks import check_online
+
+        ok = asyncio.run(check_online(cfg, console))
+        sys.exit(0 if ok else 1)

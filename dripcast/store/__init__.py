@@ -1,0 +1,1 @@
+"""The database: engine, models, queries and migrations. Imports the core only."""

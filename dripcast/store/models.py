@@ -1,0 +1,150 @@
+"""The database tables, typed SQLAlchemy 2 models. Only the store's modules use them.
+
+The posts table is the schedule: `due_at`, `status`, `attempts` and
+`claimed_until` say everything the dispatcher needs; APScheduler keeps no
+per-post state.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, TypeDecorator
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes in, aware UTC datetimes out, on SQLite and PostgreSQL alike."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UTCDateTime,
+        dict[str, Any]: JSON,
+        list[Any]: JSON,
+    }
+
+
+class Message(Base):
+    """A received message, stored before it was acknowledged."""
+
+    __tablename__ = "messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    brand: Mapped[str] = mapped_column(String(64))
+    transport: Mapped[str] = mapped_column(String(8))  # smtp | lmtp | stdin
+    mail_from: Mapped[str] = mapped_column(String(320))
+    rcpt: Mapped[str] = mapped_column(String(320))
+    sender: Mapped[str | None] = mapped_column(String(320))  # the canonical From
+    message_id: Mapped[str | None] = mapped_column(String(998))
+    spool: Mapped[str] = mapped_column(String(255))  # file name in the spool folder
+    size: Mapped[int]
+    received_at: Mapped[datetime]
+    # received → processing → planned | failed; refused and held are kept for a person
+    status: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(Text)
+    claimed_until: Mapped[datetime | None]
+    processed_at: Mapped[datetime | None]
+
+    __table_args__ = (
+        Index("ix_messages_status", "status"),
+        Index("ix_messages_dedup", "brand", "sender", "message_id", unique=True),
+    )
+
+
+class Photo(Base):
+    __tablename__ = "photos"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    message: Mapped[int] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"))
+    brand: Mapped[str] = mapped_column(String(64))
+    index: Mapped[int]
+    filename: Mapped[str] = mapped_column(String(255))
+    sha256: Mapped[str] = mapped_column(String(64))
+    pixels: Mapped[str] = mapped_column(String(64))  # hash of the decoded pixels, for dedup
+    width: Mapped[int]
+    height: Mapped[int]
+    created_at: Mapped[datetime]
+
+    __table_args__ = (Index("ix_photos_brand_pixels", "brand", "pixels"),)
+
+
+class Post(Base):
+    __tablename__ = "posts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    message: Mapped[int] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"))
+    brand: Mapped[str] = mapped_column(String(64))
+    channel: Mapped[str] = mapped_column(String(64))
+    type: Mapped[str] = mapped_column(String(16))
+    photos: Mapped[list[Any]]
+    text: Mapped[str] = mapped_column(Text)
+    media: Mapped[list[Any]]
+    extra: Mapped[dict[str, Any]]
+    remote: Mapped[dict[str, Any]]  # what the publisher keeps between tries
+    due_at: Mapped[datetime]
+    # scheduled → publishing → published | failed | held | cancelled
+    status: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    claimed_until: Mapped[datetime | None]
+    published_at: Mapped[datetime | None]
+    external_id: Mapped[str | None] = mapped_column(String(255))
+    url: Mapped[str | None] = mapped_column(Text)
+    reason: Mapped[str | None] = mapped_column(Text)  # last error, or why it is held
+    held_for: Mapped[str | None] = mapped_column(String(16))  # a HoldReason, when held
+    created_at: Mapped[datetime]
+
+    __table_args__ = (
+        # The dispatcher's one hot query: due scheduled posts, oldest first.
+        Index("ix_posts_status_due", "status", "due_at"),
+        Index("ix_posts_brand_channel_due", "brand", "channel", "due_at"),
+        Index("ix_posts_message", "message"),
+    )
+
+
+class Event(Base):
+    """One change of a post (or a message): from, to, who, why, when. Written, never edited."""
+
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    post: Mapped[int | None] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
+    message: Mapped[int | None] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"))
+    from_status: Mapped[str | None] = mapped_column(String(16))
+    to_status: Mapped[str] = mapped_column(String(16))
+    actor_kind: Mapped[str] = mapped_column(String(8))
+    actor_name: Mapped[str] = mapped_column(String(320))
+    reason: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime]
+
+    __table_args__ = (
+        Index("ix_events_post", "post"),
+        Index("ix_events_message", "message"),
+    )
+
+
+class JobRun(Base):
+    """When a periodic job (weekly report, clean-up) last ran, so that one process runs it."""
+
+    __tablename__ = "job_runs"
+
+    name: Mapped[str] = mapped_column(String(128), primary_key=True)
+    ran_at: Mapped[datetime]
