@@ -26,6 +26,7 @@ from faq.words import (
     COMPLAINT,
     EMBEDDED,
     JOINERS,
+    LEADS,
     NOT_SUBJECTS,
     POSITIVE,
     QUESTION_OPENERS,
@@ -150,6 +151,8 @@ def _questions(text: str) -> list[str]:
                 or ws[0] in ("any", "anything")
                 or bool(REQUEST.search(" " + part + " "))
                 or bool(EMBEDDED.search(" " + part + " "))
+                or (len(ws) > 1 and ws[0] in LEADS and ws[1] in QUESTION_OPENERS)
+                or "please" in ws
                 or (i > 0)  # split off by a joiner: it opened like a question
             )
             if asks and content(part):

@@ -51,16 +51,22 @@ CHAT = {
 # meet, and "hvor" (where) is not confused with "hvor lang tid" (how long).
 _PHRASES = [
     (
-        r"how much|what does (?:it|that|a|an) cost|what do you charge|price of|prices?|cost|costs"
+        r"how much|how expensive|what does (?:it|that|a|an) cost|what do you charge|price of|prices?"
+        r"|cost|costs|hvor dyrt|hvor dyr"
         r"|hvad koster|koster|hvad tager (?:i|de|man)|pris(?:en|er|liste|listen)?",
         "xprice",
     ),
     (
-        r"how long|how many days|how quickly|how fast|hvor lang tid|hvor laenge|hvor hurtigt"
+        r"how long|how many days|how quickly|how quick|how soon|how fast|hvor lang tid|hvor laenge"
+        r"|hvor hurtigt|hvor hurtig|hvor hurtige"
         r"|hvor mange dage",
         "xduration",
     ),
-    (r"what time|hvad tid|hvornaar|when", "xwhen"),
+    (
+        r"what time|hvad tid|hvornaar|when|how early|how late|hvor tidligt|hvor tidlig"
+        r"|hvor sent|til hvad tid|fra hvad tid|until what time|from what time",
+        "xwhen",
+    ),
     (r"where|hvor henne|hvor", "xwhere"),
     (r"without|uden|free from|fri for", "without"),
     (r"i dag|i morgen|i weekenden|this weekend|tomorrow|today|tonight", "xday"),
@@ -213,6 +219,8 @@ NOT_SUBJECTS = frozenset(
         "saa",
     ]
 )
+# A preposition before the question word: "til hvad tid …", "from what time …".
+LEADS = frozenset(["til", "fra", "from", "until", "till", "at", "by", "in", "i", "paa", "om"])
 # A question inside a sentence: "if I drop it off monday when will it be ready".
 EMBEDDED = re.compile(
     r" (?:what|when|where|how|which|hvad|hvornaar|hvor|hvordan|hvilken|hvilke)"
@@ -317,7 +325,7 @@ _CONCEPTS = {
     "xbike": "bike bikes bicycle bicycles cykel cykler cyklen cyklerne cyklens",
     "xebike": "ebikes elcykler elcyklen electric elektrisk elektriske",
     "xcargo": "cargo ladcykel ladcykler ladcyklen christiania bakfiets",
-    "xrent": "rent rents rental renting hire leje lejer udlejer udleje udlejning",
+    "xrent": "rent rents rental renting leje lejer udlejer udleje udlejning",
     "xused": "used secondhand brugt brugte",
     "xsell": "sell sells selling sale saelge saelger salg buy buys koebe koeber",
     "xrepair": "repair repairs repairing fix fixes fixing reparere reparerer reparation"
@@ -346,9 +354,13 @@ _MORE = [
         r"|droppe forbi",
         "xdropin",
     ),
-    (r"(?:bestille|bestiller|booke|book) (?:en )?tid", "xbooktime"),
+    (r"(?:bestille|bestiller|booke|booker|book) (?:(?:jeg|man|vi) )?(?:en )?tid", "xbooktime"),
     (r"close by|taet paa|i naerheden|nearby", "xnear"),
     (r"opening times|opening hours", "xopen"),
     (r"bragt ud|bringe ud", "xdeliver"),
+    (r"find you|finde jer|finder jer|find jer", "xaddress"),
+    (r"holde ind|leave (?:my|the|our) car|put (?:my|the|our) car", "xpark"),
+    (r"work on|arbejde paa|arbejder paa", "xrepair"),
+    (r"hire (?:a|an|one|two|some|out)", "xrent"),
 ]
 PHRASES[:0] = [(re.compile(rf"(?<= )(?:{p})(?= )"), t) for p, t in _MORE]

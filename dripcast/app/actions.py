@@ -21,6 +21,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 from dripcast.app.context import App
+from dripcast.app.pipeline import SAME_TEXT_WINDOW
 from dripcast.core.domain import Directives, Queued, Submission
 from dripcast.core.extras import extra_json
 from dripcast.core.lifecycle import ACTIONS, Actor, HoldReason, PostStatus
@@ -162,22 +163,27 @@ def recaption(
         return Result("recaption", (), f"recaption: {what} has no scheduled or held post")
     texts: dict[int, tuple[str, dict[str, Any], str | None]] = {}
     for message_id in sorted({r["message"] for r in waiting}):
-        first = next(r for r in waiting if r["message"] == message_id)
-        brand = next((b for b in app.config.brands if b.id == first["brand"]), None)
+        mine = [r for r in waiting if r["message"] == message_id]
+        brand = next((b for b in app.config.brands if b.id == mine[0]["brand"]), None)
         if brand is None:
             continue
         sub = dataclasses.replace(_submission(app, message_id), caption=caption.strip())
         every = store.posts(app.engine, message_ids=[message_id], limit=MANY)
         count = len({i for r in every for i in r["photos"]}) or 1
-        for r in (r for r in waiting if r["message"] == message_id):
-            ch = next((c for c in brand.channels if c.id == r["channel"]), None)
-            if ch is None:
-                continue  # the channel is gone: the dispatcher holds the post
-            text, extra, held = format_caption(
-                sub, brand, ch, index=min(r["photos"] or [1]), count=count,
-                utm=brand.utm_params,
+        old = {r["text"] for r in mine}
+        recent = store.recent_texts(app.engine, brand.id, since=now - SAME_TEXT_WINDOW)
+        for ch in brand.channels:
+            rows = [r for r in mine if r["channel"] == ch.id]  # a gone channel: left alone
+            if not rows:
+                continue
+            made = format_caption(
+                sub, brand, ch, indexes=sorted({min(r["photos"] or [1]) for r in rows}),
+                count=count, utm=brand.utm_params,
+                recent=[t for t in recent.get(ch.id, []) if t not in old],
             )  # fmt: skip
-            texts[r["id"]] = (text, extra_json(extra), held)
+            for r in rows:
+                if (new := made.get(min(r["photos"] or [1]))) is not None:
+                    texts[r["id"]] = (new[0], extra_json(new[1]), new[2])
     changed = set_texts(
         app.engine, texts, sources=sources, actor=actor, now=now, why="caption changed"
     )

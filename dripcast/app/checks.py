@@ -28,13 +28,18 @@ async def check_online(config: Config, console: Console) -> bool:
 
 def content_problems(config: Config) -> list[str]:
     """Templates that do not render and hashtags that are not tags, named by brand/channel."""
+    from dripcast.core.channels import tag_sets
     from formatters import TemplateError, check_template
     from formatters.hashtags import normalise
 
     problems: list[str] = []
     for b in config.brands:
-        places: list[tuple[str, str | None, tuple[str, ...]]] = [(b.id, b.template, b.hashtags)]
-        places += [(f"{b.id}/{c.id}", c.template, c.hashtags or ()) for c in b.channels]
+        places: list[tuple[str, str | None, tuple[str, ...]]] = [
+            (b.id, b.template, sum(tag_sets(b.hashtags), ()))
+        ]
+        places += [
+            (f"{b.id}/{c.id}", c.template, sum(tag_sets(c.hashtags or ()), ())) for c in b.channels
+        ]
         for where, template, tags in places:
             if template is not None:
                 try:

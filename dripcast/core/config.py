@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from types import UnionType
-from typing import Annotated, Any, Union, get_args, get_origin
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -34,6 +34,8 @@ from dripcast.core.channels import (
     CHANNEL_TYPES,
     NEEDS_PUBLIC_URL,
     Channel,
+    Cta,
+    Hashtags,
     LazySecret,
     Ref,
     Strict,
@@ -224,8 +226,11 @@ class Brand(Strict):
     token: SecretStr | None = None
     approval: str = Field(default="none", pattern="^(none|client|agency)$")
     link: str | None = None
-    cta: str | None = None
-    hashtags: tuple[str, ...] = ()
+    cta: Cta | None = None  # or a list, one per post in turn
+    hashtags: Hashtags = ()  # or a list of sets, one set per post in turn
+    # What may change between posts of one channel that would otherwise say the same
+    # thing: the photo's alt text as its first line, a "2/5" series marker.
+    vary: tuple[Literal["alt", "series"], ...] = ("alt", "series")
     off_limits: tuple[str, ...] = ()
     utm: bool = True
     # UTM parameters for links; `{network}` and `{brand}` are filled in.

@@ -74,6 +74,22 @@ def queued(
         return [Queued(channel=c, at=pub or due) for c, due, pub in s.execute(q)]
 
 
+def recent_texts(engine: Engine, brand: str, since: datetime) -> dict[str, list[str]]:
+    """By channel, the texts of posts that went out or are waiting after `since` (held
+    ones included: they go out once approved); for "no text twice" (issue 18). A new post
+    comes after now, so one exactly 30 days before now is already more than 30 days away."""
+    with transaction(engine) as s:
+        q = select(m.Post.channel, m.Post.text).where(
+            m.Post.brand == brand,
+            m.Post.status.in_(ACTIVE),
+            or_(m.Post.due_at > since, m.Post.published_at > since),
+        )
+        out: dict[str, list[str]] = {}
+        for channel, text in s.execute(q):
+            out.setdefault(channel, []).append(text)
+        return out
+
+
 def claim_due(engine: Engine, *, now: datetime, lease: timedelta, limit: int = 100) -> list[Post]:
     """Atomically take due posts: one UPDATE … RETURNING, so two processes never share one.
 

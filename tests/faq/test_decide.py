@@ -138,3 +138,23 @@ def test_check_refuses_an_answer_too_long_for_a_channel_it_is_read_on(
     r = CliRunner().invoke(main, ["--config", str(p), "check"])
     assert r.exit_code == 2
     assert "b/sky: faq answer long is 301 long; Bluesky takes 300" in r.output
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "til hvad tid har i åbent i dag",  # no "?": the question word after a preposition
+        "fra hvad tid har i åbent",
+        "opening hours pls",  # a request without a question mark
+        "how early do you open on sundays",  # question shapes that mean "when"
+        "how late are you open",
+    ],
+)
+def test_questions_without_a_question_mark_or_the_faqs_words(text: str) -> None:
+    got = Decider(FAQ).decide_text(text)
+    assert (got.action, got.faq) == ("answer", "hours"), got.reason
+
+
+def test_a_comment_in_other_words_than_the_faq_still_matches() -> None:
+    got = Decider(FAQ).decide_text("any place to leave the car")
+    assert (got.action, got.faq) == ("answer", "parking"), got.reason
