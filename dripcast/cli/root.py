@@ -85,7 +85,12 @@ def serve(ctx: Ctx) -> None:
         click.echo(f"dripcast: invalid config: {ctx.config.path}: {problem}", err=True)
     if problems:
         sys.exit(2)
-    run(ctx.config)
+    if ctx.config.service.web is None:
+        run(ctx.config)
+        return
+    from dripcast.web.server import run_beside
+
+    run(ctx.config, adapters=[run_beside])
 
 
 @main.command()

@@ -271,11 +271,17 @@ def posts(
     ids: Sequence[int] = (),
     message_ids: Sequence[int] = (),
     limit: int = 200,
+    due_from: datetime | None = None,
+    due_before: datetime | None = None,
 ) -> list[dict[str, Any]]:
     with transaction(engine) as s:
         q = select(m.Post).order_by(m.Post.due_at, m.Post.id).limit(limit)
         if brand:
             q = q.where(m.Post.brand == brand)
+        if due_from is not None:
+            q = q.where(m.Post.due_at >= due_from)
+        if due_before is not None:
+            q = q.where(m.Post.due_at < due_before)
         if statuses:
             q = q.where(m.Post.status.in_(statuses))
         if ids or message_ids:

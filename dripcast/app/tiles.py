@@ -1,0 +1,97 @@
+"""A stored post as a person sees it on the network: the tile the dashboard draws.
+
+The caption is the network's own (LinkedIn's escapes undone), counted by the
+network's rule against its limit; hashtags and links are marked so a page can
+show them; "link in bio" networks say where the brand's link went.
+"""
+
+from __future__ import annotations
+
+from datetime import tzinfo
+from typing import Any
+
+import regex
+
+from dripcast.core.config import Brand
+from dripcast.core.lifecycle import ACTIONS, HoldReason, PostStatus
+from formatters.counting import URL, measure
+from formatters.hashtags import TAG
+from formatters.sheet import COLOURS
+from formatters.specs import SPECS
+
+# Hashtags and links in a caption, in the order they appear.
+_MARKS = regex.compile(rf"(?P<link>{URL.pattern})|(?P<tag>{TAG.pattern})")
+
+
+def tile(row: dict[str, Any], brand: Brand | None, zone: tzinfo) -> dict[str, Any]:
+    """One post row (`store.posts`) as the dashboard's tile data."""
+    spec = SPECS.get(row["type"])
+    shown = _shown(row)
+    at = row["due_at"].astimezone(zone)
+    extra = row.get("extra") or {}
+    colour = COLOURS.get(row["type"], (90, 90, 90))
+    link = brand.link if brand else None
+    return {
+        "id": row["id"],
+        "message": row["message"],
+        "brand": row["brand"],
+        "channel": row["channel"],
+        "network": row["type"],
+        "label": spec.label if spec else row["type"],
+        "colour": "#{:02x}{:02x}{:02x}".format(*colour),
+        "status": row["status"],
+        "held_for": row.get("held_for"),
+        "reason": row["reason"],
+        "at": at,
+        "day": at.date(),
+        "time": f"{at:%H:%M}",
+        "attempts": row["attempts"],
+        "text": shown,
+        "segments": segments(shown),
+        "hashtags": [m["tag"] for m in _MARKS.finditer(shown) if m["tag"]],
+        "title": extra.get("title"),
+        "tags": list(extra.get("tags") or ()),
+        "count": measure(row["text"], spec) if spec else len(row["text"]),
+        "limit": spec.text_limit if spec else None,
+        "counting": spec.counting if spec else "chars",
+        "link_in_bio": link if spec and spec.links == "bio" and link else None,
+        "link_field": extra.get("link") if spec and spec.links == "field" else None,
+        "media": [
+            {"n": i, "width": x["width"], "height": x["height"], "alt": x.get("alt", "")}
+            for i, x in enumerate(row["media"])
+        ],
+        "url": row.get("url"),
+        "published_at": row.get("published_at"),
+        "actions": allowed(row),
+    }
+
+
+def allowed(row: dict[str, Any]) -> list[str]:
+    """The actions a person may take on this post now (the buttons a page shows)."""
+    status = PostStatus(row["status"])
+    out = [a for a, (sources, _) in ACTIONS.items() if status in sources]
+    if "approve" in out and row.get("held_for") != HoldReason.APPROVAL:
+        out.remove("approve")
+    return out
+
+
+def segments(text: str) -> list[dict[str, str]]:
+    """The caption cut into plain text, hashtags (`tag`) and links (`link`)."""
+    out: list[dict[str, str]] = []
+    pos = 0
+    for m in _MARKS.finditer(text):
+        if m.start() > pos:
+            out.append({"k": "", "t": text[pos : m.start()]})
+        out.append({"k": "link" if m["link"] else "tag", "t": m[0]})
+        pos = m.end()
+    if pos < len(text):
+        out.append({"k": "", "t": text[pos:]})
+    return out
+
+
+def _shown(row: dict[str, Any]) -> str:
+    if row["type"] == "linkedin":
+        from formatters.littletext import unescape
+
+        return unescape(row["text"])
+    return str(row["text"])
