@@ -156,11 +156,14 @@ class Service:
                     srv.close()
                     await srv.wait_closed()
             aps.shutdown(wait=False)
-            await asyncio.gather(*adapters, return_exceptions=True)
+            ended = await asyncio.gather(*adapters, return_exceptions=True)
             for t in tasks:
                 t.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
         self.engine.dispose()
+        for e in ended:
+            if isinstance(e, Exception):
+                raise e  # an adapter that could not start (its port taken) stopped the service
 
     def _schedule_jobs(self, aps: AsyncIOScheduler) -> None:
         """The weekly report (Monday 08:00 in each brand's zone) and a nightly clean-up."""

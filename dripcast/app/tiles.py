@@ -7,6 +7,7 @@ show them; "link in bio" networks say where the brand's link went.
 
 from __future__ import annotations
 
+import functools
 from datetime import tzinfo
 from typing import Any
 
@@ -51,7 +52,7 @@ def tile(row: dict[str, Any], brand: Brand | None, zone: tzinfo) -> dict[str, An
         "hashtags": [m["tag"] for m in _MARKS.finditer(shown) if m["tag"]],
         "title": extra.get("title"),
         "tags": list(extra.get("tags") or ()),
-        "count": measure(row["text"], spec) if spec else len(row["text"]),
+        "count": _count(row["text"], row["type"]),
         "limit": spec.text_limit if spec else None,
         "counting": spec.counting if spec else "chars",
         "link_in_bio": link if spec and spec.links == "bio" and link else None,
@@ -64,6 +65,11 @@ def tile(row: dict[str, Any], brand: Brand | None, zone: tzinfo) -> dict[str, An
         "published_at": row.get("published_at"),
         "actions": allowed(row),
     }
+
+
+def network_colours() -> dict[str, str]:
+    """Each network's own colour (the contact sheet's), for the page's stylesheet."""
+    return {net: "#{:02x}{:02x}{:02x}".format(*rgb) for net, rgb in COLOURS.items()}
 
 
 def allowed(row: dict[str, Any]) -> list[str]:
@@ -87,6 +93,14 @@ def segments(text: str) -> list[dict[str, str]]:
     if pos < len(text):
         out.append({"k": "", "t": text[pos:]})
     return out
+
+
+@functools.lru_cache(maxsize=4096)
+def _count(text: str, network: str) -> int:
+    """The caption's length by the network's rule; X's weighting is slow, and a page
+    shows the same captions again and again."""
+    spec = SPECS.get(network)
+    return measure(text, spec) if spec else len(text)
 
 
 def _shown(row: dict[str, Any]) -> str:

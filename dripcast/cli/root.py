@@ -90,7 +90,11 @@ def serve(ctx: Ctx) -> None:
         return
     from dripcast.web.server import run_beside
 
-    run(ctx.config, adapters=[run_beside])
+    try:
+        run(ctx.config, adapters=[run_beside])
+    except OSError as e:
+        click.echo(f"dripcast: {e.strerror or e}", err=True)
+        sys.exit(1)
 
 
 @main.command()

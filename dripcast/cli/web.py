@@ -19,7 +19,11 @@ def web(ctx: Ctx) -> None:
         sys.exit(2)
     from dripcast.web.server import run_alone
 
-    run_alone(ctx.config)
+    try:
+        run_alone(ctx.config)
+    except OSError as e:
+        click.echo(f"dripcast: dashboard: {e.strerror or e}", err=True)
+        sys.exit(1)
 
 
 @main.command("web-user")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import signal
 import socket
 from collections.abc import Iterator
 
@@ -45,17 +46,18 @@ def _server(app: App, cls: type[uvicorn.Server]) -> tuple[uvicorn.Server, socket
 async def run_beside(app: App, stop: asyncio.Event) -> None:
     """The dashboard in the service's process, until `stop` is set.
 
-    A port it cannot bind stops the service: a dashboard that silently is not there
-    would be worse than a clear error at start.
+    A port it cannot bind stops the service (the OSError comes out of `serve`): a
+    dashboard that silently is not there would be worse than a clear error at start.
     """
     try:
         server, sock = _server(app, _Embedded)
     except OSError as e:
         web = app.config.service.web
         assert web is not None
-        log.error("dashboard: cannot listen on %s:%s: %s", web.host, web.port, e.strerror)
         stop.set()
-        return
+        raise OSError(
+            e.errno, f"dashboard: cannot listen on {web.host}:{web.port}: {e.strerror}"
+        ) from None
     task = asyncio.create_task(server.serve(sockets=[sock]))
     await stop.wait()
     server.should_exit = True
@@ -64,11 +66,17 @@ async def run_beside(app: App, stop: asyncio.Event) -> None:
 
 
 def run_alone(config: Config) -> None:
-    """`dripcast web`: only the dashboard, stopped by SIGTERM or Ctrl-C."""
-    app = App.open(config)
-    server, sock = _server(app, uvicorn.Server)
-    try:
-        server.run(sockets=[sock])
-    finally:
-        sock.close()
-        app.engine.dispose()
+    """`dripcast web`: only the dashboard, until SIGTERM or Ctrl-C (then exit 0)."""
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        app = await asyncio.to_thread(App.open, config)
+        try:
+            await run_beside(app, stop)
+        finally:
+            app.engine.dispose()
+
+    asyncio.run(main())

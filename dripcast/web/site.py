@@ -17,10 +17,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from dripcast.app.client_links import web_key
 from dripcast.app.context import App
+from dripcast.app.tiles import network_colours
 from dripcast.web import auth, client, pages
 
 STATIC = Path(__file__).parent / "static"
 COOKIE = "dripcast_session"
+CACHED = {"cache-control": "public, max-age=3600"}
 HEADERS = [
     (
         b"content-security-policy",
@@ -63,6 +65,7 @@ def create_app(app: App, *, clock: Callable[[], datetime] | None = None) -> Star
     hours = web.session_hours if web else 12
     routes = [
         Route("/", pages.home),
+        Route("/networks.css", _colours),
         Route("/login", auth.login_page, methods=["GET"]),
         Route("/login", auth.login, methods=["POST"]),
         Route("/logout", auth.logout, methods=["POST"]),
@@ -97,6 +100,12 @@ def create_app(app: App, *, clock: Callable[[], datetime] | None = None) -> Star
     site.state.client_key = web_key(app.config, "client")
     site.state.failures = {}
     return site
+
+
+async def _colours(request: Request) -> Response:
+    """Each network's colour as a class (the pages allow no inline styles)."""
+    rules = [f".net-{n} {{ --net: {c}; }}" for n, c in network_colours().items()]
+    return Response("\n".join(rules) + "\n", media_type="text/css", headers=CACHED)
 
 
 async def _not_found(request: Request, exc: Exception) -> Response:
