@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import secrets
 from pathlib import Path
 
 from PIL import Image
@@ -27,7 +28,9 @@ def thumbnail(source: Path, cache: Path, side: int = SIDE) -> Path:
         im.draft("RGB", (side, side))  # JPEG: decode at a reduced size, much faster
         pic = im.convert("RGB")
     pic.thumbnail((side, side), Image.Resampling.LANCZOS)
-    tmp = out.with_name(f".{out.name}.{os.getpid()}")
+    # Two requests may make the same copy at once (two channels share a variant): each
+    # writes its own temporary file, and either replace leaves a whole one.
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.{secrets.token_hex(4)}")
     pic.save(tmp, "JPEG", quality=82, optimize=True)
     tmp.replace(out)
     return out

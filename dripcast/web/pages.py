@@ -59,7 +59,8 @@ async def week(request: Request) -> Response:
             app, brand, monday=monday, channel=q.get("channel"), status=q.get("status")
         )
     )
-    return page(request, "week.html", data)
+    # 200 tiles take tens of milliseconds to render: not on the loop SMTP shares.
+    return await run_in_threadpool(page, request, "week.html", data)
 
 
 @login_required

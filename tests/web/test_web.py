@@ -278,3 +278,19 @@ def _ids(data: dict[str, Any]) -> list[int]:
     if "post" in data:
         return [data["post"]["id"]]
     return [t["id"] for t in data.get("posts", [])]
+
+
+async def test_captions_are_text_not_markup(app: App, client: Client) -> None:
+    _, (pid,) = seed(app.engine, [NOW + timedelta(hours=1)])
+    with app.engine.begin() as conn:
+        conn.exec_driver_sql(
+            "UPDATE posts SET text = ? WHERE id = ?", ('<img src=x onerror="alert(1)">', pid)
+        )
+    c, _ = await agency(client)
+    html = (await c.get(f"/posts/{pid}")).text
+    assert "<img src=x" not in html and "&lt;img src=x onerror=" in html
+    assert "default-src 'none'" in (await c.get(f"/posts/{pid}")).headers["content-security-policy"]
+    r = await c.post(
+        "/login", data={"name": "demo", "password": PASSWORD, "next": "//evil.example"}
+    )
+    assert r.headers["location"] == "/"  # only paths on this site
