@@ -24,6 +24,7 @@ from dripcast.app.context import App
 from dripcast.app.pipeline import MediaStore, prepare
 from dripcast.core.config import Config, load
 from dripcast.core.domain import Draft, Media, Published, Slot
+from dripcast.core.extras import extra_from
 from dripcast.store import queries as store
 from dripcast.web.auth import hash_password
 
@@ -218,7 +219,7 @@ def _draft(row: dict[str, Any]) -> Draft:
         photos=tuple(row["photos"]),
         text=row["text"],
         media=tuple(Media(**m) for m in row["media"]),
-        extra=row["extra"],
+        extra=extra_from(row["type"], row["extra"]),
     )
 
 
