@@ -28,6 +28,7 @@ HASHER = PasswordHasher()
 _DUMMY = HASHER.hash(secrets.token_urlsafe(16))
 MAX_FAILURES = 10  # per name, in FAILURE_WINDOW seconds; then 429 until it passes
 FAILURE_WINDOW = 600.0
+MAX_NAMES = 10_000
 
 Handler = Callable[[Request], Awaitable[Response]]
 
@@ -118,6 +119,9 @@ async def login(request: Request) -> Response:
     if len(recent) >= MAX_FAILURES:
         return error(request, 429, "too many failed logins for this name; wait ten minutes")
     if not await run_in_threadpool(check_password, request.app.state.app, name, password):
+        if len(failures) > MAX_NAMES:  # made-up names must not grow this without end
+            for key in [k for k, v in failures.items() if now - v[-1] >= FAILURE_WINDOW]:
+                del failures[key]
         failures[name] = [*recent, now]
         if wants_json(request):
             return error(request, 401, "wrong name or password")

@@ -52,8 +52,14 @@ async def show(request: Request) -> Response:
     except KeyError:
         return error(request, 404, "There is nothing at this address.")
     data = {**data, "can_approve": data["approval"] == "client"}
+    done = {"approve": "Approved, thank you.", "cancel": "Cancelled: it will not be posted."}
     return page(
-        request, "client.html", data, token=request.path_params["token"], csrf=_csrf(request)
+        request,
+        "client.html",
+        data,
+        token=request.path_params["token"],
+        csrf=_csrf(request),
+        done=done.get(request.query_params.get("done", "")),
     )
 
 

@@ -174,6 +174,7 @@ def test_client_link_opens_only_its_submission_and_expires(running: tuple[Path, 
         page.goto(link)
         page.locator("[data-post-id] button[data-action=cancel]").first.click()
         page.wait_for_url(f"{link}?done=cancel")
+        assert page.locator(".flash").inner_text().startswith("Cancelled")
         assert page.locator("[data-status=cancelled]").count() == 1
 
         ttl = timedelta(days=7)  # the config's default client_link_ttl
