@@ -102,7 +102,7 @@ def login_required(handler: Handler) -> Handler:
 
 async def login_page(request: Request) -> Response:
     csrf_token(request)
-    return page(request, "login.html", {"users": None}, next=_next(request))
+    return page(request, "login.html", {"fields": ["name", "password"]}, next=_next(request))
 
 
 async def login(request: Request) -> Response:
