@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Coroutine, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,6 +22,7 @@ from sqlalchemy import Engine
 
 from dripcast.app import faq_monitor, jobs, pipeline, systemd
 from dripcast.app import media_server as media_http
+from dripcast.app.context import App
 from dripcast.app.media_urls import media_url_from_config
 from dripcast.core.comments import CommentSource
 from dripcast.core.config import Brand, Config
@@ -36,6 +37,10 @@ from publishers.comments import make_source
 from scheduler.dispatch import Dispatcher
 
 log = logging.getLogger("dripcast.service")
+
+# Something an adapter runs beside SMTP in the same process (the dashboard): it gets the
+# service's App and returns when the event is set.
+Adapter = Callable[[App, asyncio.Event], Coroutine[Any, Any, None]]
 
 
 def http_client() -> httpx.AsyncClient:
@@ -89,8 +94,14 @@ def build_sources(config: Config, http: httpx.AsyncClient) -> dict[tuple[str, st
 
 
 class Service:
-    def __init__(self, config: Config, clock: Callable[[], datetime] | None = None) -> None:
+    def __init__(
+        self,
+        config: Config,
+        clock: Callable[[], datetime] | None = None,
+        adapters: Sequence[Adapter] = (),
+    ) -> None:
         self.config = config
+        self.adapters = adapters
         self.clock = clock or (lambda: datetime.now(UTC))
         self.engine = make_engine(config.database_url)
         self.intake = Intake(config, self.engine, self.clock)
@@ -151,6 +162,8 @@ class Service:
                 asyncio.create_task(self._processor()),
                 asyncio.create_task(systemd.watchdog()),
             ]
+            app = App(config=cfg, engine=self.engine)
+            adapters = [asyncio.create_task(a(app, self.stop)) for a in self.adapters]
             loop = asyncio.get_running_loop()
             for sig in (signal.SIGTERM, signal.SIGINT):
                 loop.add_signal_handler(sig, self.stop.set)
@@ -165,10 +178,14 @@ class Service:
                     srv.close()
                     await srv.wait_closed()
             aps.shutdown(wait=False)
+            ended = await asyncio.gather(*adapters, return_exceptions=True)
             for t in tasks:
                 t.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
         self.engine.dispose()
+        for e in ended:
+            if isinstance(e, Exception):
+                raise e  # an adapter that could not start (its port taken) stopped the service
 
     def _schedule_jobs(self, aps: AsyncIOScheduler) -> None:
         """The weekly report (Monday 08:00 in each brand's zone) and a nightly clean-up."""
@@ -274,6 +291,6 @@ class Service:
             self.limits_read.set()
 
 
-def serve(config: Config) -> None:
+def serve(config: Config, adapters: Sequence[Adapter] = ()) -> None:
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(Service(config).run())
+        asyncio.run(Service(config, adapters=adapters).run())
