@@ -8,7 +8,7 @@ import asyncio
 import email.policy
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email import message_from_bytes
 from email.message import EmailMessage
 from pathlib import Path
@@ -182,4 +182,37 @@ def test_a_caption_with_an_off_limits_phrase_holds_the_post_for_review(
     assert r.changed == (pid,) and "held for review" in r.message
     assert (row["status"], row["held_for"]) == ("held", "review")
     assert "Free coffee today" in row["text"]
+    engine.dispose()
+
+
+def test_with_the_dashboard_on_the_confirmation_links_the_clients_page(
+    make_config: Callable[..., Path],
+) -> None:
+    from dripcast.app.client_links import read_client_token, web_key
+
+    web = {"host": "127.0.0.1", "port": 8080, "public_url": "https://posts.example"}
+    cfg = load(make_config(outgoing_mail="smtp://127.0.0.1:9", web=web))
+    engine = make_engine(cfg.database_url)
+    migrate(engine)
+    intake = Intake(cfg, engine, clock=lambda: NOW)
+    out = intake.accept(photo_mail(photos=[jpeg()]), mail_from="owner@example.com",
+                        rcpt="bakery@localhost", transport="smtp")  # fmt: skip
+    assert out.message_id is not None
+    mail = ClientMail(cfg, engine)
+
+    def done(mid: int, p: pipeline.Prepared, ids: list[int]) -> None:
+        mail.after_processing(
+            mid, submission=p.submission, accepted=p.accepted, reason=p.reason, slots=p.slots,
+            skipped=p.skipped, notes=p.notes, post_ids=ids, now=NOW,
+        )  # fmt: skip
+
+    assert pipeline.process(cfg, engine, out.message_id, NOW, on_done=done)
+    (queued,) = store_mail.claim(engine, now=NOW, lease=timedelta(minutes=1))
+    conf = message_from_bytes(queued.raw, policy=email.policy.default)
+    assert isinstance(conf, EmailMessage)
+    text = conf.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert "https://posts.example/c/" in conf.get_body(("html",)).get_content()  # type: ignore[union-attr]
+    link = next(w for w in text.split() if w.startswith("https://posts.example/c/"))
+    token = link.rsplit("/", 1)[1]
+    assert read_client_token(token, web_key(cfg, "client"), NOW) == out.message_id
     engine.dispose()

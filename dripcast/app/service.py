@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Coroutine, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -22,6 +22,7 @@ from sqlalchemy import Engine
 
 from dripcast.app import faq_monitor, jobs, pipeline, systemd
 from dripcast.app import media_server as media_http
+from dripcast.app.context import App
 from dripcast.app.mail.notices import Notices
 from dripcast.app.mail.outbox import Mailer
 from dripcast.app.media_urls import media_url_from_config
@@ -40,6 +41,10 @@ from scheduler.dispatch import Dispatcher
 log = logging.getLogger("dripcast.service")
 
 MAIL_SWEEP = timedelta(seconds=60)  # held digests and replies: once a minute at most
+
+# Something an adapter runs beside SMTP in the same process (the dashboard): it gets the
+# service's App and returns when the event is set.
+Adapter = Callable[[App, asyncio.Event], Coroutine[Any, Any, None]]
 
 
 def http_client() -> httpx.AsyncClient:
@@ -97,12 +102,14 @@ class Service:
         self,
         config: Config,
         clock: Callable[[], datetime] | None = None,
+        adapters: Sequence[Adapter] = (),
         *,
         mail: Callable[[Config, Engine], Notices] = Notices,
     ) -> None:
         """`mail`: the client mail (`Notices`; `dripcast serve` passes the one that also
         acts on replies, `dripcast.mail.wiring.ClientMail`, an adapter over the actions)."""
         self.config = config
+        self.adapters = adapters
         self.clock = clock or (lambda: datetime.now(UTC))
         self.engine = make_engine(config.database_url)
         self.intake = Intake(config, self.engine, self.clock)
@@ -176,6 +183,8 @@ class Service:
                 asyncio.create_task(systemd.watchdog()),
                 asyncio.create_task(self.mailer.run()),
             ]
+            app = App(config=cfg, engine=self.engine)
+            adapters = [asyncio.create_task(a(app, self.stop)) for a in self.adapters]
             loop = asyncio.get_running_loop()
             for sig in (signal.SIGTERM, signal.SIGINT):
                 loop.add_signal_handler(sig, self.stop.set)
@@ -190,10 +199,14 @@ class Service:
                     srv.close()
                     await srv.wait_closed()
             aps.shutdown(wait=False)
+            ended = await asyncio.gather(*adapters, return_exceptions=True)
             for t in tasks:
                 t.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
         self.engine.dispose()
+        for e in ended:
+            if isinstance(e, Exception):
+                raise e  # an adapter that could not start (its port taken) stopped the service
 
     def _schedule_jobs(self, aps: AsyncIOScheduler) -> None:
         """The weekly report (Monday 08:00 in each brand's zone) and a nightly clean-up."""
@@ -324,6 +337,11 @@ class Service:
             self.limits_read.set()
 
 
-def serve(config: Config, *, mail: Callable[[Config, Engine], Notices] = Notices) -> None:
+def serve(
+    config: Config,
+    adapters: Sequence[Adapter] = (),
+    *,
+    mail: Callable[[Config, Engine], Notices] = Notices,
+) -> None:
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(Service(config, mail=mail).run())
+        asyncio.run(Service(config, adapters=adapters, mail=mail).run())

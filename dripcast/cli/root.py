@@ -104,7 +104,16 @@ def serve(ctx: Ctx) -> None:
     if problems:
         sys.exit(2)
     require_secrets(ctx.config)
-    run(ctx.config, mail=ClientMail)
+    if ctx.config.service.web is None:
+        run(ctx.config, mail=ClientMail)
+        return
+    from dripcast.web.server import run_beside
+
+    try:
+        run(ctx.config, adapters=[run_beside], mail=ClientMail)
+    except OSError as e:
+        click.echo(f"dripcast: {e.strerror or e}", err=True)
+        sys.exit(1)
 
 
 @main.command()

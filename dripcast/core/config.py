@@ -89,9 +89,48 @@ class MediaHttp(Strict):
     ttl_seconds: float = Field(default=3600, gt=0)
 
 
+class WebUser(Strict):
+    """An agency user of the dashboard; `dripcast web-user NAME` prints the hash."""
+
+    name: str = Field(min_length=1, max_length=64)
+    password_hash: str = Field(pattern=r"^\$argon2(id|i|d)\$")
+
+
+class Web(Strict):
+    """The dashboard (SPEC "Dashboard"): agency users log in; clients open signed links."""
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8080, ge=0, le=65535)
+    users: tuple[WebUser, ...] = ()
+    # The address clients reach it at (behind a TLS proxy); client links start with it.
+    public_url: str | None = None
+    session_hours: float = Field(default=12, gt=0)
+    client_link_ttl: str = "7d"
+    secure_cookies: bool = False  # true behind HTTPS: the browser sends the cookie only there
+
+    @field_validator("client_link_ttl")
+    @classmethod
+    def _ttl(cls, v: str) -> str:
+        parse_duration(v)
+        return v
+
+    @field_validator("users")
+    @classmethod
+    def _unique(cls, v: tuple[WebUser, ...]) -> tuple[WebUser, ...]:
+        names = [u.name for u in v]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"web user names must be unique: {', '.join(dupes)}")
+        return v
+
+
 class Service(Strict):
     smtp: Smtp = Smtp()
     media_http: MediaHttp = MediaHttp()
+    web: Web | None = None  # null: no dashboard
+    # Signs sessions and client links (and, with several nodes, more); unset: a key file
+    # in state_dir, made on first use.
+    secret_key: SecretStr | None = None
     database: str = "sqlite:///var/dripcast.db"
     media_dir: Path = Path("var/media")
     spool_dir: Path = Path("var/spool")

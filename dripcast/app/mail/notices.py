@@ -12,6 +12,7 @@ Replies (a person asking) are `dripcast.mail`, an adapter over the actions.
 
 from __future__ import annotations
 
+import dataclasses
 import email.policy
 import logging
 from collections.abc import Sequence
@@ -22,6 +23,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from dripcast.app import faq_monitor
+from dripcast.app.client_links import client_link
 from dripcast.app.mail.build import confirmation_view
 from dripcast.app.mail.notify import Notifier
 from dripcast.app.mail.views import Comment, PostLine, Refusal
@@ -74,6 +76,8 @@ class Notices:
                 brand, subject=submission.subject, slots=slots, post_ids=post_ids,
                 skipped=skipped, notes=notes,
             )  # fmt: skip
+            if self.config.service.web is not None:  # the client's page of this submission
+                view = dataclasses.replace(view, link=client_link(self.config, message_id, now))
             return self.notifier.confirmation(
                 brand, view, message=message_id, sender=row.sender, answering=answering, now=now
             )

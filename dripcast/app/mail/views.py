@@ -31,6 +31,7 @@ class Confirmation:
     posts: tuple[PostLine, ...]
     skipped: tuple[tuple[str, str], ...] = ()  # (filename, why)
     notes: tuple[str, ...] = ()
+    link: str | None = None  # the client's page of this submission (service.web), if on
 
 
 @dataclass(frozen=True, kw_only=True)
