@@ -240,11 +240,14 @@ def process(
     message_id: int,
     now: datetime,
     limits: Mapping[str, Mapping[str, int]] | None = None,
+    on_done: Callable[[int, Prepared, list[int]], object] | None = None,
 ) -> list[int] | None:
     """Claim one stored message, plan it and store the plan in the commit that closes it.
 
     `limits` are text limits read from the networks, by brand and channel. Returns the
     new post ids, [] when the message was refused, None when another process holds it.
+    `on_done(message, prepared, post_ids)` is called after that commit, planned or
+    refused (the client's confirmation or refusal mail); its failure is logged only.
     """
     lease = timedelta(minutes=10)
     if not store.claim_messages(engine, now=now, lease=lease, ids=[message_id]):
@@ -282,6 +285,7 @@ def process(
             reason=prepared.reason,
             claim=claim,
         )
+        _done(on_done, message_id, prepared, [])
         return []
     ids = store.finish_message(
         engine,
@@ -296,4 +300,20 @@ def process(
     if prepared.slots and not ids:
         return None  # another process took the message over and plans it
     log.info("message %d planned: %d posts", message_id, len(ids))
+    _done(on_done, message_id, prepared, ids)
     return ids
+
+
+def _done(
+    on_done: Callable[[int, Prepared, list[int]], object] | None,
+    message_id: int,
+    prepared: Prepared,
+    ids: list[int],
+) -> None:
+    if on_done is None:
+        return
+    try:
+        on_done(message_id, prepared, ids)
+    except Exception:
+        # The plan is committed; a mail that could not be queued is not a reason to undo it.
+        log.exception("message %d: the after-processing step failed", message_id)

@@ -12,7 +12,7 @@ import contextlib
 import logging
 import signal
 from collections.abc import Callable, Coroutine, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -23,6 +23,8 @@ from sqlalchemy import Engine
 from dripcast.app import faq_monitor, jobs, pipeline, systemd
 from dripcast.app import media_server as media_http
 from dripcast.app.context import App
+from dripcast.app.mail.notices import Notices
+from dripcast.app.mail.outbox import Mailer
 from dripcast.app.media_urls import media_url_from_config
 from dripcast.core.comments import CommentSource
 from dripcast.core.config import Brand, Config
@@ -37,6 +39,8 @@ from publishers.comments import make_source
 from scheduler.dispatch import Dispatcher
 
 log = logging.getLogger("dripcast.service")
+
+MAIL_SWEEP = timedelta(seconds=60)  # held digests and replies: once a minute at most
 
 # Something an adapter runs beside SMTP in the same process (the dashboard): it gets the
 # service's App and returns when the event is set.
@@ -99,7 +103,11 @@ class Service:
         config: Config,
         clock: Callable[[], datetime] | None = None,
         adapters: Sequence[Adapter] = (),
+        *,
+        mail: Callable[[Config, Engine], Notices] = Notices,
     ) -> None:
+        """`mail`: the client mail (`Notices`; `dripcast serve` passes the one that also
+        acts on replies, `dripcast.mail.wiring.ClientMail`, an adapter over the actions)."""
         self.config = config
         self.adapters = adapters
         self.clock = clock or (lambda: datetime.now(UTC))
@@ -111,17 +119,28 @@ class Service:
         self.wake: Callable[[], object] = lambda: None  # run the tick now (set once running)
         self.limits: dict[str, dict[str, int]] = {}  # brand → channel → text limit the network told
         self.limits_read = asyncio.Event()
-        # Where FAQ escalations go; the client-mail side replaces this at merge.
-        self.send_escalation: faq_monitor.SendEscalation = faq_monitor.log_escalation
-        self.send_draft: faq_monitor.SendEscalation = faq_monitor.log_escalation
+        self.client_mail = mail(config, self.engine)
+        self.mailer = Mailer(config, self.engine, self.clock)
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.mail_swept = datetime.min.replace(tzinfo=UTC)
+        # Where FAQ escalations go: mailed (report_to; drafts to agency), else the log.
+        self.send_escalation: faq_monitor.SendEscalation = self.client_mail.escalation
+        self.send_draft: faq_monitor.SendEscalation = self.client_mail.escalation
 
     def enqueue(self, message_id: int) -> None:
         if message_id not in self.queued:
             self.queued.add(message_id)
             self.queue.put_nowait(message_id)
 
+    def reply_stored(self, message_id: int) -> None:
+        """A reply came in: run the mail sweep (and so its commands) at the next tick, now."""
+        self.mail_swept = datetime.min.replace(tzinfo=UTC)
+        self.wake()
+
     async def run(self) -> None:
         cfg = self.config
+        self.loop = asyncio.get_running_loop()
+        self.mailer.announce()
         await asyncio.to_thread(migrate, self.engine)
         spool.clean_temporaries(self.intake.spool_dir)
         released = await asyncio.to_thread(store.release_claims, self.engine)
@@ -154,6 +173,7 @@ class Service:
                 self.enqueue,
                 host=cfg.service.smtp.host,
                 port=cfg.service.smtp.port,
+                on_reply=self.reply_stored,
             )
             media_server = await media_http.start_from_config(cfg)
             aps.start()
@@ -161,6 +181,7 @@ class Service:
                 asyncio.create_task(self._read_limits(dispatcher.publishers)),
                 asyncio.create_task(self._processor()),
                 asyncio.create_task(systemd.watchdog()),
+                asyncio.create_task(self.mailer.run()),
             ]
             app = App(config=cfg, engine=self.engine)
             adapters = [asyncio.create_task(a(app, self.stop)) for a in self.adapters]
@@ -253,6 +274,15 @@ class Service:
             await dispatcher.publish_due(self.clock())
         except Exception:
             log.exception("publishing tick failed; the next tick tries again")
+        if self.client_mail.enabled and now - self.mail_swept >= MAIL_SWEEP:
+            self.mail_swept = now
+            try:
+                await asyncio.to_thread(self.client_mail.sweep_held, now)
+                await asyncio.to_thread(self.client_mail.sweep_too_old, now)
+                await asyncio.to_thread(self.client_mail.handle_replies, now)
+            except Exception:
+                log.exception("client mail sweep failed; the next one tries again")
+            self.mailer.wake()
 
     async def _processor(self) -> None:
         await self.limits_read.wait()
@@ -267,7 +297,23 @@ class Service:
             self.wake()
 
     def process(self, message_id: int) -> None:
-        pipeline.process(self.config, self.engine, message_id, self.clock(), self.limits)
+        pipeline.process(
+            self.config, self.engine, message_id, self.clock(), self.limits, self._processed
+        )
+
+    def _processed(self, message_id: int, p: pipeline.Prepared, ids: list[int]) -> None:
+        """In the processing thread, after the plan's commit: the client's mail."""
+        queued = self.client_mail.after_processing(
+            message_id, submission=p.submission, accepted=p.accepted, reason=p.reason,
+            slots=p.slots, skipped=p.skipped, notes=p.notes, post_ids=ids, now=self.clock(),
+        )  # fmt: skip
+        if (
+            any(sl.draft.held for sl in p.slots)
+            or self.config.brand(p.brand.id).approval == "agency"
+        ):
+            self.mail_swept = datetime.min.replace(tzinfo=UTC)  # held: tell the agency next tick
+        if queued is not None and self.loop is not None:
+            self.loop.call_soon_threadsafe(self.mailer.wake)
 
     async def _read_limits(self, publishers: Mapping[tuple[str, str], Publisher]) -> None:
         """Ask networks that can tell (Mastodon's instance) for their real text limit.
@@ -291,6 +337,11 @@ class Service:
             self.limits_read.set()
 
 
-def serve(config: Config, adapters: Sequence[Adapter] = ()) -> None:
+def serve(
+    config: Config,
+    adapters: Sequence[Adapter] = (),
+    *,
+    mail: Callable[[Config, Engine], Notices] = Notices,
+) -> None:
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(Service(config, adapters=adapters).run())
+        asyncio.run(Service(config, adapters=adapters, mail=mail).run())
