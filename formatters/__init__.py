@@ -11,17 +11,25 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from formatters.caption import TemplateError, check_template
-    from formatters.compose import format_submission
+    from formatters.compose import format_submission, recaption
     from formatters.decode import ImageError
     from formatters.sheet import render_sheet
 
-__all__ = ["ImageError", "TemplateError", "check_template", "format_submission", "render_sheet"]
+__all__ = [
+    "ImageError",
+    "TemplateError",
+    "check_template",
+    "format_submission",
+    "recaption",
+    "render_sheet",
+]
 
 _WHERE = {
     "ImageError": "formatters.decode",
     "TemplateError": "formatters.caption",
     "check_template": "formatters.caption",
     "format_submission": "formatters.compose",
+    "recaption": "formatters.compose",
     "render_sheet": "formatters.sheet",
 }
 

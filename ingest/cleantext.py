@@ -184,3 +184,79 @@ def is_reply(subject: str) -> bool:
     """A reply's subject is the thread's ("Re: Your plan for this week"), not a title the
     client wrote for this post."""
     return bool(re.fullmatch(_REPLY_WORDS, _first_prefix(subject), re.I))
+
+
+# `1: Croissants`, `photo 3: Cinnamon knots`, `#2: …`: a line that names one photo. The colon
+# must be followed by a space, so a time ("10:30 we open") is never taken for one.
+_PHOTO_LINE = re.compile(
+    r"^[ \t]*(?:(?:photo|foto|picture|pic|image|img|bild|billede)[ \t]*)?#?[ \t]*(\d{1,2})"
+    r"[ \t]*:[ \t]+(\S.*?)[ \t]*$",
+    re.I,
+)
+# Where an image sat in the text, as parse.py marks it before cleaning (never typed by people).
+IMAGE_MARK = "\u2063[[image {}]]\u2063"
+_MARK = re.compile(r"^\u2063\[\[image (\d+)\]\]\u2063$", re.M)
+# Gmail's plain alternative names each inline image where it stood: "[image: IMG_1.jpg]".
+_GMAIL_IMAGE = re.compile(r"^[ \t]*\[image:[ \t]*([^\]\n]*)\][ \t]*$", re.I | re.M)
+
+
+def split_photo_lines(text: str, count: int) -> tuple[str, dict[int, str]]:
+    """The text without its `N: …` lines, and those lines' words by photo number (1…count)."""
+    kept: list[str] = []
+    found: dict[int, str] = {}
+    for line in text.split("\n"):
+        m = _PHOTO_LINE.match(line)
+        if m and 1 <= int(m[1]) <= count and int(m[1]) not in found:
+            found[int(m[1])] = m[2]
+            continue
+        kept.append(line)
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip(), found
+
+
+def gmail_image_marks(text: str, names: list[str]) -> str:
+    """Gmail's `[image: NAME]` placeholders as image marks (by name, else in order)."""
+    used: set[int] = set()
+
+    def one(m: re.Match[str]) -> str:
+        name = m[1].strip()
+        n = next((i for i, x in enumerate(names) if x == name and i not in used), None)
+        if n is None:
+            n = next((i for i in range(len(names)) if i not in used), None)
+        if n is None:
+            return ""
+        used.add(n)
+        return "\n" + IMAGE_MARK.format(n + 1) + "\n"
+
+    return _GMAIL_IMAGE.sub(one, text)
+
+
+def split_at_images(text: str) -> tuple[str, dict[int, str]]:
+    """Text with image marks → the shared text and the words placed next to each image.
+
+    Captions sit below their photos ("Intro [photo] Croissants [photo] Buns\n\nBye"):
+    the text after an image is its own, up to the next image; after the last image only
+    the first paragraph is, the rest is shared like the text before the first image.
+    A message that ends with an image and starts with text has them above instead
+    ("Intro\n\nCroissants [photo] Buns [photo]": the last paragraph before the first
+    image is photo 1's). With fewer than two images, or nothing between them, every
+    word is shared (text split around one image is joined back).
+    """
+    parts = _MARK.split(text)
+    segments = [p.strip() for p in parts[0::2]]
+    images = [int(n) for n in parts[1::2]]
+    shared = "\n\n".join(s for s in segments if s)
+    n = len(images)
+    if n < 2 or not any(segments[1:n]):
+        return re.sub(r"\n{3,}", "\n\n", shared), {}
+    first, last = segments[0], segments[n]
+    own: dict[int, str] = {}
+    rest: list[str] = []
+    if first and not last:  # captions above their photos; a first paragraph may be shared
+        intro, _, segments[0] = first.rpartition("\n\n")
+        rest.append(intro)
+        own = {image: segments[i] for i, image in enumerate(images) if segments[i]}
+    else:  # captions below; what opens the message and follows the last caption is shared
+        segments[n], _, outro = last.partition("\n\n")
+        rest += [first, outro]
+        own = {image: segments[i] for i, image in enumerate(images, start=1) if segments[i]}
+    return re.sub(r"\n{3,}", "\n\n", "\n\n".join(s for s in rest if s)), own

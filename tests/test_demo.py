@@ -56,6 +56,7 @@ def test_readme_demo_runs_twice_and_queue_shows_both(
         time.sleep(1.1)  # the demo's photo shows the time to the second
     texts = [json.loads(p.read_text())["text"] for p in post_files(tmp_path)]
     assert all(t.startswith("Fresh bread\n\nSourdough straight out of the oven.") for t in texts)
+    assert len(set(texts)) == 2  # the demo brand's cta and hashtags rotate (issue 18)
     queue = subprocess.run(
         [sys.executable, "-m", "dripcast", "queue"],
         capture_output=True,

@@ -197,10 +197,12 @@ def test_brand_template_applies_where_the_channel_has_none(
     b = brand(["mastodon", "x"], template="{{ brand }}: {{ caption }}")
     own = b.channels[1].model_copy(update={"template": "{{ caption }} ({{ index }}/{{ count }})"})
     drafts = format_submission(submission("Rye"), photos, b, [b.channels[0], own], Folder(tmp_path))
+    # The brand template says the same for both photos: the second gets a series marker
+    # (issue 18); the channel's own template already numbers them.
     assert [d.text for d in drafts] == [
         "Demo Bakery: Rye",
         "Rye (1/2)",
-        "Demo Bakery: Rye",
+        "Demo Bakery: Rye (2/2)",
         "Rye (2/2)",
     ]
 

@@ -130,3 +130,21 @@ def test_sheet_renders_one_tile_per_post(make_config: Callable[..., Path], tmp_p
     preview(make_config(), photo_mail(photos=[jpeg(), jpeg(700, 500)]), "--sheet", str(sheet))
     with Image.open(sheet) as im:
         assert im.format == "PNG" and im.width > 600 and im.height > 300
+
+
+def test_preview_shows_which_words_went_with_which_photo(
+    make_config: Callable[..., Path],
+) -> None:
+    body = "All fresh today.\n1: Croissants 🥐\nphoto 2: Kanelsnegle"
+    raw = photo_mail(body=body, photos=[jpeg(900, 600), jpeg(600, 900)])
+    doc = preview(make_config(), raw)
+    photos = doc["photos"]
+    assert isinstance(photos, list)
+    assert [p.get("lead") for p in photos] == ["Croissants 🥐", "Kanelsnegle"]
+    posts = doc["posts"]
+    assert isinstance(posts, list)
+    by_photo = {tuple(p["photos"]): p for p in posts}
+    assert by_photo[(1,)]["lead"] == "Croissants 🥐"
+    assert by_photo[(1,)]["text"].startswith("Croissants 🥐\n\nFresh bread\n\nAll fresh today.")
+    assert by_photo[(2,)]["text"].startswith("Kanelsnegle\n\n")
+    assert not any("1:" in p["text"] or "photo 2:" in p["text"] for p in posts)

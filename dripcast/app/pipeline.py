@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -17,9 +17,9 @@ from dripcast.core.channels import ChannelBase
 from dripcast.core.config import Brand, Config
 from dripcast.core.domain import Attachment, Draft, Photo, Queued, Skipped, Slot, Submission
 from dripcast.core.lifecycle import MessageStatus, PostStatus
-from formatters import format_submission
-from formatters.compose import spec_for
-from formatters.specs import SPECS, ChannelSpec
+from formatters import ImageError
+from formatters.compose import Formatted, carousel_size, format_drafts, lead_of, spec_for
+from formatters.specs import ChannelSpec
 from ingest.parse import parse
 from ingest.photos import collect, no_photo_reason
 from scheduler.plan import plan
@@ -34,6 +34,7 @@ CutAll = Callable[[Sequence[Attachment], Sequence[ChannelSpec], MediaStore], lis
 log = logging.getLogger("dripcast.pipeline")
 
 DEDUP_WINDOW = timedelta(days=90)
+SAME_TEXT_WINDOW = timedelta(days=30)  # no text twice on one channel within this (issue 18)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -57,9 +58,11 @@ def prepare(
     queue: Sequence[Queued] = (),
     seen: Callable[[list[str]], set[str]] = lambda _: set(),
     limits: Mapping[str, int] | None = None,
+    recent: Mapping[str, Collection[str]] | None = None,
     cut: CutAll = cut_here,
 ) -> Prepared:
     """`limits`: text limits a network told us at run time (Mastodon's instance), by channel id.
+    `recent`: by channel id, the texts of its posts queued or out in the last 30 days.
 
     `raw` may come parsed already (`ingest.parse.parse`): the service parses first and
     lets go of the message's bytes (44 MB for 20 photos) before the photos are cut.
@@ -96,7 +99,7 @@ def prepare(
             photos=photos,
             skipped=skipped,
         )
-    drafts, unusable = _format(sub, photos, brand, channels, media, limits, by_photo)
+    drafts, unusable, said = _format(sub, photos, brand, channels, media, limits, by_photo, recent)
     if unusable:
         skipped += unusable
         photos = [p for p in photos if p.filename not in {u.filename for u in unusable}]
@@ -105,6 +108,15 @@ def prepare(
             return Prepared(
                 brand=brand, submission=sub, accepted=False, reason=why, skipped=skipped
             )
+    if not drafts:  # every photo's text would repeat a recent post (issue 18)
+        return Prepared(
+            brand=brand,
+            submission=sub,
+            accepted=False,
+            reason="; ".join(said) or "nothing to post",
+            photos=photos,
+            skipped=skipped,
+        )
     planned = plan(
         drafts,
         drip=brand.drip,
@@ -113,7 +125,7 @@ def prepare(
         now=now,
         zone=brand.zone,
         when=sub.directives.when,
-        capacity={c.id: SPECS[c.type].images_max for c in channels if c.group},
+        capacity={c.id: carousel_size(c) for c in channels if carousel_size(c) > 1},
     )
     return Prepared(
         brand=brand,
@@ -122,7 +134,7 @@ def prepare(
         photos=photos,
         skipped=skipped,
         slots=planned.slots,
-        notes=(*notes, *planned.notes),
+        notes=(*notes, *said, *planned.notes),
     )
 
 
@@ -134,7 +146,8 @@ def _format(
     media: MediaStore,
     limits: Mapping[str, int] | None,
     cuts: Mapping[int, Cut],
-) -> tuple[list[Draft], list[Skipped]]:
+    recent: Mapping[str, Collection[str]] | None = None,
+) -> tuple[list[Draft], list[Skipped], tuple[str, ...]]:
     """Drafts for every photo; a photo the formatter cannot use is skipped, not fatal."""
     bad = [
         Skipped(filename=p.filename, reason=cuts[p.index].error or "")
@@ -143,10 +156,33 @@ def _format(
     ]
     good = [p for p in photos if cuts[p.index].error is None]
     variants = {p.index: cuts[p.index].variants for p in good}
-    drafts = format_submission(
-        sub, good, brand, channels, media, limits=limits, utm=brand.utm_params, cuts=variants
-    )
-    return drafts, bad
+
+    def run(ps: Sequence[Photo]) -> Formatted:
+        return format_drafts(
+            sub,
+            ps,
+            brand,
+            channels,
+            media,
+            limits=limits,
+            utm=brand.utm_params,
+            recent=recent,
+            cuts=variants,
+        )
+
+    try:
+        done = run(good) if good else Formatted(drafts=[])
+        return done.drafts, bad, done.notes
+    except ImageError:  # a carousel's own crop, cut here: find which photo it was
+        pass
+    for p in good:
+        try:
+            run([p])
+        except ImageError as e:
+            bad.append(Skipped(filename=p.filename, reason=str(e)))
+    good = [p for p in good if p.filename not in {b.filename for b in bad}]
+    done = run(good) if good else Formatted(drafts=[])
+    return done.drafts, bad, done.notes
 
 
 def _by_photo(
@@ -181,7 +217,13 @@ def preview_document(p: Prepared) -> dict[str, Any]:
         "accepted": p.accepted,
         "reason": p.reason,
         "photos": [
-            {"filename": ph.filename, "sha256": ph.sha256, "width": ph.width, "height": ph.height}
+            {
+                "filename": ph.filename,
+                "sha256": ph.sha256,
+                "width": ph.width,
+                "height": ph.height,
+                **({"lead": lead} if (lead := lead_of(p.submission, ph)) else {}),
+            }
             for ph in p.photos
         ],
         "skipped": [{"filename": s.filename, "reason": s.reason} for s in p.skipped],
@@ -191,6 +233,9 @@ def preview_document(p: Prepared) -> dict[str, Any]:
                 "type": s.draft.type,
                 "at": s.at.astimezone(p.brand.zone).isoformat(),
                 "text": s.draft.text,
+                # the photos' own words this post opens with, by photo number
+                "photos": list(s.draft.photos),
+                **({"lead": s.draft.lead} if s.draft.lead else {}),
                 "media": [
                     {
                         "path": m.path,
@@ -217,11 +262,14 @@ def process(
     now: datetime,
     limits: Mapping[str, Mapping[str, int]] | None = None,
     cut: CutAll = cut_here,
+    on_done: Callable[[int, Prepared, list[int]], object] | None = None,
 ) -> list[int] | None:
     """Claim one stored message, plan it and store the plan in the commit that closes it.
 
     `limits` are text limits read from the networks, by brand and channel. Returns the
     new post ids, [] when the message was refused, None when another process holds it.
+    `on_done(message, prepared, post_ids)` is called after that commit, planned or
+    refused (the client's confirmation or refusal mail); its failure is logged only.
     """
     from dripcast.store import queries as store
 
@@ -243,6 +291,7 @@ def process(
             seen=lambda px: store.seen_pixels(engine, brand.id, px, since=now - DEDUP_WINDOW),
             limits=(limits or {}).get(brand.id),
             cut=cut,
+            recent=store.recent_texts(engine, brand.id, since=now - SAME_TEXT_WINDOW),
         )
     except Exception as e:
         # A bug or a pathological file must not stop the service or the other messages.
@@ -262,6 +311,7 @@ def process(
             reason=prepared.reason,
             claim=claim,
         )
+        _done(on_done, message_id, prepared, [])
         return []
     ids = store.finish_message(
         engine,
@@ -276,4 +326,20 @@ def process(
     if prepared.slots and not ids:
         return None  # another process took the message over and plans it
     log.info("message %d planned: %d posts", message_id, len(ids))
+    _done(on_done, message_id, prepared, ids)
     return ids
+
+
+def _done(
+    on_done: Callable[[int, Prepared, list[int]], object] | None,
+    message_id: int,
+    prepared: Prepared,
+    ids: list[int],
+) -> None:
+    if on_done is None:
+        return
+    try:
+        on_done(message_id, prepared, ids)
+    except Exception:
+        # The plan is committed; a mail that could not be queued is not a reason to undo it.
+        log.exception("message %d: the after-processing step failed", message_id)

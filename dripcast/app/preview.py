@@ -1,7 +1,8 @@
 """`preview`: what the service would do with a message, storing and publishing nothing.
 
-When the config's database exists, the plan is made against the live queue and
-the 90-day duplicate check, as `serve` would; a brand that approves every post
+When the config's database exists, the plan is made against the live queue, the
+90-day duplicate check and the texts of the last 30 days (no text twice), as `serve`
+would; a brand that approves every post
 shows its posts as held for approval.
 """
 
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dripcast.app.imaging import MediaStore
-from dripcast.app.pipeline import DEDUP_WINDOW, Prepared, prepare
+from dripcast.app.pipeline import DEDUP_WINDOW, SAME_TEXT_WINDOW, Prepared, prepare
 from dripcast.core.config import Brand, Config
 from ingest.parse import parse, read_head
 from ingest.recipients import brand_for_recipient
@@ -100,6 +101,8 @@ def preview(
                 media=store_media,
                 queue=store.queued(engine, brand.id, since=now - timedelta(days=1)),
                 seen=lambda px: store.seen_pixels(engine, brand.id, px, since=now - DEDUP_WINDOW),
+                # the texts serve would not repeat, so preview varies them the same way
+                recent=store.recent_texts(engine, brand.id, since=now - SAME_TEXT_WINDOW),
             )
         except SQLAlchemyError:  # a database we cannot read: plan as if it were empty
             prepared = prepare(raw, brand, now=now, media=store_media)

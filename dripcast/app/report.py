@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 
+from dripcast.store import comments as store_comments
 from dripcast.store import jobs as store_jobs
 
 
@@ -26,8 +27,11 @@ class Report:
     since: datetime
     until: datetime
     published: Sequence[Mapping[str, Any]]  # id, channel, type, text, published_at, url
-    attention: Sequence[Mapping[str, Any]]  # id, channel, status, due_at, reason
+    attention: Sequence[Mapping[str, Any]]  # id, channel, status, due_at, reason, text
     upcoming: int  # scheduled in the week after `until`
+    refused: Sequence[Mapping[str, Any]] = ()  # received_at, sender, mail_from, reason
+    # FAQ monitoring: seen, answered, escalated, ignored, waiting, examples (store.comments.summary)
+    faq: Mapping[str, Any] | None = None
 
 
 def gather(
@@ -48,6 +52,8 @@ def gather(
         published=store_jobs.published_between(engine, brand_id, since, until),
         attention=store_jobs.needing_attention(engine, brand_id, since),
         upcoming=store_jobs.count_scheduled(engine, brand_id, until, until + timedelta(days=7)),
+        refused=store_jobs.refused_between(engine, brand_id, since, until),
+        faq=store_comments.summary(engine, brand_id, since, until),
     )
 
 
@@ -89,7 +95,32 @@ def render(r: Report) -> str:
                 f"  #{a['id']} {a['channel']:<10} {a['status']:<6} {when(a['due_at'])}"
                 f"  {a['reason'] or ''}"
             )
+    lines += _faq(r.faq)
     return "\n".join(lines) + "\n"
+
+
+def faq_lines(f: Mapping[str, Any] | None) -> list[str]:
+    """The FAQ figures with a few examples (nothing when no comment was seen)."""
+    return [ln for ln in _faq(f) if ln]
+
+
+def _faq(f: Mapping[str, Any] | None) -> list[str]:
+    if not f or not f.get("seen"):
+        return []
+    out = [
+        "",
+        f"Comments: {f['seen']} seen, {f['answered']} answered, {f['escalated']} sent to you,"
+        f" {f['ignored']} needed no answer"
+        + (f", {f['waiting']} waiting" if f.get("waiting") else ""),
+    ]
+    for key, label in (
+        ("answered", "answered"),
+        ("escalated", "sent to you"),
+        ("ignored", "no answer"),
+    ):
+        for ex in (f.get("examples") or {}).get(key, [])[:2]:
+            out.append(f"  {label:<12} {_short(ex['text'])}")
+    return out
 
 
 def _short(text: str, n: int = 60) -> str:

@@ -11,9 +11,9 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Coroutine, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -21,11 +21,15 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import Engine
 
-from dripcast.app import jobs, memory, pipeline, systemd
+from dripcast.app import faq_monitor, jobs, memory, pipeline, systemd
 from dripcast.app import media_server as media_http
+from dripcast.app.context import App
 from dripcast.app.imaging import Cutter
+from dripcast.app.mail.notices import Notices
+from dripcast.app.mail.outbox import Mailer
 from dripcast.app.media_urls import media_url_from_config
-from dripcast.core.config import Config
+from dripcast.core.comments import CommentSource
+from dripcast.core.config import Brand, Config
 from dripcast.core.publisher import Context, Publisher
 from dripcast.core.timeparse import parse_duration
 from dripcast.store import queries as store
@@ -33,9 +37,16 @@ from dripcast.store.db import make_engine, migrate
 from ingest import smtp, spool
 from ingest.intake import Intake
 from publishers import make_publisher
+from publishers.comments import make_source
 from scheduler.dispatch import Dispatcher
 
 log = logging.getLogger("dripcast.service")
+
+MAIL_SWEEP = timedelta(seconds=60)  # held digests and replies: once a minute at most
+
+# Something an adapter runs beside SMTP in the same process (the dashboard): it gets the
+# service's App and returns when the event is set.
+Adapter = Callable[[App, asyncio.Event], Coroutine[Any, Any, None]]
 
 
 def http_client() -> httpx.AsyncClient:
@@ -72,9 +83,35 @@ def build_publishers(
     return out
 
 
+def build_sources(config: Config, http: httpx.AsyncClient) -> dict[tuple[str, str], CommentSource]:
+    """A comment reader per channel of each brand with `faq` on, where the network has one."""
+    out: dict[tuple[str, str], CommentSource] = {}
+    state = config.resolve(config.service.state_dir)
+    for brand in config.brands:
+        if brand.faq is None or brand.faq.mode == "off":
+            continue
+        for ch in brand.channels:
+            folder = state / brand.id / ch.id  # shared with the channel's publisher: one login
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            source = make_source(ch, Context(http=http, root=config.path.parent, state_dir=folder))
+            if source is not None:
+                out[(brand.id, ch.id)] = source
+    return out
+
+
 class Service:
-    def __init__(self, config: Config, clock: Callable[[], datetime] | None = None) -> None:
+    def __init__(
+        self,
+        config: Config,
+        clock: Callable[[], datetime] | None = None,
+        adapters: Sequence[Adapter] = (),
+        *,
+        mail: Callable[[Config, Engine], Notices] = Notices,
+    ) -> None:
+        """`mail`: the client mail (`Notices`; `dripcast serve` passes the one that also
+        acts on replies, `dripcast.mail.wiring.ClientMail`, an adapter over the actions)."""
         self.config = config
+        self.adapters = adapters
         self.clock = clock or (lambda: datetime.now(UTC))
         self.engine = make_engine(config.database_url)
         self.intake = Intake(config, self.engine, self.clock)
@@ -86,14 +123,28 @@ class Service:
         self.limits_read = asyncio.Event()
         self.cutter = Cutter()  # photos are checked and cut on every core, in worker processes
         self.processing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="process")
+        self.client_mail = mail(config, self.engine)
+        self.mailer = Mailer(config, self.engine, self.clock)
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.mail_swept = datetime.min.replace(tzinfo=UTC)
+        # Where FAQ escalations go: mailed (report_to; drafts to agency), else the log.
+        self.send_escalation: faq_monitor.SendEscalation = self.client_mail.escalation
+        self.send_draft: faq_monitor.SendEscalation = self.client_mail.escalation
 
     def enqueue(self, message_id: int) -> None:
         if message_id not in self.queued:
             self.queued.add(message_id)
             self.queue.put_nowait(message_id)
 
+    def reply_stored(self, message_id: int) -> None:
+        """A reply came in: run the mail sweep (and so its commands) at the next tick, now."""
+        self.mail_swept = datetime.min.replace(tzinfo=UTC)
+        self.wake()
+
     async def run(self) -> None:
         cfg = self.config
+        self.loop = asyncio.get_running_loop()
+        self.mailer.announce()
         await asyncio.to_thread(migrate, self.engine)
         spool.clean_temporaries(self.intake.spool_dir)
         released = await asyncio.to_thread(store.release_claims, self.engine)
@@ -120,11 +171,13 @@ class Service:
             )
             self.wake = lambda: tick.modify(next_run_time=datetime.now(UTC))
             self._schedule_jobs(aps)
+            self._schedule_faq(aps, http)
             server = await smtp.start(
                 self.intake,
                 self.enqueue,
                 host=cfg.service.smtp.host,
                 port=cfg.service.smtp.port,
+                on_reply=self.reply_stored,
             )
             media_server = await media_http.start_from_config(cfg)
             aps.start()
@@ -132,7 +185,10 @@ class Service:
                 asyncio.create_task(self._read_limits(dispatcher.publishers)),
                 asyncio.create_task(self._processor()),
                 asyncio.create_task(systemd.watchdog()),
+                asyncio.create_task(self.mailer.run()),
             ]
+            app = App(config=cfg, engine=self.engine)
+            adapters = [asyncio.create_task(a(app, self.stop)) for a in self.adapters]
             loop = asyncio.get_running_loop()
             for sig in (signal.SIGTERM, signal.SIGINT):
                 loop.add_signal_handler(sig, self.stop.set)
@@ -147,12 +203,16 @@ class Service:
                     srv.close()
                     await srv.wait_closed()
             aps.shutdown(wait=False)
+            ended = await asyncio.gather(*adapters, return_exceptions=True)
             for t in tasks:
                 t.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
         await asyncio.to_thread(self.cutter.close)
         self.processing.shutdown(wait=True)
         self.engine.dispose()
+        for e in ended:
+            if isinstance(e, Exception):
+                raise e  # an adapter that could not start (its port taken) stopped the service
 
     def _schedule_jobs(self, aps: AsyncIOScheduler) -> None:
         """The weekly report (Monday 08:00 in each brand's zone) and a nightly clean-up."""
@@ -174,6 +234,38 @@ class Service:
             misfire_grace_time=None,
         )
 
+    def _schedule_faq(self, aps: AsyncIOScheduler, http: httpx.AsyncClient) -> None:
+        """FAQ monitoring: each brand with `faq` on, every `faq.poll`, from where it left off."""
+        monitor = faq_monitor.Monitor(
+            self.config,
+            self.engine,
+            build_sources(self.config, http),
+            send_escalation=self.send_escalation,
+            send_draft=self.send_draft,
+        )
+        for brand in monitor.brands():
+            assert brand.faq is not None
+            aps.add_job(
+                self._faq,
+                "interval",
+                args=[monitor, brand, {"first": True}],
+                seconds=brand.faq.poll_seconds,
+                next_run_time=datetime.now(UTC),
+                max_instances=1,
+                coalesce=True,
+                misfire_grace_time=None,
+                id=f"faq-{brand.id}",
+            )
+
+    async def _faq(
+        self, monitor: faq_monitor.Monitor, brand: Brand, state: dict[str, bool]
+    ) -> None:
+        try:
+            # The first round after a start takes back this node's half-sent answers at once.
+            await monitor.poll(brand, self.clock(), restart=state.pop("first", False))
+        except Exception:
+            log.exception("FAQ monitoring for %s failed; it runs again at its next time", brand.id)
+
     async def _job(self, what: str, job: Callable[..., object], *args: object) -> None:
         try:
             await asyncio.to_thread(job, self.config, self.engine, *args, self.clock())
@@ -188,6 +280,15 @@ class Service:
             await dispatcher.publish_due(self.clock())
         except Exception:
             log.exception("publishing tick failed; the next tick tries again")
+        if self.client_mail.enabled and now - self.mail_swept >= MAIL_SWEEP:
+            self.mail_swept = now
+            try:
+                await asyncio.to_thread(self.client_mail.sweep_held, now)
+                await asyncio.to_thread(self.client_mail.sweep_too_old, now)
+                await asyncio.to_thread(self.client_mail.handle_replies, now)
+            except Exception:
+                log.exception("client mail sweep failed; the next one tries again")
+            self.mailer.wake()
 
     async def _processor(self) -> None:
         await self.limits_read.wait()
@@ -206,8 +307,28 @@ class Service:
 
     def process(self, message_id: int) -> None:
         pipeline.process(
-            self.config, self.engine, message_id, self.clock(), self.limits, self.cutter.cut
+            self.config,
+            self.engine,
+            message_id,
+            self.clock(),
+            self.limits,
+            self.cutter.cut,
+            self._processed,
         )
+
+    def _processed(self, message_id: int, p: pipeline.Prepared, ids: list[int]) -> None:
+        """In the processing thread, after the plan's commit: the client's mail."""
+        queued = self.client_mail.after_processing(
+            message_id, submission=p.submission, accepted=p.accepted, reason=p.reason,
+            slots=p.slots, skipped=p.skipped, notes=p.notes, post_ids=ids, now=self.clock(),
+        )  # fmt: skip
+        if (
+            any(sl.draft.held for sl in p.slots)
+            or self.config.brand(p.brand.id).approval == "agency"
+        ):
+            self.mail_swept = datetime.min.replace(tzinfo=UTC)  # held: tell the agency next tick
+        if queued is not None and self.loop is not None:
+            self.loop.call_soon_threadsafe(self.mailer.wake)
 
     async def _read_limits(self, publishers: Mapping[tuple[str, str], Publisher]) -> None:
         """Ask networks that can tell (Mastodon's instance) for their real text limit.
@@ -231,7 +352,12 @@ class Service:
             self.limits_read.set()
 
 
-def serve(config: Config) -> None:
+def serve(
+    config: Config,
+    adapters: Sequence[Adapter] = (),
+    *,
+    mail: Callable[[Config, Engine], Notices] = Notices,
+) -> None:
     memory.tune_malloc()
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(Service(config).run())
+        asyncio.run(Service(config, adapters=adapters, mail=mail).run())

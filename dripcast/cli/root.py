@@ -99,6 +99,7 @@ def serve(ctx: Ctx) -> None:
     """Run the service: SMTP listener, scheduler, publishers."""
     from dripcast.app.checks import content_problems
     from dripcast.app.service import serve as run
+    from dripcast.mail.wiring import ClientMail
 
     problems = content_problems(ctx.config)
     for problem in problems:
@@ -106,7 +107,16 @@ def serve(ctx: Ctx) -> None:
     if problems:
         sys.exit(2)
     require_secrets(ctx.config)
-    run(ctx.config)
+    if ctx.config.service.web is None:
+        run(ctx.config, mail=ClientMail)
+        return
+    from dripcast.web.server import run_beside
+
+    try:
+        run(ctx.config, adapters=[run_beside], mail=ClientMail)
+    except OSError as e:
+        click.echo(f"dripcast: {e.strerror or e}", err=True)
+        sys.exit(1)
 
 
 @main.command()
@@ -136,6 +146,19 @@ def check(ctx: Ctx, online: bool) -> None:
                 if v
             ]
             console.print(f"  - {c.id:<12} {c.type:<10} {' '.join(own) or '(brand schedule)'}")
+        if b.faq is not None:
+            from dripcast.core.faq import READABLE
+
+            readable = [c.id for c in b.channels if c.type in READABLE]
+            console.print(
+                f"  faq: {b.faq.mode}, every {b.faq.poll}, {len(b.faq.answers)} answer{'' if len(b.faq.answers) == 1 else 's'},"
+                f" {len(b.faq.escalate)} escalate words; reads "
+                + (
+                    ", ".join(readable)
+                    if readable
+                    else "no channel (none of its networks can be read)"
+                )
+            )
     from dripcast.app.checks import content_problems
 
     problems = content_problems(cfg)

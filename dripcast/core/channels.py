@@ -14,6 +14,26 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, m
 from dripcast.core.errors import ConfigError
 from dripcast.core.timeparse import parse_duration, parse_slot, parse_weekdays
 
+# `hashtags: ["#a", "#b"]`, or a list of sets used in turn: `[["#a", "#b"], ["#c"]]`.
+Hashtags = tuple[str, ...] | tuple[tuple[str, ...], ...]
+# `cta: Order today`, or a list of calls to action used in turn.
+Cta = str | tuple[str, ...]
+
+
+def tag_sets(tags: Hashtags) -> tuple[tuple[str, ...], ...]:
+    """The hashtag sets to rotate through (one set when the config gives a flat list)."""
+    if all(isinstance(t, str) for t in tags):
+        return (tuple(t for t in tags if isinstance(t, str)),)
+    return tuple(t for t in tags if isinstance(t, tuple)) or ((),)
+
+
+def ctas(cta: Cta | None) -> tuple[str | None, ...]:
+    """The calls to action to rotate through."""
+    if cta is None:
+        return (None,)
+    return (cta,) if isinstance(cta, str) else (tuple(cta) or (None,))
+
+
 _REF = re.compile(r"\$\{([^}]+)\}")
 
 
@@ -143,9 +163,12 @@ class ChannelBase(Strict):
     weekdays: str | None = None
     min_gap: str | None = None
     max_per_day: int | None = Field(default=None, ge=1)
-    group: bool = False
-    hashtags: tuple[str, ...] | None = None
-    cta: str | None = None
+    # true: merge photos into carousels when the drip would run past its days; auto: the
+    # same, only on networks that show several images in one post (Instagram, Threads,
+    # Bluesky, Mastodon, X, Facebook, LinkedIn, Telegram), every image in one aspect.
+    group: bool | Literal["auto"] = False
+    hashtags: Hashtags | None = None
+    cta: Cta | None = None
     link: str | None = None
 
     @field_validator("min_gap")

@@ -11,10 +11,12 @@ import glob
 import os
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from types import UnionType
-from typing import Annotated, Any, Union, get_args, get_origin
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
+from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -32,13 +34,18 @@ from dripcast.core.channels import (
     CHANNEL_TYPES,
     NEEDS_PUBLIC_URL,
     Channel,
+    Cta,
+    Hashtags,
     LazySecret,
     Ref,
     Strict,
 )
 from dripcast.core.errors import ConfigError
+from dripcast.core.faq import Faq
 from dripcast.core.timeparse import parse_duration, parse_slot, parse_weekdays
 from dripcast.core.tokens import token_problem
+
+_ADDRESS = re.compile(r"[^@\s<>,]+@[^@\s<>,]+")
 
 
 class SmtpUser(Strict):
@@ -82,15 +89,56 @@ class MediaHttp(Strict):
     ttl_seconds: float = Field(default=3600, gt=0)
 
 
+class WebUser(Strict):
+    """An agency user of the dashboard; `dripcast web-user NAME` prints the hash."""
+
+    name: str = Field(min_length=1, max_length=64)
+    password_hash: str = Field(pattern=r"^\$argon2(id|i|d)\$")
+
+
+class Web(Strict):
+    """The dashboard (SPEC "Dashboard"): agency users log in; clients open signed links."""
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8080, ge=0, le=65535)
+    users: tuple[WebUser, ...] = ()
+    # The address clients reach it at (behind a TLS proxy); client links start with it.
+    public_url: str | None = None
+    session_hours: float = Field(default=12, gt=0)
+    client_link_ttl: str = "7d"
+    secure_cookies: bool = False  # true behind HTTPS: the browser sends the cookie only there
+
+    @field_validator("client_link_ttl")
+    @classmethod
+    def _ttl(cls, v: str) -> str:
+        parse_duration(v)
+        return v
+
+    @field_validator("users")
+    @classmethod
+    def _unique(cls, v: tuple[WebUser, ...]) -> tuple[WebUser, ...]:
+        names = [u.name for u in v]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"web user names must be unique: {', '.join(dupes)}")
+        return v
+
+
 class Service(Strict):
     smtp: Smtp = Smtp()
     media_http: MediaHttp = MediaHttp()
+    web: Web | None = None  # null: no dashboard
+    # Signs sessions and client links (and, with several nodes, more); unset: a key file
+    # in state_dir, made on first use.
+    secret_key: SecretStr | None = None
     database: str = "sqlite:///var/dripcast.db"
     media_dir: Path = Path("var/media")
     spool_dir: Path = Path("var/spool")
     state_dir: Path = Path("var/state")
     public_base_url: str | None = None
-    outgoing_mail: str | None = None
+    outgoing_mail: str | None = None  # smarthost: smtp://, smtp+starttls://, smtps://
+    mail_from: str | None = None  # From of the mail dripcast sends; default the brand's address
+    reply_key: SecretStr | None = None  # signs reply tags; default var/state/reply.key
     trusted_authserv_id: str | None = None
     border_mta: bool = False
     max_age: str = "7d"
@@ -99,11 +147,67 @@ class Service(Strict):
     # one after a restart) treats it as abandoned mid-publish. Longer than any publish.
     publish_lease: str = "10m"
 
+    @field_validator("outgoing_mail")
+    @classmethod
+    def _smarthost(cls, v: str | None) -> str | None:
+        if v is not None:
+            parse_smarthost(v)
+        return v
+
+    @field_validator("mail_from")
+    @classmethod
+    def _mail_from(cls, v: str | None) -> str | None:
+        if v is not None and not _ADDRESS.fullmatch(v):
+            raise ValueError("must be a plain address like dripcast@agency.example")
+        return v
+
     @field_validator("max_age", "publish_lease")
     @classmethod
     def _age(cls, v: str) -> str:
         parse_duration(v)
         return v
+
+
+@dataclass(frozen=True, kw_only=True)
+class Smarthost:
+    """`service.outgoing_mail`, read: smtp://host[:25], smtp+starttls://user:pw@host[:587],
+    smtps://user:pw@host[:465]. Characters special in a URL are %-escaped in the password."""
+
+    scheme: str
+    host: str
+    port: int
+    user: str | None = None
+    password: str | None = field(default=None, repr=False)
+
+    def __str__(self) -> str:
+        user = f"{self.user}@" if self.user else ""
+        return f"{self.scheme}://{user}{self.host}:{self.port}"  # never the password
+
+
+SMTP_SCHEMES = {"smtp": 25, "smtp+starttls": 587, "smtps": 465}
+
+
+def parse_smarthost(value: str) -> Smarthost:
+    hint = "use smtp://host:port, smtp+starttls://user:pass@host:587 or smtps://user:pass@host:465"
+    if "://" not in value:
+        value = "smtp://" + value  # `host` or `host:port`, as the first version allowed
+    try:
+        u = urlsplit(value)
+        port = u.port
+    except ValueError:
+        raise ValueError(f"not a smarthost ({hint})") from None
+    if u.scheme not in SMTP_SCHEMES or not u.hostname or u.path not in ("", "/") or u.query:
+        raise ValueError(f"not a smarthost ({hint})")  # the value may hold a password
+    user = unquote(u.username) if u.username else None
+    password = unquote(u.password) if u.password is not None else None
+    if user and u.scheme == "smtp":
+        raise ValueError("a login needs TLS: use smtp+starttls:// or smtps://")
+    if (user is None) != (password is None):
+        raise ValueError("a login needs both user and password (user:${PASSWORD}@host)")
+    return Smarthost(
+        scheme=u.scheme, host=u.hostname, port=port or SMTP_SCHEMES[u.scheme], user=user,
+        password=password,
+    )  # fmt: skip
 
 
 class Drip(Strict):
@@ -161,16 +265,23 @@ class Brand(Strict):
     token: SecretStr | None = None
     approval: str = Field(default="none", pattern="^(none|client|agency)$")
     link: str | None = None
-    cta: str | None = None
-    hashtags: tuple[str, ...] = ()
+    cta: Cta | None = None  # or a list, one per post in turn
+    hashtags: Hashtags = ()  # or a list of sets, one set per post in turn
+    # What may change between posts of one channel that would otherwise say the same
+    # thing: the photo's alt text as its first line, a "2/5" series marker.
+    vary: tuple[Literal["alt", "series"], ...] = ("alt", "series")
     off_limits: tuple[str, ...] = ()
     utm: bool = True
     # UTM parameters for links; `{network}` and `{brand}` are filled in.
     utm_params: dict[str, str] | None = None
     template: str | None = None  # caption template for every channel without its own
-    language: str = Field(default="en", pattern=r"^[a-z]{2}$")  # ISO 639-1 code of the posts
+    confirm: bool = True  # mail the sender a confirmation of each planned submission
+    agency: tuple[str, ...] = ()  # who hears of held posts, and may approve them by reply
+    report_to: tuple[str, ...] | None = None  # weekly summary; default: plain `senders`
+    language: str = Field(default="en", pattern=r"^[a-z]{2}$")  # ISO 639-1: posts and mails
     drip: Drip = Drip()
     channels: tuple[Channel, ...] = Field(min_length=1)
+    faq: Faq | None = None  # FAQ monitoring (SPEC): answer, escalate or ignore comments
 
     @field_validator("timezone")
     @classmethod
@@ -189,6 +300,14 @@ class Brand(Strict):
         if not re.fullmatch(r"[^@\s+]+@[^@\s]+", v):
             raise ValueError("must be a plain address like bakery@example.com (no plus-tag)")
         return v.lower()
+
+    @field_validator("agency", "report_to")
+    @classmethod
+    def _addresses(cls, v: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        for a in v or ():
+            if not _ADDRESS.fullmatch(a):
+                raise ValueError(f"not a plain address: {a!r}")
+        return v
 
     @model_validator(mode="after")
     def _check(self) -> Brand:
@@ -212,6 +331,13 @@ class Brand(Strict):
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def summary_to(self) -> tuple[str, ...]:
+        """`report_to`, else the plain addresses among `senders` (not `*@domain`)."""
+        if self.report_to is not None:
+            return self.report_to
+        return tuple(s for s in self.senders if not s.startswith("*@"))
 
 
 class Config(Strict):

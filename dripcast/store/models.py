@@ -10,7 +10,18 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, TypeDecorator
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    TypeDecorator,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -58,7 +69,8 @@ class Message(Base):
     spool: Mapped[str] = mapped_column(String(255))  # file name in the spool folder
     size: Mapped[int]
     received_at: Mapped[datetime]
-    # received → processing → planned | failed; refused and held are kept for a person
+    # received → processing → planned | failed; refused and held are kept for a person;
+    # reply: an answer to a mail dripcast sent (commands for the mail layer, never posts)
     status: Mapped[str] = mapped_column(String(16))
     reason: Mapped[str | None] = mapped_column(Text)
     claimed_until: Mapped[datetime | None]
@@ -148,3 +160,100 @@ class JobRun(Base):
 
     name: Mapped[str] = mapped_column(String(128), primary_key=True)
     ran_at: Mapped[datetime]
+
+
+class Mail(Base):
+    """The outbox of mail dripcast sends: stored before it is sent, sent from here.
+
+    `raw` is the whole message as it goes over the wire (its Message-ID inside), so a
+    retry sends the same bytes; `key` makes one mail per event (a second enqueue of
+    the same key is a no-op). queued → sending → sent | failed (a 5xx, for good).
+    """
+
+    __tablename__ = "mails"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    brand: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(
+        String(16)
+    )  # confirmation | refusal | held | summary | answer
+    key: Mapped[str] = mapped_column(String(255), unique=True)
+    to: Mapped[list[Any]]
+    sender: Mapped[str] = mapped_column(String(320))  # envelope MAIL FROM
+    message_id: Mapped[str] = mapped_column(String(998), unique=True)
+    in_reply_to: Mapped[str | None] = mapped_column(String(998))
+    subject: Mapped[str] = mapped_column(Text)
+    raw: Mapped[bytes] = mapped_column(LargeBinary)
+    about: Mapped[dict[str, Any]]  # {"message": id, "posts": [ids in the mail's numbering]}
+    status: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_try: Mapped[datetime]
+    claimed_until: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+    answer: Mapped[str | None] = mapped_column(Text)  # the smarthost's last answer or error
+    created_at: Mapped[datetime]
+
+    __table_args__ = (Index("ix_mails_status_next", "status", "next_try"),)
+
+
+class CommentRow(Base):
+    """A comment read from a channel, what was decided, and the brand's answer to it.
+
+    status: new → ignored | escalate → escalated | held (review) → reply → replying →
+    answered | failed. `replying` is written *before* the answer is sent: a row found
+    in it after a crash is looked up on the network before anything is sent again.
+    """
+
+    __tablename__ = "comments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    brand: Mapped[str] = mapped_column(String(64))
+    channel: Mapped[str] = mapped_column(String(64))
+    network: Mapped[str] = mapped_column(String(16))
+    external_id: Mapped[str] = mapped_column(String(512))
+    parent: Mapped[str | None] = mapped_column(String(512))  # what it replies to, if known
+    thread: Mapped[str] = mapped_column(String(512))  # the network's conversation root
+    conversation: Mapped[str] = mapped_column(String(512))  # ours: one answer per conversation
+    author: Mapped[str] = mapped_column(String(320))
+    text: Mapped[str] = mapped_column(Text)
+    url: Mapped[str | None] = mapped_column(Text)
+    post_url: Mapped[str | None] = mapped_column(Text)
+    reply_to: Mapped[dict[str, Any]]
+    own: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime]
+    seen_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(16))
+    action: Mapped[str | None] = mapped_column(String(8))  # answer | escalate | ignore
+    faq: Mapped[str | None] = mapped_column(String(64))
+    score: Mapped[float | None] = mapped_column(Float)
+    reason: Mapped[str | None] = mapped_column(Text)
+    reply_text: Mapped[str | None] = mapped_column(Text)
+    reply_by: Mapped[str | None] = mapped_column(String(320))  # "faq", or who wrote it
+    remote: Mapped[dict[str, Any]]  # what a reply in progress keeps (Threads' container)
+    reply_external_id: Mapped[str | None] = mapped_column(String(512))
+    reply_url: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    retry_at: Mapped[datetime | None]
+    decided_at: Mapped[datetime | None]
+    done_at: Mapped[datetime | None]
+
+    __table_args__ = (
+        Index("ix_comments_unique", "brand", "channel", "external_id", unique=True),
+        Index("ix_comments_status", "status"),
+        Index("ix_comments_conversation", "brand", "channel", "conversation"),
+        Index("ix_comments_reply", "brand", "channel", "reply_external_id"),
+        Index("ix_comments_brand_seen", "brand", "seen_at"),
+    )
+
+
+class CommentCursor(Base):
+    """Where each channel's comment reader left off (opaque to all but that reader)."""
+
+    __tablename__ = "comment_cursors"
+
+    brand: Mapped[str] = mapped_column(String(64), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(64), primary_key=True)
+    cursor: Mapped[dict[str, Any]]
+    read_at: Mapped[datetime]
+    next_at: Mapped[datetime | None]  # a network's 429 or outage: not before this
+    error: Mapped[str | None] = mapped_column(Text)

@@ -74,6 +74,22 @@ def queued(
         return [Queued(channel=c, at=pub or due) for c, due, pub in s.execute(q)]
 
 
+def recent_texts(engine: Engine, brand: str, since: datetime) -> dict[str, list[str]]:
+    """By channel, the texts of posts that went out or are waiting after `since` (held
+    ones included: they go out once approved); for "no text twice" (issue 18). A new post
+    comes after now, so one exactly 30 days before now is already more than 30 days away."""
+    with transaction(engine) as s:
+        q = select(m.Post.channel, m.Post.text).where(
+            m.Post.brand == brand,
+            m.Post.status.in_(ACTIVE),
+            or_(m.Post.due_at > since, m.Post.published_at > since),
+        )
+        out: dict[str, list[str]] = {}
+        for channel, text in s.execute(q):
+            out.setdefault(channel, []).append(text)
+        return out
+
+
 def claim_due(engine: Engine, *, now: datetime, lease: timedelta, limit: int = 100) -> list[Post]:
     """Atomically take due posts: one UPDATE … RETURNING, so two processes never share one.
 
@@ -274,6 +290,8 @@ def posts(
     message_ids: Sequence[int] = (),
     since: datetime | None = None,
     limit: int = 200,
+    due_from: datetime | None = None,
+    due_before: datetime | None = None,
 ) -> list[dict[str, Any]]:
     with transaction(engine) as s:
         q = select(m.Post).order_by(m.Post.due_at, m.Post.id).limit(limit)
@@ -281,6 +299,10 @@ def posts(
             q = q.where(m.Post.due_at >= since)
         if brand:
             q = q.where(m.Post.brand == brand)
+        if due_from is not None:
+            q = q.where(m.Post.due_at >= due_from)
+        if due_before is not None:
+            q = q.where(m.Post.due_at < due_before)
         if statuses:
             q = q.where(m.Post.status.in_(statuses))
         if ids or message_ids:
