@@ -14,6 +14,7 @@ import os
 import random
 import subprocess
 import sys
+import time
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -284,3 +285,54 @@ def test_x_captions_that_surely_fit_do_fit(text: str) -> None:
         if counting._surely_fits_x(text, limit):
             assert counting.x_weight(text) <= limit
     assert counting.fits(text, spec) == (counting.x_weight(text) <= spec.text_limit)
+
+
+def test_workers_leave_when_the_service_is_killed(tmp_path: Path) -> None:
+    """kill -9 of the service must not leave the pool's workers (and their fork server)."""
+    script = tmp_path / "serve_like.py"
+    script.write_text(
+        "import os, sys, time\n"
+        "from dripcast.app.imaging import Cutter\n"
+        "from dripcast.core.domain import Attachment\n"
+        "from formatters.specs import SPECS\n"
+        "if __name__ == '__main__':\n"
+        "    c = Cutter(workers=1)\n"
+        "    att = Attachment(filename='a', content_type='image/jpeg', data=sys.stdin.buffer.read())\n"
+        "    c.cut([att], [SPECS['x']])\n"
+        "    kids = os.popen(f'ps -o pid= --ppid {os.getpid()}').read().split()\n"
+        "    print(' '.join(kids), flush=True)\n"
+        "    time.sleep(60)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen(
+        [sys.executable, str(script)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        env=env,
+        cwd=tmp_path,
+    )
+    assert proc.stdin is not None and proc.stdout is not None
+    proc.stdin.write(noisy_jpeg((400, 300)))
+    proc.stdin.close()
+    kids = [int(k) for k in proc.stdout.readline().split()]
+    assert kids  # the fork server (and the resource tracker)
+    family = set(kids)
+    for k in kids:
+        out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(k)], capture_output=True, text=True)
+        family.update(int(p) for p in out.stdout.split())
+    proc.kill()
+    proc.wait()
+    proc.stdout.close()
+    deadline = time.monotonic() + 20
+    alive = family
+    while alive and time.monotonic() < deadline:
+        alive = {p for p in family if Path(f"/proc/{p}").exists() and not _zombie(p)}
+        time.sleep(0.2)
+    assert not alive
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ")[1].startswith("Z")
+    except OSError:
+        return False

@@ -20,6 +20,7 @@ import hashlib
 import multiprocessing
 import os
 import threading
+import time
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -34,6 +35,7 @@ from formatters.specs import ChannelSpec
 from ingest.photos import Checked, check
 
 MAX_WORKERS = 4
+WATCH_SECONDS = 1.0  # how often a worker checks that the service still runs
 TASKS_PER_WORKER = 200
 
 
@@ -85,6 +87,28 @@ def cut_here(
     return [cut_one(att, specs, threads, media) for att in attachments]
 
 
+def _worker_start(service: int) -> None:
+    """In each worker: malloc tuned, and an exit when the service is gone.
+
+    A pool's worker waits for work forever, and the fork server lives while a worker
+    does: after `kill -9` of the service they would stay behind (the kill -9 test left
+    them). A watcher thread ends the worker once the service's process is gone.
+    """
+    tune_malloc()
+    threading.Thread(target=_watch, args=(service,), name="watch-service", daemon=True).start()
+
+
+def _watch(service: int) -> None:
+    while True:
+        time.sleep(WATCH_SECONDS)
+        try:
+            os.kill(service, 0)
+        except ProcessLookupError:
+            os._exit(0)
+        except PermissionError:  # alive, and someone else's: cannot happen for our parent
+            pass
+
+
 class MediaStore:
     """Variant files, named by content so that processing twice writes the same file.
 
@@ -126,7 +150,8 @@ class Cutter:
                     max_workers=self.workers,
                     mp_context=multiprocessing.get_context("forkserver"),
                     max_tasks_per_child=TASKS_PER_WORKER,
-                    initializer=tune_malloc,
+                    initializer=_worker_start,
+                    initargs=(os.getpid(),),
                 )
             return self._pool
 
