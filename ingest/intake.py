@@ -19,6 +19,7 @@ from sqlalchemy import Engine
 
 from dripcast.core.config import Brand, Config
 from dripcast.store import queries as store
+from dripcast.store.blobs import Blobs, open_blobs
 from ingest import spool
 from ingest.recipients import brand_for_recipient
 from ingest.resolver import Resolver, SystemResolver
@@ -58,9 +59,12 @@ class Intake:
         engine: Engine,
         clock: Callable[[], datetime] | None = None,
         resolver: Resolver | None = None,
+        *,
+        blobs: Blobs | None = None,
     ) -> None:
         self.config = config
         self.engine = engine
+        self.blobs = blobs or open_blobs(config)
         self.spool_dir = config.resolve(config.service.spool_dir)
         self.clock = clock or (lambda: datetime.now(UTC))
         self.resolver = resolver or SystemResolver()
@@ -159,7 +163,7 @@ class Intake:
         sender = verdict.sender
         msgid = str(head.get("message-id", "") or "").strip()[:998] or None
         size = writer.size
-        name = writer.commit()
+        key = writer.commit(self.blobs)
         status = "received" if verdict.ok else ("held" if verdict.held else "refused")
         try:
             row = store.add_message(
@@ -171,17 +175,17 @@ class Intake:
                 rcpt=rcpt,
                 sender=sender,
                 message_id=msgid,
-                spool=name,
+                spool=key,
                 size=size,
                 status=status,
                 reason=verdict.reason or None,
             )
         except store.Duplicate:
-            (self.spool_dir / name).unlink(missing_ok=True)
+            self.blobs.delete_sync(key)
             log.info("duplicate message %s from %s: accepted once already", msgid, sender)
             return Outcome(reply="250 2.0.0 OK: already received", exit_code=EX_OK)
         except BaseException:
-            (self.spool_dir / name).unlink(missing_ok=True)
+            self.blobs.delete_sync(key)
             raise
         if not verdict.ok:
             # Held (replay), or refused behind an MTA that already accepted it, where a

@@ -13,6 +13,7 @@ import pytest
 
 from dripcast.app.media_server import start_media_server
 from dripcast.app.media_urls import sign
+from dripcast.store.blobs import FolderBlobStore, open_blobs
 
 KEY = os.urandom(32)
 T = 1_800_000_000
@@ -28,13 +29,14 @@ class Running:
 
 @pytest.fixture
 async def server(tmp_path: Path) -> AsyncIterator[Running]:
-    media = tmp_path / "media"
+    media = tmp_path / "blobs" / "media"
     (media / "brand").mkdir(parents=True)
     (media / "brand" / "1.jpg").write_bytes(JPEG)
     (tmp_path / "secret.txt").write_text("private")
     clock = [float(T)]
+    blobs = FolderBlobStore(tmp_path / "blobs")
     srv = await start_media_server(
-        host="127.0.0.1", port=0, media_dir=media, key=KEY, now=lambda: clock[0]
+        host="127.0.0.1", port=0, read=blobs.get, key=KEY, now=lambda: clock[0]
     )
     port = srv.sockets[0].getsockname()[1]
     try:
@@ -78,7 +80,7 @@ async def test_no_listing_no_missing_files_no_escape(server: Running) -> None:
     assert (await get(server.base + sign("brand", KEY, T + 60))).status_code == 404
     assert (await get(server.base + sign("brand/9.jpg", KEY, T + 60))).status_code == 404
     assert (await get(server.base + "/media/")).status_code == 403
-    (server.media / "brand" / "link.jpg").symlink_to(server.media.parent / "secret.txt")
+    (server.media / "brand" / "link.jpg").symlink_to(server.media.parent.parent / "secret.txt")
     assert (await get(server.base + sign("brand/link.jpg", KEY, T + 60))).status_code == 404
 
 
@@ -133,14 +135,15 @@ async def test_config_wiring_serves_what_the_factory_signs(tmp_path: Path) -> No
         "channels": [{"id": "o", "type": "outbox", "path": "out"}],
     }
     off = Config.model_validate({"brands": [brand], "path": tmp_path / "config.yaml"})
+    blobs = open_blobs(off)
     assert media_url_from_config(off) is None
-    assert await start_from_config(off) is None
+    assert await start_from_config(off, blobs.get) is None
 
     service = {"public_base_url": "http://placeholder", "media_http": {"port": 0}}
     cfg = Config.model_validate(
         {"service": service, "brands": [brand], "path": tmp_path / "config.yaml"}
     )
-    srv = await start_from_config(cfg)
+    srv = await start_from_config(cfg, blobs.get)
     assert srv is not None
     try:
         port = srv.sockets[0].getsockname()[1]
@@ -150,15 +153,17 @@ async def test_config_wiring_serves_what_the_factory_signs(tmp_path: Path) -> No
         )
         media_url = media_url_from_config(cfg)
         assert media_url is not None
-        photo = tmp_path / "var" / "media" / "b" / "1.jpg"
-        photo.parent.mkdir(parents=True)
-        photo.write_bytes(JPEG)
-        url = media_url(Media(path=str(photo), width=1, height=1, bytes=len(JPEG), format="jpeg"))
+        await blobs.run(blobs.store.put("media/b/1.jpg", JPEG))
+        assert (tmp_path / "var" / "blobs" / "media" / "b" / "1.jpg").exists()
+        url = media_url(
+            Media(path="media/b/1.jpg", width=1, height=1, bytes=len(JPEG), format="jpeg")
+        )
         assert url.startswith(base + "/media/")
         r = await get(url)
         assert r.status_code == 200
         assert r.content == JPEG
-        assert (tmp_path / "var" / "state" / "media-url.key").exists()
+        assert (tmp_path / "var" / "state" / "secret.key").exists()  # no secret_key: one node's
     finally:
         srv.close()
         await srv.wait_closed()
+        blobs.close()

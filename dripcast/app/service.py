@@ -1,8 +1,8 @@
 """`dripcast serve`: the wiring. SMTP listener → processor → schedule → publishers.
 
 The only module that knows every stage. State lives in the database and the
-spool; this object only holds the running parts, so a restart (or a crash)
-picks up from the stored state.
+blob store, both shared by every node; this object only holds the running
+parts, so a restart (or a crash, or another node) picks up from the stored state.
 """
 
 from __future__ import annotations
@@ -20,13 +20,15 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import Engine
 
-from dripcast.app import jobs, pipeline, systemd
+from dripcast.app import cleanup, jobs, pipeline, systemd
 from dripcast.app import media_server as media_http
 from dripcast.app.media_urls import media_url_from_config
 from dripcast.core.config import Config
 from dripcast.core.publisher import Context, Publisher
 from dripcast.core.timeparse import parse_duration
 from dripcast.store import queries as store
+from dripcast.store.blobs import Blobs, open_blobs
+from dripcast.store.credentials import credentials_for
 from dripcast.store.db import make_engine, migrate
 from ingest import smtp, spool
 from ingest.intake import Intake
@@ -47,7 +49,7 @@ def http_client() -> httpx.AsyncClient:
 
 
 def build_publishers(
-    config: Config, engine: Engine, http: httpx.AsyncClient
+    config: Config, engine: Engine, http: httpx.AsyncClient, blobs: Blobs
 ) -> dict[tuple[str, str], Publisher]:
     async def remember(post_id: int, data: Any) -> None:
         await asyncio.to_thread(store.remember, engine, post_id, dict(data))
@@ -55,9 +57,10 @@ def build_publishers(
     out: dict[tuple[str, str], Publisher] = {}
     state = config.resolve(config.service.state_dir)
     media_url = media_url_from_config(config)
+    credentials = credentials_for(engine, config.root_key())
     for brand in config.brands:
         for ch in brand.channels:
-            folder = state / brand.id / ch.id  # private to the channel: its tokens live here
+            folder = state / brand.id / ch.id  # private to the channel on this node
             folder.mkdir(parents=True, exist_ok=True, mode=0o700)
             ctx = Context(
                 http=http,
@@ -65,6 +68,8 @@ def build_publishers(
                 state_dir=folder,
                 media_url=media_url,
                 remember=remember,
+                read_blob=blobs.get,
+                credentials=credentials(brand.id, ch.id),
             )
             out[(brand.id, ch.id)] = make_publisher(ch, ctx)
     return out
@@ -75,7 +80,9 @@ class Service:
         self.config = config
         self.clock = clock or (lambda: datetime.now(UTC))
         self.engine = make_engine(config.database_url)
-        self.intake = Intake(config, self.engine, self.clock)
+        self.blobs = open_blobs(config)
+        self.node = config.service.node
+        self.intake = Intake(config, self.engine, self.clock, blobs=self.blobs)
         self.queue: asyncio.Queue[int] = asyncio.Queue()
         self.queued: set[int] = set()
         self.stop = asyncio.Event()
@@ -92,15 +99,14 @@ class Service:
         cfg = self.config
         await asyncio.to_thread(migrate, self.engine)
         spool.clean_temporaries(self.intake.spool_dir)
-        released = await asyncio.to_thread(store.release_claims, self.engine)
-        if released:
-            log.info("planning %d messages again that a stopped process had started", released)
+        await self._recover_own()
         async with http_client() as http:
             dispatcher = Dispatcher(
                 engine=self.engine,
-                publishers=build_publishers(cfg, self.engine, http),
+                publishers=build_publishers(cfg, self.engine, http, self.blobs),
                 brands={b.id: b for b in cfg.brands},
                 lease=parse_duration(cfg.service.publish_lease),
+                node=self.node,
             )
             aps = AsyncIOScheduler(timezone=UTC)
             tick = aps.add_job(
@@ -122,7 +128,7 @@ class Service:
                 host=cfg.service.smtp.host,
                 port=cfg.service.smtp.port,
             )
-            media_server = await media_http.start_from_config(cfg)
+            media_server = await media_http.start_from_config(cfg, self.blobs.get)
             aps.start()
             tasks = [
                 asyncio.create_task(self._read_limits(dispatcher.publishers)),
@@ -133,7 +139,7 @@ class Service:
             for sig in (signal.SIGTERM, signal.SIGINT):
                 loop.add_signal_handler(sig, self.stop.set)
             bound = server.sockets[0].getsockname()
-            log.info("listening for mail on %s:%s", bound[0], bound[1])
+            log.info("node %s listening for mail on %s:%s", self.node, bound[0], bound[1])
             systemd.notify("READY=1")
             await self.stop.wait()
             systemd.notify("STOPPING=1")
@@ -146,7 +152,23 @@ class Service:
             for t in tasks:
                 t.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
+        await asyncio.to_thread(self.blobs.close)
         self.engine.dispose()
+
+    async def _recover_own(self) -> None:
+        """At start, take back at once what this node held when it stopped.
+
+        Messages it was planning are planned again; posts it was publishing are
+        recovered on the first tick (find(), or a resend where that is safe).
+        Other nodes' claims are theirs until `publish_lease` passes.
+        """
+        released = await asyncio.to_thread(store.release_claims, self.engine, self.node)
+        if released:
+            log.info("planning %d messages again that this node had started", released)
+        now = self.clock()
+        posts = await asyncio.to_thread(store.recover_own, self.engine, self.node, now=now)
+        if posts:
+            log.info("recovering %d posts this node was publishing when it stopped", posts)
 
     def _schedule_jobs(self, aps: AsyncIOScheduler) -> None:
         """The weekly report (Monday 08:00 in each brand's zone) and a nightly clean-up."""
@@ -162,7 +184,7 @@ class Service:
         aps.add_job(
             self._job,
             CronTrigger(hour=3, minute=30, timezone=UTC),
-            args=["clean-up", jobs.clean_up],
+            args=["clean-up", cleanup.clean_up, self.blobs],
             id="clean-up",
             coalesce=True,
             misfire_grace_time=None,
@@ -196,7 +218,9 @@ class Service:
             self.wake()
 
     def process(self, message_id: int) -> None:
-        pipeline.process(self.config, self.engine, message_id, self.clock(), self.limits)
+        pipeline.process(
+            self.config, self.engine, message_id, self.clock(), self.limits, blobs=self.blobs
+        )
 
     async def _read_limits(self, publishers: Mapping[tuple[str, str], Publisher]) -> None:
         """Ask networks that can tell (Mastodon's instance) for their real text limit.

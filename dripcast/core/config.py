@@ -9,6 +9,7 @@ from __future__ import annotations
 import glob
 import os
 import re
+import socket
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 
+from dripcast.core import keys
 from dripcast.core.channels import CHANNEL_TYPES, NEEDS_PUBLIC_URL, Channel, Strict
 from dripcast.core.errors import ConfigError
 from dripcast.core.timeparse import parse_duration, parse_slot, parse_weekdays
@@ -61,13 +63,30 @@ class MediaHttp(Strict):
     ttl_seconds: float = Field(default=3600, gt=0)
 
 
+class S3(Strict):
+    """An S3-compatible object store for `service.blobs: s3://bucket/prefix`."""
+
+    endpoint_url: str | None = None  # None: AWS itself
+    region: str = "us-east-1"
+    access_key_id: SecretStr | None = None
+    secret_access_key: SecretStr | None = None
+
+
 class Service(Strict):
     smtp: Smtp = Smtp()
     media_http: MediaHttp = MediaHttp()
     database: str = "sqlite:///var/dripcast.db"
-    media_dir: Path = Path("var/media")
-    spool_dir: Path = Path("var/spool")
+    media_dir: Path = Path("var/media")  # preview's variants (`dripcast preview`), local
+    spool_dir: Path = Path("var/spool")  # mail being received, node-local until committed
     state_dir: Path = Path("var/state")
+    # Where raw messages and image variants live, shared by every node:
+    # `file:<folder>` or `s3://bucket/prefix` (with `s3:`).
+    blobs: str = Field(default="file:var/blobs", pattern=r"^(file:.+|s3://[^/]+(/.*)?)$")
+    s3: S3 | None = None
+    # Encrypts channel credentials in the database and signs media URLs; every node
+    # must have the same. Unset: a key made once in state_dir (one node only).
+    secret_key: SecretStr | None = Field(default=None, min_length=32)
+    node_id: str | None = Field(default=None, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
     public_base_url: str | None = None
     outgoing_mail: str | None = None
     trusted_authserv_id: str | None = None
@@ -83,6 +102,17 @@ class Service(Strict):
     def _age(cls, v: str) -> str:
         parse_duration(v)
         return v
+
+    @model_validator(mode="after")
+    def _blobs(self) -> Service:
+        if self.blobs.startswith("s3://") and self.s3 is None:
+            raise ValueError("blobs: s3://… needs s3: {endpoint_url, region, access_key_id, …}")
+        return self
+
+    @property
+    def node(self) -> str:
+        """This node's name on its claims: `node_id`, else the host name."""
+        return self.node_id or socket.gethostname()[:64]
 
 
 class Drip(Strict):
@@ -230,6 +260,12 @@ class Config(Strict):
     def resolve(self, p: Path) -> Path:
         """Relative paths in the config are relative to the config file's folder."""
         return p if p.is_absolute() else self.path.parent / p
+
+    def root_key(self) -> bytes:
+        """The root of every key (`dripcast.core.keys`): secret_key, else one kept in state_dir."""
+        if self.service.secret_key is not None:
+            return self.service.secret_key.get_secret_value().encode()
+        return keys.load_or_create(self.resolve(self.service.state_dir) / keys.ROOT_FILE)
 
     @property
     def database_url(self) -> str:
