@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 import os
-import time
 import stat
+import time
 from pathlib import Path
 
 import pytest

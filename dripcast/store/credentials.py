@@ -28,7 +28,8 @@ from dripcast.store import models as m
 from dripcast.store.db import transaction
 
 T = TypeVar("T")
-_locks: dict[str, asyncio.Lock] = {}  # one per credential in this process: fewer waiting threads
+# One per credential and engine (a node has one engine): fewer threads waiting on the row.
+_locks: dict[tuple[int, str], asyncio.Lock] = {}
 
 
 class Unreadable(Exception):
@@ -69,7 +70,7 @@ class DbCredentials(Credentials):
 
     @asynccontextmanager
     async def update(self) -> AsyncIterator[Held]:
-        lock = _locks.setdefault(self.name, asyncio.Lock())
+        lock = _locks.setdefault((id(self.engine), self.name), asyncio.Lock())
         async with lock:
             # One thread for the whole locked section: a connection stays on its thread.
             with ThreadPoolExecutor(max_workers=1, thread_name_prefix="credentials") as pool:

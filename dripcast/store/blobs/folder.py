@@ -7,11 +7,11 @@ into place, fsync the folder. Files 0600, folders 0700, whatever the umask.
 from __future__ import annotations
 
 import asyncio
+import builtins
 import contextlib
 import errno
 import os
 import secrets
-import builtins
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -27,8 +27,11 @@ class FolderBlobStore(BlobStore):
         return self.root / safe_key(key)
 
     def _folder(self, path: Path) -> None:
+        if path.parent.is_dir():
+            return
+        self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
         for d in reversed([path.parent, *path.parent.parents]):
-            if d == self.root or d.is_relative_to(self.root):
+            if d.is_relative_to(self.root) and d != self.root:
                 with contextlib.suppress(FileExistsError):
                     d.mkdir(mode=0o700)
 

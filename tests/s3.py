@@ -1,0 +1,52 @@
+"""A real S3-compatible server on loopback for the tests: moto's server mode, in a thread.
+
+Started once per test session; each test gets its own bucket.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import Any
+
+from tests.ports import free_port
+
+_counter = itertools.count(1)
+KEYS = {"access_key_id": "testing", "secret_access_key": "testing"}
+
+
+@dataclass
+class S3Server:
+    endpoint: str
+    server: Any
+
+    @classmethod
+    def start(cls) -> S3Server:
+        from moto.server import ThreadedMotoServer
+
+        port = free_port()
+        server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+        server.start()
+        return cls(endpoint=f"http://127.0.0.1:{port}", server=server)
+
+    def settings(self) -> dict[str, Any]:
+        """`service.s3` for a config."""
+        return {"endpoint_url": self.endpoint, "region": "us-east-1", **KEYS}
+
+    def new_bucket(self) -> str:
+        import boto3
+
+        name = f"dripcast-{next(_counter)}"
+        client = boto3.client(
+            "s3",
+            endpoint_url=self.endpoint,
+            region_name="us-east-1",
+            aws_access_key_id=KEYS["access_key_id"],
+            aws_secret_access_key=KEYS["secret_access_key"],
+        )
+        client.create_bucket(Bucket=name)
+        client.close()
+        return name
+
+    def stop(self) -> None:
+        self.server.stop()
