@@ -40,6 +40,7 @@ REASONS = {
     403: "Forbidden",
     404: "Not Found",
     405: "Method Not Allowed",
+    503: "Service Unavailable",
     505: "HTTP Version Not Supported",
 }
 
@@ -111,6 +112,9 @@ async def _resolve(
         body = await read(MEDIA + rel)
     except BlobMissing:
         return 404, None, None
+    except Exception:  # the blob store is out of reach: the fetcher may try again
+        log.exception("media server: cannot read %s", rel)
+        return 503, None, None
     log.debug("media server: %s %s", method, rel)
     return 200, rel, body
 
