@@ -167,6 +167,9 @@ class BlueskySessionAuth(AsyncAuth):
     ) -> AsyncGenerator[httpx.Request, httpx.Response]:
         data = await self.session.current()
         response = yield bearer(request, data["accessJwt"])
+        # Overriding async_auth_flow skips httpx's own read for requires_response_body:
+        # over a real socket the body is still a stream here.
+        await response.aread()
         if stale(response):
             data = await self.session.renew(data)
             yield bearer(request, data["accessJwt"])
