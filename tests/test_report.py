@@ -184,7 +184,13 @@ def test_clean_up_forgets_old_quarantine_orphans_and_unused_old_media(
         blobs.put_sync(f"media/b/{n}.jpg", b"jpeg")
     for key in ("spool/old.eml", "spool/new.eml", "spool/orphan.eml", "spool/young.eml"):
         blobs.put_sync(key, b"raw")
-    for key in ("media/b/used.jpg", "media/b/unused.jpg", "spool/orphan.eml"):
+    (folder / "spool" / ".tmp-dead-x.eml").write_bytes(b"half")  # a crash mid-write
+    for key in (
+        "media/b/used.jpg",
+        "media/b/unused.jpg",
+        "spool/orphan.eml",
+        "spool/.tmp-dead-x.eml",
+    ):
         os.utime(folder / key, (month_ago, month_ago))
     seed(engine, [NOW + timedelta(days=40)], media="media/b/used.jpg")
     for name, age in (("old", 31), ("new", 2)):
@@ -194,14 +200,15 @@ def test_clean_up_forgets_old_quarantine_orphans_and_unused_old_media(
             message_id=f"<{name}@x>", spool=f"spool/{name}.eml", size=3, status="refused",
         )  # fmt: skip
     # old quarantine: 1 message; blobs: its raw message is deleted with it (not counted),
-    # the orphan (no row, a day old) and the unused old variant
-    assert cleanup.clean_up(cfg, engine, blobs, NOW) == (1, 2)
+    # the orphan (no row, a day old), the half-written file and the unused old variant
+    assert cleanup.clean_up(cfg, engine, blobs, NOW) == (1, 3)
     assert cleanup.clean_up(cfg, engine, blobs, NOW + timedelta(hours=1)) == (0, 0)  # ran today
     assert [m["spool"] for m in store.messages(engine, statuses=["refused"])] == ["spool/new.eml"]
     left = sorted(b.key for b in blobs.list_sync(""))
     assert left == [
         "media/b/fresh.jpg", "media/b/used.jpg", "spool/new.eml", "spool/young.eml"
     ]  # fmt: skip
+    assert not (folder / "spool" / ".tmp-dead-x.eml").exists()
     blobs.close()
     engine.dispose()
 

@@ -19,7 +19,7 @@ from dripcast.core.lifecycle import MessageStatus
 from dripcast.core.lifecycle import PostStatus as S
 from dripcast.store import jobs as store_jobs
 from dripcast.store import queries as store
-from dripcast.store.blobs import Blobs
+from dripcast.store.blobs import Blobs, FolderBlobStore
 
 log = logging.getLogger("dripcast.jobs")
 
@@ -48,6 +48,8 @@ def clean_up(config: Config, engine: Engine, blobs: Blobs, now: datetime) -> tup
         if b.key not in named and b.modified < (now - ORPHAN_AFTER).timestamp():
             blobs.delete_sync(b.key)
             removed += 1
+    if isinstance(blobs.store, FolderBlobStore):
+        removed += blobs.store.clean_temporaries(older_than=(now - ORPHAN_AFTER).timestamp())
     keep = store_jobs.media_in_use(engine, LIVE)
     for b in blobs.list_sync(MEDIA):
         if b.key not in keep and b.modified < (now - KEEP).timestamp():

@@ -93,6 +93,17 @@ class FolderBlobStore(BlobStore):
         for info in await asyncio.to_thread(self._walk, prefix):
             yield info
 
+    def clean_temporaries(self, *, older_than: float) -> int:
+        """Remove half-written files a crash left (never acknowledged); only old ones,
+        since another node sharing the folder may be writing a young one now."""
+        n = 0
+        for path in self.root.rglob(".tmp-*") if self.root.is_dir() else ():
+            with contextlib.suppress(FileNotFoundError):
+                if path.stat().st_mtime < older_than:
+                    path.unlink()
+                    n += 1
+        return n
+
     def _walk(self, prefix: str) -> builtins.list[BlobInfo]:
         out: builtins.list[BlobInfo] = []
         for root, _dirs, names in os.walk(self.root):
