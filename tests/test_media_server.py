@@ -14,6 +14,7 @@ import pytest
 from dripcast.app.media_server import start_media_server
 from dripcast.app.media_urls import sign
 from dripcast.store.blobs import FolderBlobStore, open_blobs
+from tests.s3 import S3Server
 
 KEY = os.urandom(32)
 T = 1_800_000_000
@@ -167,3 +168,50 @@ async def test_config_wiring_serves_what_the_factory_signs(tmp_path: Path) -> No
         srv.close()
         await srv.wait_closed()
         blobs.close()
+
+
+async def test_a_url_one_node_signs_is_served_by_another_from_s3(
+    tmp_path: Path, s3_server: S3Server
+) -> None:
+    """Issue 17 point 3: same secret_key, same blob store, different local folders."""
+    from dripcast.app.media_server import start_from_config
+    from dripcast.app.media_urls import media_url_from_config
+    from dripcast.core.config import Config
+    from dripcast.core.domain import Media
+
+    brand = {"id": "b", "name": "B", "address": "b@example.com", "channels": [{"id": "o", "type": "outbox", "path": "out"}]}  # fmt: skip
+    bucket = s3_server.new_bucket()
+
+    def node(name: str, base: str) -> Config:
+        service = {
+            "public_base_url": base,
+            "media_http": {"port": 0},
+            "blobs": f"s3://{bucket}/shared",
+            "s3": s3_server.settings(),
+            "secret_key": "the-same-secret-on-every-node-0123456789",
+            "node_id": name,
+        }
+        return Config.model_validate(
+            {"service": service, "brands": [brand], "path": tmp_path / name / "config.yaml"}
+        )
+
+    serving = node("node-b", "http://placeholder")
+    blobs_b = open_blobs(serving)
+    srv = await start_from_config(serving, blobs_b.get)
+    assert srv is not None
+    try:
+        base = f"http://127.0.0.1:{srv.sockets[0].getsockname()[1]}"
+        signing = node("node-a", base)
+        blobs_a = open_blobs(signing)
+        await blobs_a.run(blobs_a.store.put("media/b/ab/1.jpg", JPEG))  # node-a planned it
+        blobs_a.close()
+        media_url = media_url_from_config(signing)
+        assert media_url is not None
+        url = media_url(Media(path="media/b/ab/1.jpg", width=1, height=1, bytes=4, format="jpeg"))
+        r = await get(url)
+        assert (r.status_code, r.content) == (200, JPEG)
+        assert not (tmp_path / "node-b" / "var" / "blobs").exists()  # nothing on local disk
+    finally:
+        srv.close()
+        await srv.wait_closed()
+        blobs_b.close()
