@@ -83,7 +83,8 @@ class Service:
         self.blobs = open_blobs(config)
         self.node = config.service.node
         self.intake = Intake(config, self.engine, self.clock, blobs=self.blobs)
-        self.queue: asyncio.Queue[int] = asyncio.Queue()
+        # Oldest first: a message another node left behind waits behind no newer mail.
+        self.queue: asyncio.PriorityQueue[int] = asyncio.PriorityQueue()
         self.queued: set[int] = set()
         self.stop = asyncio.Event()
         self.wake: Callable[[], object] = lambda: None  # run the tick now (set once running)
