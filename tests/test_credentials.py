@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import json
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -71,4 +73,21 @@ async def test_an_error_inside_update_keeps_the_old_value_and_frees_the_lock(db_
             raise RuntimeError("the refresh failed")
     async with asyncio.timeout(10), creds.update() as held:  # not left locked
         assert held.data == {"v": 1}
+    engine.dispose()
+
+
+async def test_a_token_file_of_an_older_version_is_taken_over(tmp_path: Path) -> None:
+    """X rotates its refresh token: the pair in state_dir must survive the upgrade."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'd.db'}")
+    migrate(engine)
+    old = tmp_path / "state" / "brand" / "x"
+    old.mkdir(parents=True)
+    (old / "x-tokens.json").write_text(json.dumps({"access_token": "A2", "refresh_token": "R2"}))
+    creds = credentials_for(engine, SECRET, legacy=tmp_path / "state")("brand", "x")("x-tokens")
+    assert await creds.load() == {"access_token": "A2", "refresh_token": "R2"}
+    async with creds.update() as held:
+        assert held.data == {"access_token": "A2", "refresh_token": "R2"}
+        held.save({"access_token": "A3", "refresh_token": "R3"})
+    (old / "x-tokens.json").write_text(json.dumps({"access_token": "stale"}))
+    assert await creds.load() == {"access_token": "A3", "refresh_token": "R3"}  # the row wins
     engine.dispose()

@@ -57,7 +57,7 @@ def build_publishers(
     out: dict[tuple[str, str], Publisher] = {}
     state = config.resolve(config.service.state_dir)
     media_url = media_url_from_config(config)
-    credentials = credentials_for(engine, config.root_key())
+    credentials = credentials_for(engine, config.root_key(), legacy=state)
     for brand in config.brands:
         for ch in brand.channels:
             folder = state / brand.id / ch.id  # private to the channel on this node

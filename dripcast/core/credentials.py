@@ -52,9 +52,9 @@ class FileCredentials(Credentials):
         self.path = path
 
     async def load(self) -> Doc | None:
-        return await asyncio.to_thread(self._read)
+        return await asyncio.to_thread(self.read)
 
-    def _read(self) -> Doc | None:
+    def read(self) -> Doc | None:
         try:
             data = json.loads(self.path.read_text())
         except (OSError, ValueError):

@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, TypeVar
 
 from cryptography.fernet import Fernet, InvalidToken
@@ -22,7 +23,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from dripcast.core.credentials import Credentials, Doc, Held
+from dripcast.core.credentials import Credentials, Doc, FileCredentials, Held
 from dripcast.core.keys import fernet_key
 from dripcast.store import models as m
 from dripcast.store.db import transaction
@@ -37,12 +38,17 @@ class Unreadable(Exception):
 
 
 class DbCredentials(Credentials):
-    def __init__(self, engine: Engine, fernet: Fernet, name: str) -> None:
-        self.engine, self.fernet, self.name = engine, fernet, name
+    """`legacy`: the file an older version kept this credential in, read until a row exists,
+    so that a rotated refresh token is not lost at the upgrade."""
+
+    def __init__(
+        self, engine: Engine, fernet: Fernet, name: str, legacy: Path | None = None
+    ) -> None:
+        self.engine, self.fernet, self.name, self.legacy = engine, fernet, name, legacy
 
     def _decrypt(self, data: str) -> Doc | None:
         if not data:
-            return None
+            return None if self.legacy is None else FileCredentials(self.legacy).read()
         try:
             doc = json.loads(self.fernet.decrypt(data.encode()))
         except InvalidToken:
@@ -55,7 +61,7 @@ class DbCredentials(Credentials):
     def _read(self) -> Doc | None:
         with transaction(self.engine) as s:
             row = s.get(m.Credential, self.name)
-            return None if row is None else self._decrypt(row.data)
+            return self._decrypt("" if row is None else row.data)
 
     async def load(self) -> Doc | None:
         return await asyncio.to_thread(self._read)
@@ -106,12 +112,19 @@ def _end(session: Session) -> None:
 
 
 def credentials_for(
-    engine: Engine, root_key: bytes
+    engine: Engine, root_key: bytes, legacy: Path | None = None
 ) -> Callable[[str, str], Callable[[str], Credentials]]:
-    """(brand, channel) → (name → that channel's credentials named `name`)."""
+    """(brand, channel) → (name → that channel's credentials named `name`).
+
+    `legacy`: the state_dir where older versions kept `<brand>/<channel>/<name>.json`.
+    """
     fernet = Fernet(fernet_key(root_key))
 
     def channel(brand: str, channel_id: str) -> Callable[[str], Credentials]:
-        return lambda name: DbCredentials(engine, fernet, f"{brand}/{channel_id}/{name}")
+        def named(name: str) -> Credentials:
+            old = None if legacy is None else legacy / brand / channel_id / f"{name}.json"
+            return DbCredentials(engine, fernet, f"{brand}/{channel_id}/{name}", old)
+
+        return named
 
     return channel
