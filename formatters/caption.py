@@ -16,7 +16,7 @@ from jinja2 import TemplateError as JinjaError
 from jinja2.sandbox import SandboxedEnvironment
 
 from formatters import littletext
-from formatters.counting import fits, utf16_units
+from formatters.counting import fits, grapheme_clusters, utf16_units
 from formatters.hashtags import TAG, Tags, gather, split_trailing
 from formatters.specs import ChannelSpec
 
@@ -32,7 +32,6 @@ ELLIPSIS = "…"
 
 _env = SandboxedEnvironment(autoescape=False, keep_trailing_newline=False)
 _WORD_END = regex.compile(r"\S(?=\s|$)")
-_GRAPHEME = regex.compile(r"\X")
 
 
 class TemplateError(ValueError):
@@ -141,7 +140,7 @@ def shorten(text: str, limit: int) -> str:
     best = _longest(text, ok)
     if best:
         return best
-    clusters = _GRAPHEME.findall(text)
+    clusters = grapheme_clusters(text)
     while clusters and not ok("".join(clusters) + ELLIPSIS):
         clusters.pop()
     return "".join(clusters) + ELLIPSIS if clusters else ""
@@ -167,7 +166,7 @@ def _with_ellipsis(prefix: str) -> str:
 
 
 def _hard_cut(text: str, spec: ChannelSpec) -> str:
-    clusters = _GRAPHEME.findall(text)
+    clusters = grapheme_clusters(text)
     while clusters and not fits("".join(clusters) + ELLIPSIS, spec):
         clusters.pop()
     return "".join(clusters) + ELLIPSIS if clusters else ""

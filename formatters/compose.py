@@ -6,26 +6,48 @@ decoded once however many networks the brand posts to.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, replace
 
 import regex
 
-from dripcast.core.channels import ChannelBase
+from dripcast.core.channels import ChannelBase, ctas, tag_sets
 from dripcast.core.config import Brand
 from dripcast.core.domain import Draft, Media, Photo, Submission
-from dripcast.core.extras import BlueskyExtra, Extra, PinterestExtra, TumblrExtra, WordPressExtra
+from dripcast.core.extras import (
+    BlueskyExtra,
+    Extra,
+    MastodonExtra,
+    PinterestExtra,
+    TumblrExtra,
+    WordPressExtra,
+)
 from formatters import caption as captions
 from formatters.facets import facets
 from formatters.hashtags import split_trailing
 from formatters.images import Source, Variant
 from formatters.links import display, tag_caption_links, utm_params, with_utm
 from formatters.specs import SPECS, ChannelSpec
+from formatters.vary import Choice, vary_channel
 
 LINK_FIELD_MAX = 2048
 
 # Saves a variant's bytes and returns where they are: the caller owns the files.
 Store = Callable[[Variant, Photo, str], str]
+
+
+# Networks that show several images of one post well: `group: auto` makes carousels only here.
+GROUPS_WELL = frozenset(
+    {"instagram", "threads", "bluesky", "mastodon", "x", "facebook", "linkedin", "telegram"}
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Formatted:
+    """The drafts, and what the client should know about them (photos left out, and why)."""
+
+    drafts: list[Draft]
+    notes: tuple[str, ...] = ()
 
 
 def format_submission(
@@ -37,33 +59,98 @@ def format_submission(
     *,
     limits: Mapping[str, int] | None = None,
     utm: Mapping[str, str] | None = None,
+    recent: Mapping[str, Collection[str]] | None = None,
 ) -> list[Draft]:
-    """One draft per channel and photo, in photo order.
+    """One draft per channel and photo, in photo order (see `format_drafts`)."""
+    return format_drafts(
+        sub, photos, brand, channels, store, limits=limits, utm=utm, recent=recent
+    ).drafts
+
+
+def format_drafts(
+    sub: Submission,
+    photos: Sequence[Photo],
+    brand: Brand,
+    channels: Sequence[ChannelBase],
+    store: Store,
+    *,
+    limits: Mapping[str, int] | None = None,
+    utm: Mapping[str, str] | None = None,
+    recent: Mapping[str, Collection[str]] | None = None,
+) -> Formatted:
+    """One draft per channel and photo, in photo order, no two with the same text.
 
     `limits` overrides a channel's text limit by channel id (Mastodon's instance limit,
     read by its publisher). `utm` replaces the default UTM parameters; `{network}` and
-    `{brand}` in a value are filled in.
+    `{brand}` in a value are filled in. `recent` holds, by channel id, the texts of the
+    channel's posts that are queued or went out in the last 30 days: no draft repeats
+    one (formatters/vary.py); a photo whose text cannot be made different is left out
+    of that channel, and a note says so.
     """
     specs = {ch.id: spec_for(ch, limits) for ch in channels}
-    # Everything the client wrote that may be published: caption, CTA, alt texts.
-    said = [sub.caption, sub.directives.cta or "", sub.directives.alt or ""]
+    leads = {p.index: lead_of(sub, p) for p in photos}
+    # Everything the client wrote that may be published: caption, CTA, alt texts, leads.
+    said = [sub.caption, sub.directives.cta or "", sub.directives.alt or "", *leads.values()]
     held = off_limits("\n".join([*said, *sub.directives.alts.values()]), brand.off_limits)
+    texts: dict[tuple[str, int], tuple[_Built, str]] = {}
+    notes: list[str] = []
+    for ch in channels:
+        spec = specs[ch.id]
+
+        def build(photo: Photo, choice: Choice, ch: ChannelBase = ch) -> _Built:
+            return _caption(sub, photo, len(photos), brand, ch, specs[ch.id], utm, choice)
+
+        chosen, left_out = vary_channel(
+            photos,
+            build=build,
+            text=lambda b: b.text,
+            leads=leads,
+            alts={p.index: sub.directives.alts.get(p.index, "") for p in photos},
+            ctas=ctas(sub.directives.cta or ch.cta or brand.cta),
+            tag_sets=tag_sets(ch.hashtags if ch.hashtags is not None else brand.hashtags),
+            allowed=brand.vary,
+            recent=(recent or {}).get(ch.id, ()),
+        )
+        for index, (built, lead) in chosen.items():
+            texts[(ch.id, index)] = (built, lead)
+        if left_out:
+            names = ", ".join(str(i) for i in left_out)
+            notes.append(
+                f"{ch.id}: photo{'s' if len(left_out) > 1 else ''} {names} not posted: the text"
+                " would repeat a post of the last 30 days and nothing is left to vary"
+                " (add calls to action, hashtag sets or a line per photo)"
+            )
+    aspects = {
+        ch.id: common_aspect(photos, specs[ch.id]) for ch in channels if carousel_size(ch) > 1
+    }
     drafts: list[Draft] = []
     for photo in photos:
         source = Source.open(photo.data, specs.values())
         alt = sub.directives.alts.get(photo.index) or sub.directives.alt or ""
         for ch in channels:
+            if (ch.id, photo.index) not in texts:
+                continue
             spec = specs[ch.id]
-            variant = source.variant(spec)
-            cap = _caption(sub, photo, len(photos), brand, ch, spec, utm)
-            media = Media(
-                path=store(variant, photo, spec.network),
-                width=variant.width,
-                height=variant.height,
-                bytes=len(variant.data),
-                format=variant.format,
-                alt="" if spec.alt_limit is None else captions.shorten(alt, spec.alt_limit),
-            )
+            cap, lead = texts[(ch.id, photo.index)]
+
+            def media_of(
+                spec: ChannelSpec, photo: Photo = photo, alt: str = alt, source: Source = source
+            ) -> Media:
+                variant = source.variant(spec)
+                return Media(
+                    path=store(variant, photo, spec.network),
+                    width=variant.width,
+                    height=variant.height,
+                    bytes=len(variant.data),
+                    format=variant.format,
+                    alt="" if spec.alt_limit is None else captions.shorten(alt, spec.alt_limit),
+                )
+
+            media = media_of(spec)
+            carousel: tuple[Media, ...] = ()
+            aspect = aspects.get(ch.id)
+            if aspect is not None and abs(media.width / media.height - aspect) > aspect * 0.01:
+                carousel = (media_of(replace(spec, aspect_min=aspect, aspect_max=aspect)),)
             drafts.append(
                 Draft(
                     channel=ch.id,
@@ -72,10 +159,39 @@ def format_submission(
                     text=cap.text,
                     media=(media,),
                     held=held,
-                    extra=_extra(cap, spec, sub.caption, brand.name),
+                    extra=_extra(cap, spec, sub.caption, brand.name, brand.language),
+                    lead=lead,
+                    carousel=carousel,
                 )
             )
-    return drafts
+    return Formatted(drafts=drafts, notes=tuple(notes))
+
+
+def carousel_size(ch: ChannelBase) -> int:
+    """How many images one post of `ch` may carry when the planner groups photos (1: never)."""
+    spec = SPECS.get(ch.type)
+    if spec is None or not ch.group or (ch.group == "auto" and ch.type not in GROUPS_WELL):
+        return 1
+    return spec.images_max
+
+
+def common_aspect(photos: Sequence[Photo], spec: ChannelSpec) -> float | None:
+    """The one aspect every image of a carousel on this network gets: the median photo's,
+    within the network's range (Instagram crops a carousel to its first image's shape)."""
+    if len(photos) < 2:
+        return None
+    shapes = sorted(min(spec.aspect_max, max(spec.aspect_min, p.width / p.height)) for p in photos)
+    return shapes[(len(shapes) - 1) // 2]
+
+
+def lead_of(sub: Submission, photo: Photo) -> str:
+    """The photo's own words: a `N:` line, else the text placed next to it in the mail."""
+    if photo.index in sub.leads:
+        return sub.leads[photo.index]
+    att = next((a for a in sub.attachments if a.data is photo.data), None)
+    if att is None:
+        att = next((a for a in sub.attachments if a.data == photo.data), None)
+    return att.lead if att else ""
 
 
 def spec_for(ch: ChannelBase, limits: Mapping[str, int] | None = None) -> ChannelSpec:
@@ -104,10 +220,11 @@ def _caption(
     ch: ChannelBase,
     spec: ChannelSpec,
     utm: Mapping[str, str] | None,
+    choice: Choice,
 ) -> _Built:
     params = _utm(spec.network, brand, utm)
     link = sub.directives.link or ch.link or brand.link
-    text = sub.caption
+    text = choice.caption(sub.caption)
     if link and params:
         text = tag_caption_links(text, link, params)
         link = with_utm(link, params)
@@ -115,10 +232,10 @@ def _caption(
     link_text = display(link) if link and spec.network == "bluesky" else None
     parts = captions.Parts(
         caption=text,
-        cta=sub.directives.cta or ch.cta or brand.cta,
+        cta=choice.cta,
         link=link,
         link_text=link_text,
-        brand_tags=ch.hashtags if ch.hashtags is not None else brand.hashtags,
+        brand_tags=choice.tags,
         brand=brand.name,
         index=photo.index,
         count=count,
@@ -135,13 +252,15 @@ def _utm(network: str, brand: Brand, utm: Mapping[str, str] | None) -> dict[str,
     return {k: v.replace("{network}", network).replace("{brand}", brand.id) for k, v in utm.items()}
 
 
-def _extra(built: _Built, spec: ChannelSpec, caption: str, brand_name: str) -> Extra:
+def _extra(built: _Built, spec: ChannelSpec, caption: str, brand_name: str, language: str) -> Extra:
     def headline() -> str:
         return title(caption, brand_name, spec.title_limit) if spec.title_limit else ""
 
     if spec.network == "bluesky":
         links = {built.link_text: built.link} if built.link_text and built.link else None
-        return BlueskyExtra(facets=tuple(facets(built.text, links)))
+        return BlueskyExtra(facets=tuple(facets(built.text, links)), langs=(language,))
+    if spec.network == "mastodon":
+        return MastodonExtra(language=language)
     if spec.network == "pinterest":
         # Pinterest refuses links over 2,048 characters; the page without UTM beats none.
         link = built.link

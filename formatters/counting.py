@@ -1,38 +1,57 @@
 """How long a text is, by each network's own rule.
 
-Every rule here errs on the long side where the network's exact behaviour is not
-knowable offline (twitter-text's emoji list, its URL grammar): counting a little too
-much shortens a caption by a word, counting too little gets the post refused.
+Where a network's exact behaviour is not knowable offline, the rule here errs on the
+long side: counting a little too much shortens a caption by a word, counting too
+little gets the post refused.
 """
 
 from __future__ import annotations
 
-import unicodedata
+import importlib.resources
+import sys
+import types
+from collections.abc import Callable
+from typing import Any, cast
 
 import regex
 
+from formatters.links import find_urls, known_tld
 from formatters.specs import ChannelSpec
+
+
+def _import_twitter_text() -> Callable[[str], Any]:
+    # The port reads its emoji table with `pkg_resources.resource_string`, which only
+    # setuptools provides: absent from Python 3.12+ venvs, deprecated (a warning on
+    # import) where present. Give it that one function from importlib.resources.
+    if "pkg_resources" in sys.modules:
+        from twitter_text import parse_tweet
+    else:
+        shim = types.ModuleType("pkg_resources")
+        shim.__dict__["resource_string"] = lambda module, name: (
+            importlib.resources.files(sys.modules[module].__package__ or module)
+            .joinpath(name)
+            .read_bytes()
+        )
+        sys.modules["pkg_resources"] = shim
+        try:
+            from twitter_text import parse_tweet
+        finally:
+            del sys.modules["pkg_resources"]
+    return cast(Callable[[str], Any], parse_tweet)
+
+
+parse_tweet = _import_twitter_text()
 
 URL_WEIGHT = 23
 
-# A URL as the networks' autolinkers see it: scheme, then URL characters. Trailing
-# punctuation is left out, as twitter-text does; if the network did include it, we
-# count one character more than it does, which is the safe side.
-URL = regex.compile(r"https?://[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%|]+(?<![.,;:!?'()\[\]])")
-# twitter-text also links bare domains ("example.com/shop"); we cannot know its TLD
-# list, so any such token counts as at least a URL.
-BARE_DOMAIN = regex.compile(
-    r"(?<![\w@./-])(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}(?:/[A-Za-z0-9\-._~/?#=&%+]*)?(?<![.?])"
-)
 _GRAPHEME = regex.compile(r"\X")
-_FLAG = regex.compile(r"\p{Regional_Indicator}{2}")
-_PICTO = regex.compile(r"\p{Extended_Pictographic}")
-_PRESENTATION = regex.compile(r"\p{Emoji_Presentation}")
-_MODIFIER = regex.compile(r"\p{Emoji_Modifier}")
-_MODIFIER_BASE = regex.compile(r"\p{Emoji_Modifier_Base}")
-
-# twitter-text v3 configuration: weight 100 (one character) in these ranges, 200 elsewhere.
-_LIGHT = ((0, 4351), (8192, 8205), (8208, 8223), (8242, 8247))
+# `regex`'s \X applies GB9c (no break inside an Indic conjunct) after any character,
+# not only after a consonant: "a्त" is one cluster to it and two to Unicode (and to
+# the Bluesky PDS's Intl.Segmenter). Split where it joined without a consonant.
+_LINKS = r"[\p{InCB=Extend}\p{InCB=Linker}]*"
+_FALSE_CONJUNCT = regex.compile(
+    rf"(?<!\p{{InCB=Consonant}}{_LINKS})(?<={_LINKS}\p{{InCB=Linker}}{_LINKS})(?=\p{{InCB=Consonant}})"
+)
 
 
 def utf16_units(text: str) -> int:
@@ -43,8 +62,18 @@ def utf8_bytes(text: str) -> int:
     return len(text.encode("utf-8"))
 
 
+def grapheme_clusters(text: str) -> list[str]:
+    """User-perceived characters by Unicode's extended grapheme cluster rules (UAX #29)."""
+    out: list[str] = []
+    for cluster in _GRAPHEME.findall(text):
+        cuts = [m.start() for m in _FALSE_CONJUNCT.finditer(cluster) if m.start() > 0]
+        for a, b in zip([0, *cuts], [*cuts, len(cluster)], strict=True):
+            out.append(cluster[a:b])
+    return out
+
+
 def graphemes(text: str) -> int:
-    return len(_GRAPHEME.findall(text))
+    return len(grapheme_clusters(text))
 
 
 def measure(text: str, spec: ChannelSpec) -> int:
@@ -69,13 +98,29 @@ def fits(text: str, spec: ChannelSpec) -> bool:
 
 
 def mastodon_length(text: str) -> int:
-    """Graphemes, every URL counted as 23, `@user@domain` counted as `@user` (Mastodon)."""
+    """Graphemes, every URL counted as 23, `@user@domain` counted as `@user` (Mastodon).
+
+    Mastodon gives the 23 only to links its twitter-text grammar finds: a host with a
+    known TLD, and a path that does not end in these characters (they count as text).
+    """
     total = 0
     pos = 0
-    for m in URL.finditer(text):
-        total += _mastodon_plain(text[pos : m.start()]) + URL_WEIGHT
-        pos = m.end()
+    for link in find_urls(text):
+        if not known_tld(link.uri):
+            continue  # counted as the text it is
+        tail = (_MASTODON_QUERY_NOT_LAST if "?" in link.uri else _MASTODON_NOT_LAST).search(
+            link.uri
+        )
+        total += _mastodon_plain(text[pos : link.start]) + URL_WEIGHT
+        total += graphemes(tail[0]) if tail else 0
+        pos = link.end
     return total + _mastodon_plain(text[pos:])
+
+
+# Mastodon's `valid_url_path_ending_chars` and `valid_url_query_ending_chars` leave
+# these out of a URL's last character.
+_MASTODON_NOT_LAST = regex.compile(r"[?!*\"'「」<>;:=,.$%\[\]~&|@]+$")
+_MASTODON_QUERY_NOT_LAST = regex.compile(r"[!\"$%'()*+,.:;<>?@\[\\\]^`{|}~]+$")
 
 
 def _mastodon_plain(text: str) -> int:
@@ -83,47 +128,10 @@ def _mastodon_plain(text: str) -> int:
 
 
 def x_weight(text: str) -> int:
-    """twitter-text v3 weighted length: NFC, URLs 23, CJK and emoji 2, most else 1."""
-    text = unicodedata.normalize("NFC", text)
-    total = 0
-    pos = 0
-    for m in _x_urls(text):
-        total += _x_plain(text[pos : m[0]]) + max(URL_WEIGHT, _x_plain(text[m[0] : m[1]]) * m[2])
-        pos = m[1]
-    return total + _x_plain(text[pos:])
+    """twitter-text v3 weighted length (NFC, URLs 23, CJK and emoji 2, most else 1).
 
-
-def _x_urls(text: str) -> list[tuple[int, int, int]]:
-    # (start, end, keep_own_weight): scheme URLs are always 23; bare domains at least 23.
-    spans = [(m.start(), m.end(), 0) for m in URL.finditer(text)]
-    for m in BARE_DOMAIN.finditer(text):
-        if not any(s <= m.start() < e for s, e, _ in spans):
-            spans.append((m.start(), m.end(), 1))
-    return sorted(spans)
-
-
-def _x_plain(text: str) -> int:
-    total = 0
-    for cluster in _GRAPHEME.findall(text):
-        if _FLAG.fullmatch(cluster):
-            total += 2
-            continue
-        prev = ""
-        for ch in cluster:
-            total += _x_char(ch, prev)
-            prev = ch
-    return total
-
-
-def _x_char(ch: str, prev: str) -> int:
-    if _PICTO.match(ch):
-        return 2
-    if prev and _PICTO.match(prev):
-        # Parts of one emoji that twitter-text counts once: the variation selector of a
-        # text-default emoji and a skin tone after a base.
-        if ch == "\ufe0f" and not _PRESENTATION.match(prev):
-            return 0
-        if _MODIFIER.match(ch) and _MODIFIER_BASE.match(prev):
-            return 0
-    cp = ord(ch)
-    return 1 if any(lo <= cp <= hi for lo, hi in _LIGHT) else 2
+    From `twitter-text-parser`, a port of twitter-text's own parser that passes its
+    whole conformance suite (tests/formatters/test_twitter_conformance.py): bare
+    domains are URLs only with a real TLD, emoji sequences count once, as X does.
+    """
+    return int(parse_tweet(text).weightedLength)

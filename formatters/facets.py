@@ -1,6 +1,9 @@
 """Bluesky rich-text facets: links and tags are plain text unless marked by byte range.
 
-atproto `app.bsky.richtext.facet`: `index` counts UTF-8 bytes, end exclusive.
+atproto `app.bsky.richtext.facet`: `index` counts UTF-8 bytes, end exclusive. Tags are
+found exactly as the official client's `RichText.detectFacets` finds them
+(@atproto/api `rich-text/util.ts` TAG_REGEX), links by the project's one URL finder
+(`links.find_urls`, bare domains with a real TLD included, as the app links them).
 """
 
 from __future__ import annotations
@@ -10,13 +13,27 @@ from typing import Any
 
 import regex
 
-from formatters.counting import URL, graphemes
+from formatters.counting import graphemes
+from formatters.links import find_urls
 
-# The app's own tag grammar, simplified: `#` after a space or the start, not all digits.
+# TAG_REGEX, translated: JS `\s` also matches U+FEFF; `\d` under the `u` flag is [0-9].
+_NOT_IN_TAG = r"\s\ufeff\u00ad\u2060\u200a\u200b\u200c\u200d\u20e2"
 _TAG = regex.compile(
-    r"(?<!\S)[#＃]((?:\w|\p{Extended_Pictographic})*[^\W\d_](?:\w|\p{Extended_Pictographic})*)"
+    rf"(?:^|(?<=[\s\ufeff]))[#＃]((?!\ufe0f)[^{_NOT_IN_TAG}]*[^0-9\p{{P}}{_NOT_IN_TAG}]+[^{_NOT_IN_TAG}]*)"
 )
+_TRAILING_PUNCTUATION = regex.compile(r"\p{P}+$")
 MAX_TAG_GRAPHEMES = 64
+
+
+def hashtags(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, tag) of every hashtag Bluesky's client would mark; `tag` has no `#`."""
+    out: list[tuple[int, int, str]] = []
+    for m in _TAG.finditer(text):
+        tag = _TRAILING_PUNCTUATION.sub("", m[1].strip())
+        if not tag or graphemes(tag) > MAX_TAG_GRAPHEMES:
+            continue
+        out.append((m.start(), m.start() + 1 + len(tag), tag))
+    return out
 
 
 def facets(text: str, links: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
@@ -31,16 +48,14 @@ def facets(text: str, links: Mapping[str, str] | None = None) -> list[dict[str, 
             found.append(
                 (start, start + len(shown), {"$type": "app.bsky.richtext.facet#link", "uri": uri})
             )
-    for m in URL.finditer(text):
-        if not _overlaps(found, m.start(), m.end()):
+    for link in find_urls(text, bare=True):
+        if not _overlaps(found, link.start, link.end):
             found.append(
-                (m.start(), m.end(), {"$type": "app.bsky.richtext.facet#link", "uri": m[0]})
+                (link.start, link.end, {"$type": "app.bsky.richtext.facet#link", "uri": link.uri})
             )
-    for m in _TAG.finditer(text):
-        if graphemes(m[1]) <= MAX_TAG_GRAPHEMES and not _overlaps(found, m.start(), m.end()):
-            found.append(
-                (m.start(), m.end(), {"$type": "app.bsky.richtext.facet#tag", "tag": m[1]})
-            )
+    for start, end, tag in hashtags(text):
+        if not _overlaps(found, start, end):
+            found.append((start, end, {"$type": "app.bsky.richtext.facet#tag", "tag": tag}))
     return [
         {"index": {"byteStart": _b(text, s), "byteEnd": _b(text, e)}, "features": [feature]}
         for s, e, feature in sorted(found, key=lambda f: f[0])

@@ -11,6 +11,9 @@ forwarded text kept; `>` lines and legal-disclaimer paragraphs are dropped where
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+
+from ingest.signoff import drop_signoff
 
 _SEPARATOR = re.compile(r"^(-- ?|--|_{5,}|-{5,}\s*)$")
 # "Sent from my iPhone" in its languages: a sending verb, a preposition, then a device or
@@ -65,20 +68,14 @@ _DISCLAIMER = re.compile(
     r"|fortrolig|destinataire|consider the environment before printing)",
     re.I,
 )
-_CLOSING = re.compile(
-    r"^(best( regards| wishes)?|kind regards|regards|warm regards|cheers|thanks|thank you|many thanks"
-    r"|mvh\.?|med venlig hilsen|venlig hilsen|vh|kh|de bedste hilsner|viele grüße|liebe grüße"
-    r"|mit freundlichen grüßen|lg|vg|cordialement|bien à vous|bises|saludos|un saludo|groeten"
-    r"|met vriendelijke groet(en)?|hälsningar|med vänliga hälsningar)[,.!]?$",
-    re.I,
-)
 _CID = re.compile(r"^[ \t]*\[cid:[^\]\n]*\][ \t]*(\n|$)|\[cid:[^\]\n]*\]", re.I | re.M)
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 
 
-def clean_body(text: str, *, forward: bool = False) -> str:
+def clean_body(text: str, *, forward: bool = False, names: Iterable[str] = ()) -> str:
     """The caption part of a body. `forward`: the subject says Fwd/FW, so an Outlook
-    "From: … Sent: …" block introduces forwarded text rather than a quoted reply."""
+    "From: … Sent: …" block introduces forwarded text rather than a quoted reply.
+    `names`: what the sender signs with (`signoff.signer_names`)."""
     text = _INVISIBLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
     text = _CID.sub("", text).replace("\xa0", " ")
     lines = text.split("\n")
@@ -111,16 +108,7 @@ def clean_body(text: str, *, forward: bool = False) -> str:
             continue
         kept.append(line.rstrip())
         i += 1
-    return _drop_closing(_drop_disclaimers("\n".join(kept)))
-
-
-def _drop_closing(text: str) -> str:
-    """A last paragraph that is a closing ("Best,\nMaria") is signature, not caption."""
-    head, _, last = text.rpartition("\n\n")
-    lines = [line.strip() for line in last.split("\n") if line.strip()]
-    if lines and len(lines) <= 4 and _CLOSING.match(lines[0]) and all(len(x) < 60 for x in lines):
-        return head.strip()
-    return text
+    return drop_signoff(_drop_disclaimers("\n".join(kept)), names)
 
 
 def _reply_header_at(lines: list[str], i: int) -> bool:
@@ -164,13 +152,111 @@ def _drop_disclaimers(text: str) -> str:
     return "\n\n".join(kept).strip()
 
 
+# Reply and forward prefixes as clients write them, in any number and mix: "Re: Fwd: x",
+# "RE[2]: x", "Re (2): x", "AW: WG: x", "SV: VS: x", "Antw.: x", "[EXT] Re: x", "回复：x".
+# VS is Danish and Norwegian for forwarded (Finnish for reply): read as a forward.
+_REPLY_WORDS = r"re|aw|sv|antw|antwort|odp|ynt|res|r|ats|vá|回复|答复|回覆"
+_FORWARD_WORDS = r"fwd?|wg|tr|vs|vb|vl|fs|rv|i|pd|enc|doorst|ilt|İlt|réf|ref|转发|轉寄|転送"
+_PREFIX = (
+    r"\s*(\[[^\]]{1,30}\]\s*)?"  # a gateway's tag: [EXT]
+    rf"(?P<word>{_REPLY_WORDS}|{_FORWARD_WORDS})"
+    r"\s*(\[\d+\]|\(\d+\)|\^\d+)?\s*\.?\s*[:：]\s*"  # Re[2]:, Re (2):, Antw.:, 回复：
+)
+_PREFIXES = re.compile(rf"^({_PREFIX})+", re.I)
+_FIRST = re.compile(_PREFIX, re.I)
+
+
 def clean_subject(subject: str) -> str:
     """The subject as caption: one line, without Re:/Fwd: prefixes (in any number)."""
-    subject = " ".join(subject.split())
-    return re.sub(
-        r"^((re|fwd?|aw|wg|tr|sv|vs|antw|rv|réf)\s*(\[\d+\])?\s*:\s*)+", "", subject, flags=re.I
-    )
+    return _PREFIXES.sub("", " ".join(subject.split()))
+
+
+def _first_prefix(subject: str) -> str:
+    m = _FIRST.match(subject)
+    return m["word"].lower() if m else ""
 
 
 def is_forward(subject: str) -> bool:
-    return bool(re.match(r"^\s*(fwd?|wg|tr|vs|rv)\s*:", subject, re.I))
+    return bool(re.fullmatch(_FORWARD_WORDS, _first_prefix(subject), re.I))
+
+
+def is_reply(subject: str) -> bool:
+    """A reply's subject is the thread's ("Re: Your plan for this week"), not a title the
+    client wrote for this post."""
+    return bool(re.fullmatch(_REPLY_WORDS, _first_prefix(subject), re.I))
+
+
+# `1: Croissants`, `photo 3: Cinnamon knots`, `#2: …`: a line that names one photo. The colon
+# must be followed by a space, so a time ("10:30 we open") is never taken for one.
+_PHOTO_LINE = re.compile(
+    r"^[ \t]*(?:(?:photo|foto|picture|pic|image|img|bild|billede)[ \t]*)?#?[ \t]*(\d{1,2})"
+    r"[ \t]*:[ \t]+(\S.*?)[ \t]*$",
+    re.I,
+)
+# Where an image sat in the text, as parse.py marks it before cleaning (never typed by people).
+IMAGE_MARK = "\u2063[[image {}]]\u2063"
+_MARK = re.compile(r"^\u2063\[\[image (\d+)\]\]\u2063$", re.M)
+# Gmail's plain alternative names each inline image where it stood: "[image: IMG_1.jpg]".
+_GMAIL_IMAGE = re.compile(r"^[ \t]*\[image:[ \t]*([^\]\n]*)\][ \t]*$", re.I | re.M)
+
+
+def split_photo_lines(text: str, count: int) -> tuple[str, dict[int, str]]:
+    """The text without its `N: …` lines, and those lines' words by photo number (1…count)."""
+    kept: list[str] = []
+    found: dict[int, str] = {}
+    for line in text.split("\n"):
+        m = _PHOTO_LINE.match(line)
+        if m and 1 <= int(m[1]) <= count and int(m[1]) not in found:
+            found[int(m[1])] = m[2]
+            continue
+        kept.append(line)
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip(), found
+
+
+def gmail_image_marks(text: str, names: list[str]) -> str:
+    """Gmail's `[image: NAME]` placeholders as image marks (by name, else in order)."""
+    used: set[int] = set()
+
+    def one(m: re.Match[str]) -> str:
+        name = m[1].strip()
+        n = next((i for i, x in enumerate(names) if x == name and i not in used), None)
+        if n is None:
+            n = next((i for i in range(len(names)) if i not in used), None)
+        if n is None:
+            return ""
+        used.add(n)
+        return "\n" + IMAGE_MARK.format(n + 1) + "\n"
+
+    return _GMAIL_IMAGE.sub(one, text)
+
+
+def split_at_images(text: str) -> tuple[str, dict[int, str]]:
+    """Text with image marks → the shared text and the words placed next to each image.
+
+    Captions sit below their photos ("Intro [photo] Croissants [photo] Buns\n\nBye"):
+    the text after an image is its own, up to the next image; after the last image only
+    the first paragraph is, the rest is shared like the text before the first image.
+    A message that ends with an image and starts with text has them above instead
+    ("Intro\n\nCroissants [photo] Buns [photo]": the last paragraph before the first
+    image is photo 1's). With fewer than two images, or nothing between them, every
+    word is shared (text split around one image is joined back).
+    """
+    parts = _MARK.split(text)
+    segments = [p.strip() for p in parts[0::2]]
+    images = [int(n) for n in parts[1::2]]
+    shared = "\n\n".join(s for s in segments if s)
+    n = len(images)
+    if n < 2 or not any(segments[1:n]):
+        return re.sub(r"\n{3,}", "\n\n", shared), {}
+    first, last = segments[0], segments[n]
+    own: dict[int, str] = {}
+    rest: list[str] = []
+    if first and not last:  # captions above their photos; a first paragraph may be shared
+        intro, _, segments[0] = first.rpartition("\n\n")
+        rest.append(intro)
+        own = {image: segments[i] for i, image in enumerate(images) if segments[i]}
+    else:  # captions below; what opens the message and follows the last caption is shared
+        segments[n], _, outro = last.partition("\n\n")
+        rest += [first, outro]
+        own = {image: segments[i] for i, image in enumerate(images, start=1) if segments[i]}
+    return re.sub(r"\n{3,}", "\n\n", "\n\n".join(s for s in rest if s)), own

@@ -10,6 +10,10 @@ from dripcast.core.domain import Directives
 _LINE = re.compile(r"^\s*(when|only|skip|link|cta|alt(?:\s*#?\s*(\d{1,2}))?)\s*:\s*(.+?)\s*$", re.I)
 
 
+def is_directive(line: str) -> bool:
+    return _LINE.match(line) is not None
+
+
 def split_directives(text: str) -> tuple[str, Directives]:
     """Return the text without directive lines, and the directives found."""
     kept: list[str] = []

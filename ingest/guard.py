@@ -1,14 +1,18 @@
-"""Protection for the listener: how many connections at once, how many messages per sender.
+"""Protection for the listener: how many connections at once (in all, and per client
+address), how many messages per sender.
 
 Counted in memory, per process: a restart forgets the rate, which at worst lets
-one more hour's worth through; the connection count is exact by construction.
+one more hour's worth through; the connection counts are exact by construction.
+A client is its IPv4 address, or its IPv6 /64 (one host commonly holds a whole /64).
 """
 
 from __future__ import annotations
 
+import ipaddress
 import time
 from collections import deque
 from collections.abc import Callable
+from typing import Any, Literal
 
 HOUR = 3600.0
 SWEEP_AT = 10_000  # senders remembered before quiet ones are forgotten
@@ -20,23 +24,35 @@ class Guard:
         *,
         max_connections: int,
         per_sender_hour: int,
+        max_per_client: int | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.max_connections = max_connections
+        self.max_per_client = max_per_client or max_connections
         self.per_sender_hour = per_sender_hour  # 0: no limit
         self.clock = clock
         self.connections = 0
+        self.per_client: dict[str, int] = {}
         self._sent: dict[str, deque[float]] = {}
 
-    def enter(self) -> bool:
-        """Count a new connection; False when the cap is reached (it is then not counted)."""
+    def enter(self, client: str = "") -> Literal["full", "client"] | None:
+        """Count a new connection from `client` (`client_key`); None when admitted, else
+        which cap is reached ("full": all slots, "client": this client's), uncounted then."""
         if self.connections >= self.max_connections:
-            return False
+            return "full"
+        if self.per_client.get(client, 0) >= self.max_per_client:
+            return "client"
         self.connections += 1
-        return True
+        self.per_client[client] = self.per_client.get(client, 0) + 1
+        return None
 
-    def leave(self) -> None:
+    def leave(self, client: str = "") -> None:
         self.connections -= 1
+        left = self.per_client.get(client, 1) - 1
+        if left > 0:
+            self.per_client[client] = left
+        else:
+            self.per_client.pop(client, None)
 
     def over_rate(self, sender: str) -> bool:
         if not self.per_sender_hour:
@@ -57,3 +73,17 @@ class Guard:
         while times and times[0] <= cutoff:
             times.popleft()
         return times
+
+
+def client_key(peername: Any) -> str:
+    """Who a connection counts against: the IPv4 address, or the IPv6 /64."""
+    host = peername[0] if isinstance(peername, tuple) and peername else peername
+    try:
+        ip = ipaddress.ip_address(str(host).split("%", 1)[0])
+    except ValueError:
+        return str(host or "")
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((ip, 64), strict=False))
+    return str(ip)

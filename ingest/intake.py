@@ -20,16 +20,19 @@ from sqlalchemy import Engine
 from dripcast.core.config import Brand, Config
 from dripcast.store import queries as store
 from dripcast.store.blobs import Blobs, open_blobs
-from ingest import spool
+from ingest import limits, spool
+from ingest.parse import MAX_PARTS
 from ingest.recipients import brand_for_recipient
 from ingest.resolver import Resolver, SystemResolver
 from ingest.senders import canonical_from
-from ingest.verify import REPLY_OK, REPLY_UNKNOWN, Verdict, verify
+from ingest.verify import REPLY_BROKEN, REPLY_OK, REPLY_UNKNOWN, Verdict, verify
 
 log = logging.getLogger("dripcast.ingest")
 
 # sysexits(3), as Postfix's pipe(8) and procmail read them
 EX_OK, EX_DATAERR, EX_NOUSER, EX_TEMPFAIL, EX_NOPERM = 0, 65, 67, 75, 77
+REPLY_HEADER_LIMIT = "552 5.3.4 The message header is over this server's limits"
+REPLY_STRUCTURE_LIMIT = "554 5.6.0 The message structure is over this server's limits"
 HEAD_MAX = 256 * 1024  # bytes of a large message read back to decide on it
 WHOLE_READS = 2  # messages verified whole (DKIM) at the same time
 
@@ -140,12 +143,34 @@ class Intake:
         if brand is None:
             writer.abort()
             return Outcome(reply=REPLY_UNKNOWN, exit_code=EX_NOUSER)
+        first = writer.read(limits.MAX_HEADER + 4)
+        head_block = limits.header_block(first)
+        refusal = header_over_limits(head_block)
+        if refusal is not None:
+            writer.abort()
+            log.info("refused message for %s: %s", brand.id, refusal)
+            return Outcome(reply=REPLY_HEADER_LIMIT, exit_code=EX_DATAERR)
+        assert head_block is not None
         head_bytes = decision_bytes(writer, full=False)
-        if brand.verify == "dmarc":
+        ambiguous = limits.two_ways(head_block)
+        if ambiguous:
+            # The verdict reads the header block as Python delimits it, which can stop
+            # short of a line another parser takes for a header: checked here, whole.
+            verdict = Verdict(ok=False, reply=REPLY_BROKEN, reason=ambiguous)
+        elif brand.verify == "dmarc":
             # DKIM hashes the whole body, in memory: a few at a time keeps a burst of
             # large signed messages from multiplying that by the connection count.
             with self._whole_reads:
-                verdict = self.verdict(decision_bytes(writer, full=True), brand, rcpt, peer)
+                whole = decision_bytes(writer, full=True)
+                # Bounded on the bytes before anything parses the whole message.
+                refusal = limits.raw_problem(whole, max_parts=MAX_PARTS)
+                if refusal is None:
+                    verdict = self.verdict(whole, brand, rcpt, peer)
+                del whole
+            if refusal is not None:
+                writer.abort()
+                log.info("refused message for %s: %s", brand.id, refusal)
+                return Outcome(reply=REPLY_STRUCTURE_LIMIT, exit_code=EX_DATAERR)
         else:
             verdict = self.verdict(head_bytes, brand, rcpt, peer)
         if verdict.temporary:
@@ -190,14 +215,25 @@ class Intake:
         if not verdict.ok:
             # Held (replay), or refused behind an MTA that already accepted it, where a
             # bounce would go to a forged address (backscatter): keep it for a person.
+            # `dripcast ingest` exits 0 as LMTP answers 250: a pipe's 77 would bounce too.
             log.warning("quarantined message %d for %s: %s", row, brand.id, verdict.reason)
-            code = EX_OK if verdict.held else EX_NOPERM
             return Outcome(
-                reply=f"250 2.0.0 OK: held for review ({row})", exit_code=code, message_id=row
+                reply=f"250 2.0.0 OK: held for review ({row})", exit_code=EX_OK, message_id=row
             )
         return Outcome(
             reply=f"250 2.0.0 OK: queued as {row}", exit_code=EX_OK, message_id=row, queued=True
         )
+
+
+def header_over_limits(head: bytes | None) -> str | None:
+    """Why the header block is refused unread (size, lines, a field's length), or None.
+
+    `head` is `limits.header_block` of the first MAX_HEADER + 4 bytes: None when the
+    block does not end there.
+    """
+    if head is None:
+        return f"the message header is larger than {limits.MAX_HEADER // 1024} KB"
+    return limits.header_problem(head)
 
 
 def decision_bytes(writer: spool.SpoolWriter, *, full: bool) -> bytes:
@@ -214,11 +250,14 @@ def decision_bytes(writer: spool.SpoolWriter, *, full: bool) -> bytes:
     if len(head) == HEAD_MAX:
         head = head[: head.rfind(b"\n") + 1]
     rest = BytesParser(policy=email.policy.compat32).parsebytes(head, headersonly=True)
-    body = rest.get_payload()
-    assert isinstance(body, str)
+    # The body as the bytes it came from: get_payload() would decode 8-bit text by its
+    # charset, which is neither reversible nor the same length. With no transfer
+    # encoding left to undo, decode=True hands back the bytes as they were.
+    del rest["content-transfer-encoding"]
+    body = rest.get_payload(decode=True)
+    assert isinstance(body, bytes)
     if not body and len(head) < writer.size:
         return writer.read()  # no end of the header block inside the head: read it all
     if rest.defects:
         return head  # a line that is no header ended the block: the verdict must see it
-    # The parser decoded the bytes as ASCII with surrogateescape: this is their length.
-    return head[: len(head) - len(body.encode("ascii", "surrogateescape"))]
+    return head[: len(head) - len(body)]

@@ -15,6 +15,7 @@ import re
 MAX_FIELD = 8 * 1024  # real Content-Type/Subject/From fields are well under 1 KB
 MAX_HEADER = 256 * 1024  # the top header block, Received and DKIM chains included
 MAX_PARAMS = 32  # `;`-separated parameters, or `(` comments, in one structured field
+MAX_HEADER_LINES = 2_000  # lines of the top header block (real ones: under 200)
 
 _BOUNDARY = re.compile(rb'boundary\s*=\s*(?:"([^"\r\n]{1,200})"|([^\s;"]{1,200}))')
 _MESSAGE_TYPE = re.compile(rb"content-type\s*:\s*message/")
@@ -35,7 +36,41 @@ def raw_problem(raw: bytes, *, max_parts: int) -> str | None:
 
 def header_problem(head: bytes) -> str | None:
     """Why the top header block is not to be parsed, or None."""
-    return _fields_problem(head, head.lower(), _TOP_FIELD)
+    problem = _fields_problem(head, head.lower(), _TOP_FIELD)
+    if problem is None and head.count(b"\n") > MAX_HEADER_LINES:
+        return f"the message header has more than {MAX_HEADER_LINES} lines"
+    return problem
+
+
+_BARE_CR = re.compile(rb"\r(?!\n)")
+_BARE_LF = re.compile(rb"(?<!\r)\n")
+_SPACE_BEFORE_COLON = re.compile(rb"(?:^|\n)[\x21-\x39\x3b-\x7e]+[ \t]+:")
+
+
+def two_ways(head: bytes) -> str | None:
+    """Why parsers could read the header block `head` two ways, or None.
+
+    Python's parser takes a first line "From …" for an mbox envelope line (so
+    `From : evil@x.test` is no header to it, a From to others), ends the header
+    block at any other `Name :` line (a header to RFC 5322's obsolete syntax), and
+    ends a line at
+    a bare CR or LF, where a CRLF-only parser reads one field on (so a From after
+    `X-A: a\\r` exists for one and not the other). Mail over SMTP has CRLF lines,
+    mail from a pipe LF lines; one header block mixing the two, or holding a bare
+    CR, is read differently by somebody.
+    """
+    if head[:5].lower() == b"from ":
+        return "the first header line is an mbox From line"
+    if _SPACE_BEFORE_COLON.search(head):
+        # RFC 5322's obsolete syntax allows it; Python ends the header block there instead
+        return "a header field name is followed by white space before its colon"
+    if _BARE_CR.search(head):
+        return "the header block holds a bare CR"
+    if b"\0" in head:
+        return "the header block holds a NUL byte"
+    if b"\r\n" in head and _BARE_LF.search(head):
+        return "the header block mixes CRLF and bare LF line ends"
+    return None
 
 
 def header_block(raw: bytes) -> bytes | None:
@@ -95,3 +130,56 @@ def _field_length(raw: bytes, start: int) -> int:
             break
         end = raw.find(b"\n", end + 1)
     return (len(raw) if end == -1 else end) - start
+
+
+class PartCounter:
+    """`count_parts` over a stream of blocks (SMTP DATA), in bounded memory.
+
+    Counts a delimiter line only for a boundary declared before it, and may miss a
+    declaration or message/* type cut oddly between blocks: a lower bound of
+    `count_parts`, so it never refuses what the parser's own bound would take.
+    """
+
+    TAIL = 1024  # bytes of already-counted text kept so a match may straddle blocks
+
+    def __init__(self) -> None:
+        self.count = 1  # the root
+        self.boundaries: set[bytes] = set()
+        self._tail = b""  # the end of the text already searched
+        self._line = b""  # an unfinished last line
+        self._at_line_start = True
+
+    def feed(self, data: bytes) -> int:
+        """Take the next bytes of the message; the count so far."""
+        text = self._line + data
+        cut = text.rfind(b"\n") + 1
+        if cut == 0:
+            # No line ends here: keep (a bounded part of) it for the next block.
+            if len(text) > self.TAIL:
+                self._search(text[: -self.TAIL])
+                self._at_line_start = False
+                text = text[-self.TAIL :]
+            self._line = text
+            return self.count
+        lines, self._line = text[:cut], text[cut:]
+        self._search(lines)
+        at = 0 if self._at_line_start and lines.startswith(b"--") else lines.find(b"\n--")
+        while at != -1:
+            start = at if at == 0 and lines.startswith(b"--") else at + 1
+            end = lines.find(b"\n", start)
+            if lines[start:end].rstrip() in self.boundaries:
+                self.count += 1
+            at = lines.find(b"\n--", end)
+        self._at_line_start = True
+        return self.count
+
+    def _search(self, new: bytes) -> None:
+        window = self._tail + new
+        low = window.lower()
+        old = len(self._tail)
+        for m in _BOUNDARY.finditer(low):
+            if m.end() > old:
+                group = m.lastindex or 1
+                self.boundaries.add(b"--" + window[m.start(group) : m.end(group)].rstrip())
+        self.count += sum(1 for m in _MESSAGE_TYPE.finditer(low) if m.end() > old)
+        self._tail = window[-self.TAIL :]

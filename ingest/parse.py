@@ -12,7 +12,7 @@ from __future__ import annotations
 import email
 import email.policy
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from email.message import EmailMessage, Message
 from email.parser import BytesHeaderParser
@@ -20,10 +20,20 @@ from email.utils import parsedate_to_datetime
 
 from dripcast.core.domain import Attachment, Directives, Submission
 from ingest import limits, mime
-from ingest.cleantext import clean_body, clean_subject, is_forward
+from ingest.cleantext import (
+    IMAGE_MARK,
+    clean_body,
+    clean_subject,
+    gmail_image_marks,
+    is_forward,
+    is_reply,
+    split_at_images,
+    split_photo_lines,
+)
 from ingest.directives import split_directives
 from ingest.htmltext import html_to_text
-from ingest.senders import canonical_from
+from ingest.senders import canonical_from, from_name
+from ingest.signoff import signer_names
 from ingest.tnef import open_tnef
 
 MAX_PARTS = 50
@@ -40,6 +50,7 @@ class _Text:
     kind: str  # "plain" | "html"
     text: str
     marked: bool = False  # HTML that marks a signature or quote
+    after: int = 0  # how many image leaves came before it in the message
 
 
 @dataclass
@@ -101,9 +112,9 @@ class _Walk:
             return []
         body = mime.text(part, data)
         if ctype == "text/plain":
-            return [_Text("plain", mime.unflow(part, body))]
+            return [_Text("plain", mime.unflow(part, body), after=len(self.leaves))]
         markup, self.html_left = body[: self.html_left], max(0, self.html_left - len(body))
-        converted = html_to_text(markup)
+        converted = html_to_text(_mark_inline_images(markup))
         self.signature_cids |= converted.signature_cids
         return [_Text("html", converted.text, converted.marked)]
 
@@ -133,7 +144,11 @@ def _looks_like_photo(name: str | None, ctype: str) -> bool:
 
 def _pick_alternative(found: list[list[_Text]]) -> list[_Text]:
     """Plain text, unless the HTML alternative marks a signature or quote the plain lost
-    (Outlook's plain alternative keeps the signature with no `-- ` before it)."""
+    (Outlook's plain alternative keeps the signature with no `-- ` before it), or shows
+    where inline images stand among the words while the plain one does not."""
+    placed = _placed_html(found)
+    if placed is not None:
+        return placed
     for texts in reversed(found):
         if any(t.kind == "html" and t.marked for t in texts):
             return texts
@@ -163,15 +178,91 @@ def _parse(raw: bytes) -> Submission:
     subject = " ".join(mime.header_text(msg, "subject").split())
     # The client's own words first; the attached message's or winmail.dat's if it wrote none.
     pieces = next((p for p in (texts, walk.forwarded, walk.tnef_text) if _has_words(p)), [])
-    plain = [t.text for t in pieces if t.kind == "plain"]
-    body = "\n".join(plain or [t.text for t in pieces])[:MAX_TEXT]
-    body, directives = split_directives(clean_body(body, forward=is_forward(subject)))
-    attachments = tuple(
-        _attachment(leaf, n)
-        for n, leaf in enumerate(walk.leaves, start=1)
-        if not (leaf.cid and leaf.cid in walk.signature_cids)
+    kept = [leaf for leaf in walk.leaves if not (leaf.cid and leaf.cid in walk.signature_cids)]
+    marked = pieces is texts and len(kept) > 1
+    body = _placed_text(pieces, walk.leaves, kept) if marked else _joined_text(pieces)
+    body = _cid_marks(body, kept)
+    body, directives = split_directives(
+        clean_body(body[:MAX_TEXT], forward=is_forward(subject), names=_signer(msg))
     )
-    return _submission(msg, subject, body, directives, attachments, ())
+    attachments = tuple(_attachment(leaf, n) for n, leaf in enumerate(kept, start=1))
+    body, placed = split_at_images(body)
+    body, leads = split_photo_lines(body, len(attachments))
+    attachments = tuple(
+        replace(a, lead=placed[n]) if n in placed else a for n, a in enumerate(attachments, start=1)
+    )
+    return _submission(msg, subject, body, directives, attachments, (), leads=leads)
+
+
+# Where an HTML body shows an inline image (`<img src="cid:…">`): a mark after the tag that
+# html_to_text keeps as text, or drops with the signature or quote the image sits in.
+_IMG_CID = re.compile(r"""<img\b[^>]*?\bsrc\s*=\s*["']?cid:([^"'\s>]+)[^>]*>""", re.I)
+_CID_MARK = re.compile("\u2063\\[\\[cid ([^\\]\u2063]*)\\]\\]\u2063")
+
+
+def _mark_inline_images(markup: str) -> str:
+    if "cid:" not in markup.lower():
+        return markup
+    return _IMG_CID.sub(lambda m: f"{m[0]}\u2063[[cid {m[1]}]]\u2063", markup)
+
+
+def _placed_html(found: list[list[_Text]]) -> list[_Text] | None:
+    """The HTML alternative, when it places two or more inline images among words and the
+    plain alternative has no `[image: …]` lines to say the same (Apple Mail)."""
+    if any("[image:" in t.text for texts in found for t in texts if t.kind == "plain"):
+        return None
+    for texts in found:
+        html = [t for t in texts if t.kind == "html"]
+        if html and len(_CID_MARK.findall("\n".join(t.text for t in html))) >= 2:
+            words = _CID_MARK.split("\n".join(t.text for t in html))[0::2]
+            if any(w.strip() for w in words[1:-1]):
+                return texts
+    return None
+
+
+def _cid_marks(text: str, kept: list[_Leaf]) -> str:
+    """HTML image marks as numbered image marks (by Content-ID), or gone."""
+    number = {leaf.cid.strip("<>"): n for n, leaf in enumerate(kept, start=1) if leaf.cid}
+
+    def one(m: re.Match[str]) -> str:
+        n = number.get(m[1].strip("<>"))
+        return f"\n{IMAGE_MARK.format(n)}\n" if n else ""
+
+    return _CID_MARK.sub(one, text)
+
+
+def _joined_text(pieces: list[_Text]) -> str:
+    plain = [t.text for t in pieces if t.kind == "plain"]
+    return "\n".join(plain or [t.text for t in pieces])
+
+
+def _placed_text(pieces: list[_Text], leaves: list[_Leaf], kept: list[_Leaf]) -> str:
+    """The body with a mark where each image stood, for `split_at_images`.
+
+    Apple Mail on iOS sends text and images as alternating parts, and on macOS an HTML
+    body with `<img src="cid:…">` where each image stands; Gmail's plain alternative names
+    each inline image with an `[image: NAME]` line where it stood.
+    """
+    plain = [t for t in pieces if t.kind == "plain"] or pieces
+    if any(_CID_MARK.search(t.text) for t in plain):  # the HTML says where each image is
+        return "\n".join(t.text for t in plain)
+    if any("[image:" in t.text for t in plain):
+        names = [leaf.filename or "" for leaf in kept]
+        return gmail_image_marks("\n".join(t.text for t in plain), names)
+    number = {id(leaf): n for n, leaf in enumerate(kept, start=1)}
+
+    def marks(lo: int, hi: int) -> list[str]:
+        found = (number.get(id(leaf)) for leaf in leaves[lo:hi])
+        return [IMAGE_MARK.format(n) for n in found if n is not None]
+
+    out: list[str] = []
+    seen = 0
+    for t in plain:
+        out += marks(seen, max(seen, t.after))
+        seen = max(seen, t.after)
+        out.append(t.text)
+    out += marks(seen, len(leaves))
+    return "\n".join(out)
 
 
 def _attachment(leaf: _Leaf, n: int) -> Attachment:
@@ -180,7 +271,9 @@ def _attachment(leaf: _Leaf, n: int) -> Attachment:
 
 
 def _caption(subject: str, body: str) -> str:
-    caption = "\n\n".join(t for t in (clean_subject(subject), body.strip()) if t)
+    # A reply's subject is the thread's, not this post's title; alone, it is all there is.
+    title = "" if is_reply(subject) and body.strip() else clean_subject(subject)
+    caption = "\n\n".join(t for t in (title, body.strip()) if t)
     return re.sub(r"\n{3,}", "\n\n", caption)
 
 
@@ -193,6 +286,7 @@ def _submission(
     problems: tuple[str, ...],
     *,
     headers_read: bool = True,
+    leads: dict[int, str] | None = None,
 ) -> Submission:
     from_addr, problem = _sender(msg) if headers_read else (None, None)
     message_id = mime.header_text(msg, "message-id").strip() or None
@@ -205,6 +299,7 @@ def _submission(
         attachments=attachments,
         date=_date(msg),
         problems=problems + ((problem,) if problem else ()),
+        leads=leads or {},
     )
 
 
@@ -229,6 +324,11 @@ def _sender(msg: Message) -> tuple[str | None, str | None]:
         return canonical_from(msg)
     except Exception:
         return None, "the From header is malformed"
+
+
+def _signer(msg: Message) -> frozenset[str]:
+    """The names the sender signs with, from the From header."""
+    return signer_names(*from_name(msg))
 
 
 def _date(msg: Message) -> datetime | None:

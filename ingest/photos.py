@@ -4,8 +4,9 @@ Per attachment: open (header only) with the allowlisted decoders, refuse more th
 MAX_PIXELS before any pixel is decoded, then decode to find truncated or corrupt files.
 A JPEG is decoded at 1/8 scale (`draft`): libjpeg still reads the whole entropy-coded
 stream, so truncation is caught, but skips the inverse DCT and upsampling of full size.
-That small decode is also what `Photo.pixels` hashes: the same photo keeps its hash when a
-mail client rewrites its metadata or container, which the file's sha256 does not survive.
+That small decode, turned upright by its EXIF orientation, is what `Photo.pixels` hashes:
+the same photo keeps its hash when a mail client rewrites its metadata or container (which
+the file's sha256 does not survive), and the same pixels shown turned are another photo.
 """
 
 from __future__ import annotations
@@ -27,6 +28,15 @@ MIN_SIDE = 200  # smaller images are logos, spacers and tracking pixels
 DECODERS = ("JPEG", "PNG", "WEBP", "GIF", "HEIF")  # JPEG opens MPO too
 _UNSUPPORTED = {"image/tiff": "TIFF", "image/bmp": "BMP", "image/avif": "AVIF"}
 _ROTATED = {5, 6, 7, 8}  # EXIF orientations that swap width and height
+_UPRIGHT = {  # EXIF orientation → what makes the stored pixels upright (as ImageOps.exif_transpose)
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
 
 
 def load_photos(attachments: Iterable[Attachment]) -> tuple[list[Photo], list[Skipped]]:
@@ -99,9 +109,13 @@ def _decode(im: Image.Image) -> tuple[int, int, str] | str:
     if im.format in ("JPEG", "MPO"):
         im.draft(im.mode if im.mode in ("CMYK", "L") else "RGB", (width // 8, height // 8))
     im.load()
-    digest = hashlib.sha256(f"{im.mode} {im.size}".encode())
-    digest.update(im.tobytes())
-    if _orientation(im) in _ROTATED:
+    # The hash is of the photo as a viewer shows it: the same pixels turned by another
+    # EXIF orientation look different, so they are another photo.
+    orientation = _orientation(im)
+    upright = im.transpose(_UPRIGHT[orientation]) if orientation in _UPRIGHT else im
+    digest = hashlib.sha256(f"{upright.mode} {upright.size}".encode())
+    digest.update(upright.tobytes())
+    if orientation in _ROTATED:
         width, height = height, width
     return width, height, digest.hexdigest()
 

@@ -11,6 +11,7 @@ reports no defect. Anything ambiguous is refused, never guessed.
 from __future__ import annotations
 
 import re
+from email import errors
 from email.headerregistry import AddressHeader, HeaderRegistry
 from email.message import Message
 from email.utils import getaddresses
@@ -35,7 +36,7 @@ def canonical_from(msg: Message) -> tuple[str | None, str | None]:
     raw = values[0]
     if not isinstance(raw, str):  # a header object set by code, not bytes off the wire
         raw = str(raw)
-    value = _FOLD.sub("", raw).strip()
+    value = _FOLD.sub("", _utf8(raw)).strip()
     if _CONTROL.search(value) or "\n" in value or "\r" in value:
         return None, "the From header holds control characters or undecodable bytes"
     try:
@@ -44,7 +45,8 @@ def canonical_from(msg: Message) -> tuple[str | None, str | None]:
         return None, "the From header cannot be parsed"
     if not isinstance(header, AddressHeader):
         return None, "the From header cannot be parsed"
-    if header.defects:
+    # A non-ASCII local part is RFC 6532's, not a defect, for a server that speaks SMTPUTF8.
+    if any(not isinstance(d, errors.NonASCIILocalPartDefect) for d in header.defects):
         return None, "the From header is malformed"
     if any(group.display_name is not None for group in header.groups):
         return None, "the From header must be a plain address, not a group"
@@ -60,6 +62,30 @@ def canonical_from(msg: Message) -> tuple[str | None, str | None]:
     if not _LOCAL.fullmatch(local) or not _DOMAIN.fullmatch(domain):
         return None, "the From address is not a plain mailbox at a domain name"
     return f"{local}@{domain}", None
+
+
+def from_name(msg: Message) -> tuple[str, str]:
+    """The From header's display name and address, for reading a signature; ("", "") if
+    there is no single readable one. Not for deciding who sent it: `canonical_from`."""
+    values = [v for k, v in msg.raw_items() if k.lower() == "from"]
+    try:
+        header = _registry("from", _FOLD.sub("", _utf8(str(values[0]))))
+        assert isinstance(header, AddressHeader)
+        (address,) = header.addresses
+    except Exception:  # none, several, or one the parser cannot read
+        return "", ""
+    return address.display_name, address.addr_spec
+
+
+def _utf8(value: str) -> str:
+    """RFC 6532 header bytes as text: the parser hands 8-bit bytes on as surrogates.
+
+    Valid UTF-8 is what SMTPUTF8 clients send; anything else stays as it is, and is refused.
+    """
+    try:
+        return value.encode("ascii", "surrogateescape").decode("utf-8")
+    except UnicodeError:
+        return value
 
 
 def allowed(sender: str, patterns: tuple[str, ...]) -> bool:

@@ -15,7 +15,7 @@ from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 from dripcast.core.config import Config, Smtp
 from ingest.guard import Guard
 from ingest.intake import Intake, Outcome, Peer
-from ingest.smtp_server import TEMPFAIL, DripcastLMTP, DripcastSMTP, SpooledEnvelope
+from ingest.smtp_server import TEMPFAIL, DripcastLMTP, DripcastSMTP, missing_hooks
 from ingest.spool import SpoolWriter
 from ingest.verify import REPLY_UNKNOWN
 
@@ -64,8 +64,10 @@ class Handler:
         envelope.rcpt_tos.append(address)
         return "250 2.1.5 OK"
 
-    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
-        assert isinstance(envelope, SpooledEnvelope) and envelope.spool is not None
+    async def store(
+        self, server: SMTP, session: Session, envelope: Envelope, spool: SpoolWriter
+    ) -> str:
+        """The reply to DATA, once `spool` is committed and recorded, or removed."""
         login = session.auth_data if session.authenticated else None
         mail_from = envelope.mail_from or ""
         # aiosmtpd cancels this coroutine if the client goes away; the store step
@@ -74,7 +76,7 @@ class Handler:
         job = asyncio.ensure_future(
             asyncio.to_thread(
                 self.intake.accept_spooled,
-                envelope.spool,
+                spool,
                 mail_from=mail_from,
                 rcpt=envelope.rcpt_tos[0],
                 transport=getattr(server, "transport_name", "smtp"),
@@ -140,9 +142,18 @@ async def start(
     intake: Intake, on_stored: Callable[[int], None], *, host: str, port: int
 ) -> asyncio.Server:
     loop = asyncio.get_running_loop()
+    missing = missing_hooks()
+    if missing:
+        # Refuse to start rather than mis-handle DATA: this aiosmtpd is not the tested one.
+        raise RuntimeError(f"this aiosmtpd lacks what dripcast relies on: {', '.join(missing)}")
     settings = intake.config.service.smtp
     guard = Guard(
-        max_connections=settings.max_connections, per_sender_hour=settings.per_sender_hour
+        max_connections=settings.max_connections,
+        # Over LMTP the one client is the local MTA, which opens ~20 at once by design.
+        max_per_client=settings.max_connections
+        if settings.lmtp
+        else settings.max_connections_per_client,
+        per_sender_hour=settings.per_sender_hour,
     )
     handler = Handler(intake, on_stored, guard)
     hostname = socket.gethostname()
@@ -153,6 +164,8 @@ async def start(
         return protocol(
             handler,
             data_size_limit=int(settings.max_message_mb * 1024 * 1024),
+            data_seconds=settings.data_seconds,
+            timeout=settings.idle_seconds,
             enable_SMTPUTF8=True,
             decode_data=False,
             hostname=hostname,

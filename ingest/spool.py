@@ -21,12 +21,12 @@ from dripcast.store.blobs import Blobs
 
 class SpoolWriter:
     def __init__(self, folder: Path) -> None:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)  # raw client mail: ours alone
         self.folder = folder
         self.name = f"{secrets.token_hex(12)}.eml"
         self._tmp = folder / f".tmp-{self.name}"
         fd = os.open(self._tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        self._file = os.fdopen(fd, "wb")
+        self._file = os.fdopen(fd, "wb")  # closed in commit/abort
         self.size = 0
 
     def write(self, chunk: bytes) -> None:

@@ -4,7 +4,8 @@ Pure apart from the injected DNS resolver: the clock comes in as `now`. The
 steps, each refusing on its own:
 
 1. one canonical From (`ingest.senders.canonical_from`)       → 550 5.7.1
-2. a header block all parsers read alike, no repeated
+2. a header block all parsers read alike (no mbox "From " first
+   line, no bare CR, no CRLF/LF mix: `limits.two_ways`), no repeated
    singleton field (Subject, Date, To…)                         → 550 5.6.0
 3. `verify: token`: the recipient's plus-tag is the secret     → 550 5.1.1
 4. the brand's `senders` list allows that From                  → 550 5.7.1
@@ -20,17 +21,18 @@ Reasons are for logs and the quarantine list and never carry the plus-tag.
 
 from __future__ import annotations
 
-import email
 import email.policy
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email import errors
 from email.message import Message
+from email.parser import BytesParser
 from email.utils import parsedate_to_datetime
 
 from dripcast.core.config import Brand, Service
 from dripcast.core.timeparse import parse_duration
 from ingest.dmarc import Check, dkim_check
+from ingest.limits import header_block, two_ways
 from ingest.recipients import brand_for_recipient
 from ingest.resolver import Resolver
 from ingest.senders import allowed, canonical_from
@@ -120,7 +122,12 @@ def verify(
     """
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
-    msg = email.message_from_bytes(raw, policy=email.policy.default)
+    # The header block only: every check reads header fields, DKIM reads `raw`, and a
+    # full parse recurses once per MIME nesting level (1,000 raise RecursionError).
+    msg = BytesParser(policy=email.policy.default).parsebytes(raw, headersonly=True)
+    ambiguous = two_ways(header_block(raw) or raw)
+    if ambiguous:
+        return _refuse(REPLY_BROKEN, ambiguous)
     sender, problem = canonical_from(msg)
     if sender is None:
         return _refuse(REPLY_BAD_FROM, problem or "unusable From header")

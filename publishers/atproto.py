@@ -1,11 +1,14 @@
-"""Pure AT Protocol helpers for the Bluesky publisher: record keys (TIDs) and facets."""
+"""Pure AT Protocol helpers for the Bluesky publisher: record keys (TIDs).
+
+Facets are not found here: the formatter's `extra["facets"]` (formatters/facets.py,
+following @atproto/api's own detector) is the one place links and tags are found.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import re
 from datetime import UTC, datetime
-from typing import Any
 
 B32_SORTABLE = "234567abcdefghijklmnopqrstuvwxyz"
 TID_RE = re.compile(r"^[234567abcdefghij][234567abcdefghijklmnopqrstuvwxyz]{12}$")
@@ -34,38 +37,3 @@ def post_rkey(post_id: int, scope: str, attempt: int = 0) -> str:
         raise ValueError(f"post id must not be negative: {post_id}")
     clock = int.from_bytes(hashlib.sha256(scope.encode()).digest()[:2], "big")
     return tid(TID_BASE_US + post_id, clock + attempt)
-
-
-_URL = re.compile(r"https?://[^\s<>\"]+")
-_TAG = re.compile(r"(?:^|(?<=\s))#([^\s#\d\W][^\s#]*|\d+[^\s#\d\W][^\s#]*)")
-_TRAILING = ".,;:!?)]}'\""
-
-
-def facets(text: str) -> list[dict[str, Any]]:
-    """Link and hashtag facets with UTF-8 byte offsets, for posts the formatter gave none.
-
-    Bluesky shows a bare URL or #tag as plain text unless a facet marks it.
-    """
-    out: list[tuple[int, int, dict[str, Any]]] = []
-    for m in _URL.finditer(text):
-        url = m.group(0).rstrip(_TRAILING)
-        out.append((m.start(), m.start() + len(url), _feature("link", uri=url)))
-    for m in _TAG.finditer(text):
-        tag = m.group(1).rstrip(_TRAILING)
-        start = m.start(1) - 1
-        if any(s <= start < e for s, e, _ in out) or len(tag) > 64:
-            continue
-        out.append((start, m.start(1) + len(tag), _feature("tag", tag=tag)))
-    out.sort(key=lambda f: f[0])
-    return [
-        {"index": {"byteStart": _b(text, s), "byteEnd": _b(text, e)}, "features": [feat]}
-        for s, e, feat in out
-    ]
-
-
-def _feature(kind: str, **fields: str) -> dict[str, Any]:
-    return {"$type": f"app.bsky.richtext.facet#{kind}", **fields}
-
-
-def _b(text: str, index: int) -> int:
-    return len(text[:index].encode("utf-8"))

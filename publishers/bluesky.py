@@ -8,8 +8,8 @@ The rkey is a TID derived from the post id (`atproto.post_rkey`), so a retry
 writes to the same key and cannot make a second post. A create that finds the
 key taken (the reference PDS answers 500, newer ones a named error) is settled
 by reading the record: our text → success; someone else's → the next key.
-The record carries no `langs` (the language is not known); `facets` come from
-the formatter's `BlueskyExtra`, else links and #tags are found here.
+The record carries `langs` (from the brand's `language`) and `facets` as the
+formatter set them in its `BlueskyExtra`; links and #tags are found only there, once.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from dripcast.core.domain import Media, Post, Published
 from dripcast.core.errors import OutcomeUnknown, Rejected, Retryable
 from dripcast.core.extras import BlueskyExtra
 from dripcast.core.publisher import Context, Publisher
-from publishers.atproto import facets, post_rkey
+from publishers.atproto import post_rkey
 from publishers.bluesky_session import Session, raise_for, xrpc_error
 from publishers.files import content_type, read_media
 
@@ -116,10 +116,11 @@ class BlueskyPublisher(Publisher):
             .isoformat(timespec="milliseconds")
             .replace("+00:00", "Z"),
         }
-        found = post.extra.facets if isinstance(post.extra, BlueskyExtra) else None
-        record_facets = [dict(f) for f in found] if found else facets(post.text)
-        if record_facets:
-            record["facets"] = record_facets
+        if isinstance(post.extra, BlueskyExtra):
+            if post.extra.langs:
+                record["langs"] = list(post.extra.langs)
+            if post.extra.facets:
+                record["facets"] = [dict(f) for f in post.extra.facets]
         if images:
             record["embed"] = {"$type": "app.bsky.embed.images", "images": images}
         return record

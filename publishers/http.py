@@ -7,6 +7,7 @@ A network with its own error shapes (Meta's error codes, Telegram's
 from __future__ import annotations
 
 import email.utils
+import math
 import time
 from collections.abc import Generator, Mapping
 from datetime import datetime
@@ -15,8 +16,11 @@ from typing import Any
 import httpx
 
 from dripcast.core.errors import AuthExpired, OutcomeUnknown, PublishError, Rejected, Retryable
+from publishers.redact import scrub_headers
 
 RESET_HEADERS = ("retry-after", "x-rate-limit-reset", "ratelimit-reset", "x-ratelimit-reset")
+# No answer can make us wait longer than this (`Retry-After: inf`, a reset in year 9999).
+MAX_WAIT = 24 * 3600.0
 
 
 def retry_after(headers: Mapping[str, str], now: float | None = None) -> float | None:
@@ -24,6 +28,8 @@ def retry_after(headers: Mapping[str, str], now: float | None = None) -> float |
 
     Accepts delta seconds (`Retry-After: 30`), epoch seconds (X, Bluesky),
     an HTTP date (`Retry-After`) or ISO 8601 (Mastodon's `X-RateLimit-Reset`).
+    At most a day: a value past that (`inf`, `1e300`, `9999-12-31`) is read as a day;
+    `nan` is no value.
     """
     now = time.time() if now is None else now
     lower = {k.lower(): v for k, v in headers.items()}
@@ -37,20 +43,26 @@ def retry_after(headers: Mapping[str, str], now: float | None = None) -> float |
         except ValueError:
             when = _parse_date(value)
             if when is not None:
-                return max(0.0, when - now)
+                return _bounded(when - now)
             continue
-        return max(0.0, n - now) if n > 1_000_000_000 else max(0.0, n)
+        if math.isnan(n):
+            continue
+        return _bounded(n - now if n > 1_000_000_000 else n)
     return None
+
+
+def _bounded(seconds: float) -> float:
+    return min(max(0.0, seconds), MAX_WAIT)
 
 
 def _parse_date(value: str) -> float | None:
     try:
         return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
-    except ValueError:
+    except (ValueError, OverflowError):
         pass
     try:
         return email.utils.parsedate_to_datetime(value).timestamp()
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None
 
 
@@ -110,9 +122,16 @@ async def send(http: httpx.AsyncClient, method: str, url: str, **kwargs: Any) ->
     """
     try:
         return await http.request(method, url, **kwargs)
+    except httpx.LocalProtocolError:
+        # Refused before sending, most often a header value with a line break: h11's
+        # message quotes the value (`Bearer <token>`), so neither it nor its cause goes on.
+        raise AuthExpired(
+            "the request could not be sent: a header value is malformed"
+            " (check the channel's secret: one line, no control characters)"
+        ) from None
     except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as e:
-        raise Retryable(f"could not connect: {e!r}") from e
+        raise Retryable(f"could not connect: {scrub_headers(repr(e))}") from None
     except httpx.TransportError as e:
         if method.upper() in ("GET", "HEAD"):
-            raise Retryable(f"no answer: {e!r}") from e
-        raise OutcomeUnknown(f"no answer after sending: {e!r}") from e
+            raise Retryable(f"no answer: {scrub_headers(repr(e))}") from None
+        raise OutcomeUnknown(f"no answer after sending: {scrub_headers(repr(e))}") from None

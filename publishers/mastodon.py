@@ -22,6 +22,7 @@ import httpx
 from dripcast.core.channels import Mastodon
 from dripcast.core.domain import Media, Post, Published
 from dripcast.core.errors import OutcomeUnknown, Rejected, Retryable
+from dripcast.core.extras import MastodonExtra
 from dripcast.core.publisher import Context, Publisher
 from publishers.files import content_type, read_media, upload_name
 from publishers.http import check, send
@@ -29,6 +30,9 @@ from publishers.http import check, send
 # Retrying a status whose outcome is unknown must happen while the server still
 # remembers the key (one hour), so ask for an early retry.
 IDEMPOTENT_RETRY_S = 30.0
+
+# A status refused because its media are still processing is worth a retry this soon.
+PROCESSING_RETRY_S = 60.0
 
 T = TypeVar("T")
 
@@ -53,6 +57,8 @@ class MastodonPublisher(Publisher):
         fields: dict[str, Any] = {"status": post.text, "visibility": "public"}
         if media_ids:
             fields["media_ids[]"] = media_ids
+        if isinstance(post.extra, MastodonExtra) and post.extra.language:
+            fields["language"] = post.extra.language
         headers = {**self.auth, "Idempotency-Key": idempotency_key(post)}
         try:
             r = await send(
@@ -62,6 +68,9 @@ class MastodonPublisher(Publisher):
             raise Retryable(
                 f"{e} (safe to retry: same Idempotency-Key)", retry_after=IDEMPOTENT_RETRY_S
             ) from e
+        if r.status_code == 422 and "not finished processing" in r.text:
+            # The media went back to processing (or a server raced us): soon, same key.
+            raise Retryable(f"422: {_error_text(r)}", retry_after=PROCESSING_RETRY_S)
         status = check(r).json()
         return Published(external_id=str(status["id"]), url=status.get("url") or status.get("uri"))
 
@@ -142,6 +151,14 @@ async def instance_limits(http: httpx.AsyncClient, instance: str) -> InstanceLim
         image_size_limit=_int(media.get("image_size_limit"), None),
         description_limit=_int(media.get("description_limit"), None),
     )
+
+
+def _error_text(r: httpx.Response) -> str:
+    try:
+        body = r.json()
+    except ValueError:
+        return r.text[:300]
+    return str(body.get("error") if isinstance(body, dict) else body)[:300]
 
 
 def _int(value: Any, default: T) -> int | T:

@@ -6,6 +6,7 @@ that reaches a log would carry the secret with it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -16,7 +17,16 @@ def scrub(text: str, secrets: tuple[str, ...]) -> str:
     for s in secrets:
         if s:
             text = text.replace(s, "***")
-    return text
+    return scrub_headers(text)
+
+
+# h11/httpx quote a refused header as `header value b'Bearer …'` (repr: any quote, escapes)
+_HEADER_VALUE = re.compile(r"""(header (?:value|name)s?:?\s*)b?(['"])(?:\\.|(?!\2).)*\2?""")
+
+
+def scrub_headers(text: str) -> str:
+    """Remove quoted header values from an error text: they may hold a credential."""
+    return _HEADER_VALUE.sub(r"\1***", text)
 
 
 @contextmanager

@@ -11,10 +11,9 @@ import json
 import re
 from dataclasses import dataclass
 
+from dripcast.core.urls import find_urls
+
 TITLE_MAX = 70
-# Stops at an escaped quote, so a link written in quotes keeps its quotes outside.
-_LINK = re.compile(r"https?://(?:(?!&quot;|&#x27;)[^\s<])+")
-_TRAILING = ".,;:!?)]'\""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -40,19 +39,20 @@ def content_html(text: str, images: list[Image]) -> str:
 
 
 def _paragraph(paragraph: str) -> str:
-    lines = [_linkify(html.escape(line.strip())) for line in paragraph.strip().splitlines()]
+    lines = [_linkify(line.strip()) for line in paragraph.strip().splitlines()]
     return f"<!-- wp:paragraph -->\n<p>{'<br>'.join(lines)}</p>\n<!-- /wp:paragraph -->"
 
 
-def _linkify(escaped: str) -> str:
-    def anchor(m: re.Match[str]) -> str:
-        url = m.group(0)
-        tail = ""
-        while url and url[-1] in _TRAILING:
-            url, tail = url[:-1], url[-1] + tail
-        return f'<a href="{url}">{url}</a>{tail}'
-
-    return _LINK.sub(anchor, escaped)
+def _linkify(line: str) -> str:
+    """The line escaped, its links (found by the project's one URL finder) as anchors."""
+    out: list[str] = []
+    pos = 0
+    for link in find_urls(line):
+        url = html.escape(link.uri)
+        out.append(f'{html.escape(line[pos : link.start])}<a href="{url}">{url}</a>')
+        pos = link.end
+    out.append(html.escape(line[pos:]))
+    return "".join(out)
 
 
 def _image(img: Image) -> str:

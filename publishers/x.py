@@ -127,11 +127,21 @@ def _data(r: httpx.Response) -> dict[str, Any]:
 
 
 def _error(r: httpx.Response) -> PublishError:
-    """X's problem documents: `detail` (and `errors[].message` for bad requests)."""
+    """X's problem documents: `detail` (and `errors[].message` for bad requests).
+
+    A 403 is usually a token problem, but X also answers 403 to a text that repeats a
+    recent post of the account: that is refused content, for a person to read, and
+    retrying or reconnecting cannot help.
+    """
     message = _message(r)
-    if r.status_code == 403 and "duplicate content" in message.lower():
+    if r.status_code == 403 and _DUPLICATE.search(message):
         return Rejected(f"403: {message}")
     return error_for(r, message or None)
+
+
+# "You are not allowed to create a Tweet with duplicate content." (v2), "Status is a
+# duplicate." (v1.1 code 187, still seen through some gateways).
+_DUPLICATE = re.compile(r"duplicate content|is a duplicate", re.I)
 
 
 def _message(r: httpx.Response) -> str:

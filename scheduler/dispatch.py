@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import random
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
@@ -32,18 +33,24 @@ from scheduler.commits import GroupCommit
 
 log = logging.getLogger("dripcast.dispatch")
 
+# The longest wait any answer can ask for: `Retry-After: inf` or a reset in the year
+# 9999 means "later", not "never" (a person sees the post waiting, and can act).
+MAX_WAIT = 24 * 3600.0
+
 
 def backoff(attempt: int, retry_after: float | None, rand: random.Random) -> timedelta:
     """1 min, 2, 4, 8… capped at 6 h, ±20 % jitter, and never sooner than the network asked.
 
     After a reset time the posts a limit stopped are spread over up to a minute
-    more, so they do not all hit the network again in the same second.
+    more, so they do not all hit the network again in the same second. Whatever
+    the network asked, the wait is at most a day.
     """
-    base = min(60.0 * 2 ** max(0, attempt - 1), 6 * 3600.0)
+    base = min(60.0 * 2 ** max(0, min(attempt, 64) - 1), 6 * 3600.0)
     delay = base * rand.uniform(0.8, 1.2)
-    if retry_after:
-        delay = max(delay, retry_after + rand.uniform(0, min(60.0, retry_after / 10)))
-    return timedelta(seconds=delay)
+    if retry_after is not None and not math.isnan(retry_after) and retry_after > 0:
+        asked = min(retry_after, MAX_WAIT)
+        delay = max(delay, asked + rand.uniform(0, min(60.0, asked / 10)))
+    return timedelta(seconds=min(delay, MAX_WAIT))
 
 
 @dataclass
@@ -69,7 +76,7 @@ class Dispatcher:
         for post in await asyncio.to_thread(
             store.claim_stale, self.engine, now=now, lease=self.lease, node=self.node
         ):
-            await self._recover(post, now)
+            await self._guarded(self._recover, post, now)
         posts = await asyncio.to_thread(
             store.claim_due,
             self.engine,
@@ -80,8 +87,26 @@ class Dispatcher:
         )
         log.debug("tick at %s: claimed %d due posts", now.isoformat(), len(posts))
         posts = [p for p in posts if not await self._moved(p, now)]
-        await asyncio.gather(*(self._publish(p, now) for p in posts))
+        await asyncio.gather(*(self._guarded(self._publish, p, now) for p in posts))
         return len(posts)
+
+    async def _guarded(
+        self, step: Callable[[Post, datetime], Awaitable[None]], post: Post, now: datetime
+    ) -> None:
+        """One post's step; whatever goes wrong in it stays with that post.
+
+        A failure here (a bug, the database refusing a value) must not stop the other
+        posts of the batch, nor leave this one `publishing` to be re-sent every lease:
+        it is held for a person with the error.
+        """
+        try:
+            await step(post, now)
+        except Exception as e:
+            log.exception("post %d: handling it failed", post.id)
+            try:
+                await self._set(post, "held", f"dripcast failed handling this post: {e!r}")
+            except Exception:
+                log.exception("post %d: could not hold it either", post.id)
 
     async def _moved(self, post: Post, now: datetime) -> bool:
         """Past `drip.grace`, a missed post takes its channel's next free slot instead."""
@@ -122,7 +147,10 @@ class Dispatcher:
             async with self._gate:
                 result = await pub.publish(seen)
         except OutcomeUnknown as e:
-            await self._unknown(pub, seen, now, str(e))
+            # What the publisher remembered while publishing (a container id, uploaded
+            # media) is what find() recognises the post by: read it back, not the
+            # copy from before publishing.
+            await self._unknown(pub, await self._fresh(seen), now, str(e))
         except Retryable as e:
             await self._retry(post, now, e)
         except AuthExpired as e:
@@ -149,14 +177,31 @@ class Dispatcher:
             )
 
     async def _recover(self, post: Post, now: datetime) -> None:
-        """A post found in `publishing` with an expired lease: its process died mid-publish."""
+        """A post found in `publishing` with an expired lease: its process died mid-publish.
+
+        Each recovery counts as an attempt, so a post that stops its process every
+        time is held after `max_attempts` instead of being re-sent every lease.
+        """
         pub = self._publisher(post)
-        if pub is not None and pub.idempotent:
-            await self._publish(post, now)
-        elif pub is not None:
-            await self._unknown(pub, post, now, "the service stopped while publishing")
-        else:
+        if pub is None:
             await self._set(post, "held", "the channel is no longer in the config")
+        elif not pub.idempotent:
+            await self._unknown(pub, post, now, "the service stopped while publishing")
+        elif post.attempts > self.max_attempts:
+            await self._set(
+                post,
+                "held",
+                f"gave up after {post.attempts - 1} attempts: the service stopped while publishing",
+            )
+        else:
+            await self._publish(post, now)
+
+    async def _fresh(self, post: Post) -> Post:
+        """The post with the `remote` state the publisher remembered since it was claimed."""
+        rows = await asyncio.to_thread(store.posts, self.engine, ids=[post.id])
+        if not rows or not isinstance(rows[0].get("remote"), Mapping):
+            return post
+        return replace(post, remote=dict(rows[0]["remote"]))
 
     async def _unknown(self, pub: Publisher, post: Post, now: datetime, why: str) -> None:
         try:

@@ -23,12 +23,16 @@ def merge(drafts: list[Draft]) -> Draft:
     """One post carrying the photos and media of several, with the first one's text.
 
     A hold on any of them holds the merged post: merging must not launder an
-    off-limits phrase.
+    off-limits phrase. Each image comes in its carousel cut when it has one, so every
+    image of the post has the same aspect (Instagram crops the others to the first's).
     """
     held = next((d.held for d in drafts if d.held), None)
+    if len(drafts) == 1:
+        return drafts[0]
     return replace(
         drafts[0],
         photos=tuple(p for d in drafts for p in d.photos),
-        media=tuple(m for d in drafts for m in d.media),
+        media=tuple(m for d in drafts for m in (d.carousel or d.media)),
         held=held,
+        carousel=(),
     )

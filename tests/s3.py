@@ -14,6 +14,8 @@ from tests.ports import free_port
 
 _counter = itertools.count(1)
 KEYS = {"access_key_id": "testing", "secret_access_key": "testing"}
+# a config file names secrets only by reference: set these in the environment
+ENV = {"S3_KEY_ID": KEYS["access_key_id"], "S3_SECRET": KEYS["secret_access_key"]}
 
 
 @dataclass
@@ -34,6 +36,11 @@ class S3Server:
     def settings(self) -> dict[str, Any]:
         """`service.s3` for a config."""
         return {"endpoint_url": self.endpoint, "region": "us-east-1", **KEYS}
+
+    def file_settings(self) -> dict[str, Any]:
+        """`service.s3` for a config file, its keys by reference to `ENV`."""
+        refs = {"access_key_id": "${S3_KEY_ID}", "secret_access_key": "${S3_SECRET}"}
+        return {**self.settings(), **refs}
 
     def new_bucket(self) -> str:
         import boto3

@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from dripcast.cli import main
@@ -35,11 +36,20 @@ def test_check_invalid_config_exits_2_naming_file_line_key(tmp_path: Path) -> No
     assert f"{bad}:5: brands.0.channels" in out
 
 
-def test_check_online_reports_each_channel(make_config: Callable[..., Path]) -> None:
+def test_check_online_reports_each_channel(
+    make_config: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
     with serving() as good, serving() as revoked:
+        monkeypatch.setenv("GOOD_TOKEN", good.token)
+        monkeypatch.setenv("REVOKED_TOKEN", "stale")
         channels = [
-            {"id": "good", "type": "mastodon", "instance": good.base, "token": good.token},
-            {"id": "revoked", "type": "mastodon", "instance": revoked.base, "token": "stale"},
+            {"id": "good", "type": "mastodon", "instance": good.base, "token": "${GOOD_TOKEN}"},
+            {
+                "id": "revoked",
+                "type": "mastodon",
+                "instance": revoked.base,
+                "token": "${REVOKED_TOKEN}",
+            },
         ]
         code, out = run(make_config([brand(channels=channels)]), "check", "--online")
     assert code == 1
@@ -65,7 +75,7 @@ def test_ingest_exit_codes(make_config: Callable[..., Path]) -> None:
 
     assert ingest(photo_mail(photos=[jpeg()])) == 0
     assert ingest(photo_mail(photos=[jpeg()]), "-r", "nobody@localhost") == 67
-    assert ingest(photo_mail(sender="evil@example.net", photos=[jpeg()])) == 77
+    assert ingest(photo_mail(sender="evil@example.net", photos=[jpeg()])) == 0  # quarantined
     assert ingest(photo_mail(photos=[], message_id="<no-photo@x>")) == 65
     code, out = run(cfg, "queue", "--held")
     assert code == 0

@@ -41,7 +41,7 @@ def test_unknown_key_names_file_line_and_key(tmp_path: Path) -> None:
     )
     with pytest.raises(ConfigError) as e:
         load(p)
-    assert f"{p}:10: brands.0.channels.1.tokn: Extra inputs are not permitted" in str(e.value)
+    assert f"{p}:10: brands.0.channels.1.tokn: unknown key; did you mean `token`?" in str(e.value)
 
 
 def test_env_and_file_secrets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

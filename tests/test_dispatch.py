@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import ClassVar
 
+import httpx
 import pytest
 from sqlalchemy import Engine
 
@@ -228,3 +229,92 @@ def test_concurrent_claimers_never_share_a_post(engine: Engine) -> None:
     every = [pid for ids in got for pid in ids]
     assert len(every) == len(set(every)) == 200
     assert store.count_posts(engine, "publishing") == 200
+
+
+def _answer(headers: dict[str, str]) -> Retryable:
+    """The error a real 429 with these headers becomes."""
+    from publishers.http import error_for
+
+    request = httpx.Request("POST", "https://api.example/post")
+    err = error_for(httpx.Response(429, headers=headers, request=request))
+    assert isinstance(err, Retryable)
+    return err
+
+
+HUGE_RESETS = [
+    {"Retry-After": "inf"},
+    {"Retry-After": "1e300"},
+    {"X-RateLimit-Reset": "9999-12-31"},
+]
+
+
+@pytest.mark.parametrize("headers", HUGE_RESETS)
+async def test_a_huge_reset_waits_a_day_and_the_batch_goes_on(
+    engine: Engine, headers: dict[str, str]
+) -> None:
+    limited, other = schedule(engine, 2)
+    pub = Scripted(_answer(headers), None)
+    await dispatcher(engine, pub).publish_due(NOW)
+    (row,) = store.posts(engine, ids=[limited])
+    assert row["status"] == "scheduled" and row["attempts"] == 1
+    assert NOW + timedelta(hours=23) <= row["due_at"] <= NOW + timedelta(days=1)
+    assert status(engine, other)[0] == "published"
+
+
+@pytest.mark.parametrize("reset", [float("inf"), 1e300, float("nan")])
+def test_backoff_never_overflows(reset: float) -> None:
+    wait = backoff(3, reset, random.Random(1))
+    assert timedelta(0) < wait <= timedelta(days=1)
+    assert NOW + wait > NOW
+
+
+async def test_recovery_of_one_post_cannot_stop_the_others(engine: Engine) -> None:
+    a, b, c = schedule(engine, 3)
+    # A process claimed all three and died; the first answers with an absurd reset.
+    store.claim_due(engine, now=NOW, lease=timedelta(minutes=10))
+    later = NOW + timedelta(minutes=11)
+    pub = Idempotent(Retryable("429", retry_after=float("inf")), None, None)
+    await dispatcher(engine, pub).publish_due(later)
+    assert sorted(p.id for p in pub.calls) == [a, b, c]
+    states = {pid: store.posts(engine, ids=[pid])[0] for pid in (a, b, c)}
+    assert [states[p]["status"] for p in (a, b, c)].count("published") == 2
+    (waiting,) = [r for r in states.values() if r["status"] == "scheduled"]
+    assert waiting["due_at"] <= later + timedelta(days=1)
+
+
+async def test_a_failure_handling_one_post_holds_it_and_spares_the_others(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, second = schedule(engine, 2)
+    d = dispatcher(engine, Idempotent())
+    real = d._retry
+
+    async def broken(post: Post, now: datetime, e: Exception) -> None:
+        if post.id == first:
+            raise OverflowError("date value out of range")
+        await real(post, now, e)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(d, "_retry", broken)
+    d.publishers = {("b", "ch"): Idempotent(Retryable("503"), Retryable("503"))}
+    await d.publish_due(NOW)
+    assert status(engine, first) == (
+        "held",
+        "dripcast failed handling this post: OverflowError('date value out of range')",
+    )
+    assert status(engine, second)[0] == "scheduled"
+
+
+async def test_every_claim_counts_as_an_attempt(engine: Engine) -> None:
+    (pid,) = schedule(engine)
+    # Each process that takes the post dies with it (a crash it causes every time).
+    store.claim_due(engine, now=NOW, lease=timedelta(minutes=10))
+    now = NOW
+    for _ in range(5):
+        now += timedelta(minutes=11)
+        store.claim_stale(engine, now=now, lease=timedelta(minutes=10))
+    assert store.posts(engine, ids=[pid])[0]["attempts"] == 6
+    pub = Idempotent()
+    await dispatcher(engine, pub, max_attempts=5).publish_due(now + timedelta(minutes=11))
+    assert pub.calls == []
+    state, reason = status(engine, pid)
+    assert state == "held" and "gave up after 6 attempts" in str(reason)

@@ -7,17 +7,22 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import Server, brand, wait_for
 from tests.mail import jpeg, photo_mail
 from tests.publishers.mastodon_server import serving
 
 
 def test_mail_becomes_one_mastodon_status_with_media_and_alt(
-    make_config: Callable[..., Path], server_for: Callable[[Path], Server]
+    make_config: Callable[..., Path],
+    server_for: Callable[[Path], Server],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     with serving() as mastodon:
+        monkeypatch.setenv("M_TOKEN", mastodon.token)
         channels = [
-            {"id": "masto", "type": "mastodon", "instance": mastodon.base, "token": mastodon.token}
+            {"id": "masto", "type": "mastodon", "instance": mastodon.base, "token": "${M_TOKEN}"}
         ]
         cfg = make_config([brand(channels=channels)])
         server = server_for(cfg).start()
@@ -39,13 +44,16 @@ def test_mail_becomes_one_mastodon_status_with_media_and_alt(
 
 
 def test_the_instances_own_text_limit_is_respected(
-    make_config: Callable[..., Path], server_for: Callable[[Path], Server]
+    make_config: Callable[..., Path],
+    server_for: Callable[[Path], Server],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from tests.publishers.mastodon_server import FakeMastodon
 
     with serving(FakeMastodon(max_characters=120)) as mastodon:
+        monkeypatch.setenv("M_TOKEN", mastodon.token)
         channels = [
-            {"id": "masto", "type": "mastodon", "instance": mastodon.base, "token": mastodon.token}
+            {"id": "masto", "type": "mastodon", "instance": mastodon.base, "token": "${M_TOKEN}"}
         ]
         cfg = make_config([brand(channels=channels)])
         server = server_for(cfg).start()

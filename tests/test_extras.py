@@ -36,7 +36,7 @@ def test_keys_of_older_versions_are_ignored() -> None:
     # rows written before issue 12 carry WordPress "html" (never read) and no class
     old = {"title": "Rye", "tags": ["bread"], "html": "<p>Rye</p>"}
     assert extra_from("wordpress", old) == WordPressExtra(title="Rye", tags=("bread",))
-    assert extra_from("mastodon", {"language": "da"}) is None
+    assert extra_from("x", {"language": "da"}) is None  # X has no extra
     assert extra_from("pinterest", {}) is None
 
 

@@ -10,6 +10,7 @@ import formatters.images
 from dripcast.core.domain import Photo
 from dripcast.core.extras import (
     BlueskyExtra,
+    MastodonExtra,
     PinterestExtra,
     TumblrExtra,
     WordPressExtra,
@@ -195,10 +196,12 @@ def test_brand_template_applies_where_the_channel_has_none(
     b = brand(["mastodon", "x"], template="{{ brand }}: {{ caption }}")
     own = b.channels[1].model_copy(update={"template": "{{ caption }} ({{ index }}/{{ count }})"})
     drafts = format_submission(submission("Rye"), photos, b, [b.channels[0], own], Folder(tmp_path))
+    # The brand template says the same for both photos: the second gets a series marker
+    # (issue 18); the channel's own template already numbers them.
     assert [d.text for d in drafts] == [
         "Demo Bakery: Rye",
         "Rye (1/2)",
-        "Demo Bakery: Rye",
+        "Demo Bakery: Rye (2/2)",
         "Rye (2/2)",
     ]
 
@@ -221,3 +224,21 @@ def test_off_limits_also_checks_the_clients_cta_and_alt(
     for sub in (submission("Bread", cta="Big sale!"), submission("Bread", alts={1: "Sale sign"})):
         drafts = format_submission(sub, photos[:1], b, b.channels, Folder(tmp_path))
         assert drafts[0].held == "off-limits phrase: 'sale'"
+
+
+def test_brand_language_sets_bluesky_langs_and_mastodon_language(
+    tmp_path: Path, photos: list[Photo]
+) -> None:
+    for kw, lang in (({}, "en"), ({"language": "da"}, "da")):
+        b = brand(["bluesky", "mastodon", "x"], **kw)
+        drafts = format_submission(submission(), photos[:1], b, b.channels, Folder(tmp_path))
+        by = {d.type: d for d in drafts}
+        assert isinstance(by["bluesky"].extra, BlueskyExtra)
+        assert by["bluesky"].extra.langs == (lang,)
+        assert by["mastodon"].extra == MastodonExtra(language=lang)
+        assert by["x"].extra is None
+
+
+def test_brand_language_must_be_iso_639_1() -> None:
+    with pytest.raises(ValueError, match="language"):
+        brand(["bluesky"], language="dansk")

@@ -84,3 +84,46 @@ def test_sheet_for_the_demo_brand_from_real_drafts(tmp_path: Path) -> None:
     slots = [Slot(draft=d, at=START + timedelta(hours=3 * i)) for i, d in enumerate(drafts)]
     im = Image.open(io.BytesIO(render_sheet(slots, brand_name=demo.name)))
     assert im.width == GAP + len(slots) * (TILE_W + GAP)
+
+
+# Issue 18: the sheet draws emoji and every script a caption may use (fonts from Debian's
+# fonts-dejavu-core, fonts-noto-core, fonts-droid-fallback, fonts-noto-color-emoji).
+SCRIPTS = "Rye Æblekage 🥐 Хлеб Ψωμί 今日のパン 面包 לחם خبز रोटी ขนมปัง პური"
+
+
+def test_every_script_and_emoji_has_a_font_that_draws_it() -> None:
+    import regex
+
+    from formatters.sheet import _chain, _emoji, _font_for, _is_emoji, _mask, font
+
+    body = font(14)
+    chain = _chain(body)
+    assert chain is not None
+    for cluster in regex.findall(r"\X", SCRIPTS):
+        if cluster.isspace():
+            continue
+        if _is_emoji(cluster):
+            assert _emoji(cluster) is not None, cluster
+            continue
+        f = _font_for(chain, cluster)
+        i = next(i for i in range(len(chain.paths)) if chain.fonts.get(i) is f)
+        assert all(_mask(f, c) != chain.missing[i] for c in cluster), cluster
+
+
+def test_a_tile_in_many_scripts_differs_from_one_of_missing_glyph_boxes(tmp_path: Path) -> None:
+    drawn = Image.open(
+        io.BytesIO(render_sheet([slot(tmp_path, "x", 0, text=SCRIPTS)], brand_name="B"))
+    )
+    boxes = "\U000f0000" * len(SCRIPTS.replace(" ", ""))
+    missing = Image.open(
+        io.BytesIO(render_sheet([slot(tmp_path, "x", 0, text=boxes)], brand_name="B"))
+    )
+    # The caption's first line: real glyphs of many shapes, not one box repeated.
+    line = (0, 34 + 340 + 14 + 22, TILE_W, 34 + 340 + 14 + 22 + 19)
+    x0 = GAP
+    box = (x0 + line[0], 70 + line[1], x0 + line[2], 70 + line[3])
+    a, b = drawn.crop(box).convert("RGB"), missing.crop(box).convert("RGB")
+    assert a.convert("L").tobytes() != b.convert("L").tobytes()
+    # Text is grey ink: a strongly coloured pixel on the line is the colour emoji.
+    colours = a.getcolors(maxcolors=1 << 16) or []
+    assert any(max(c) - min(c) > 80 for _, c in colours)

@@ -80,7 +80,7 @@ async def test_expired_or_forged_is_forbidden(server: Running) -> None:
 async def test_no_listing_no_missing_files_no_escape(server: Running) -> None:
     assert (await get(server.base + sign("brand", KEY, T + 60))).status_code == 404
     assert (await get(server.base + sign("brand/9.jpg", KEY, T + 60))).status_code == 404
-    assert (await get(server.base + "/media/")).status_code == 403
+    assert (await get(server.base + "/media/")).status_code == 404
     (server.media / "brand" / "link.jpg").symlink_to(server.media.parent.parent / "secret.txt")
     assert (await get(server.base + sign("brand/link.jpg", KEY, T + 60))).status_code == 404
 
@@ -215,3 +215,24 @@ async def test_a_url_one_node_signs_is_served_by_another_from_s3(
         srv.close()
         await srv.wait_closed()
         blobs_b.close()
+
+
+@pytest.mark.parametrize(
+    "expiry",
+    [b"9" * 5000, b"\xb2\xb3\xb9", "١٢٣".encode(), b"%31%32", b"", b"1" * 21],
+    ids=["5000-digits", "latin1-superscripts", "arabic-indic-utf8", "quoted", "empty", "21"],
+)
+async def test_an_expiry_no_signed_url_has_is_404_over_a_socket(
+    server: Running, expiry: bytes
+) -> None:
+    answer = await raw(server, b"GET /media/" + expiry + b"/sig/brand/1.jpg HTTP/1.1\r\n\r\n")
+    assert answer.startswith(b"HTTP/1.1 404 ")
+    # and the server still answers the next client
+    assert (await get(server.base + sign("brand/1.jpg", KEY, T + 60))).status_code == 200
+
+
+def test_verify_refuses_what_int_cannot_read() -> None:
+    from dripcast.app.media_urls import verify
+
+    for expiry in ("9" * 5000, "²³", "١٢٣"):
+        assert verify(f"/media/{expiry}/sig/brand/1.jpg", KEY, T) is None

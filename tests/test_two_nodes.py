@@ -27,6 +27,7 @@ from tests.conftest import Server, brand, free_port, wait_for
 from tests.mail import photo_mail
 from tests.pds_server import FakePDS, running
 from tests.pg import PgServer
+from tests.s3 import ENV as S3_ENV
 from tests.s3 import S3Server
 from tests.test_kill9 import noise
 
@@ -56,7 +57,7 @@ def node_config(
             "tick_seconds": 0.3,
             "database": db,
             "blobs": f"s3://{bucket}/dripcast",
-            "s3": s3.settings(),
+            "s3": s3.file_settings(),
             "secret_key": "${DRIPCAST_SECRET}",
             "node_id": name,
             "publish_lease": f"{LEASE:g}s",
@@ -93,6 +94,8 @@ def test_two_nodes_share_the_work_and_one_takes_over_after_a_kill(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("DRIPCAST_SECRET", "one-secret-for-every-node-0123456789abcdef")
+    for name, value in S3_ENV.items():
+        monkeypatch.setenv(name, value)
     pds = FakePDS(uses=16, delay=0.1)  # the first access token dies after 8 posts
     monkeypatch.setenv("BSKY_PASSWORD", pds.password)
     db = pg_server.new_database()

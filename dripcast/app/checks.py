@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from rich.console import Console
 
-from dripcast.core.config import Config
+from dripcast.core.config import Brand, Config
 from dripcast.core.errors import PublishError
 from dripcast.store.blobs import open_blobs
 from dripcast.store.db import make_engine, migrate
@@ -35,13 +35,18 @@ async def check_online(config: Config, console: Console) -> bool:
 
 def content_problems(config: Config) -> list[str]:
     """Templates that do not render and hashtags that are not tags, named by brand/channel."""
+    from dripcast.core.channels import tag_sets
     from formatters import TemplateError, check_template
     from formatters.hashtags import normalise
 
     problems: list[str] = []
     for b in config.brands:
-        places: list[tuple[str, str | None, tuple[str, ...]]] = [(b.id, b.template, b.hashtags)]
-        places += [(f"{b.id}/{c.id}", c.template, c.hashtags or ()) for c in b.channels]
+        places: list[tuple[str, str | None, tuple[str, ...]]] = [
+            (b.id, b.template, sum(tag_sets(b.hashtags), ()))
+        ]
+        places += [
+            (f"{b.id}/{c.id}", c.template, sum(tag_sets(c.hashtags or ()), ())) for c in b.channels
+        ]
         for where, template, tags in places:
             if template is not None:
                 try:
@@ -53,4 +58,27 @@ def content_problems(config: Config) -> list[str]:
                     normalise(tag)
                 except ValueError as e:
                     problems.append(f"{where}: hashtags: {e}")
+        problems += _faq_problems(b)
     return problems
+
+
+def _faq_problems(brand: Brand) -> list[str]:
+    """An FAQ answer a channel it is read on could not post (Bluesky takes 300 graphemes)."""
+    from dripcast.core.faq import READABLE
+    from formatters.counting import fits, measure
+    from formatters.specs import SPECS
+
+    if brand.faq is None or brand.faq.mode == "off":
+        return []
+    out = []
+    for c in brand.channels:
+        spec = SPECS.get(c.type)
+        if c.type not in READABLE or spec is None:
+            continue
+        for a in brand.faq.answers:
+            if not fits(a.answer, spec):
+                out.append(
+                    f"{brand.id}/{c.id}: faq answer {a.id} is {measure(a.answer, spec)} long;"
+                    f" {spec.label} takes {spec.text_limit}"
+                )
+    return out

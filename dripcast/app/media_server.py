@@ -13,13 +13,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 import time
 from collections.abc import Awaitable, Callable
 from email.utils import formatdate
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
-from dripcast.app.media_urls import url_key, verify
+from dripcast.app.media_urls import PREFIX, url_key, verify
 from dripcast.core.blobs import MEDIA, BlobMissing
 
 if TYPE_CHECKING:
@@ -33,6 +34,7 @@ READ_TIMEOUT = 10.0  # a client that does not send its request in time is droppe
 WRITE_TIMEOUT = 120.0  # an 8 MB image over a slow link, with room to spare
 MAX_LINE = 8192
 MAX_HEADERS = 100
+_EXPIRY = re.compile(r"[0-9]{1,20}", re.ASCII)  # epoch seconds, as `sign` writes them
 TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".webp": "image/webp"}
 REASONS = {
     200: "OK",
@@ -105,6 +107,8 @@ async def _resolve(
     method: str, target: str, read: Reader, key: bytes, now: float
 ) -> tuple[int, str | None, bytes | None]:
     path = target.split("?", 1)[0].split("#", 1)[0]
+    if path.startswith(PREFIX) and not _EXPIRY.fullmatch(path[len(PREFIX) :].split("/", 1)[0]):
+        return 404, None, None  # no URL we sign looks like this (5,000 digits, `²`): nothing here
     rel = verify(path, key, now)
     if rel is None:
         return 403, None, None

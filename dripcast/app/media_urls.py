@@ -42,7 +42,10 @@ def verify(url_path: str, key: bytes, now: float) -> str | None:
         return None
     expires, _, rest = url_path[len(PREFIX) :].partition("/")
     signature, _, quoted = rest.partition("/")
-    if not expires.isdigit() or not signature or not quoted:
+    # ASCII digits only, and few: int() refuses `²` and 5,000-digit strings.
+    if not (expires.isascii() and expires.isdigit() and len(expires) <= 20):
+        return None
+    if not signature or not quoted:
         return None
     try:
         path = _safe(unquote(quoted, errors="strict"))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -24,9 +24,9 @@ from dripcast.core.lifecycle import MessageStatus, PostStatus
 from dripcast.core.timeparse import parse_duration
 from dripcast.store import queries as store
 from dripcast.store.blobs import Blobs
-from formatters import ImageError, format_submission
+from formatters import ImageError
+from formatters.compose import Formatted, carousel_size, format_drafts, lead_of
 from formatters.images import Variant
-from formatters.specs import SPECS
 from ingest.parse import parse
 from ingest.photos import load_photos, no_photo_reason
 from scheduler.plan import plan
@@ -34,6 +34,7 @@ from scheduler.plan import plan
 log = logging.getLogger("dripcast.pipeline")
 
 DEDUP_WINDOW = timedelta(days=90)
+SAME_TEXT_WINDOW = timedelta(days=30)  # no text twice on one channel within this (issue 18)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -100,8 +101,10 @@ def prepare(
     queue: Sequence[Queued] = (),
     seen: Callable[[list[str]], set[str]] = lambda _: set(),
     limits: Mapping[str, int] | None = None,
+    recent: Mapping[str, Collection[str]] | None = None,
 ) -> Prepared:
-    """`limits`: text limits a network told us at run time (Mastodon's instance), by channel id."""
+    """`limits`: text limits a network told us at run time (Mastodon's instance), by channel id.
+    `recent`: by channel id, the texts of its posts queued or out in the last 30 days."""
     sub = parse(raw)
     if sub.problems:
         return Prepared(brand=brand, submission=sub, accepted=False, reason="; ".join(sub.problems))
@@ -127,7 +130,7 @@ def prepare(
             photos=photos,
             skipped=skipped,
         )
-    drafts, unusable = _format(sub, photos, brand, channels, media, limits)
+    drafts, unusable, said = _format(sub, photos, brand, channels, media, limits, recent)
     if unusable:
         skipped += unusable
         photos = [p for p in photos if p.filename not in {u.filename for u in unusable}]
@@ -136,6 +139,15 @@ def prepare(
             return Prepared(
                 brand=brand, submission=sub, accepted=False, reason=why, skipped=skipped
             )
+    if not drafts:  # every photo's text would repeat a recent post (issue 18)
+        return Prepared(
+            brand=brand,
+            submission=sub,
+            accepted=False,
+            reason="; ".join(said) or "nothing to post",
+            photos=photos,
+            skipped=skipped,
+        )
     planned = plan(
         drafts,
         drip=brand.drip,
@@ -144,7 +156,7 @@ def prepare(
         now=now,
         zone=brand.zone,
         when=sub.directives.when,
-        capacity={c.id: SPECS[c.type].images_max for c in channels if c.group},
+        capacity={c.id: carousel_size(c) for c in channels if carousel_size(c) > 1},
     )
     return Prepared(
         brand=brand,
@@ -153,7 +165,7 @@ def prepare(
         photos=photos,
         skipped=skipped,
         slots=planned.slots,
-        notes=(*notes, *planned.notes),
+        notes=(*notes, *said, *planned.notes),
     )
 
 
@@ -164,16 +176,18 @@ def _format(
     channels: list[ChannelBase],
     media: MediaSink,
     limits: Mapping[str, int] | None,
-) -> tuple[list[Draft], list[Skipped]]:
+    recent: Mapping[str, Collection[str]] | None = None,
+) -> tuple[list[Draft], list[Skipped], tuple[str, ...]]:
     """Drafts for every photo; a photo the formatter cannot use is skipped, not fatal."""
 
-    def run(ps: Sequence[Photo]) -> list[Draft]:
-        return format_submission(
-            sub, ps, brand, channels, media, limits=limits, utm=brand.utm_params
+    def run(ps: Sequence[Photo]) -> Formatted:
+        return format_drafts(
+            sub, ps, brand, channels, media, limits=limits, utm=brand.utm_params, recent=recent
         )
 
     try:
-        return run(photos), []
+        done = run(photos)
+        return done.drafts, [], done.notes
     except ImageError:
         pass
     bad: list[Skipped] = []
@@ -183,7 +197,8 @@ def _format(
         except ImageError as e:
             bad.append(Skipped(filename=p.filename, reason=str(e)))
     good = [p for p in photos if p.filename not in {b.filename for b in bad}]
-    return (run(good) if good else []), bad
+    done = run(good) if good else Formatted(drafts=[])
+    return done.drafts, bad, done.notes
 
 
 def select_channels(brand: Brand, sub: Submission) -> tuple[list[ChannelBase], list[str]]:
@@ -210,7 +225,13 @@ def preview_document(p: Prepared) -> dict[str, Any]:
         "accepted": p.accepted,
         "reason": p.reason,
         "photos": [
-            {"filename": ph.filename, "sha256": ph.sha256, "width": ph.width, "height": ph.height}
+            {
+                "filename": ph.filename,
+                "sha256": ph.sha256,
+                "width": ph.width,
+                "height": ph.height,
+                **({"lead": lead} if (lead := lead_of(p.submission, ph)) else {}),
+            }
             for ph in p.photos
         ],
         "skipped": [{"filename": s.filename, "reason": s.reason} for s in p.skipped],
@@ -220,6 +241,9 @@ def preview_document(p: Prepared) -> dict[str, Any]:
                 "type": s.draft.type,
                 "at": s.at.astimezone(p.brand.zone).isoformat(),
                 "text": s.draft.text,
+                # the photos' own words this post opens with, by photo number
+                "photos": list(s.draft.photos),
+                **({"lead": s.draft.lead} if s.draft.lead else {}),
                 "media": [
                     {
                         "path": m.path,
@@ -272,6 +296,7 @@ def process(
             queue=store.queued(engine, brand.id, since=now - timedelta(days=1)),
             seen=lambda px: store.seen_pixels(engine, brand.id, px, since=now - DEDUP_WINDOW),
             limits=(limits or {}).get(brand.id),
+            recent=store.recent_texts(engine, brand.id, since=now - SAME_TEXT_WINDOW),
         )
     except Exception as e:
         # A bug or a pathological file must not stop the service or the other messages.

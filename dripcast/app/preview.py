@@ -1,13 +1,14 @@
 """`preview`: what the service would do with a message, storing and publishing nothing.
 
-When the config's database exists, the plan is made against the live queue and
-the 90-day duplicate check, as `serve` would; a brand that approves every post
+When the config's database exists, the plan is made against the live queue, the
+90-day duplicate check and the texts of the last 30 days (no text twice), as `serve`
+would; a brand that approves every post
 shows its posts as held for approval.
 """
 
 from __future__ import annotations
 
-import email
+import email.parser
 import email.policy
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -17,7 +18,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from dripcast.app.pipeline import DEDUP_WINDOW, MediaStore, Prepared, prepare
+from dripcast.app.pipeline import DEDUP_WINDOW, SAME_TEXT_WINDOW, MediaStore, Prepared, prepare
 from dripcast.core.config import Brand, Config
 from dripcast.store import queries as store
 from dripcast.store.db import make_engine
@@ -39,7 +40,8 @@ class AmbiguousBrand(NoBrand):
 
 def pick_brand(config: Config, raw: bytes, brand_id: str | None) -> tuple[Brand, str | None]:
     """The brand and the recipient that names it: from the headers, else `brand_id` or the only brand."""
-    msg = email.message_from_bytes(raw, policy=email.policy.compat32)
+    # Headers only: a full parse recurses once per MIME nesting level, before any bound.
+    msg = email.parser.BytesParser(policy=email.policy.compat32).parsebytes(raw, headersonly=True)
     for header in ("Delivered-To", "X-Original-To", "To", "Cc"):
         for _, addr in getaddresses([str(v) for v in msg.get_all(header, [])]):
             brand = brand_for_recipient(addr, config.brands)
@@ -81,6 +83,8 @@ def preview(
                 media=store_media,
                 queue=store.queued(engine, brand.id, since=now - timedelta(days=1)),
                 seen=lambda px: store.seen_pixels(engine, brand.id, px, since=now - DEDUP_WINDOW),
+                # the texts serve would not repeat, so preview varies them the same way
+                recent=store.recent_texts(engine, brand.id, since=now - SAME_TEXT_WINDOW),
             )
         except SQLAlchemyError:  # a database we cannot read: plan as if it were empty
             prepared = prepare(raw, brand, now=now, media=store_media)

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 
+from dripcast.store import comments as store_comments
 from dripcast.store import jobs as store_jobs
 
 
@@ -28,6 +29,8 @@ class Report:
     published: Sequence[Mapping[str, Any]]  # id, channel, type, text, published_at, url
     attention: Sequence[Mapping[str, Any]]  # id, channel, status, due_at, reason
     upcoming: int  # scheduled in the week after `until`
+    # FAQ monitoring: seen, answered, escalated, ignored, waiting, examples (store.comments.summary)
+    faq: Mapping[str, Any] | None = None
 
 
 def gather(
@@ -48,6 +51,7 @@ def gather(
         published=store_jobs.published_between(engine, brand_id, since, until),
         attention=store_jobs.needing_attention(engine, brand_id, since),
         upcoming=store_jobs.count_scheduled(engine, brand_id, until, until + timedelta(days=7)),
+        faq=store_comments.summary(engine, brand_id, since, until),
     )
 
 
@@ -89,7 +93,27 @@ def render(r: Report) -> str:
                 f"  #{a['id']} {a['channel']:<10} {a['status']:<6} {when(a['due_at'])}"
                 f"  {a['reason'] or ''}"
             )
+    lines += _faq(r.faq)
     return "\n".join(lines) + "\n"
+
+
+def _faq(f: Mapping[str, Any] | None) -> list[str]:
+    if not f or not f.get("seen"):
+        return []
+    out = [
+        "",
+        f"Comments: {f['seen']} seen, {f['answered']} answered, {f['escalated']} sent to you,"
+        f" {f['ignored']} needed no answer"
+        + (f", {f['waiting']} waiting" if f.get("waiting") else ""),
+    ]
+    for key, label in (
+        ("answered", "answered"),
+        ("escalated", "sent to you"),
+        ("ignored", "no answer"),
+    ):
+        for ex in (f.get("examples") or {}).get(key, [])[:2]:
+            out.append(f"  {label:<12} {_short(ex['text'])}")
+    return out
 
 
 def _short(text: str, n: int = 60) -> str:

@@ -20,10 +20,11 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import Engine
 
-from dripcast.app import cleanup, jobs, pipeline, systemd
+from dripcast.app import cleanup, faq_monitor, jobs, pipeline, systemd
 from dripcast.app import media_server as media_http
 from dripcast.app.media_urls import media_url_from_config
-from dripcast.core.config import Config
+from dripcast.core.comments import CommentSource
+from dripcast.core.config import Brand, Config
 from dripcast.core.publisher import Context, Publisher
 from dripcast.core.timeparse import parse_duration
 from dripcast.store import queries as store
@@ -33,6 +34,7 @@ from dripcast.store.db import make_engine, migrate
 from ingest import smtp, spool
 from ingest.intake import Intake
 from publishers import make_publisher
+from publishers.comments import make_source
 from scheduler.dispatch import Dispatcher
 
 log = logging.getLogger("dripcast.service")
@@ -64,7 +66,7 @@ def build_publishers(
             folder.mkdir(parents=True, exist_ok=True, mode=0o700)
             ctx = Context(
                 http=http,
-                root=config.path.parent,
+                root=config.data_root,
                 state_dir=folder,
                 media_url=media_url,
                 remember=remember,
@@ -72,6 +74,36 @@ def build_publishers(
                 credentials=credentials(brand.id, ch.id),
             )
             out[(brand.id, ch.id)] = make_publisher(ch, ctx)
+    return out
+
+
+def build_sources(
+    config: Config, engine: Engine, http: httpx.AsyncClient
+) -> dict[tuple[str, str], CommentSource]:
+    """A comment reader per channel of each brand with `faq` on, where the network has one.
+
+    It uses the channel's credentials in the database, as its publisher does: a
+    rotated token (X's refresh token is single-use) stays one token for both."""
+    out: dict[tuple[str, str], CommentSource] = {}
+    state = config.resolve(config.service.state_dir)
+    credentials = None
+    for brand in config.brands:
+        if brand.faq is None or brand.faq.mode == "off":
+            continue
+        for ch in brand.channels:
+            folder = state / brand.id / ch.id  # shared with the channel's publisher: one login
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            if credentials is None:
+                credentials = credentials_for(engine, config.root_key(), legacy=state)
+            ctx = Context(
+                http=http,
+                root=config.data_root,
+                state_dir=folder,
+                credentials=credentials(brand.id, ch.id),
+            )
+            source = make_source(ch, ctx)
+            if source is not None:
+                out[(brand.id, ch.id)] = source
     return out
 
 
@@ -90,6 +122,9 @@ class Service:
         self.wake: Callable[[], object] = lambda: None  # run the tick now (set once running)
         self.limits: dict[str, dict[str, int]] = {}  # brand → channel → text limit the network told
         self.limits_read = asyncio.Event()
+        # Where FAQ escalations go; the client-mail side replaces this at merge.
+        self.send_escalation: faq_monitor.SendEscalation = faq_monitor.log_escalation
+        self.send_draft: faq_monitor.SendEscalation = faq_monitor.log_escalation
 
     def enqueue(self, message_id: int) -> None:
         if message_id not in self.queued:
@@ -123,6 +158,7 @@ class Service:
             )
             self.wake = lambda: tick.modify(next_run_time=datetime.now(UTC))
             self._schedule_jobs(aps)
+            self._schedule_faq(aps, http)
             server = await smtp.start(
                 self.intake,
                 self.enqueue,
@@ -190,6 +226,38 @@ class Service:
             coalesce=True,
             misfire_grace_time=None,
         )
+
+    def _schedule_faq(self, aps: AsyncIOScheduler, http: httpx.AsyncClient) -> None:
+        """FAQ monitoring: each brand with `faq` on, every `faq.poll`, from where it left off."""
+        monitor = faq_monitor.Monitor(
+            self.config,
+            self.engine,
+            build_sources(self.config, self.engine, http),
+            send_escalation=self.send_escalation,
+            send_draft=self.send_draft,
+        )
+        for brand in monitor.brands():
+            assert brand.faq is not None
+            aps.add_job(
+                self._faq,
+                "interval",
+                args=[monitor, brand, {"first": True}],
+                seconds=brand.faq.poll_seconds,
+                next_run_time=datetime.now(UTC),
+                max_instances=1,
+                coalesce=True,
+                misfire_grace_time=None,
+                id=f"faq-{brand.id}",
+            )
+
+    async def _faq(
+        self, monitor: faq_monitor.Monitor, brand: Brand, state: dict[str, bool]
+    ) -> None:
+        try:
+            # The first round after a start takes back this node's half-sent answers at once.
+            await monitor.poll(brand, self.clock(), restart=state.pop("first", False))
+        except Exception:
+            log.exception("FAQ monitoring for %s failed; it runs again at its next time", brand.id)
 
     async def _job(self, what: str, job: Callable[..., object], *args: object) -> None:
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from dripcast.app.context import App
@@ -15,13 +16,29 @@ QUARANTINED = tuple(
 )
 
 
-def posts(app: App, *, brand: str | None, held: bool, show_all: bool) -> list[dict[str, Any]]:
+DONE = tuple(s.value for s in (PostStatus.PUBLISHED, PostStatus.FAILED, PostStatus.CANCELLED))
+
+
+def posts(
+    app: App, *, brand: str | None, held: bool, show_all: bool, since: datetime | None = None
+) -> list[dict[str, Any]]:
+    """Waiting posts (only held ones with `held`, every post with `show_all`); with `since`
+    also what went out, failed or was cancelled since then, in time order."""
     statuses: tuple[str, ...] = (PostStatus.HELD.value,) if held else WAITING
-    return store.posts(app.engine, brand=brand, statuses=() if show_all else statuses)
+    rows = store.posts(app.engine, brand=brand, statuses=() if show_all else statuses)
+    if since is not None and not (held or show_all):
+        # A person who just sent a photo with `when: now` looks here for it.
+        rows += store.posts(app.engine, brand=brand, statuses=DONE, since=since)
+        rows.sort(key=lambda r: (r["due_at"], r["id"]))
+    return rows
 
 
-def quarantined(app: App, *, brand: str | None) -> list[dict[str, Any]]:
-    return store.messages(app.engine, brand=brand, statuses=QUARANTINED)
+def quarantined(
+    app: App, *, brand: str | None, since: datetime | None = None
+) -> list[dict[str, Any]]:
+    """Messages not posted (refused, held, failed); with `since` only those received since."""
+    rows = store.messages(app.engine, brand=brand, statuses=QUARANTINED)
+    return rows if since is None else [r for r in rows if r["received_at"] >= since]
 
 
 def history(app: App, post: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import tempfile
 from datetime import UTC, datetime
@@ -16,7 +17,7 @@ from rich.table import Table
 from dripcast.app.pipeline import preview_document
 from dripcast.app.preview import AmbiguousBrand, NoBrand, contact_sheet, pick_brand, preview
 from dripcast.app.stdin import ingest as ingest_message
-from dripcast.cli.root import Ctx, main, pass_ctx
+from dripcast.cli.root import Ctx, main, pass_ctx, require_secrets
 
 
 @main.command(name="preview")
@@ -45,6 +46,7 @@ def preview_command(
     With the service's database present, the plan counts the live queue and the
     90-day duplicate check, as `serve` would.
     """
+    require_secrets(ctx.config, channels=False)  # plus-tag tokens decide who may post
     raw = message.read()
     try:
         brand, rcpt = pick_brand(ctx.config, raw, brand_id)
@@ -93,9 +95,10 @@ def preview_command(
 def ingest(ctx: Ctx, message: BinaryIO, recipient: str | None, mail_from: str) -> None:
     """Feed one message (file or stdin) through the same path as SMTP.
 
-    Exit codes follow sysexits: 0 ok, 65 bad data, 67 unknown recipient,
-    75 try later, 77 not allowed.
+    Exit codes follow sysexits: 0 ok (or held for review: a refused sender is
+    quarantined, never bounced), 65 bad data, 67 unknown recipient, 75 try later.
     """
+    require_secrets(ctx.config, channels=False, code=os.EX_TEMPFAIL)  # deferred until they are set
     done = ingest_message(ctx.config, message, recipient=recipient, mail_from=mail_from)
     for line in done.lines:
         click.echo(line, err=True)

@@ -26,6 +26,7 @@ from dripcast.core.timeparse import parse_when
 WIDE = 110  # below this many columns the queue leaves out msg and tries, and shortens times
 TIME = "%Y-%m-%d %H:%M %Z"
 SHORT_TIME = "%a %d %b %H:%M"
+RECENT = timedelta(days=1)  # what plain `queue` shows of posts and messages already done
 
 
 def app_for(ctx: Ctx) -> App:
@@ -56,7 +57,10 @@ def queue(
     if history_of is not None:
         _history(app, history_of, zones, console)
         return
-    rows = views.posts(app, brand=brand_id, held=held, show_all=show_all)
+    # by default also the last day's published, failed and cancelled posts and messages
+    # not posted, so a refused photo is not only in the log
+    recent = None if held or show_all else datetime.now(UTC) - RECENT
+    rows = views.posts(app, brand=brand_id, held=held, show_all=show_all, since=recent)
     several = len({r["brand"] for r in rows}) > 1
     wide = console.width >= WIDE
     table = Table(title="posts", box=box.SIMPLE_HEAD, pad_edge=False)
@@ -85,12 +89,13 @@ def queue(
         ]
         table.add_row(*cells)
     console.print(table)
-    if held:
+    msgs = views.quarantined(app, brand=brand_id, since=recent)
+    if msgs or held:
         mt = Table(title="messages not posted", box=box.SIMPLE_HEAD, pad_edge=False)
         for col in ("id", "received", "brand", "sender", "status"):
             mt.add_column(col, overflow="fold")
         mt.add_column("reason", overflow="fold", ratio=1)
-        for m in views.quarantined(app, brand=brand_id):
+        for m in msgs:
             mt.add_row(
                 str(m["id"]),
                 m["received_at"].strftime("%Y-%m-%d %H:%M UTC"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 
 import click
@@ -25,12 +26,25 @@ class Ctx:
             try:
                 self._config = load(self.path)
             except ConfigError as e:
-                click.echo(f"dripcast: invalid config: {e}", err=True)
+                for line in str(e).splitlines():  # every problem, one per line
+                    click.echo(f"dripcast: invalid config: {line}", err=True)
                 sys.exit(2)
         return self._config
 
 
 pass_ctx = click.make_pass_decorator(Ctx)
+
+
+def require_secrets(cfg: Config, *, channels: bool = True, code: int = 2) -> None:
+    """Read the secrets a command uses (only those: `queue` needs none); exit `code` if
+    one is unset, unreadable or not one line."""
+    errors, warnings = cfg.secret_problems(channels=channels)
+    for w in warnings:
+        click.echo(f"dripcast: warning: {w}", err=True)
+    for e in errors:
+        click.echo(f"dripcast: invalid config: {e}", err=True)
+    if errors:
+        sys.exit(code)
 
 
 def _late_config(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
@@ -62,6 +76,9 @@ class Group(click.Group):
 @click.pass_context
 def main(ctx: click.Context, config_path: str, verbose: bool) -> None:
     """Email a photo, get a week of well-made social posts."""
+    # Mail, images, tokens and the database are for this user alone, whatever the
+    # caller's umask (systemd's UMask=0077 does the same for the service).
+    os.umask(0o077)
     logging.basicConfig(
         level=logging.DEBUG if verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -85,6 +102,7 @@ def serve(ctx: Ctx) -> None:
         click.echo(f"dripcast: invalid config: {ctx.config.path}: {problem}", err=True)
     if problems:
         sys.exit(2)
+    require_secrets(ctx.config)
     run(ctx.config)
 
 
@@ -113,11 +131,25 @@ def check(ctx: Ctx, online: bool) -> None:
                 if v
             ]
             console.print(f"  - {c.id:<12} {c.type:<10} {' '.join(own) or '(brand schedule)'}")
+        if b.faq is not None:
+            from dripcast.core.faq import READABLE
+
+            readable = [c.id for c in b.channels if c.type in READABLE]
+            console.print(
+                f"  faq: {b.faq.mode}, every {b.faq.poll}, {len(b.faq.answers)} answer{'' if len(b.faq.answers) == 1 else 's'},"
+                f" {len(b.faq.escalate)} escalate words; reads "
+                + (
+                    ", ".join(readable)
+                    if readable
+                    else "no channel (none of its networks can be read)"
+                )
+            )
     from dripcast.app.checks import content_problems
 
     problems = content_problems(cfg)
     for problem in problems:
         click.echo(f"dripcast: invalid config: {cfg.path}: {problem}", err=True)
+    require_secrets(cfg)
     if problems:
         sys.exit(2)
     if online:

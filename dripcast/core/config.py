@@ -6,21 +6,42 @@ is editing YAML, not reading a traceback.
 
 from __future__ import annotations
 
+import difflib
 import glob
 import os
 import re
 import socket
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from typing import Any
+from types import UnionType
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import ErrorDetails
 
 from dripcast.core import keys
-from dripcast.core.channels import CHANNEL_TYPES, NEEDS_PUBLIC_URL, Channel, Strict
+from dripcast.core.channels import (
+    CHANNEL_TYPES,
+    NEEDS_PUBLIC_URL,
+    Channel,
+    Cta,
+    Hashtags,
+    LazySecret,
+    Ref,
+    Strict,
+)
 from dripcast.core.errors import ConfigError
+from dripcast.core.faq import Faq
 from dripcast.core.timeparse import parse_duration, parse_slot, parse_weekdays
 from dripcast.core.tokens import token_problem
 
@@ -40,6 +61,9 @@ class Smtp(Strict):
     lmtp: bool = False
     max_recipients: int = Field(default=20, ge=1, le=1000)
     max_connections: int = Field(default=100, ge=1)
+    max_connections_per_client: int = Field(default=10, ge=1)  # per IPv4 address / IPv6 /64
+    idle_seconds: float = Field(default=300, gt=0)  # a client silent this long is dropped
+    data_seconds: float = Field(default=600, gt=0)  # DATA of one message must end within
     per_sender_hour: int = Field(default=30, ge=0)  # 0: no limit
     tls_cert: Path | None = None
     tls_key: Path | None = None
@@ -72,6 +96,15 @@ class S3(Strict):
     secret_access_key: SecretStr | None = None
 
 
+SECRET_KEY_MIN = 32
+
+
+def secret_key_problem(value: str) -> str | None:
+    if len(value) < SECRET_KEY_MIN:
+        return f"needs at least {SECRET_KEY_MIN} characters, not {len(value)}"
+    return None
+
+
 class Service(Strict):
     smtp: Smtp = Smtp()
     media_http: MediaHttp = MediaHttp()
@@ -85,7 +118,8 @@ class Service(Strict):
     s3: S3 | None = None
     # Encrypts channel credentials in the database and signs media URLs; every node
     # must have the same. Unset: a key made once in state_dir (one node only).
-    secret_key: SecretStr | None = Field(default=None, min_length=32)
+    # A ${…} reference is measured when it is read (`Config.secret_problems`, `root_key`).
+    secret_key: SecretStr | None = None
     node_id: str | None = Field(default=None, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
     public_base_url: str | None = None
     outgoing_mail: str | None = None
@@ -96,6 +130,15 @@ class Service(Strict):
     # How long a claimed post is left to its publisher before another process (or this
     # one after a restart) treats it as abandoned mid-publish. Longer than any publish.
     publish_lease: str = "10m"
+
+    @field_validator("secret_key")
+    @classmethod
+    def _secret_key(cls, v: SecretStr | None) -> SecretStr | None:
+        if v is None or isinstance(v, LazySecret):
+            return v  # a reference is measured when it is read
+        if problem := secret_key_problem(v.get_secret_value()):
+            raise ValueError(problem)
+        return v
 
     @field_validator("max_age", "publish_lease")
     @classmethod
@@ -170,15 +213,20 @@ class Brand(Strict):
     token: SecretStr | None = None
     approval: str = Field(default="none", pattern="^(none|client|agency)$")
     link: str | None = None
-    cta: str | None = None
-    hashtags: tuple[str, ...] = ()
+    cta: Cta | None = None  # or a list, one per post in turn
+    hashtags: Hashtags = ()  # or a list of sets, one set per post in turn
+    # What may change between posts of one channel that would otherwise say the same
+    # thing: the photo's alt text as its first line, a "2/5" series marker.
+    vary: tuple[Literal["alt", "series"], ...] = ("alt", "series")
     off_limits: tuple[str, ...] = ()
     utm: bool = True
     # UTM parameters for links; `{network}` and `{brand}` are filled in.
     utm_params: dict[str, str] | None = None
     template: str | None = None  # caption template for every channel without its own
+    language: str = Field(default="en", pattern=r"^[a-z]{2}$")  # ISO 639-1 code of the posts
     drip: Drip = Drip()
     channels: tuple[Channel, ...] = Field(min_length=1)
+    faq: Faq | None = None  # FAQ monitoring (SPEC): answer, escalate or ignore comments
 
     @field_validator("timezone")
     @classmethod
@@ -207,7 +255,12 @@ class Brand(Strict):
         if self.verify == "token":
             if self.token is None:
                 raise ValueError("verify: token needs a token (e.g. token: ${BRAND_TOKEN})")
-            problem = token_problem(self.token.get_secret_value())
+            # a reference is read and checked where it is used (serve, check, ingest)
+            problem = (
+                None
+                if isinstance(self.token, LazySecret)
+                else token_problem(self.token.get_secret_value())
+            )
             if problem:
                 raise ValueError(problem)
         return self
@@ -221,6 +274,7 @@ class Config(Strict):
     service: Service = Service()
     brands: tuple[Brand, ...] = Field(min_length=1)
     path: Path = Path("config.yaml")  # where it was read from; set by load()
+    home: Path | None = None  # where relative data paths go: $DRIPCAST_HOME; set by load()
 
     @model_validator(mode="after")
     def _check(self) -> Config:
@@ -258,13 +312,59 @@ class Config(Strict):
         raise KeyError(brand_id)
 
     def resolve(self, p: Path) -> Path:
-        """Relative paths in the config are relative to the config file's folder."""
-        return p if p.is_absolute() else self.path.parent / p
+        """Relative data paths (database, media, spool, state, outbox) are relative to
+        $DRIPCAST_HOME when set (the unit sets the state folder), else to the config's folder."""
+        return p if p.is_absolute() else self.data_root / p
+
+    @property
+    def data_root(self) -> Path:
+        return self.home or self.path.parent
+
+    def secret_problems(self, *, channels: bool = True) -> tuple[list[str], list[str]]:
+        """Read every secret now, as serve and `check` do (`channels=False`: only the
+        brands' and SMTP logins', for ingest): (errors, warnings), each naming file:line:
+        key. Errors: unset, unreadable, a control character, a weak plus-tag token.
+        Warnings: a secret file everyone may read."""
+        errors: list[str] = []
+        warnings: list[str] = []
+        for loc, secret in _secrets(self, ()):
+            if not isinstance(secret, LazySecret):
+                continue
+            # ingest needs no channel's secret, nor the key of their credentials
+            if not channels and ("channels" in loc or loc == ("service", "secret_key")):
+                continue
+            warnings += secret.ref.warnings()
+            try:
+                secret.get_secret_value()
+            except ConfigError as e:
+                errors.append(str(e))
+        for b in self.brands:
+            if b.verify == "token" and isinstance(b.token, LazySecret):
+                try:
+                    problem = token_problem(b.token.get_secret_value())
+                except ConfigError:
+                    continue  # named above
+                if problem:
+                    errors.append(f"{b.token.ref.where}: {problem}")
+        key = self.service.secret_key
+        if channels and isinstance(key, LazySecret):
+            try:
+                problem = secret_key_problem(key.get_secret_value())
+            except ConfigError:
+                problem = None  # named above
+            if problem:
+                errors.append(f"{key.ref.where}: {problem}")
+        return errors, warnings
 
     def root_key(self) -> bytes:
         """The root of every key (`dripcast.core.keys`): secret_key, else one kept in state_dir."""
-        if self.service.secret_key is not None:
-            return self.service.secret_key.get_secret_value().encode()
+        key = self.service.secret_key
+        if key is not None:
+            value = key.get_secret_value()
+            if problem := secret_key_problem(value):
+                where = key.ref.where if isinstance(key, LazySecret) else "service.secret_key"
+                raise ConfigError(f"{where}: {problem}")
+            return value.encode()
         return keys.load_or_create(self.resolve(self.service.state_dir) / keys.ROOT_FILE)
 
     @property
@@ -279,7 +379,6 @@ class Config(Strict):
 # ---- loading: YAML nodes → plain data with a line for every key ----------------
 
 Loc = tuple[str | int, ...]
-_REF = re.compile(r"\$\{([^}]+)\}")
 
 
 class _Source:
@@ -316,27 +415,9 @@ class _Source:
             yaml.serialize(node)
         ).get_single_data()  # the scalar's own type (int, bool, null…)
         if isinstance(value, str) and "${" in value:
-            value = self._substitute(value, file, loc)
+            # read when needed: secrets only by the commands that use them
+            value = Ref(value, self.where(loc), Path(file).parent)
         return value
-
-    def _substitute(self, value: str, file: str, loc: Loc) -> str:
-        def one(m: re.Match[str]) -> str:
-            ref = m[1]
-            if ref.startswith("file:"):
-                p = Path(ref[5:]).expanduser()
-                if not p.is_absolute():
-                    p = Path(file).parent / p
-                try:
-                    return p.read_text(encoding="utf-8").strip()
-                except OSError as e:
-                    raise ConfigError(
-                        self.where(loc) + f": cannot read secret file {p}: {e.strerror}"
-                    ) from None
-            if ref not in os.environ:
-                raise ConfigError(self.where(loc) + f": environment variable {ref} is not set")
-            return os.environ[ref]
-
-        return _REF.sub(one, value)
 
     def where(self, loc: Loc) -> str:
         for n in range(len(loc), -1, -1):
@@ -372,14 +453,97 @@ def load(path: str | Path) -> Config:
                 expanded.append(src.read(Path(f), ("brands", len(expanded))))
         data["brands"] = expanded
     try:
-        return Config.model_validate({**data, "path": path.resolve()})
+        home = os.environ.get("DRIPCAST_HOME")
+        data = {**data, "path": path.resolve(), "home": Path(home).resolve() if home else None}
+        config = Config.model_validate(data)
     except ValidationError as e:
         # An unknown key is usually a typo of the missing one: name it first.
-        first = min(e.errors(), key=lambda err: err["type"] != "extra_forbidden")
-        loc = tuple(p for p in first["loc"] if not _is_union_tag(p))
-        msg = first["msg"].removeprefix("Value error, ")
-        more = f" (and {e.error_count() - 1} more)" if e.error_count() > 1 else ""
-        raise ConfigError(f"{src.where(loc)}: {msg}{more}") from None
+        errs = sorted(e.errors(), key=lambda err: err["type"] != "extra_forbidden")
+        # a tuple whose items failed also reports itself too short: noise
+        locs = [err["loc"] for err in errs]
+        errs = [
+            err
+            for err in errs
+            if err["type"] != "too_short"
+            or not any(loc[: len(err["loc"])] == err["loc"] != loc for loc in locs)
+        ]
+        raise ConfigError("\n".join(_explain(src, err) for err in errs)) from None
+    # SPEC: secrets are never written in YAML, only referenced.
+    literal = [
+        f"{src.where(loc)}: a secret written in the config; use ${{ENV_VAR}} or ${{file:/path}}"
+        for loc, secret in _secrets(config, ())
+        if not isinstance(secret, LazySecret)
+    ]
+    if literal:
+        raise ConfigError("\n".join(literal))
+    return config
+
+
+def _secrets(obj: object, loc: Loc) -> Iterator[tuple[Loc, SecretStr]]:
+    if isinstance(obj, SecretStr):
+        yield loc, obj
+    elif isinstance(obj, BaseModel):
+        for name in type(obj).model_fields:
+            yield from _secrets(getattr(obj, name), (*loc, name))
+    elif isinstance(obj, tuple):
+        for i, x in enumerate(obj):
+            yield from _secrets(x, (*loc, i))
+
+
+_CHANNEL_MODELS: dict[str, type[BaseModel]] = {
+    get_args(m.model_fields["type"].annotation)[0]: m for m in get_args(get_args(Channel)[0])
+}
+_INTERNAL = frozenset({"path", "home"})  # Config fields set by load(), not keys to suggest
+
+
+def _explain(src: _Source, err: ErrorDetails) -> str:
+    """One error line, file:line: key: problem, with the nearest key for a typo."""
+    loc = tuple(p for p in err["loc"] if not _is_union_tag(p))
+    msg = err["msg"].removeprefix("Value error, ")
+    if err["type"] == "extra_forbidden":
+        model = _model_at(err["loc"][:-1])
+        known = sorted(set(model.model_fields) - _INTERNAL) if model else []
+        near = difflib.get_close_matches(str(err["loc"][-1]), known, n=1, cutoff=0.6)
+        msg = f"unknown key; did you mean `{near[0]}`?" if near else "unknown key"
+        if not near and known:
+            msg += f" (known: {', '.join(known)})"
+    elif err["type"] == "union_tag_invalid":
+        tag = str((err.get("ctx") or {}).get("tag", ""))
+        near = difflib.get_close_matches(tag, sorted(CHANNEL_TYPES), n=1, cutoff=0.6)
+        msg = f"unknown channel type {tag!r}" + (f"; did you mean `{near[0]}`?" if near else "")
+        loc = (*loc, "type")
+    return f"{src.where(loc)}: {msg}"
+
+
+def _model_at(loc: tuple[str | int, ...]) -> type[BaseModel] | None:
+    """The model whose keys are at loc (pydantic's loc, with channel type tags)."""
+    t: Any = Config
+    for step in loc:
+        t = _unwrap(t)
+        if (
+            isinstance(step, str)
+            and step in _CHANNEL_MODELS
+            and get_origin(t) in (Union, UnionType)
+        ):
+            t = _CHANNEL_MODELS[step]
+        elif isinstance(t, type) and issubclass(t, BaseModel) and str(step) in t.model_fields:
+            t = t.model_fields[str(step)].annotation
+        elif get_origin(t) is tuple and isinstance(step, int):
+            t = get_args(t)[0]
+        else:
+            return None
+    t = _unwrap(t)
+    return t if isinstance(t, type) and issubclass(t, BaseModel) else None
+
+
+def _unwrap(t: Any) -> Any:
+    while get_origin(t) is Annotated:
+        t = get_args(t)[0]
+    if get_origin(t) in (Union, UnionType):
+        args = [a for a in get_args(t) if a is not type(None)]
+        if len(args) == 1:
+            return _unwrap(args[0])
+    return t
 
 
 def _is_union_tag(p: str | int) -> bool:

@@ -21,6 +21,7 @@ class Attachment:
     filename: str
     content_type: str
     data: bytes
+    lead: str = ""  # the words the client placed next to this image in the mail
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -48,6 +49,9 @@ class Submission:
     attachments: tuple[Attachment, ...]
     date: datetime | None = None
     problems: tuple[str, ...] = ()  # why the message itself is unusable, if it is
+    # A photo's own words from `1: …` / `photo 3: …` lines, by 1-based photo number;
+    # they are not in `caption`, which is what the photos share.
+    leads: Mapping[int, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -92,6 +96,10 @@ class Draft:
     media: tuple[Media, ...]
     held: str | None = None  # reason to hold for review (off-limits phrase…)
     extra: Extra = None  # network specifics: facets, title… (dripcast.core.extras)
+    lead: str = ""  # the photo's own line that opens the text, if it has one
+    # The image cut to the aspect every photo of this submission shares on this channel,
+    # for when the planner puts it in a carousel; () when `media` already has that aspect.
+    carousel: tuple[Media, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)

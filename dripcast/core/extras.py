@@ -18,6 +18,14 @@ class BlueskyExtra:
     """Rich-text facets (links, #tags) with byte offsets, as the record takes them."""
 
     facets: tuple[Mapping[str, Any], ...] = ()
+    langs: tuple[str, ...] = ()  # the brand's `language`, as the record's `langs`
+
+
+@dataclass(frozen=True, kw_only=True)
+class MastodonExtra:
+    """The status's language (the brand's `language`, ISO 639-1)."""
+
+    language: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -43,10 +51,13 @@ class WordPressExtra:
     tags: tuple[str, ...] = ()
 
 
-Extra = BlueskyExtra | PinterestExtra | TumblrExtra | WordPressExtra | None
+Extra = BlueskyExtra | MastodonExtra | PinterestExtra | TumblrExtra | WordPressExtra | None
 
-EXTRAS: dict[str, type[BlueskyExtra | PinterestExtra | TumblrExtra | WordPressExtra]] = {
+EXTRAS: dict[
+    str, type[BlueskyExtra | MastodonExtra | PinterestExtra | TumblrExtra | WordPressExtra]
+] = {
     "bluesky": BlueskyExtra,
+    "mastodon": MastodonExtra,
     "pinterest": PinterestExtra,
     "tumblr": TumblrExtra,
     "wordpress": WordPressExtra,

@@ -19,7 +19,7 @@ class Context:
     """What the service lends a publisher: one shared HTTP client and a few services."""
 
     http: httpx.AsyncClient
-    root: Path  # the config file's folder: relative paths in channel settings start here
+    root: Path  # relative paths in channel settings start here: $DRIPCAST_HOME, else the config's folder
     state_dir: Path  # private to the channel: refreshed tokens live here, 0600
     # A public, signed, expiring URL for a media file (networks that fetch by URL);
     # None when `service.public_base_url` is not set.

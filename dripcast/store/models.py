@@ -10,7 +10,17 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, TypeDecorator
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -160,3 +170,66 @@ class Credential(Base):
     name: Mapped[str] = mapped_column(String(255), primary_key=True)  # brand/channel/what
     data: Mapped[str] = mapped_column(Text)  # Fernet token of the JSON document
     updated_at: Mapped[datetime]
+
+
+class CommentRow(Base):
+    """A comment read from a channel, what was decided, and the brand's answer to it.
+
+    status: new → ignored | escalate → escalated | held (review) → reply → replying →
+    answered | failed. `replying` is written *before* the answer is sent: a row found
+    in it after a crash is looked up on the network before anything is sent again.
+    """
+
+    __tablename__ = "comments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    brand: Mapped[str] = mapped_column(String(64))
+    channel: Mapped[str] = mapped_column(String(64))
+    network: Mapped[str] = mapped_column(String(16))
+    external_id: Mapped[str] = mapped_column(String(512))
+    parent: Mapped[str | None] = mapped_column(String(512))  # what it replies to, if known
+    thread: Mapped[str] = mapped_column(String(512))  # the network's conversation root
+    conversation: Mapped[str] = mapped_column(String(512))  # ours: one answer per conversation
+    author: Mapped[str] = mapped_column(String(320))
+    text: Mapped[str] = mapped_column(Text)
+    url: Mapped[str | None] = mapped_column(Text)
+    post_url: Mapped[str | None] = mapped_column(Text)
+    reply_to: Mapped[dict[str, Any]]
+    own: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime]
+    seen_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(16))
+    action: Mapped[str | None] = mapped_column(String(8))  # answer | escalate | ignore
+    faq: Mapped[str | None] = mapped_column(String(64))
+    score: Mapped[float | None] = mapped_column(Float)
+    reason: Mapped[str | None] = mapped_column(Text)
+    reply_text: Mapped[str | None] = mapped_column(Text)
+    reply_by: Mapped[str | None] = mapped_column(String(320))  # "faq", or who wrote it
+    remote: Mapped[dict[str, Any]]  # what a reply in progress keeps (Threads' container)
+    reply_external_id: Mapped[str | None] = mapped_column(String(512))
+    reply_url: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    retry_at: Mapped[datetime | None]
+    decided_at: Mapped[datetime | None]
+    done_at: Mapped[datetime | None]
+
+    __table_args__ = (
+        Index("ix_comments_unique", "brand", "channel", "external_id", unique=True),
+        Index("ix_comments_status", "status"),
+        Index("ix_comments_conversation", "brand", "channel", "conversation"),
+        Index("ix_comments_reply", "brand", "channel", "reply_external_id"),
+        Index("ix_comments_brand_seen", "brand", "seen_at"),
+    )
+
+
+class CommentCursor(Base):
+    """Where each channel's comment reader left off (opaque to all but that reader)."""
+
+    __tablename__ = "comment_cursors"
+
+    brand: Mapped[str] = mapped_column(String(64), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(64), primary_key=True)
+    cursor: Mapped[dict[str, Any]]
+    read_at: Mapped[datetime]
+    next_at: Mapped[datetime | None]  # a network's 429 or outage: not before this
+    error: Mapped[str | None] = mapped_column(Text)

@@ -76,6 +76,22 @@ def queued(
         return [Queued(channel=c, at=pub or due) for c, due, pub in s.execute(q)]
 
 
+def recent_texts(engine: Engine, brand: str, since: datetime) -> dict[str, list[str]]:
+    """By channel, the texts of posts that went out or are waiting after `since` (held
+    ones included: they go out once approved); for "no text twice" (issue 18). A new post
+    comes after now, so one exactly 30 days before now is already more than 30 days away."""
+    with transaction(engine) as s:
+        q = select(m.Post.channel, m.Post.text).where(
+            m.Post.brand == brand,
+            m.Post.status.in_(ACTIVE),
+            or_(m.Post.due_at > since, m.Post.published_at > since),
+        )
+        out: dict[str, list[str]] = {}
+        for channel, text in s.execute(q):
+            out.setdefault(channel, []).append(text)
+        return out
+
+
 def claim_due(
     engine: Engine, *, now: datetime, lease: timedelta, limit: int = 100, node: str | None = None
 ) -> list[Post]:
@@ -124,7 +140,9 @@ def claim_stale(
         rows = s.scalars(
             update(m.Post)
             .where(m.Post.status == S.PUBLISHING.value, m.Post.claimed_until < now)
-            .values(claimed_until=now + lease, claimed_by=node)
+            # Every claim is an attempt, so a post that keeps killing its process
+            # reaches max_attempts instead of being re-sent every lease forever.
+            .values(claimed_until=now + lease, claimed_by=node, attempts=m.Post.attempts + 1)
             .returning(m.Post),
             execution_options={"synchronize_session": False},
         ).all()
@@ -292,10 +310,13 @@ def posts(
     statuses: Sequence[str] = (),
     ids: Sequence[int] = (),
     message_ids: Sequence[int] = (),
+    since: datetime | None = None,
     limit: int = 200,
 ) -> list[dict[str, Any]]:
     with transaction(engine) as s:
         q = select(m.Post).order_by(m.Post.due_at, m.Post.id).limit(limit)
+        if since is not None:
+            q = q.where(m.Post.due_at >= since)
         if brand:
             q = q.where(m.Post.brand == brand)
         if statuses:

@@ -8,12 +8,13 @@ layout the named client really uses; the photos are small generated images.
 
 from __future__ import annotations
 
+import email.policy
 import io
 import struct
 from collections.abc import Callable
 from email import charset as email_charset
 from email.header import Header
-from email.message import Message
+from email.message import EmailMessage, Message
 from email.mime.base import MIMEBase
 from email.mime.image import MIMEImage
 from email.mime.message import MIMEMessage
@@ -495,6 +496,107 @@ def single_part_image() -> Message:
     return headers(msg, "Just the photo", "<single-130@example.com>", User_Agent="ShareSheet/1.0")
 
 
+# --- 8-bit mail: what Thunderbird, mutt, Apple Mail and Outlook send (RFC 6152, RFC 6532) ---
+
+
+def _eight_bit(
+    text: str,
+    charset: str,
+    subject: str,
+    message_id: str,
+    *,
+    boundary: str,
+    cte: str = "8bit",
+    **extra: str,
+) -> EmailMessage:
+    """multipart/mixed: a text part in `charset` sent unencoded (`cte`); photos come next."""
+    msg = EmailMessage()
+    msg["From"] = OWNER
+    msg["To"] = BRAND
+    msg["Subject"] = subject
+    msg["Date"] = DATE
+    msg["Message-ID"] = message_id
+    for name, value in extra.items():
+        msg[name.replace("_", "-")] = value
+    msg.set_content(text.encode(charset), "text", "plain", cte=cte)
+    msg.make_mixed()
+    msg.set_boundary(boundary)
+    next(msg.iter_parts()).set_param("charset", charset)
+    return msg
+
+
+def _photo(msg: EmailMessage, data: bytes, filename: str) -> EmailMessage:
+    msg.add_attachment(data, "image", "jpeg", filename=filename)
+    del list(msg.iter_parts())[-1]["MIME-Version"]
+    return msg
+
+
+def thunderbird_8bit() -> Message:
+    msg = _eight_bit(
+        "Nyt rugbrød og kanelsnegle i dag 🍞 – kom før kl. 12! #rugbrød\n\n"
+        "-- \nMaria Jensen, Demo Bakery\n",
+        "utf-8",
+        "Rugbrød og kanelsnegle",
+        "<b3f0c2a1-6d4e-4c8a-9f1e-2a3b4c5d6e7f@example.com>",
+        boundary="------------Z0a8HhJ3kR2mW9xQ4vT6bY1c",
+        User_Agent="Mozilla Thunderbird",
+        Content_Language="da",
+    )
+    next(msg.iter_parts()).set_param("format", "flowed")
+    return _photo(msg, jpeg(140), "rugbrød.jpg")
+
+
+def mutt_latin1_8bit() -> Message:
+    msg = _eight_bit(
+        "Æbleskiver og gløgg på torvet lørdag. Åbent 10-16.\n",
+        "iso-8859-1",
+        "Julemarked",
+        "<20261121101500.GA4711@example.com>",
+        boundary="7pKq2Lr9Xw4Tb1Zm",
+        User_Agent="Mutt/2.2.9 (2022-11-12)",
+    )
+    return _photo(msg, jpeg(141), "torvet.jpg")
+
+
+def outlook_cp1252_8bit() -> Message:
+    msg = _eight_bit(
+        "Tilbud: 3 boller for 20 € – “kun i dag” … #tilbud\n",
+        "windows-1252",
+        "Tilbud",
+        "<AM0PR07MB8BIT1252@AM0PR07MB8BIT.eurprd07.prod.outlook.com>",
+        boundary="_004_AM0PR07MB8BIT1252_",
+        X_Mailer="Microsoft Outlook 16.0",
+    )
+    return _photo(msg, jpeg(142), "boller.jpg")
+
+
+def binary_cte() -> Message:
+    msg = _eight_bit(
+        "Crème brûlée, smørrebrød og café au lait.\n",
+        "utf-8",
+        "Binary body",
+        "<binary-143@example.com>",
+        boundary="----=_Part_binary_0143",
+        cte="binary",
+        X_Mailer="Gateway/1.0",
+    )
+    return _photo(msg, jpeg(143), "cafe.jpg")
+
+
+def smtputf8_headers() -> Message:
+    """RFC 6532: UTF-8 in the header fields themselves, the From address included."""
+    msg = _eight_bit(
+        "Ugens æblekage med flødeskum 🍎\n",
+        "utf-8",
+        "Æblekage 🍎",
+        "<smtputf8-144@bageri.example>",
+        boundary="Apple-Mail=_5E6F7A8B-9C0D-4E1F-8A2B-3C4D5E6F7A8B",
+        X_Mailer="Apple Mail (2.3774.600.62)",
+    )
+    msg.replace_header("From", "Søren Ærø <søren@bageri.example>")
+    return _photo(msg, jpeg(144), "æblekage.jpg")
+
+
 MESSAGES: dict[str, Callable[[], Message]] = {
     "iphone_split_exif": iphone_split_exif,
     "macmail_heic": macmail_heic,
@@ -513,14 +615,33 @@ MESSAGES: dict[str, Callable[[], Message]] = {
     "twenty_photos": twenty_photos,
     "tnef_winmail": tnef_winmail,
     "single_part_image": single_part_image,
+    "thunderbird_8bit": thunderbird_8bit,
+    "mutt_latin1_8bit": mutt_latin1_8bit,
+    "outlook_cp1252_8bit": outlook_cp1252_8bit,
+    "binary_cte": binary_cte,
+    "smtputf8_headers": smtputf8_headers,
+}
+# 8-bit messages are written as sent: 8-bit bodies, and UTF-8 header fields where the
+# client used SMTPUTF8; the others keep their 7-bit transfer encodings.
+POLICIES: dict[str, email.policy.Policy] = {
+    "thunderbird_8bit": email.policy.SMTP,
+    "mutt_latin1_8bit": email.policy.SMTP,
+    "outlook_cp1252_8bit": email.policy.SMTP,
+    "binary_cte": email.policy.SMTP,
+    "smtputf8_headers": email.policy.SMTPUTF8,
 }
 
 
-def main() -> None:
+def main(names: list[str] | None = None) -> None:
     for name, build in MESSAGES.items():
+        if names and name not in names:
+            continue
         # CRLF line ends, as the SMTP listener spools them.
-        (HERE / f"{name}.eml").write_bytes(build().as_bytes(policy=CRLF))
+        policy = POLICIES.get(name, CRLF)
+        (HERE / f"{name}.eml").write_bytes(build().as_bytes(policy=policy))
 
 
 if __name__ == "__main__":
-    main()
+    import sys
+
+    main(sys.argv[1:])

@@ -77,11 +77,11 @@ EXPECTED: dict[str, Expected] = {
     ),
     "no_photo": Expected(
         [],
-        "Opening hours\n\nHi, can you post something about our opening hours?\n\nMaria",
+        "Opening hours\n\nHi, can you post something about our opening hours?",
     ),
     "signature_quoted_reply": Expected(
         ["rye.jpg"],
-        "Your plan for this week\n\nAdd this one too: the new rye bread. #rye",
+        "Add this one too: the new rye bread. #rye",
     ),
     "html_only": Expected(
         ["creme-brulee.jpg"],
@@ -96,6 +96,22 @@ EXPECTED: dict[str, Expected] = {
         "New counter\n\nTwo photos of the new counter.",
     ),
     "single_part_image": Expected(["photo-1.jpg"], "Just the photo"),
+    "thunderbird_8bit": Expected(
+        ["rugbrød.jpg"],
+        "Rugbrød og kanelsnegle\n\nNyt rugbrød og kanelsnegle i dag 🍞 – kom før kl. 12! #rugbrød",
+    ),
+    "mutt_latin1_8bit": Expected(
+        ["torvet.jpg"], "Julemarked\n\nÆbleskiver og gløgg på torvet lørdag. Åbent 10-16."
+    ),
+    "outlook_cp1252_8bit": Expected(
+        ["boller.jpg"], "Tilbud\n\nTilbud: 3 boller for 20 € – “kun i dag” … #tilbud"
+    ),
+    "binary_cte": Expected(
+        ["cafe.jpg"], "Binary body\n\nCrème brûlée, smørrebrød og café au lait."
+    ),
+    "smtputf8_headers": Expected(
+        ["æblekage.jpg"], "Æblekage 🍎\n\nUgens æblekage med flødeskum 🍎"
+    ),
 }
 
 
@@ -170,6 +186,11 @@ def test_photos_carry_distinct_pixel_hashes() -> None:
     _, photos, _ = _run("twenty_photos")
     assert len({p.pixels for p in photos}) == 20
     assert all(len(p.pixels) == 64 for p in photos)
+
+
+def test_utf8_header_fields_give_the_sender_and_subject() -> None:
+    submission, _, _ = _run("smtputf8_headers")
+    assert (submission.from_addr, submission.subject) == ("søren@bageri.example", "Æblekage 🍎")
 
 
 def test_tnef_without_a_text_part_gives_its_body_as_caption() -> None:

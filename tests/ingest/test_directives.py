@@ -44,6 +44,6 @@ def test_quoted_and_signature_directives_do_nothing() -> None:
         b"On Fri, 20 Nov 2026, Demo Bakery wrote:\r\n> only: instagram\r\n"
     )
     submission = parse(raw)
-    assert submission.caption == "plan\n\nYes please"
+    assert submission.caption == "Yes please"  # a reply's subject is not a title
     assert submission.directives.when == "now"
     assert submission.directives.skip == () and submission.directives.only == ()

@@ -176,3 +176,37 @@ def test_the_same_photo_twice_in_one_message_is_posted_once() -> None:
     photos, skipped = load_photos([att(data, "a.jpg"), att(tagged, "b.jpg")])
     assert [p.filename for p in photos] == ["a.jpg"]
     assert [(s.filename, s.reason) for s in skipped] == [("b.jpg", "the same photo as a.jpg")]
+
+
+def with_orientation(jpeg: bytes, orientation: int) -> bytes:
+    """The same JPEG scan, byte for byte, behind an EXIF block carrying `orientation`."""
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    exif[0x010F] = "Apple"
+    app1 = exif.tobytes()  # starts with b"Exif\0\0"
+    return jpeg[:2] + b"\xff\xe1" + struct.pack(">H", len(app1) + 2) + app1 + jpeg[2:]
+
+
+def test_pixel_hash_is_of_the_photo_as_seen_after_exif_orientation() -> None:
+    scan = encode(picture(17), "JPEG", quality=80)
+    files = {n: with_orientation(scan, n) for n in (1, 2, 3, 6, 8)}
+    photos = {n: load_photos([att(data)])[0][0] for n, data in files.items()}
+    # Orientation 1 is how the file looks without EXIF: one photo.
+    assert photos[1].pixels == load_photos([att(scan)])[0][0].pixels
+    # Mirrored, upside down, turned left or right: each looks different, each is its own photo.
+    assert len({p.pixels for p in photos.values()}) == 5
+    found, skipped = load_photos([att(files[1], "a.jpg"), att(files[6], "b.jpg")])
+    assert [p.filename for p in found] == ["a.jpg", "b.jpg"] and skipped == []
+    assert [(p.width, p.height) for p in found] == [(800, 600), (600, 800)]
+
+
+def test_pixel_hash_of_an_upright_copy_equals_the_rotated_original() -> None:
+    # Lossless (PNG with an eXIf chunk): a phone's rotated file and an editor's upright
+    # copy of it look the same, so they are the same photo.
+    im = picture(18)
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    rotated = encode(im, "PNG", exif=exif.tobytes())
+    upright = encode(im.transpose(Image.Transpose.ROTATE_270), "PNG")
+    a, b = (load_photos([att(d, kind="image/png")])[0][0] for d in (rotated, upright))
+    assert a.pixels == b.pixels

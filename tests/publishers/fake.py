@@ -93,3 +93,16 @@ def multipart(request: httpx.Request) -> list[Part]:
             )
         )
     return parts
+
+
+def performs_then_drops(handler: Handler) -> Handler:
+    """The server does the work (the handler runs), then the connection drops before
+    the answer reaches us: the post exists, the client cannot know."""
+
+    def dropped(request: httpx.Request) -> httpx.Response:
+        handler(request)
+        raise httpx.RemoteProtocolError(
+            "Server disconnected without sending a response.", request=request
+        )
+
+    return dropped

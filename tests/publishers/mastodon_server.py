@@ -2,7 +2,9 @@
 
 For tests that go through the whole service (`serve` → scheduler → publisher)
 and for the publisher's own socket-level test. It answers like Mastodon:
-media uploads with 200 (or 202 then 206/200 on polling when `slow_media`),
+media uploads with 200, or 202 for a large image (over `processing_over` bytes,
+or any with `slow_media`) that then answers 206 to polling until it is ready;
+a status naming media still processing is refused with 422, as Mastodon does;
 statuses with `Idempotency-Key` honoured, 401 for a wrong token.
 """
 
@@ -25,6 +27,8 @@ from urllib.parse import parse_qs
 class FakeMastodon:
     token: str = "test-token"
     slow_media: bool = False
+    # Mastodon processes large uploads in the background and answers 202 (PLATFORMS.md).
+    processing_over: int = 256 * 1024
     max_characters: int = 500
     base: str = ""
     media: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -35,7 +39,7 @@ class FakeMastodon:
 
     def new_media(self, data: bytes, description: str) -> dict[str, Any]:
         mid = str(len(self.media) + 1)
-        ready = not self.slow_media
+        ready = not self.slow_media and len(data) <= self.processing_over
         m = {
             "id": mid,
             "type": "image",
@@ -133,6 +137,17 @@ def _handler(fake: FakeMastodon) -> type[BaseHTTPRequestHandler]:
                     if key and key in fake.keys:
                         return self._answer(200, fake.keys[key])
                     form = parse_qs(body.decode(), keep_blank_values=True)
+                    ids = form.get("media_ids[]", [])
+                    if any(i not in fake.media for i in ids):
+                        return self._answer(422, {"error": "Validation failed: media not found"})
+                    if any(fake.media[i]["url"] is None for i in ids):
+                        return self._answer(
+                            422,
+                            {
+                                "error": "Cannot attach files that have not finished"
+                                " processing. Try again in a moment!"
+                            },
+                        )
                     status = fake.new_status(form)
                     if key:
                         fake.keys[key] = status

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from publishers.atproto import B32_SORTABLE, TID_BASE_US, TID_RE, facets, post_rkey, tid
+from publishers.atproto import B32_SORTABLE, TID_BASE_US, TID_RE, post_rkey, tid
 
 
 def decode(t: str) -> int:
@@ -42,26 +42,3 @@ def test_post_rkey_is_stable_and_distinct() -> None:
 def test_post_rkey_refuses_negative_ids() -> None:
     with pytest.raises(ValueError, match="negative"):
         post_rkey(-1, "b/c")
-
-
-def test_facets_use_utf8_byte_offsets() -> None:
-    text = "Brød 🥐 #bagværk https://example.com/a?b=1."
-    got = facets(text)
-    raw = text.encode()
-    spans = [raw[f["index"]["byteStart"] : f["index"]["byteEnd"]].decode() for f in got]
-    assert spans == ["#bagværk", "https://example.com/a?b=1"]
-    assert got[0]["features"] == [{"$type": "app.bsky.richtext.facet#tag", "tag": "bagværk"}]
-    assert got[1]["features"] == [
-        {"$type": "app.bsky.richtext.facet#link", "uri": "https://example.com/a?b=1"}
-    ]
-
-
-def test_facets_skip_numbers_fragments_and_mid_word_hashes() -> None:
-    assert facets("#2024 price#1 https://x.example/#top") == [
-        {
-            "index": {"byteStart": 14, "byteEnd": 36},
-            "features": [
-                {"$type": "app.bsky.richtext.facet#link", "uri": "https://x.example/#top"}
-            ],
-        }
-    ]

@@ -12,6 +12,7 @@ import pytest
 from dripcast.core.channels import Bluesky
 from dripcast.core.errors import AuthExpired, Rejected, Retryable
 from dripcast.core.extras import BlueskyExtra
+from formatters.facets import facets
 from publishers.atproto import TID_RE, post_rkey
 from publishers.bluesky import BlueskyPublisher
 from tests.publishers.fake import FakeNetwork, json_body, reply, timeout_after_send
@@ -85,8 +86,9 @@ def stored(tmp_path: Path, **kw: str) -> None:
 async def test_single_photo_logs_in_uploads_blob_and_writes_record(tmp_path: Path) -> None:
     net = network()
     media = jpegs(tmp_path, "Cinnamon buns", size=(40, 30))
+    text = "Buns! #bakery https://example.com/shop"
     got = await publisher(net, tmp_path).publish(
-        post(media, text="Buns! #bakery https://example.com/shop")
+        post(media, text=text, extra=BlueskyExtra(facets=tuple(facets(text))))
     )
 
     assert net.calls() == [
@@ -155,10 +157,18 @@ async def test_several_photos_in_order_with_formatter_facets(tmp_path: Path) -> 
     assert len(uploads) == 3
     record = json_body(net.requests[-1])["record"]
     assert record["facets"] == given
-    assert "langs" not in record  # issue 12: nothing writes a language, so none is read
+    assert "langs" not in record  # no language given, none said
     images = record["embed"]["images"]
     assert [i["alt"] for i in images] == ["one", "two", "three"]
     assert [i["image"] for i in images] == [blob(1)["blob"], blob(2)["blob"], blob(3)["blob"]]
+
+
+async def test_facets_come_only_from_the_formatter(tmp_path: Path) -> None:
+    # One detector (formatters/facets.py): the publisher never finds links or tags itself.
+    net = network()
+    media = jpegs(tmp_path, "one")
+    await publisher(net, tmp_path).publish(post(media, text="#bakery https://example.com"))
+    assert "facets" not in json_body(net.requests[-1])["record"]
 
 
 async def test_more_than_four_images_is_rejected_before_any_call(tmp_path: Path) -> None:

@@ -79,3 +79,23 @@ async def test_fake_network_records_multipart() -> None:
         ("a", None, b"1"),
         ("file", "p.jpg", b"\xff\xd8data"),
     ]
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Retry-After": "inf"},
+        {"Retry-After": "1e300"},
+        {"Retry-After": "1e400"},
+        {"X-RateLimit-Reset": "9999-12-31"},
+        {"X-RateLimit-Reset": "9999-12-31T23:59:59.999Z"},
+        {"x-rate-limit-reset": "99999999999999"},
+    ],
+)
+def test_a_reset_past_a_day_waits_a_day(headers: dict[str, str]) -> None:
+    assert retry_after(headers, now=1_700_000_000.0) == 24 * 3600.0
+
+
+def test_nan_is_no_reset() -> None:
+    assert retry_after({"Retry-After": "nan"}) is None
+    assert retry_after({"Retry-After": "-inf"}) == 0.0

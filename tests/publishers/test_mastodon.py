@@ -7,6 +7,7 @@ import pytest
 
 from dripcast.core.channels import Mastodon
 from dripcast.core.errors import AuthExpired, Rejected, Retryable
+from dripcast.core.extras import MastodonExtra
 from publishers.mastodon import MastodonPublisher, instance_limits
 from tests.publishers.fake import FakeNetwork, form_body, multipart, reply, timeout_after_send
 from tests.publishers.jpeg_media import context, file_bytes, jpegs, post
@@ -70,6 +71,15 @@ async def test_single_photo_upload_then_public_status(tmp_path: Path) -> None:
     }
     assert status.headers["idempotency-key"] == "dripcast-post-42"
     assert status.headers["authorization"] == "Bearer tok-SECRET"
+
+
+async def test_language_from_the_formatter_is_sent(tmp_path: Path) -> None:
+    net = FakeNetwork()
+    net.route("POST", "/api/v2/media", reply(200, media_json("7", f"{BASE}/m/7.jpg")))
+    net.route("POST", "/api/v1/statuses", reply(200, STATUS))
+    media = jpegs(tmp_path, "Cinnamon buns")
+    await publisher(net, tmp_path).publish(post(media, extra=MastodonExtra(language="da")))
+    assert form_body(net.requests[-1])["language"] == ["da"]
 
 
 async def test_several_photos_keep_order_and_alt_and_poll_202(tmp_path: Path) -> None:
@@ -251,3 +261,14 @@ async def test_instance_without_configuration_is_a_clear_error() -> None:
     async with net.client() as http:
         with pytest.raises(Rejected, match="configuration"):
             await instance_limits(http, BASE)
+
+
+async def test_media_not_yet_processed_when_posting_is_retryable(tmp_path: Path) -> None:
+    # Mastodon's answer when a status names media still being processed: try again soon.
+    net = FakeNetwork()
+    net.route("POST", "/api/v2/media", reply(200, media_json("1", f"{BASE}/m/1.jpg")))
+    msg = "Cannot attach files that have not finished processing. Try again in a moment!"
+    net.route("POST", "/api/v1/statuses", reply(422, {"error": msg}))
+    with pytest.raises(Retryable, match="not finished processing") as e:
+        await publisher(net, tmp_path).publish(post(jpegs(tmp_path, "x")))
+    assert e.value.retry_after == 60.0

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import base64
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -12,6 +13,7 @@ from dripcast.core.errors import AuthExpired, OutcomeUnknown, Rejected, Retryabl
 from publishers.wordpress import WordPressPublisher
 from tests.publishers.fake import FakeNetwork, json_body, reply, timeout_after_send
 from tests.publishers.kit import Memory, jpeg_bytes, make_ctx, make_post
+from tests.publishers.wp_site import API, WpSite
 
 CHANNEL = WordPress(
     type="wordpress",
@@ -22,7 +24,7 @@ CHANNEL = WordPress(
 )
 MEDIA = "/wp-json/wp/v2/media"
 POSTS = "/wp-json/wp/v2/posts"
-CREATED = {
+CREATED: dict[str, Any] = {
     "id": 5101,
     "link": "https://blog.example.com/2026/11/23/fresh-cinnamon-buns-today/",
     "status": "publish",
@@ -48,6 +50,8 @@ def wp_net() -> FakeNetwork:
 
     net.route("POST", MEDIA, media)
     net.route("POST", POSTS, reply(201, CREATED))
+    for i in range(301, 310):  # attaching each upload to the post
+        net.route("POST", f"{MEDIA}/{i}", reply(200, {"id": i, "post": CREATED["id"]}))
     return net
 
 
@@ -71,8 +75,9 @@ async def test_single_photo_uploads_then_posts(tmp_path: Path) -> None:
     memory = Memory()
     got = await publish(tmp_path, net, memory=memory)
     assert got == Published(external_id="5101", url=CREATED["link"])
-    assert net.calls() == [("POST", MEDIA), ("POST", POSTS)]
-    up, create = net.requests
+    assert net.calls() == [("POST", MEDIA), ("POST", POSTS), ("POST", f"{MEDIA}/301")]
+    up, create, attach = net.requests
+    assert json_body(attach) == {"post": 5101}
     assert all(r.headers["authorization"] == BASIC for r in net.requests)
     assert up.url.host == "blog.example.com"
     assert up.url.params["alt_text"] == "photo 1 of the cake"
@@ -84,7 +89,9 @@ async def test_single_photo_uploads_then_posts(tmp_path: Path) -> None:
     assert body["title"] == "Fresh cinnamon buns today!"
     assert body["status"] == "publish"
     assert body["featured_media"] == 301
-    assert body["content"].startswith("<!-- wp:paragraph -->\n<p>Fresh cinnamon buns today!</p>")
+    # The first line is the title, not repeated as the first paragraph.
+    assert "Fresh cinnamon buns today!" not in body["content"]
+    assert body["content"].startswith("<!-- wp:paragraph -->\n<p>Order for pickup <a href=")
     assert '<!-- wp:image {"id":301,' in body["content"]
     assert 'src="https://blog.example.com/wp-content/uploads/2026/11/d301.jpg"' in body["content"]
     assert memory.kept[42]["wordpress_media"] == [
@@ -105,7 +112,8 @@ async def test_several_photos_each_uploaded_and_shown(tmp_path: Path) -> None:
     assert [r.headers["content-disposition"] for r in ups] == [
         f'attachment; filename="dripcast-42-{i}.jpg"' for i in (1, 2, 3)
     ]
-    body = json_body(net.requests[-1])
+    (create,) = [r for r in net.requests if r.url.path == POSTS]
+    body = json_body(create)
     assert body["title"] == "Buns!"
     assert body["featured_media"] == 301
     assert [body["content"].count(f'"id":{i},') for i in (301, 302, 303)] == [1, 1, 1]
@@ -122,7 +130,7 @@ async def test_retry_reuses_uploaded_media(tmp_path: Path) -> None:
     net2 = wp_net()
     got = await publish(tmp_path, net2, 2, remote=memory.kept[42])
     assert got.external_id == "5101"
-    assert net2.calls() == [("POST", POSTS)]
+    assert net2.calls() == [("POST", POSTS), ("POST", f"{MEDIA}/301"), ("POST", f"{MEDIA}/302")]
     assert json_body(net2.requests[0])["featured_media"] == 301
 
 
@@ -139,7 +147,7 @@ async def test_half_done_uploads_continue_where_they_stopped(tmp_path: Path) -> 
         await publish(tmp_path, net, 2, memory=memory)
     net2 = wp_net()
     await publish(tmp_path, net2, 2, remote=memory.kept[42])
-    assert net2.calls() == [("POST", MEDIA), ("POST", POSTS)]
+    assert net2.calls()[:2] == [("POST", MEDIA), ("POST", POSTS)]
     assert net2.requests[0].headers["content-disposition"].endswith('dripcast-42-2.jpg"')
 
 
@@ -256,3 +264,75 @@ async def test_check_reads_users_me(tmp_path: Path) -> None:
     async with net.client() as http:
         assert await WordPressPublisher(CHANNEL, make_ctx(http, tmp_path)).check() == "Anna"
     assert net.requests[0].headers["authorization"] == BASIC
+
+
+# ---- against a site that keeps what it is sent (tests/publishers/wp_site.py) ----
+
+
+async def test_hashtags_become_tags_found_or_created(tmp_path: Path) -> None:
+    site = WpSite()
+    bread = site.add_tag("Bread & Butter")  # the site already has it, HTML-escaped
+    raced = site.add_tag("Cinnamon")  # search misses it below: created by another writer
+    text = "Fresh cinnamon buns today!\n\nWarm from the oven."
+    post = make_post(
+        tmp_path,
+        2,
+        type="wordpress",
+        text=text,
+        extra={"tags": ["#bread & butter", "#baking", "#BAKING", "＃cinnamon"]},
+    )
+    real_search = site.routes[("GET", f"{API}/tags")]
+
+    def blind(request: httpx.Request) -> httpx.Response:
+        if request.url.params["search"] == "cinnamon":
+            return httpx.Response(200, json=[])
+        return real_search[0](request)  # type: ignore[index]
+
+    site.route("GET", f"{API}/tags", blind)
+    async with site.client() as http:
+        got = await WordPressPublisher(CHANNEL, make_ctx(http, tmp_path)).publish(post)
+    (live,) = site.posts.values()
+    assert got == Published(external_id=str(live["id"]), url=live["link"])
+    (baking,) = [t["id"] for t in site.tags.values() if t["name"] == "baking"]
+    assert live["tags"] == [bread, baking, raced]
+    assert len(site.tags) == 3  # nothing made twice
+    # Every photo is attached to the post, the first is featured.
+    assert [m["post"] for m in site.media.values()] == [live["id"], live["id"]]
+    assert live["featured_media"] == min(site.media)
+    assert live["title"]["raw"] == "Fresh cinnamon buns today!"
+    assert "Fresh cinnamon buns today!" not in live["content"]["raw"]
+    assert "<p>Warm from the oven.</p>" in live["content"]["raw"]
+
+
+async def test_a_failed_attach_does_not_fail_the_live_post(tmp_path: Path) -> None:
+    site = WpSite()
+    site.route("GET", f"{API}/posts", reply(200, []))
+
+    def gone(request: httpx.Request) -> httpx.Response:
+        raise httpx.RemoteProtocolError("Server disconnected", request=request)
+
+    async with site.client() as http:
+        pub = WordPressPublisher(CHANNEL, make_ctx(http, tmp_path))
+        post = make_post(tmp_path, 1, type="wordpress")
+        site.route("POST", f"{MEDIA}/301", gone)
+        got = await pub.publish(post)
+    assert got.external_id == str(next(iter(site.posts)))
+
+
+@pytest.mark.parametrize("title", ["-30% on rye today", '"Best" buns -- in town', "Buns – fresh"])
+async def test_find_searches_with_words_search_cannot_read_as_operators(
+    tmp_path: Path, title: str
+) -> None:
+    site = WpSite()
+    memory = Memory()
+    site.drop.add(("POST", POSTS))
+    post = make_post(tmp_path, 1, type="wordpress", text=f"{title}\n\nWarm.")
+    async with site.client() as http:
+        pub = WordPressPublisher(CHANNEL, make_ctx(http, tmp_path, memory))
+        with pytest.raises(OutcomeUnknown):
+            await pub.publish(post)
+        (live,) = site.posts.values()
+        again = make_post(
+            tmp_path, 1, type="wordpress", text=f"{title}\n\nWarm.", remote=memory.kept[42]
+        )
+        assert await pub.find(again) == Published(external_id=str(live["id"]), url=live["link"])

@@ -36,3 +36,19 @@ def test_image_blocks_carry_id_url_and_escaped_alt() -> None:
         'alt="A &quot;big&quot; bun" class="wp-image-7"/></figure>\n'
         "<!-- /wp:image -->"
     )
+
+
+def test_links_stay_whole_parentheses_and_non_ascii_included() -> None:
+    out = content_html(
+        "Bread (https://en.wikipedia.org/wiki/Bread_(food)) and "
+        "https://bakery.example/brød?sted=Århus&x=1#kort.",
+        [],
+    )
+    assert (
+        '(<a href="https://en.wikipedia.org/wiki/Bread_(food)">'
+        "https://en.wikipedia.org/wiki/Bread_(food)</a>)"
+    ) in out
+    assert (
+        '<a href="https://bakery.example/brød?sted=Århus&amp;x=1#kort">'
+        "https://bakery.example/brød?sted=Århus&amp;x=1#kort</a>.</p>"
+    ) in out

@@ -78,10 +78,13 @@ def test_missing_from_is_refused() -> None:
     assert canonical_from(parsed(b"Subject: hi"))[0] is None
 
 
-def test_raw_eight_bit_bytes_in_from_are_refused() -> None:
-    address, problem = canonical_from(parsed("From: Zoë <zoe@brand.com>".encode()))
+def test_raw_eight_bit_bytes_in_from_are_refused_unless_utf8() -> None:
+    address, problem = canonical_from(parsed("From: Zoë <zoe@brand.com>".encode("latin-1")))
     assert address is None
     assert problem is not None and "undecodable" in problem
+    # RFC 6532 (SMTPUTF8): UTF-8 in the header field, the local part included.
+    assert canonical_from(parsed("From: Zoë <zoe@brand.com>".encode())) == ("zoe@brand.com", None)
+    assert canonical_from(parsed("From: Zoë <zoë@Brand.com>".encode())) == ("zoë@brand.com", None)
 
 
 @pytest.mark.parametrize(

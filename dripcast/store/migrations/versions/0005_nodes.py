@@ -4,7 +4,7 @@ Several `serve` nodes share one database: a node releases only its own claims
 at start, and refreshed tokens are shared (encrypted) instead of per-node files.
 
 Revision ID: 0005_nodes
-Revises: 0003_lifecycle
+Revises: 0004_faq
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005_nodes"
-down_revision = "0003_lifecycle"
+down_revision = "0004_faq"
 branch_labels = None
 depends_on = None
 

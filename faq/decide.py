@@ -1,0 +1,162 @@
+"""Answer, escalate or ignore: one comment in, one decision out. Pure.
+
+The order is the policy, safest first (SPEC: a wrong answer is worse than an
+escalation; when unsure, escalate):
+
+1. the brand's own words, and comments with no words at all → ignore
+2. spam and self-promotion → ignore
+3. an `escalate` word, a complaint (also one phrased as a question), a special
+   day, someone's own order → escalate
+4. no question in it (thanks, praise, tagging a friend) → ignore
+5. every question must match one FAQ entry above the threshold, and all of
+   them the same entry → answer; otherwise escalate
+6. a thread the brand already answered in → escalate instead of answering again
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from dripcast.core.faq import Comment, Decision, Faq
+from faq.match import Matcher
+from faq.text import URL, content, fold, has_letters, sentences, words
+from faq.words import (
+    COMPLAINT,
+    EMBEDDED,
+    JOINERS,
+    LEADS,
+    NOT_SUBJECTS,
+    POSITIVE,
+    QUESTION_OPENERS,
+    REQUEST,
+    SPAM,
+    SPECIAL_DAYS,
+    STATUS,
+    VERB_OPENERS,
+)
+
+# A statement this short (in words that carry meaning) is small talk: "first", "nice pic".
+SHORT = 2
+
+
+@dataclass(frozen=True)
+class _Word:
+    """An escalate word from the brand's list, matched as a word with its inflections."""
+
+    pattern: re.Pattern[str]
+
+    @classmethod
+    def of(cls, word: str) -> _Word:
+        parts = [re.escape(p) for p in words(fold(word))]
+        # allergy → allergies, allergic; klage → klager, klagede; refund → refunded
+        stem = parts[-1]
+        if len(stem) > 5 and stem[-1] in "aeiouy":
+            stem = stem[:-1]
+        body = r"\s+".join([*parts[:-1], stem]) if parts else re.escape(word)
+        return cls(re.compile(rf"\b{body}\w{{0,5}}\b"))
+
+
+class Decider:
+    """A brand's FAQ, ready to judge comments."""
+
+    def __init__(self, faq: Faq) -> None:
+        self.faq = faq
+        self.matcher = Matcher(faq.answers)
+        self.answers = {a.id: a.answer for a in faq.answers}
+        self.words = [_Word.of(w) for w in faq.escalate]
+
+    def decide(self, comment: Comment, *, answered_in_thread: bool = False) -> Decision:
+        """The decision for a comment read from a network."""
+        if comment.own:
+            return Decision(action="ignore", reason="the brand's own post or reply")
+        d = self.decide_text(comment.text)
+        if d.action == "answer" and answered_in_thread:
+            return Decision(
+                action="escalate",
+                score=d.score,
+                reason=f"already answered in this thread (would have been {d.faq})",
+            )
+        return d
+
+    def decide_text(self, text: str) -> Decision:
+        """The decision for a comment's text alone (what `dripcast faq` shows)."""
+        if not has_letters(text):
+            return Decision(action="ignore", reason="no words (emoji only)")
+        plain = " " + " ".join(words(fold(text))) + " "
+        if SPAM.search(plain):
+            return Decision(action="ignore", reason="spam or self-promotion")
+        for w in self.words:
+            m = w.pattern.search(plain)
+            if m:
+                return Decision(action="escalate", reason=f"escalate word {m[0].strip()!r}")
+        m = COMPLAINT.search(plain)
+        if m:
+            return Decision(action="escalate", reason=f"a complaint ({m[0].strip()!r})")
+        questions = _questions(text)
+        if not questions:
+            if POSITIVE.search(plain) or len(content(fold(text))) <= SHORT or URL.search(text):
+                return Decision(action="ignore", reason="no question (thanks, praise, a visit)")
+            return Decision(
+                action="escalate", reason="not a question, nor thanks or praise: a person reads it"
+            )
+        m = SPECIAL_DAYS.search(plain) or STATUS.search(plain)
+        if m:
+            return Decision(
+                action="escalate", reason=f"only the brand can answer ({m[0].strip()!r})"
+            )
+        return self._match(questions)
+
+    def _match(self, questions: Sequence[str]) -> Decision:
+        matches = [self.matcher.best(q) for q in questions]
+        found = [m for m in matches if m is not None]
+        if len(found) < len(questions) or not found:
+            return Decision(action="escalate", reason="the brand has no FAQ answers")
+        score = min(m.score for m in found)
+        ids = {m.faq for m in found if m.score >= self.faq.threshold}
+        if len(ids) > 1:
+            return Decision(
+                action="escalate",
+                score=score,
+                reason="more than one question: " + ", ".join(sorted(ids)),
+            )
+        weakest = min(found, key=lambda m: m.score)
+        if weakest.score < self.faq.threshold:
+            return Decision(
+                action="escalate",
+                score=weakest.score,
+                reason=f"no FAQ answer is close enough (best {weakest.faq} at {weakest.score:.2f})",
+            )
+        faq = found[0].faq
+        return Decision(
+            action="answer", faq=faq, score=score, reply=self.answers[faq], reason="matches"
+        )
+
+
+def _questions(text: str) -> list[str]:
+    """The sentences (folded) that ask something; a second question joined by "and"
+    ("… and where can I park?") counts as its own."""
+    out: list[str] = []
+    for s in sentences(text):
+        parts = JOINERS.split(" " + " ".join(words(s)) + " ")
+        for i, part in enumerate(parts):
+            ws = part.split()
+            if not ws:
+                continue
+            asks = (
+                s.endswith("?")
+                or ws[0] in QUESTION_OPENERS
+                or (ws[0] in VERB_OPENERS and (len(ws) == 1 or ws[1] not in NOT_SUBJECTS))
+                or ws[0] in ("any", "anything")
+                or bool(REQUEST.search(" " + part + " "))
+                or bool(EMBEDDED.search(" " + part + " "))
+                or (len(ws) > 1 and ws[0] in LEADS and ws[1] in QUESTION_OPENERS)
+                or "please" in ws
+                or (i > 0)  # split off by a joiner: it opened like a question
+            )
+            if asks and content(part):
+                out.append(part.strip())
+            elif asks and i == 0 and s.endswith("?") and len(parts) == 1:
+                out.append(part.strip())  # "where is this?": the shape is the content
+    return out

@@ -1,0 +1,366 @@
+"""Word lists, English and Danish, in folded spelling (æ→ae, ø→oe, å→aa).
+
+Small on purpose: they name the *shape* of a comment (a question, a complaint,
+spam, filler); what a question is about comes from the brand's own FAQ.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Chat spellings → the word (applied per token before anything else).
+CHAT = {
+    "u": "you",
+    "ya": "you",
+    "ur": "your",
+    "r": "are",
+    "pls": "please",
+    "plz": "please",
+    "tmrw": "tomorrow",
+    "tmr": "tomorrow",
+    "2day": "today",
+    "wat": "what",
+    "wen": "when",
+    "wheres": "where is",
+    "whats": "what is",
+    "hows": "how is",
+    "whens": "when is",
+    "im": "i am",
+    "dont": "do not",
+    "cant": "can not",
+    "doesnt": "does not",
+    "didnt": "did not",
+    "wont": "will not",
+    "isnt": "is not",
+    "arent": "are not",
+    "thx": "thanks",
+    "ty": "thanks",
+    "idag": "i dag",
+    "imorgen": "i morgen",
+    "aaben": "aaben",
+    "mobilpay": "mobilepay",
+    "hvornaar": "hvornaar",
+    "hvorn": "hvornaar",
+    "bday": "birthday",
+    "ebike": "ebikes",
+    "ebikes": "ebikes",
+    "elcykel": "elcykler",
+}
+
+# Question shapes → one token, so "how much", "what does it cost" and "hvad koster"
+# meet, and "hvor" (where) is not confused with "hvor lang tid" (how long).
+_PHRASES = [
+    (
+        r"how much|how expensive|what does (?:it|that|a|an) cost|what do you charge|price of|prices?"
+        r"|cost|costs|hvor dyrt|hvor dyr"
+        r"|hvad koster|koster|hvad tager (?:i|de|man)|pris(?:en|er|liste|listen)?",
+        "xprice",
+    ),
+    (
+        r"how long|how many days|how quickly|how quick|how soon|how fast|hvor lang tid|hvor laenge"
+        r"|hvor hurtigt|hvor hurtig|hvor hurtige"
+        r"|hvor mange dage",
+        "xduration",
+    ),
+    (
+        r"what time|hvad tid|hvornaar|when|how early|how late|hvor tidligt|hvor tidlig"
+        r"|hvor sent|til hvad tid|fra hvad tid|until what time|from what time",
+        "xwhen",
+    ),
+    (r"where|hvor henne|hvor", "xwhere"),
+    (r"without|uden|free from|fri for", "without"),
+    (r"i dag|i morgen|i weekenden|this weekend|tomorrow|today|tonight", "xday"),
+]
+PHRASES = [(re.compile(rf"(?<= )(?:{p})(?= )"), t) for p, t in _PHRASES]
+
+DAYS = frozenset(
+    [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "mondays",
+        "tuesdays",
+        "wednesdays",
+        "thursdays",
+        "fridays",
+        "saturdays",
+        "sundays",
+        "weekend",
+        "weekends",
+        "weekday",
+        "weekdays",
+        "mandag",
+        "tirsdag",
+        "onsdag",
+        "torsdag",
+        "fredag",
+        "loerdag",
+        "soendag",
+        "mandagen",
+        "tirsdagen",
+        "onsdagen",
+        "torsdagen",
+        "fredagen",
+        "loerdagen",
+        "soendagen",
+        "loerdage",
+        "soendage",
+        "hverdage",
+        "hverdagene",
+        "weekenden",
+    ]
+)
+
+STOP = frozenset(
+    # English
+    "a an the and or but so to of in on at for by with from about into up out off over"
+    " is are was were be been being am do does did done have has had having can could will"
+    " would shall should may might must need get got go going come coming"
+    " i me my mine we us our you your yours he she it its they them their this that these those"
+    " there here what which who whom whose how why if then than also too very just really"
+    " any anything some something anyone somebody all every each no not"
+    " please hi hey hello guys folks team pls thanks thank ok okay yes yeah yep"
+    " usually normally still already yet again ever even only much many more most"
+    " one ones thing things stuff kind sort like lol haha hmm um oh wow"
+    " shop store place bakery workshop business options option choices muligheder"
+    # Danish
+    " en et den det de der dem dens dets jeg mig min mit mine du dig din dit dine han hun"
+    " vi os vores i jer jeres man sig sin sit sine og eller men saa at af til fra med"
+    " paa om for hos ved efter under over ind ud op ned her hvad hvem hvilken hvilke"
+    " hvordan er var vaere vaeret har havde have kan kunne skal skulle vil ville maa"
+    " faa fik faar goer gjorde ogsaa bare lige noget nogen nogle alle alt ingen ikke"
+    " nu da hvis som selv mere meget mange hej tak tusind"
+    " butik butikken bageri bageriet vaerksted vaerkstedet stedet jo nok vel mon"
+    " hvorfor".split()
+)
+
+# A sentence that opens like this asks something, with or without a question mark.
+QUESTION_OPENERS = frozenset(
+    [
+        "what",
+        "when",
+        "where",
+        "which",
+        "who",
+        "how",
+        "why",
+        "hvad",
+        "hvornaar",
+        "hvor",
+        "hvem",
+        "hvilken",
+        "hvilke",
+        "hvordan",
+        "hvorfor",
+    ]
+)
+# A verb first asks only with its subject next ("har I …", "do you …"): Danish chat
+# also drops the "I" of statements ("har en gammel racer" = I have an old racer).
+VERB_OPENERS = frozenset(
+    [
+        "do",
+        "does",
+        "did",
+        "is",
+        "are",
+        "was",
+        "can",
+        "could",
+        "will",
+        "would",
+        "should",
+        "shall",
+        "may",
+        "have",
+        "has",
+        "got",
+        "any",
+        "anything",
+        "er",
+        "kan",
+        "skal",
+        "vil",
+        "maa",
+        "har",
+        "laver",
+        "leverer",
+        "tager",
+        "saelger",
+        "koeber",
+        "udlejer",
+        "lejer",
+        "reparerer",
+        "sells",
+    ]
+)
+NOT_SUBJECTS = frozenset(
+    [
+        "a",
+        "an",
+        "en",
+        "et",
+        "to",
+        "been",
+        "ikke",
+        "not",
+        "godt",
+        "lige",
+        "bare",
+        "faaet",
+        "vaeret",
+        "ogsaa",
+        "also",
+        "just",
+        "so",
+        "saa",
+    ]
+)
+# A preposition before the question word: "til hvad tid …", "from what time …".
+LEADS = frozenset(["til", "fra", "from", "until", "till", "at", "by", "in", "i", "paa", "om"])
+# A question inside a sentence: "if I drop it off monday when will it be ready".
+EMBEDDED = re.compile(
+    r" (?:what|when|where|how|which|hvad|hvornaar|hvor|hvordan|hvilken|hvilke)"
+    r" (?:will|would|is|are|can|could|do|does|should|er|kan|skal|vil|har|bliver) "
+)
+# Requests that are questions in all but form.
+REQUEST = re.compile(
+    r"\b(?:i(?: would|d)? (?:like|want|wanna) to (?:know|order|book|rent|buy)"
+    r"|let me know|tell me|info (?:on|about)|jeg vil gerne (?:vide|bestille|booke|leje|koebe)"
+    r"|i wonder|wondering|jeg (?:undrer|spekulerer))\b"
+)
+
+# What makes a comment a complaint, whatever else it asks.
+COMPLAINT = re.compile(
+    r"\b(?:why|how come|hvorfor|hvordan kan det (?:vaere|passe)"
+    r"|disappoint\w*|skuffe\w*|upset|angry|sur over|vred|furious|annoyed"
+    r"|not (?:ok|okay|happy|acceptable|good enough|fair)|unacceptable|uacceptabel\w*"
+    r"|ikke (?:ok|okay|fedt|tilfreds|i orden|godt nok|acceptabelt|rimeligt)|utilfreds"
+    r"|worst|vaerste|terrible|awful|horrible|disgusting|gross|ulaekker\w*|klam\w*"
+    r"|elendig\w*|forfaerdelig\w*|rude|uhoeflig\w*|unfriendly|uvenlig\w*"
+    r"|stale|burnt|braendt|half the size|charged (?:me )?(?:twice|double|\d+)|overcharged"
+    r"|trukket (?:to|2) gange|penge(?:ne)? tilbage|money back"
+    r"|wrong|forkert\w*|missing|mangle\w*|never (?:got|received|came|arrived|again)"
+    r"|did not (?:get|receive|work)|fik (?:aldrig|ikke)|aldrig igen|har ikke faaet"
+    r"|(?:still|stadig) (?:waiting|venter)|venter stadig|no (?:reply|answer|response)"
+    r"|svarer (?:i )?aldrig|nobody (?:answers|answering|picks)|ingen svarer"
+    r"|(?:do not|does not|did not) work\w*|virker ikke"
+    r"|broke|broken|gik i stykker|scratch\w*|ridse\w*|hair in|haar i|ruined"
+    r"|scam|rip ?off|fup|snyd\w*|waste of|spild af"
+    r"|not impressed|ikke imponeret|died|dead|doed|stopped working|holdt op med at virke"
+    r"|charged|overcharg\w*|only got|fik kun|defect\w*|defekt\w*|problems?|issues?"
+    r"|poor|bad|(?:alt )?for dyr\w*|overpriced|too expensive|complain\w*|ked af"
+    # health: always a person's answer
+    r"|blev syg|got sick|made (?:me|us|him|her) sick|threw up|kastede op|ondt i maven"
+    r"|food poisoning|madforgiftning|allergic reaction|allergisk reaktion)\b"
+)
+
+# A comment without a question is left alone only when it is plainly kind or
+# neutral: thanks, praise, a visit announced, a friend tagged. Anything else a person
+# reads (SPEC: when unsure, escalate).
+POSITIVE = re.compile(
+    r"\b(?:thanks?|thank you|tak|love[ds]?|loving|elsker|best|bedste|amazing|awesome|great"
+    r"|nice|beautiful|gorgeous|lovely|delicious|yumm?y?|tasty|perfe[ck]t|wonderful"
+    r"|fantasti\w*|laekker\w*|skoen\w*|dejlig\w*|hyggelig\w*|flot\w*|fed|fedt|super\w*"
+    r"|wow|legends?|unreal|incredible|cute|smuk\w*|godt|god|cool|sej|sejt|sygt|vildt|mums"
+    r"|nam|venlig\w*|sweet|kind|friendly|10/10|recommend\w*|anbefal\w*|favou?rite|favorit\w*"
+    r"|happy|glad|glaeder|hurtig\w*|quick|fast|can not wait|kan ikke vente|see you|ses"
+    r"|coming (?:by|over|in)|kommer (?:forbi|ned)|be there|herhen|on my way|paa vej|try|proeve"
+    r"|prove|miss|savner)\b"
+)
+
+# Spam and self-promotion: ignored, never answered.
+SPAM = re.compile(
+    r"\b(?:followers?|follow (?:us|me|back)|dm (?:us|me|for|now)|message me|link in bio"
+    r"|check (?:out )?my|promo\w*|promote|ambassador|collab\w*|sponsor\w*|crypto\w*|bitcoin"
+    r"|invest\w*|forex|earn \$?\d*|profits?|guaranteed|click(?: here| now)?|free iphone"
+    r"|giveaway|win (?:a|free|prize)|prize|get featured|featured|send pics|onlyfans"
+    r"|cheap ads|\d+% off ads|work from home|from home|affiliate"
+    r"|klik(?: her| paa linket)?|linket i (?:min )?(?:profil|bio)|foelg (?:os|mig)|tjen penge"
+    r"|hjemmefra|vind (?:en|et|gratis))\b"
+)
+
+# Days the usual opening hours may not hold: a person answers those.
+SPECIAL_DAYS = re.compile(
+    r"\b(?:easter|christmas|xmas|new year\w*|holiday\w*|bank holiday|paaske\w*|jul\w*"
+    r"|nytaar\w*|nytaarsaften|helligdag\w*|pinse\w*|kristi himmelfart\w*|st\.? bededag"
+    r"|grundlovsdag|juleaften|nytaarsdag)\b"
+)
+
+# Asking after one's own order or repair: only the shop knows.
+STATUS = re.compile(
+    r"\b(?:order (?:no\.? ?|number |#)?\d+|ordre ?(?:nr\.? ?)?\d+|#\d{3,}"
+    r"|(?:ready|klar|done|faerdig) (?:yet|endnu)|is my \w+ (?:ready|done|fixed)"
+    r"|er min \w+ (?:klar|faerdig)|my order|min ordre|min bestilling|last week|sidste uge)\b"
+)
+
+# Where a sentence with a second question starts: "… and where can I park?"
+_ASKING = "|".join(sorted(QUESTION_OPENERS | (VERB_OPENERS - {"got", "any", "anything"})))
+JOINERS = re.compile(rf" (?:and|og|also|ogsaa|plus|\+|&) (?=(?:{_ASKING}) )")
+
+# Small-business words in both languages → one concept, so a Danish comment meets an
+# English example question and "kontanter" meets "cash". Generic on purpose (shops,
+# cafés, workshops); what a brand sells comes from its own FAQ.
+_CONCEPTS = {
+    "xopen": "open opens opening openings aaben aabent aabner aabne aabning aabningstid"
+    " aabningstider aabningstiderne aabningstiden hours close closes closing closed lukker"
+    " lukke lukket lukkes",
+    "xpark": "park parking parkere parkering parkeringsplads parkeringspladser pplads ppladser"
+    " parkerer parkeres",
+    "xdeliver": "deliver delivers delivery delivering delivered levering leverer levere"
+    " leveres udbringning bringe bragt wolt",
+    "xpay": "pay paying payment payments betale betaling betaler mobilepay card cards kort"
+    " kortet dankort visa cash kontant kontanter applepay",
+    "xvegan": "vegan vegansk veganske veganer plantbased plantebaseret plantebaserede",
+    "xgluten": "gluten glutenfri glutenfrit glutenfrie glutenfree glutenfreie",
+    "xorder": "order orders ordering preorder preorders bestil bestille bestiller bestilling"
+    " bestillinger forudbestil forudbestille forudbestiller forudbestilling reserve reservere"
+    " custom",
+    "xbook": "book booke booking bookinger appointment appointments tidsbestilling xbooktime",
+    "xcake": "cake cakes kage kager lagkage lagkager bryllupskage bryllupskager",
+    "xbread": "bread breads loaf loaves broed rugbroed rugbroedet surdejsbroed",
+    "xbike": "bike bikes bicycle bicycles cykel cykler cyklen cyklerne cyklens",
+    "xebike": "ebikes elcykler elcyklen electric elektrisk elektriske",
+    "xcargo": "cargo ladcykel ladcykler ladcyklen christiania bakfiets",
+    "xrent": "rent rents rental renting leje lejer udlejer udleje udlejning",
+    "xused": "used secondhand brugt brugte",
+    "xsell": "sell sells selling sale saelge saelger salg buy buys koebe koeber",
+    "xrepair": "repair repairs repairing fix fixes fixing reparere reparerer reparation"
+    " reparationer",
+    "xservice": "service services servicing tuneup eftersyn serviceeftersyn",
+    "xpuncture": "puncture punctures punktering punkteringer lappe lappet flat",
+    "xready": "ready klar faerdig",
+    "xaddress": "address adresse adressen located location ligger beliggenhed",
+    "xoccasion": "birthday foedselsdag wedding bryllup party fest konfirmation barnedaab",
+    "xdropin": "xdropin walkin walkins dropin",
+    "xnear": "nearby xnear",
+    "xoutside": "outside udenfor foran",
+}
+CONCEPTS = {w: c for c, ws in _CONCEPTS.items() for w in ws.split()}
+
+# Phrases of more than one word for the same concepts (matched before single words).
+_MORE = [
+    (r"plant based|plante baseret", "xvegan"),
+    (r"gluten free|gluten fri|uden gluten|without gluten", "xgluten"),
+    (r"apple pay|google pay", "xpay"),
+    (r"second hand|brugt cykel|til salg|for sale", "xused"),
+    (r"tune up", "xservice"),
+    (r"flat (?:tire|tyre)", "xpuncture"),
+    (
+        r"walk in|drop by|drop in|show up|pop in|stop by|komme forbi|kigge forbi|bare komme"
+        r"|droppe forbi",
+        "xdropin",
+    ),
+    (r"(?:bestille|bestiller|booke|booker|book) (?:(?:jeg|man|vi) )?(?:en )?tid", "xbooktime"),
+    (r"close by|taet paa|i naerheden|nearby", "xnear"),
+    (r"opening times|opening hours", "xopen"),
+    (r"bragt ud|bringe ud", "xdeliver"),
+    (r"find you|finde jer|finder jer|find jer", "xaddress"),
+    (r"holde ind|leave (?:my|the|our) car|put (?:my|the|our) car", "xpark"),
+    (r"work on|arbejde paa|arbejder paa", "xrepair"),
+    (r"hire (?:a|an|one|two|some|out)", "xrent"),
+]
+PHRASES[:0] = [(re.compile(rf"(?<= )(?:{p})(?= )"), t) for p, t in _MORE]
