@@ -49,3 +49,60 @@ def test_secret_key_is_the_root_on_every_node(tmp_path: Path) -> None:
 def test_bad_node_settings_are_refused(tmp_path: Path, service: dict[str, Any], error: str) -> None:
     with pytest.raises(ValidationError, match=error):
         config(tmp_path, **service)
+
+
+def test_a_secret_key_reference_is_measured_when_read(
+    make_config: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`secret_key: ${DRIPCAST_SECRET}` loads whatever its length; check and serve
+    (secret_problems) and every key use (root_key) read and measure it; ingest does
+    not need it."""
+    from dripcast.core.config import load
+    from dripcast.core.errors import ConfigError
+
+    path = make_config(secret_key="${DRIPCAST_SECRET}")
+    monkeypatch.setenv("DRIPCAST_SECRET", "s" * 40)
+    good = load(path)
+    assert good.secret_problems() == ([], []) and good.root_key() == b"s" * 40
+    monkeypatch.setenv("DRIPCAST_SECRET", "short")
+    bad = load(path)
+    (error,) = bad.secret_problems()[0]
+    assert "service.secret_key: needs at least 32 characters, not 5" in error
+    assert bad.secret_problems(channels=False) == ([], [])
+    with pytest.raises(ConfigError, match="at least 32"):
+        bad.root_key()
+    monkeypatch.delenv("DRIPCAST_SECRET")
+    assert bad.secret_problems(channels=False) == ([], [])  # ingest runs without it
+
+
+async def test_comment_readers_share_the_publishers_credentials(
+    make_config: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One token per channel: X's refresh token is single-use, so the FAQ reader and the
+    publisher must read and write the same (database) copy, on every node."""
+    import httpx
+
+    from dripcast.app.service import build_publishers, build_sources
+    from dripcast.core.config import load
+    from dripcast.store.blobs import open_blobs
+    from dripcast.store.credentials import DbCredentials
+    from dripcast.store.db import make_engine, migrate
+    from tests.conftest import brand
+
+    monkeypatch.setenv("BSKY_PASSWORD", "app-pass")
+    sky = {"id": "sky", "type": "bluesky", "handle": "b.example", "app_password": "${BSKY_PASSWORD}"}  # fmt: skip
+    faq = {"answers": [{"id": "hours", "questions": ["when are you open?"], "answer": "7-17"}]}
+    cfg = load(make_config([brand(channels=[sky], faq=faq)]))
+    engine = make_engine(cfg.database_url)
+    migrate(engine)
+    blobs = open_blobs(cfg)
+    try:
+        async with httpx.AsyncClient() as http:
+            pub = build_publishers(cfg, engine, http, blobs)[("demo-bakery", "sky")]
+            src = build_sources(cfg, engine, http)[("demo-bakery", "sky")]
+        a, b = pub.session.creds, src.session.creds  # type: ignore[attr-defined]
+        assert isinstance(a, DbCredentials) and isinstance(b, DbCredentials)
+        assert a.name == b.name == "demo-bakery/sky/bluesky-session"
+    finally:
+        blobs.close()
+        engine.dispose()
