@@ -167,6 +167,48 @@ def format_drafts(
     return Formatted(drafts=drafts, notes=tuple(notes))
 
 
+def recaption(
+    sub: Submission,
+    brand: Brand,
+    ch: ChannelBase,
+    *,
+    indexes: Sequence[int],
+    count: int,
+    limits: Mapping[str, int] | None = None,
+    utm: Mapping[str, str] | None = None,
+    recent: Collection[str] = (),
+) -> dict[int, tuple[str, Extra, str | None]]:
+    """New texts for one channel's waiting posts after a new `sub.caption` (a `caption:`
+    reply), made as `format_drafts` makes them: photo `index` of `count`, the channel's
+    CTA and hashtag choices, none repeating `recent`. By photo index: (text, extra,
+    held), `held` being the off-limits reason when the new words hold the post; a photo
+    whose text cannot be made different is left out (its post keeps its old text)."""
+    spec = spec_for(ch, limits)
+    stubs = [Photo(index=i, filename="", sha256="", width=1, height=1, data=b"") for i in indexes]
+    leads = {i: sub.leads.get(i, "") for i in indexes}
+    said = [sub.caption, sub.directives.cta or "", sub.directives.alt or "", *leads.values()]
+    held = off_limits("\n".join([*said, *sub.directives.alts.values()]), brand.off_limits)
+
+    def build(photo: Photo, choice: Choice) -> _Built:
+        return _caption(sub, photo, count, brand, ch, spec, utm, choice)
+
+    chosen, _ = vary_channel(
+        stubs,
+        build=build,
+        text=lambda b: b.text,
+        leads=leads,
+        alts={i: sub.directives.alts.get(i, "") for i in indexes},
+        ctas=ctas(sub.directives.cta or ch.cta or brand.cta),
+        tag_sets=tag_sets(ch.hashtags if ch.hashtags is not None else brand.hashtags),
+        allowed=brand.vary,
+        recent=recent,
+    )
+    return {
+        i: (built.text, _extra(built, spec, sub.caption, brand.name, brand.language), held)
+        for i, (built, _lead) in chosen.items()
+    }
+
+
 def carousel_size(ch: ChannelBase) -> int:
     """How many images one post of `ch` may carry when the planner groups photos (1: never)."""
     spec = SPECS.get(ch.type)

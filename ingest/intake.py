@@ -18,11 +18,15 @@ from email.parser import BytesParser
 from sqlalchemy import Engine
 
 from dripcast.core.config import Brand, Config
+from dripcast.core.lifecycle import MessageStatus
+from dripcast.core.tokens import load_reply_key
+from dripcast.store import mails as store_mail
 from dripcast.store import queries as store
 from dripcast.store.blobs import Blobs, open_blobs
 from ingest import limits, spool
 from ingest.parse import MAX_PARTS
 from ingest.recipients import brand_for_recipient
+from ingest.replies import reply_refs
 from ingest.resolver import Resolver, SystemResolver
 from ingest.senders import canonical_from
 from ingest.verify import REPLY_BROKEN, REPLY_OK, REPLY_UNKNOWN, Verdict, verify
@@ -53,6 +57,7 @@ class Outcome:
     exit_code: int  # for `dripcast ingest`
     message_id: int | None = None  # the stored row, if any
     queued: bool = False  # stored for processing (not quarantined)
+    answers_mail: bool = False  # a reply to a mail dripcast sent: commands, never a post
 
 
 class Intake:
@@ -72,10 +77,14 @@ class Intake:
         self.clock = clock or (lambda: datetime.now(UTC))
         self.resolver = resolver or SystemResolver()
         self._whole_reads = threading.BoundedSemaphore(WHOLE_READS)
+        secret = config.service.reply_key
+        self.reply_key = load_reply_key(
+            secret.get_secret_value() if secret else None, config.resolve(config.service.state_dir)
+        )
 
     def brand_for(self, rcpt: str) -> Brand | None:
         """None for an unknown address or a wrong plus-token: both are `550 5.1.1`."""
-        return brand_for_recipient(rcpt, self.config.brands)
+        return brand_for_recipient(rcpt, self.config.brands, self.reply_key)
 
     def verdict(self, raw: bytes, brand: Brand, rcpt: str, peer: Peer | None = None) -> Verdict:
         peer = peer or Peer()
@@ -95,6 +104,7 @@ class Intake:
             client_ip=peer.ip,
             helo=peer.helo,
             mail_from=peer.mail_from,
+            reply_key=self.reply_key,
         )
 
     def accept(
@@ -189,7 +199,17 @@ class Intake:
         msgid = str(head.get("message-id", "") or "").strip()[:998] or None
         size = writer.size
         key = writer.commit(self.blobs)
-        status = "received" if verdict.ok else ("held" if verdict.held else "refused")
+        status = (
+            MessageStatus.RECEIVED
+            if verdict.ok
+            else (MessageStatus.HELD if verdict.held else MessageStatus.REFUSED)
+        )
+        # A reply to a mail we sent carries commands (cancel, yes…), never a post: it
+        # must not reach the photo pipeline, which would refuse it as "no photo".
+        # One that fails the sender check stays refused/held: it changes nothing.
+        answers = verdict.ok and self._is_reply(head, rcpt, brand)
+        if answers:
+            status = MessageStatus.REPLY
         try:
             row = store.add_message(
                 self.engine,
@@ -202,7 +222,7 @@ class Intake:
                 message_id=msgid,
                 spool=key,
                 size=size,
-                status=status,
+                status=status.value,
                 reason=verdict.reason or None,
             )
         except store.Duplicate:
@@ -220,9 +240,26 @@ class Intake:
             return Outcome(
                 reply=f"250 2.0.0 OK: held for review ({row})", exit_code=EX_OK, message_id=row
             )
+        if answers:
+            log.info("message %d for %s is a reply to a mail we sent", row, brand.id)
+            return Outcome(
+                reply=f"250 2.0.0 OK: reply received ({row})",
+                exit_code=EX_OK,
+                message_id=row,
+                answers_mail=True,
+            )
         return Outcome(
             reply=f"250 2.0.0 OK: queued as {row}", exit_code=EX_OK, message_id=row, queued=True
         )
+
+    def _is_reply(self, head: EmailMessage, rcpt: str, brand: Brand) -> bool:
+        refs = reply_refs(head, rcpt, brand.id, self.reply_key)
+        if not refs:
+            return False
+        found = store_mail.find_sent(
+            self.engine, brand.id, ids=refs.mail_ids, message_ids=refs.message_ids
+        )
+        return found is not None
 
 
 def header_over_limits(head: bytes | None) -> str | None:

@@ -13,7 +13,7 @@ import secrets
 from collections.abc import Iterable
 
 from dripcast.core.config import Brand
-from dripcast.core.tokens import token_problem
+from dripcast.core.tokens import read_reply_tag, token_problem
 
 __all__ = ["brand_for_recipient", "new_token", "token_problem"]
 
@@ -25,11 +25,14 @@ def new_token() -> str:
     return base64.b32encode(secrets.token_bytes(TOKEN_BYTES)).decode("ascii").lower()
 
 
-def brand_for_recipient(rcpt: str, brands: Iterable[Brand]) -> Brand | None:
+def brand_for_recipient(
+    rcpt: str, brands: Iterable[Brand], reply_key: bytes | None = None
+) -> Brand | None:
     """The brand an RCPT address (`bakery@…` or `bakery+TAG@…`) belongs to, or None.
 
     With `verify: token` the tag must equal the brand's secret (constant-time
-    compare); a wrong or missing tag gives None, as an unknown address does.
+    compare), or be a reply tag signed with `reply_key` (the Reply-To of a mail
+    dripcast sent); a wrong or missing tag gives None, as an unknown address does.
     """
     address = rcpt.strip()
     if address.startswith("<") and address.endswith(">"):
@@ -48,6 +51,8 @@ def brand_for_recipient(rcpt: str, brands: Iterable[Brand]) -> Brand | None:
         # compare_digest runs in time independent of where the strings differ;
         # an empty secret never matches, so a misconfigured brand stays closed.
         if plus and secret and hmac.compare_digest(tag.encode(), secret.encode()):
+            return brand
+        if plus and reply_key and read_reply_tag(reply_key, brand.id, tag.lower()) is not None:
             return brand
         return None
     return None

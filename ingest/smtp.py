@@ -26,9 +26,16 @@ TOO_FAST = "451 4.7.1 Too many messages from this sender, try again later"
 
 
 class Handler:
-    def __init__(self, intake: Intake, on_stored: Callable[[int], None], guard: Guard) -> None:
+    def __init__(
+        self,
+        intake: Intake,
+        on_stored: Callable[[int], None],
+        guard: Guard,
+        on_reply: Callable[[int], None] | None = None,
+    ) -> None:
         self.intake = intake
         self.on_stored = on_stored
+        self.on_reply = on_reply
         self.guard = guard
         self.settings = intake.config.service.smtp
 
@@ -100,6 +107,8 @@ class Handler:
             self.guard.sent(mail_from)
         if outcome.queued and outcome.message_id is not None:
             self.on_stored(outcome.message_id)
+        if outcome.answers_mail and outcome.message_id is not None and self.on_reply:
+            self.on_reply(outcome.message_id)  # a reply's commands: act now, not in a minute
 
     async def handle_exception(self, error: Exception) -> str:
         # aiosmtpd's default is a permanent 500, which makes the sender bounce.
@@ -139,7 +148,12 @@ def authenticator(settings: Smtp) -> Callable[..., AuthResult]:
 
 
 async def start(
-    intake: Intake, on_stored: Callable[[int], None], *, host: str, port: int
+    intake: Intake,
+    on_stored: Callable[[int], None],
+    *,
+    host: str,
+    port: int,
+    on_reply: Callable[[int], None] | None = None,
 ) -> asyncio.Server:
     loop = asyncio.get_running_loop()
     missing = missing_hooks()
@@ -155,7 +169,7 @@ async def start(
         else settings.max_connections_per_client,
         per_sender_hour=settings.per_sender_hour,
     )
-    handler = Handler(intake, on_stored, guard)
+    handler = Handler(intake, on_stored, guard, on_reply)
     hostname = socket.gethostname()
     tls = tls_context(intake.config)
     protocol = DripcastLMTP if settings.lmtp else DripcastSMTP

@@ -112,6 +112,7 @@ def verify(
     client_ip: str | None = None,
     helo: str | None = None,
     mail_from: str | None = None,
+    reply_key: bytes | None = None,
 ) -> Verdict:
     """Decide on `raw` (the exact bytes received) for `brand`.
 
@@ -138,7 +139,7 @@ def verify(
     if repeated:
         return _refuse(REPLY_REPEATED, f"repeated header fields: {repeated}", sender)
     if brand.verify == "token" and (
-        recipient is None or brand_for_recipient(recipient, (brand,)) is not brand
+        recipient is None or brand_for_recipient(recipient, (brand,), reply_key) is not brand
     ):
         # The recipient holds (or lacks) the secret: it never goes into the reason.
         return _refuse(REPLY_UNKNOWN, "recipient without the brand's secret tag", sender)

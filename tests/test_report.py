@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import email.policy
 import os
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -16,11 +17,13 @@ from aiosmtpd.controller import Controller
 from click.testing import CliRunner
 from sqlalchemy import Engine
 
-from dripcast.app import cleanup, jobs, mailout, report
+from dripcast.app import cleanup, jobs, report
+from dripcast.app.mail.outbox import Mailer
 from dripcast.cli import main
-from dripcast.core.config import load
+from dripcast.core.config import Smarthost, load, parse_smarthost
 from dripcast.core.domain import Published
 from dripcast.store import jobs as store_jobs
+from dripcast.store import mails as store_mail
 from dripcast.store import queries as store
 from dripcast.store.blobs import open_blobs
 from dripcast.store.db import make_engine, migrate
@@ -126,26 +129,90 @@ def test_weekly_report_is_mailed_once_through_the_smarthost(
         engine = make_engine(cfg.database_url)
         migrate(engine)
         _, (pid,) = seed(engine, [NOW - timedelta(days=3)])
-        publish(engine, pid, Published(external_id="x"), now=NOW - timedelta(days=3))
+        publish(
+            engine, pid, Published(external_id="x", url="https://social.example/@b/9"),
+            now=NOW - timedelta(days=3),
+        )  # fmt: skip
+        seed(engine, [NOW + timedelta(days=1)], status="held")  # awaiting approval
+        store.add_message(
+            engine, now=NOW - timedelta(days=1), brand="demo-bakery", transport="smtp",
+            mail_from="owner@example.com", rcpt="bakery@localhost", sender="owner@example.com",
+            message_id="<nophoto@x>", spool="s", size=3, status="failed",
+            reason="the message has no photo",
+        )  # fmt: skip
         text = jobs.weekly_report(cfg, engine, cfg.brands[0], NOW)
         again = jobs.weekly_report(cfg, engine, cfg.brands[0], NOW + timedelta(minutes=5))
+        assert asyncio.run(Mailer(cfg, engine).deliver_due()) == (1, 0)
         engine.dispose()
     finally:
         controller.stop()
     assert text is not None and again is None
     ((sender, rcpts, raw),) = sink.got
     assert (sender, rcpts) == ("bakery@localhost", ["owner@example.com"])
-    msg = message_from_bytes(raw)
+    msg = message_from_bytes(raw, policy=email.policy.default)
     assert msg["Subject"] == "Demo Bakery: 1 post went out this week"
     assert msg["Auto-Submitted"] == "auto-generated"
-    assert "1 published: outbox 1" in msg.get_payload(decode=True).decode()  # type: ignore[union-attr]
+    body = msg.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    html = msg.get_body(("html",)).get_content()  # type: ignore[union-attr]
+    assert "https://social.example/@b/9" in body and 'href="https://social.example/@b/9"' in html
+    assert "file://" not in body
+    # held posts with the reply command, not a CLI command the client cannot run
+    assert " 1. outbox" in body and "[held: awaiting approval]" in body
+    assert "Reply “approve 1” or “cancel 1”" in body and "dripcast retry" not in body
+    assert "owner@example.com: the message has no photo" in body
+    assert "1 posts are planned" not in body and "0 posts are planned" in body
+
+
+def test_a_brand_with_only_domain_senders_mails_report_to_or_says_why_not(
+    make_config: Callable[..., Path], caplog: pytest.LogCaptureFixture
+) -> None:
+    cfg = load(make_config(
+        [brand(senders=["*@example.com"]), brand(id="b2", address="b2@localhost",
+               senders=["*@example.com"], report_to=["boss@example.com"])],
+        outgoing_mail="smtp://127.0.0.1:9",
+    ))  # fmt: skip
+    engine = make_engine(cfg.database_url)
+    migrate(engine)
+    with caplog.at_level("INFO", logger="dripcast.jobs"):
+        jobs.weekly_report(cfg, engine, cfg.brands[0], NOW)
+        jobs.weekly_report(cfg, engine, cfg.brands[1], NOW)
+    said = " ".join(r.message for r in caplog.records)
+    assert "no report_to, and no plain address in senders" in said
+    assert "outgoing_mail" not in said  # the smarthost is set: not blamed
+    assert [r["to"] for r in store_mail.mails(engine)] == [["boss@example.com"]]
+    engine.dispose()
+
+
+def test_report_send_mails_it_now(make_config: Callable[..., Path]) -> None:
+    sink, port = Sink(), free_port()
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        cfg = make_config(outgoing_mail=f"smtp://127.0.0.1:{port}")
+        result = CliRunner().invoke(main, ["--config", str(cfg), "report", "--send"])
+        again = CliRunner().invoke(main, ["--config", str(cfg), "report", "--send"])
+    finally:
+        controller.stop()
+    assert result.exit_code == 0, result.output
+    assert result.output == "summary mailed to owner@example.com\n"
+    assert again.exit_code == 0 and len(sink.got) == 2  # asked twice: mailed twice
+    none = CliRunner().invoke(main, ["--config", str(make_config()), "report", "--send"])
+    assert none.exit_code == 1 and "outgoing_mail is not set" in none.output
 
 
 def test_smarthost_forms() -> None:
-    assert mailout.smarthost("mail.example.com") == ("mail.example.com", 25)
-    assert mailout.smarthost("smtp://127.0.0.1:2526") == ("127.0.0.1", 2526)
+    assert parse_smarthost("mail.example.com") == Smarthost(
+        scheme="smtp", host="mail.example.com", port=25
+    )
+    assert parse_smarthost("smtp://127.0.0.1:2526").port == 2526
+    tls = parse_smarthost("smtp+starttls://agency%40x.dk:p%40ss@mail.x.dk")
+    assert (tls.port, tls.user, tls.password) == (587, "agency@x.dk", "p@ss")
+    assert "p@ss" not in repr(tls) and "p@ss" not in str(tls)
+    assert parse_smarthost("smtps://u:p@mail.x.dk").port == 465
     with pytest.raises(ValueError, match="not a smarthost"):
-        mailout.smarthost("smtp://host:port")
+        parse_smarthost("smtp://host:port")
+    with pytest.raises(ValueError, match="needs TLS"):
+        parse_smarthost("smtp://u:p@host")
 
 
 def test_report_command(make_config: Callable[..., Path]) -> None:

@@ -13,17 +13,26 @@ so releasing many posts at once never puts them all in the same second.
 
 from __future__ import annotations
 
+import dataclasses
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 from dripcast.app.context import App
-from dripcast.core.domain import Queued
+from dripcast.app.pipeline import SAME_TEXT_WINDOW
+from dripcast.core.domain import Directives, Queued, Submission
+from dripcast.core.extras import extra_json
 from dripcast.core.lifecycle import ACTIONS, Actor, HoldReason, PostStatus
 from dripcast.store import queries as store
-from dripcast.store.lifecycle import move, release_message
+from dripcast.store.blobs import BlobMissing, read_message
+from dripcast.store.lifecycle import move, release_message, set_texts
+from formatters import recaption as format_caption
+from ingest.parse import parse
 from scheduler.grace import new_time
+
+log = logging.getLogger("dripcast.actions")
 
 __all__ = [
     "Actor",
@@ -31,6 +40,7 @@ __all__ = [
     "approve",
     "cancel",
     "publish_now",
+    "recaption",
     "release",
     "reschedule",
     "retry",
@@ -131,6 +141,74 @@ def reschedule(
     changed = tuple(sorted(m.id for m in moved))
     msg = f"reschedule: {len(changed)} post(s) of {what} → from {when:%a %Y-%m-%d %H:%M %Z}"
     return Result("reschedule", changed, msg)
+
+
+def recaption(
+    app: App,
+    *,
+    post: int | None = None,
+    submission: int | None = None,
+    caption: str,
+    actor: Actor,
+    now: datetime,
+) -> Result:
+    """A new caption for posts not yet out (scheduled or held), formatted again for each
+    network as planning formats it (template, CTA, link, hashtags, limits); the
+    submission's other directives stay. New words that are off-limits hold the post."""
+    rows, what = _select(app, post, submission)
+    sources = (S.SCHEDULED, S.HELD)
+    waiting = [r for r in rows if r["status"] in sources]
+    if not caption.strip():
+        return Result("recaption", (), "recaption: the new caption is empty; nothing changed")
+    if not waiting:
+        return Result("recaption", (), f"recaption: {what} has no scheduled or held post")
+    texts: dict[int, tuple[str, dict[str, Any], str | None]] = {}
+    for message_id in sorted({r["message"] for r in waiting}):
+        mine = [r for r in waiting if r["message"] == message_id]
+        brand = next((b for b in app.config.brands if b.id == mine[0]["brand"]), None)
+        if brand is None:
+            continue
+        sub = dataclasses.replace(_submission(app, message_id), caption=caption.strip())
+        every = store.posts(app.engine, message_ids=[message_id], limit=MANY)
+        count = len({i for r in every for i in r["photos"]}) or 1
+        old = {r["text"] for r in mine}
+        recent = store.recent_texts(app.engine, brand.id, since=now - SAME_TEXT_WINDOW)
+        for ch in brand.channels:
+            rows = [r for r in mine if r["channel"] == ch.id]  # a gone channel: left alone
+            if not rows:
+                continue
+            made = format_caption(
+                sub, brand, ch, indexes=sorted({min(r["photos"] or [1]) for r in rows}),
+                count=count, utm=brand.utm_params,
+                recent=[t for t in recent.get(ch.id, []) if t not in old],
+            )  # fmt: skip
+            for r in rows:
+                if (new := made.get(min(r["photos"] or [1]))) is not None:
+                    texts[r["id"]] = (new[0], extra_json(new[1]), new[2])
+    changed = set_texts(
+        app.engine, texts, sources=sources, actor=actor, now=now, why="caption changed"
+    )
+    if not changed:
+        return Result("recaption", (), f"recaption: nothing to change in {what}")
+    stopped = [texts[i][2] for i in changed if texts[i][2]]
+    msg = f"recaption: new caption on {len(changed)} post(s) of {what}"
+    if stopped:
+        msg += f"; {len(stopped)} held for review: {stopped[0]}"
+    return Result("recaption", tuple(sorted(changed)), msg)
+
+
+def _submission(app: App, message_id: int) -> Submission:
+    """What the message said (its directives: link, CTA, alt), read again from the blob store."""
+    row = store.message(app.engine, message_id)
+    spool = app.config.resolve(app.config.service.spool_dir)
+    try:
+        return parse(read_message(app.blobs, spool, row.spool))
+    except (OSError, BlobMissing):
+        log.warning("message %d: raw message gone; its directives are not used", message_id)
+        return Submission(
+            message_id=row.message_id, from_addr=row.sender, subject="", caption="",
+            directives=Directives(), attachments=(),
+        )  # fmt: skip
 
 
 def release(app: App, *, message: int, actor: Actor, now: datetime) -> Result:

@@ -23,7 +23,7 @@ from dripcast.core.domain import Draft, Photo, Queued, Skipped, Slot, Submission
 from dripcast.core.lifecycle import MessageStatus, PostStatus
 from dripcast.core.timeparse import parse_duration
 from dripcast.store import queries as store
-from dripcast.store.blobs import Blobs
+from dripcast.store.blobs import Blobs, read_message
 from formatters import ImageError
 from formatters.compose import Formatted, carousel_size, format_drafts, lead_of
 from formatters.images import Variant
@@ -269,6 +269,7 @@ def process(
     message_id: int,
     now: datetime,
     limits: Mapping[str, Mapping[str, int]] | None = None,
+    on_done: Callable[[int, Prepared, list[int]], object] | None = None,
     *,
     blobs: Blobs,
 ) -> list[int] | None:
@@ -277,6 +278,8 @@ def process(
     `limits` are text limits read from the networks, by brand and channel. Returns the
     new post ids, [] when the message was refused, None when another process holds it.
     The variants are put in the blob store before that commit, so no post points at nothing.
+    `on_done(message, prepared, post_ids)` is called after that commit, planned or
+    refused (the client's confirmation or refusal mail); its failure is logged only.
     """
     lease = parse_duration(config.service.publish_lease)
     node = config.service.node
@@ -287,7 +290,7 @@ def process(
     brand = config.brand(row.brand)
     media = BlobMedia(brand.id)
     try:
-        raw = _raw(config, blobs, row.spool)
+        raw = read_message(blobs, config.resolve(config.service.spool_dir), row.spool)
         prepared = prepare(
             raw,
             brand,
@@ -316,6 +319,7 @@ def process(
             reason=prepared.reason,
             claim=claim,
         )
+        _done(on_done, message_id, prepared, [])
         return []
     media.flush(blobs)  # durable before the rows that name them
     ids = store.finish_message(
@@ -331,11 +335,20 @@ def process(
     if prepared.slots and not ids:
         return None  # another process took the message over and plans it
     log.info("message %d planned: %d posts", message_id, len(ids))
+    _done(on_done, message_id, prepared, ids)
     return ids
 
 
-def _raw(config: Config, blobs: Blobs, spool: str) -> bytes:
-    """The raw message; a bare name is a file in the spool folder of an older version."""
-    if "/" not in spool:
-        return (config.resolve(config.service.spool_dir) / spool).read_bytes()
-    return blobs.get_sync(spool)
+def _done(
+    on_done: Callable[[int, Prepared, list[int]], object] | None,
+    message_id: int,
+    prepared: Prepared,
+    ids: list[int],
+) -> None:
+    if on_done is None:
+        return
+    try:
+        on_done(message_id, prepared, ids)
+    except Exception:
+        # The plan is committed; a mail that could not be queued is not a reason to undo it.
+        log.exception("message %d: the after-processing step failed", message_id)

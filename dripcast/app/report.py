@@ -27,8 +27,9 @@ class Report:
     since: datetime
     until: datetime
     published: Sequence[Mapping[str, Any]]  # id, channel, type, text, published_at, url
-    attention: Sequence[Mapping[str, Any]]  # id, channel, status, due_at, reason
+    attention: Sequence[Mapping[str, Any]]  # id, channel, status, due_at, reason, text
     upcoming: int  # scheduled in the week after `until`
+    refused: Sequence[Mapping[str, Any]] = ()  # received_at, sender, mail_from, reason
     # FAQ monitoring: seen, answered, escalated, ignored, waiting, examples (store.comments.summary)
     faq: Mapping[str, Any] | None = None
 
@@ -51,6 +52,7 @@ def gather(
         published=store_jobs.published_between(engine, brand_id, since, until),
         attention=store_jobs.needing_attention(engine, brand_id, since),
         upcoming=store_jobs.count_scheduled(engine, brand_id, until, until + timedelta(days=7)),
+        refused=store_jobs.refused_between(engine, brand_id, since, until),
         faq=store_comments.summary(engine, brand_id, since, until),
     )
 
@@ -95,6 +97,11 @@ def render(r: Report) -> str:
             )
     lines += _faq(r.faq)
     return "\n".join(lines) + "\n"
+
+
+def faq_lines(f: Mapping[str, Any] | None) -> list[str]:
+    """The FAQ figures with a few examples (nothing when no comment was seen)."""
+    return [ln for ln in _faq(f) if ln]
 
 
 def _faq(f: Mapping[str, Any] | None) -> list[str]:

@@ -11,9 +11,9 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
-from typing import Any
+from collections.abc import Callable, Coroutine, Mapping, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
 
 import httpx
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -22,6 +22,9 @@ from sqlalchemy import Engine
 
 from dripcast.app import cleanup, faq_monitor, jobs, pipeline, systemd
 from dripcast.app import media_server as media_http
+from dripcast.app.context import App
+from dripcast.app.mail.notices import Notices
+from dripcast.app.mail.outbox import Mailer
 from dripcast.app.media_urls import media_url_from_config
 from dripcast.core.comments import CommentSource
 from dripcast.core.config import Brand, Config
@@ -38,6 +41,21 @@ from publishers.comments import make_source
 from scheduler.dispatch import Dispatcher
 
 log = logging.getLogger("dripcast.service")
+
+MAIL_SWEEP = timedelta(seconds=60)  # held digests and replies: once a minute at most
+
+
+class MailFactory(Protocol):
+    """`Notices`, or `dripcast.mail.wiring.ClientMail`, given the service's blob store."""
+
+    def __call__(
+        self, config: Config, engine: Engine, *, blobs: Blobs | None = None
+    ) -> Notices: ...
+
+
+# Something an adapter runs beside SMTP in the same process (the dashboard): it gets the
+# service's App and returns when the event is set.
+Adapter = Callable[[App, asyncio.Event], Coroutine[Any, Any, None]]
 
 
 def http_client() -> httpx.AsyncClient:
@@ -108,8 +126,18 @@ def build_sources(
 
 
 class Service:
-    def __init__(self, config: Config, clock: Callable[[], datetime] | None = None) -> None:
+    def __init__(
+        self,
+        config: Config,
+        clock: Callable[[], datetime] | None = None,
+        adapters: Sequence[Adapter] = (),
+        *,
+        mail: MailFactory = Notices,
+    ) -> None:
+        """`mail`: the client mail (`Notices`; `dripcast serve` passes the one that also
+        acts on replies, `dripcast.mail.wiring.ClientMail`, an adapter over the actions)."""
         self.config = config
+        self.adapters = adapters
         self.clock = clock or (lambda: datetime.now(UTC))
         self.engine = make_engine(config.database_url)
         self.blobs = open_blobs(config)
@@ -122,17 +150,28 @@ class Service:
         self.wake: Callable[[], object] = lambda: None  # run the tick now (set once running)
         self.limits: dict[str, dict[str, int]] = {}  # brand → channel → text limit the network told
         self.limits_read = asyncio.Event()
-        # Where FAQ escalations go; the client-mail side replaces this at merge.
-        self.send_escalation: faq_monitor.SendEscalation = faq_monitor.log_escalation
-        self.send_draft: faq_monitor.SendEscalation = faq_monitor.log_escalation
+        self.client_mail = mail(config, self.engine, blobs=self.blobs)
+        self.mailer = Mailer(config, self.engine, self.clock)
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.mail_swept = datetime.min.replace(tzinfo=UTC)
+        # Where FAQ escalations go: mailed (report_to; drafts to agency), else the log.
+        self.send_escalation: faq_monitor.SendEscalation = self.client_mail.escalation
+        self.send_draft: faq_monitor.SendEscalation = self.client_mail.escalation
 
     def enqueue(self, message_id: int) -> None:
         if message_id not in self.queued:
             self.queued.add(message_id)
             self.queue.put_nowait(message_id)
 
+    def reply_stored(self, message_id: int) -> None:
+        """A reply came in: run the mail sweep (and so its commands) at the next tick, now."""
+        self.mail_swept = datetime.min.replace(tzinfo=UTC)
+        self.wake()
+
     async def run(self) -> None:
         cfg = self.config
+        self.loop = asyncio.get_running_loop()
+        self.mailer.announce()
         await asyncio.to_thread(migrate, self.engine)
         spool.clean_temporaries(self.intake.spool_dir)
         await self._recover_own()
@@ -164,6 +203,7 @@ class Service:
                 self.enqueue,
                 host=cfg.service.smtp.host,
                 port=cfg.service.smtp.port,
+                on_reply=self.reply_stored,
             )
             media_server = await media_http.start_from_config(cfg, self.blobs.get)
             aps.start()
@@ -171,7 +211,10 @@ class Service:
                 asyncio.create_task(self._read_limits(dispatcher.publishers)),
                 asyncio.create_task(self._processor()),
                 asyncio.create_task(systemd.watchdog()),
+                asyncio.create_task(self.mailer.run()),
             ]
+            app = App(config=cfg, engine=self.engine, blob_store=self.blobs)
+            adapters = [asyncio.create_task(a(app, self.stop)) for a in self.adapters]
             loop = asyncio.get_running_loop()
             for sig in (signal.SIGTERM, signal.SIGINT):
                 loop.add_signal_handler(sig, self.stop.set)
@@ -186,11 +229,15 @@ class Service:
                     srv.close()
                     await srv.wait_closed()
             aps.shutdown(wait=False)
+            ended = await asyncio.gather(*adapters, return_exceptions=True)
             for t in tasks:
                 t.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
         await asyncio.to_thread(self.blobs.close)
         self.engine.dispose()
+        for e in ended:
+            if isinstance(e, Exception):
+                raise e  # an adapter that could not start (its port taken) stopped the service
 
     async def _recover_own(self) -> None:
         """At start, take back at once what this node held when it stopped.
@@ -273,6 +320,15 @@ class Service:
             await dispatcher.publish_due(self.clock())
         except Exception:
             log.exception("publishing tick failed; the next tick tries again")
+        if self.client_mail.enabled and now - self.mail_swept >= MAIL_SWEEP:
+            self.mail_swept = now
+            try:
+                await asyncio.to_thread(self.client_mail.sweep_held, now)
+                await asyncio.to_thread(self.client_mail.sweep_too_old, now)
+                await asyncio.to_thread(self.client_mail.handle_replies, now)
+            except Exception:
+                log.exception("client mail sweep failed; the next one tries again")
+            self.mailer.wake()
 
     async def _processor(self) -> None:
         await self.limits_read.wait()
@@ -288,8 +344,28 @@ class Service:
 
     def process(self, message_id: int) -> None:
         pipeline.process(
-            self.config, self.engine, message_id, self.clock(), self.limits, blobs=self.blobs
+            self.config,
+            self.engine,
+            message_id,
+            self.clock(),
+            self.limits,
+            self._processed,
+            blobs=self.blobs,
         )
+
+    def _processed(self, message_id: int, p: pipeline.Prepared, ids: list[int]) -> None:
+        """In the processing thread, after the plan's commit: the client's mail."""
+        queued = self.client_mail.after_processing(
+            message_id, submission=p.submission, accepted=p.accepted, reason=p.reason,
+            slots=p.slots, skipped=p.skipped, notes=p.notes, post_ids=ids, now=self.clock(),
+        )  # fmt: skip
+        if (
+            any(sl.draft.held for sl in p.slots)
+            or self.config.brand(p.brand.id).approval == "agency"
+        ):
+            self.mail_swept = datetime.min.replace(tzinfo=UTC)  # held: tell the agency next tick
+        if queued is not None and self.loop is not None:
+            self.loop.call_soon_threadsafe(self.mailer.wake)
 
     async def _read_limits(self, publishers: Mapping[tuple[str, str], Publisher]) -> None:
         """Ask networks that can tell (Mastodon's instance) for their real text limit.
@@ -313,6 +389,11 @@ class Service:
             self.limits_read.set()
 
 
-def serve(config: Config) -> None:
+def serve(
+    config: Config,
+    adapters: Sequence[Adapter] = (),
+    *,
+    mail: MailFactory = Notices,
+) -> None:
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(Service(config).run())
+        asyncio.run(Service(config, adapters=adapters, mail=mail).run())

@@ -96,6 +96,7 @@ def serve(ctx: Ctx) -> None:
     """Run the service: SMTP listener, scheduler, publishers."""
     from dripcast.app.checks import content_problems
     from dripcast.app.service import serve as run
+    from dripcast.mail.wiring import ClientMail
 
     problems = content_problems(ctx.config)
     for problem in problems:
@@ -103,7 +104,16 @@ def serve(ctx: Ctx) -> None:
     if problems:
         sys.exit(2)
     require_secrets(ctx.config)
-    run(ctx.config)
+    if ctx.config.service.web is None:
+        run(ctx.config, mail=ClientMail)
+        return
+    from dripcast.web.server import run_beside
+
+    try:
+        run(ctx.config, adapters=[run_beside], mail=ClientMail)
+    except OSError as e:
+        click.echo(f"dripcast: {e.strerror or e}", err=True)
+        sys.exit(1)
 
 
 @main.command()

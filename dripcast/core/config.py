@@ -12,10 +12,12 @@ import os
 import re
 import socket
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from types import UnionType
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
+from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -44,6 +46,8 @@ from dripcast.core.errors import ConfigError
 from dripcast.core.faq import Faq
 from dripcast.core.timeparse import parse_duration, parse_slot, parse_weekdays
 from dripcast.core.tokens import token_problem
+
+_ADDRESS = re.compile(r"[^@\s<>,]+@[^@\s<>,]+")
 
 
 class SmtpUser(Strict):
@@ -105,9 +109,45 @@ def secret_key_problem(value: str) -> str | None:
     return None
 
 
+class WebUser(Strict):
+    """An agency user of the dashboard; `dripcast web-user NAME` prints the hash."""
+
+    name: str = Field(min_length=1, max_length=64)
+    password_hash: str = Field(pattern=r"^\$argon2(id|i|d)\$")
+
+
+class Web(Strict):
+    """The dashboard (SPEC "Dashboard"): agency users log in; clients open signed links."""
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8080, ge=0, le=65535)
+    users: tuple[WebUser, ...] = ()
+    # The address clients reach it at (behind a TLS proxy); client links start with it.
+    public_url: str | None = None
+    session_hours: float = Field(default=12, gt=0)
+    client_link_ttl: str = "7d"
+    secure_cookies: bool = False  # true behind HTTPS: the browser sends the cookie only there
+
+    @field_validator("client_link_ttl")
+    @classmethod
+    def _ttl(cls, v: str) -> str:
+        parse_duration(v)
+        return v
+
+    @field_validator("users")
+    @classmethod
+    def _unique(cls, v: tuple[WebUser, ...]) -> tuple[WebUser, ...]:
+        names = [u.name for u in v]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"web user names must be unique: {', '.join(dupes)}")
+        return v
+
+
 class Service(Strict):
     smtp: Smtp = Smtp()
     media_http: MediaHttp = MediaHttp()
+    web: Web | None = None  # null: no dashboard
     database: str = "sqlite:///var/dripcast.db"
     media_dir: Path = Path("var/media")  # preview's variants (`dripcast preview`), local
     spool_dir: Path = Path("var/spool")  # mail being received, node-local until committed
@@ -116,13 +156,16 @@ class Service(Strict):
     # `file:<folder>` or `s3://bucket/prefix` (with `s3:`).
     blobs: str = Field(default="file:var/blobs", pattern=r"^(file:.+|s3://[^/]+(/.*)?)$")
     s3: S3 | None = None
-    # Encrypts channel credentials in the database and signs media URLs; every node
-    # must have the same. Unset: a key made once in state_dir (one node only).
+    # The root of every key: encrypts channel credentials in the database, signs media
+    # URLs, dashboard sessions and client links; every node must have the same.
+    # Unset: a key made once in state_dir (one node only).
     # A ${…} reference is measured when it is read (`Config.secret_problems`, `root_key`).
     secret_key: SecretStr | None = None
     node_id: str | None = Field(default=None, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
     public_base_url: str | None = None
-    outgoing_mail: str | None = None
+    outgoing_mail: str | None = None  # smarthost: smtp://, smtp+starttls://, smtps://
+    mail_from: str | None = None  # From of the mail dripcast sends; default the brand's address
+    reply_key: SecretStr | None = None  # signs reply tags; default var/state/reply.key
     trusted_authserv_id: str | None = None
     border_mta: bool = False
     max_age: str = "7d"
@@ -138,6 +181,20 @@ class Service(Strict):
             return v  # a reference is measured when it is read
         if problem := secret_key_problem(v.get_secret_value()):
             raise ValueError(problem)
+        return v
+
+    @field_validator("outgoing_mail")
+    @classmethod
+    def _smarthost(cls, v: str | None) -> str | None:
+        if v is not None:
+            parse_smarthost(v)
+        return v
+
+    @field_validator("mail_from")
+    @classmethod
+    def _mail_from(cls, v: str | None) -> str | None:
+        if v is not None and not _ADDRESS.fullmatch(v):
+            raise ValueError("must be a plain address like dripcast@agency.example")
         return v
 
     @field_validator("max_age", "publish_lease")
@@ -156,6 +213,48 @@ class Service(Strict):
     def node(self) -> str:
         """This node's name on its claims: `node_id`, else the host name."""
         return self.node_id or socket.gethostname()[:64]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Smarthost:
+    """`service.outgoing_mail`, read: smtp://host[:25], smtp+starttls://user:pw@host[:587],
+    smtps://user:pw@host[:465]. Characters special in a URL are %-escaped in the password."""
+
+    scheme: str
+    host: str
+    port: int
+    user: str | None = None
+    password: str | None = field(default=None, repr=False)
+
+    def __str__(self) -> str:
+        user = f"{self.user}@" if self.user else ""
+        return f"{self.scheme}://{user}{self.host}:{self.port}"  # never the password
+
+
+SMTP_SCHEMES = {"smtp": 25, "smtp+starttls": 587, "smtps": 465}
+
+
+def parse_smarthost(value: str) -> Smarthost:
+    hint = "use smtp://host:port, smtp+starttls://user:pass@host:587 or smtps://user:pass@host:465"
+    if "://" not in value:
+        value = "smtp://" + value  # `host` or `host:port`, as the first version allowed
+    try:
+        u = urlsplit(value)
+        port = u.port
+    except ValueError:
+        raise ValueError(f"not a smarthost ({hint})") from None
+    if u.scheme not in SMTP_SCHEMES or not u.hostname or u.path not in ("", "/") or u.query:
+        raise ValueError(f"not a smarthost ({hint})")  # the value may hold a password
+    user = unquote(u.username) if u.username else None
+    password = unquote(u.password) if u.password is not None else None
+    if user and u.scheme == "smtp":
+        raise ValueError("a login needs TLS: use smtp+starttls:// or smtps://")
+    if (user is None) != (password is None):
+        raise ValueError("a login needs both user and password (user:${PASSWORD}@host)")
+    return Smarthost(
+        scheme=u.scheme, host=u.hostname, port=port or SMTP_SCHEMES[u.scheme], user=user,
+        password=password,
+    )  # fmt: skip
 
 
 class Drip(Strict):
@@ -223,7 +322,10 @@ class Brand(Strict):
     # UTM parameters for links; `{network}` and `{brand}` are filled in.
     utm_params: dict[str, str] | None = None
     template: str | None = None  # caption template for every channel without its own
-    language: str = Field(default="en", pattern=r"^[a-z]{2}$")  # ISO 639-1 code of the posts
+    confirm: bool = True  # mail the sender a confirmation of each planned submission
+    agency: tuple[str, ...] = ()  # who hears of held posts, and may approve them by reply
+    report_to: tuple[str, ...] | None = None  # weekly summary; default: plain `senders`
+    language: str = Field(default="en", pattern=r"^[a-z]{2}$")  # ISO 639-1: posts and mails
     drip: Drip = Drip()
     channels: tuple[Channel, ...] = Field(min_length=1)
     faq: Faq | None = None  # FAQ monitoring (SPEC): answer, escalate or ignore comments
@@ -245,6 +347,14 @@ class Brand(Strict):
         if not re.fullmatch(r"[^@\s+]+@[^@\s]+", v):
             raise ValueError("must be a plain address like bakery@example.com (no plus-tag)")
         return v.lower()
+
+    @field_validator("agency", "report_to")
+    @classmethod
+    def _addresses(cls, v: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        for a in v or ():
+            if not _ADDRESS.fullmatch(a):
+                raise ValueError(f"not a plain address: {a!r}")
+        return v
 
     @model_validator(mode="after")
     def _check(self) -> Brand:
@@ -268,6 +378,13 @@ class Brand(Strict):
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def summary_to(self) -> tuple[str, ...]:
+        """`report_to`, else the plain addresses among `senders` (not `*@domain`)."""
+        if self.report_to is not None:
+            return self.report_to
+        return tuple(s for s in self.senders if not s.startswith("*@"))
 
 
 class Config(Strict):

@@ -28,6 +28,9 @@ class MessageStatus(StrEnum):
     FAILED = "failed"
     REFUSED = "refused"
     HELD = "held"
+    REPLY = "reply"  # a verified reply to a mail we sent: commands, never a post
+    ANSWERING = "answering"  # its commands are being run (claimed, with a lease)
+    ANSWERED = "answered"  # done; `reason` says what was done
 
 
 class HoldReason(StrEnum):
@@ -60,6 +63,24 @@ POST_MOVES: frozenset[tuple[PostStatus, PostStatus]] = frozenset(
     }
 )
 
+M = MessageStatus
+
+# (from, to): every status change a stored message may make.
+MESSAGE_MOVES: frozenset[tuple[MessageStatus, MessageStatus]] = frozenset(
+    {
+        (M.RECEIVED, M.PROCESSING),  # the pipeline claims it
+        (M.PROCESSING, M.PROCESSING),  # a lease run out, taken over
+        (M.PROCESSING, M.RECEIVED),  # a restart releases its claims
+        (M.PROCESSING, M.PLANNED),
+        (M.PROCESSING, M.FAILED),  # refused in processing (no photo, duplicate...)
+        (M.REFUSED, M.RECEIVED),  # released by a person
+        (M.HELD, M.RECEIVED),  # released by a person
+        (M.REPLY, M.ANSWERING),  # the reply handler claims it
+        (M.ANSWERING, M.ANSWERING),  # a lease run out, taken over
+        (M.ANSWERING, M.ANSWERED),
+    }
+)
+
 # What a person may do, from which statuses, to which status (None: the status stays).
 ACTIONS: dict[str, tuple[frozenset[PostStatus], PostStatus | None]] = {
     "cancel": (frozenset({S.SCHEDULED, S.HELD, S.FAILED}), S.CANCELLED),
@@ -87,6 +108,16 @@ class IllegalMove(ValueError):
 def check_move(frm: PostStatus, to: PostStatus) -> None:
     if (frm, to) not in POST_MOVES:
         raise IllegalMove(f"a post may not go from {frm} to {to}")
+
+
+def check_message_move(frm: MessageStatus, to: MessageStatus) -> None:
+    if (frm, to) not in MESSAGE_MOVES:
+        raise IllegalMove(f"a message may not go from {frm} to {to}")
+
+
+def message_sources(to: MessageStatus) -> frozenset[MessageStatus]:
+    """Every status the table allows a message to move from to `to`."""
+    return frozenset(f for f, t in MESSAGE_MOVES if t == to)
 
 
 def sources_for(to: PostStatus) -> frozenset[PostStatus]:

@@ -54,7 +54,7 @@ def needing_attention(engine: Engine, brand: str, since: datetime) -> list[dict[
     p = m.Post
     with transaction(engine) as s:
         q = (
-            select(p.id, p.channel, p.status, p.due_at, p.reason)
+            select(p.id, p.channel, p.status, p.due_at, p.reason, p.held_for, p.text)
             .where(
                 p.brand == brand,
                 p.status.in_((PostStatus.HELD.value, PostStatus.FAILED.value)),
@@ -82,3 +82,22 @@ def media_in_use(engine: Engine, statuses: Sequence[str]) -> set[str]:
     with transaction(engine) as s:
         rows = s.execute(select(m.Post.media).where(m.Post.status.in_(statuses)))
         return {str(x["path"]) for (media,) in rows for x in media}
+
+
+def refused_between(
+    engine: Engine, brand: str, since: datetime, until: datetime
+) -> list[dict[str, Any]]:
+    """Messages that made no posts (refused at intake or in processing), for the summary."""
+    msg = m.Message
+    with transaction(engine) as s:
+        q = (
+            select(msg.id, msg.received_at, msg.sender, msg.mail_from, msg.status, msg.reason)
+            .where(
+                msg.brand == brand,
+                msg.status.in_(("failed", "refused")),
+                msg.received_at >= since,
+                msg.received_at < until,
+            )
+            .order_by(msg.received_at, msg.id)
+        )
+        return [dict(r._mapping) for r in s.execute(q)]

@@ -133,6 +133,44 @@ def add_events(
     s.connection().execute(insert(_table(m.Event)), rows)
 
 
+def set_texts(
+    engine: Engine,
+    texts: Mapping[int, tuple[str, dict[str, Any], str | None]],
+    *,
+    sources: Iterable[PostStatus],
+    actor: Actor,
+    now: datetime,
+    why: str,
+) -> list[int]:
+    """New text and extras for posts still in `sources` (a new caption), each with an
+    event; a post whose new words are off-limits (`held` not None) is held for review
+    in the same commit. Returns the ids changed."""
+    allowed = [st.value for st in sources]
+    done: list[int] = []
+    with transaction(engine) as s:
+        t = _table(m.Post)
+        for pid, (text, extra, held) in texts.items():
+            was = (
+                s.connection()
+                .execute(select(t.c.status).where(t.c.id == pid, t.c.status.in_(allowed)))
+                .scalar()
+            )
+            if was is None:
+                continue
+            frm = PostStatus(was)
+            values: dict[str, Any] = {"text": text, "extra": extra}
+            to = frm
+            if held is not None and frm != PostStatus.HELD:
+                check_move(frm, PostStatus.HELD)
+                to = PostStatus.HELD
+                values |= {"status": to.value, "reason": held, "held_for": HoldReason.REVIEW}
+            q = update(t).where(t.c.id == pid, t.c.status == was).values(**values)
+            if s.connection().execute(q.returning(t.c.id)).first():
+                done.append(pid)
+                add_events(s, [(pid, frm, to)], actor=actor, now=now, reason=held or why)
+    return done
+
+
 def release_message(engine: Engine, message_id: int, *, actor: Actor, now: datetime) -> bool:
     """A person lets a quarantined (refused or held) message through: it is planned anew."""
     quarantined = (MessageStatus.REFUSED.value, MessageStatus.HELD.value)

@@ -17,6 +17,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     TypeDecorator,
@@ -68,7 +69,8 @@ class Message(Base):
     spool: Mapped[str] = mapped_column(String(255))  # file name in the spool folder
     size: Mapped[int]
     received_at: Mapped[datetime]
-    # received → processing → planned | failed; refused and held are kept for a person
+    # received → processing → planned | failed; refused and held are kept for a person;
+    # reply: an answer to a mail dripcast sent (commands for the mail layer, never posts)
     status: Mapped[str] = mapped_column(String(16))
     reason: Mapped[str | None] = mapped_column(Text)
     claimed_until: Mapped[datetime | None]
@@ -170,6 +172,40 @@ class Credential(Base):
     name: Mapped[str] = mapped_column(String(255), primary_key=True)  # brand/channel/what
     data: Mapped[str] = mapped_column(Text)  # Fernet token of the JSON document
     updated_at: Mapped[datetime]
+
+
+class Mail(Base):
+    """The outbox of mail dripcast sends: stored before it is sent, sent from here.
+
+    `raw` is the whole message as it goes over the wire (its Message-ID inside), so a
+    retry sends the same bytes; `key` makes one mail per event (a second enqueue of
+    the same key is a no-op). queued → sending → sent | failed (a 5xx, for good).
+    """
+
+    __tablename__ = "mails"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    brand: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(
+        String(16)
+    )  # confirmation | refusal | held | summary | answer
+    key: Mapped[str] = mapped_column(String(255), unique=True)
+    to: Mapped[list[Any]]
+    sender: Mapped[str] = mapped_column(String(320))  # envelope MAIL FROM
+    message_id: Mapped[str] = mapped_column(String(998), unique=True)
+    in_reply_to: Mapped[str | None] = mapped_column(String(998))
+    subject: Mapped[str] = mapped_column(Text)
+    raw: Mapped[bytes] = mapped_column(LargeBinary)
+    about: Mapped[dict[str, Any]]  # {"message": id, "posts": [ids in the mail's numbering]}
+    status: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_try: Mapped[datetime]
+    claimed_until: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+    answer: Mapped[str | None] = mapped_column(Text)  # the smarthost's last answer or error
+    created_at: Mapped[datetime]
+
+    __table_args__ = (Index("ix_mails_status_next", "status", "next_try"),)
 
 
 class CommentRow(Base):

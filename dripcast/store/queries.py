@@ -312,6 +312,8 @@ def posts(
     message_ids: Sequence[int] = (),
     since: datetime | None = None,
     limit: int = 200,
+    due_from: datetime | None = None,
+    due_before: datetime | None = None,
 ) -> list[dict[str, Any]]:
     with transaction(engine) as s:
         q = select(m.Post).order_by(m.Post.due_at, m.Post.id).limit(limit)
@@ -319,6 +321,10 @@ def posts(
             q = q.where(m.Post.due_at >= since)
         if brand:
             q = q.where(m.Post.brand == brand)
+        if due_from is not None:
+            q = q.where(m.Post.due_at >= due_from)
+        if due_before is not None:
+            q = q.where(m.Post.due_at < due_before)
         if statuses:
             q = q.where(m.Post.status.in_(statuses))
         if ids or message_ids:

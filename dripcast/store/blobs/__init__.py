@@ -20,7 +20,15 @@ from dripcast.store.blobs.folder import FolderBlobStore
 if TYPE_CHECKING:
     from dripcast.core.config import Config
 
-__all__ = ["BlobInfo", "BlobMissing", "BlobStore", "Blobs", "FolderBlobStore", "open_blobs"]
+__all__ = [
+    "BlobInfo",
+    "BlobMissing",
+    "BlobStore",
+    "Blobs",
+    "FolderBlobStore",
+    "open_blobs",
+    "read_message",
+]
 
 T = TypeVar("T")
 
@@ -84,3 +92,11 @@ def open_blobs(config: Config) -> Blobs:
         assert config.service.s3 is not None  # the config checked it
         return Blobs(S3BlobStore(url, config.service.s3))
     return Blobs(FolderBlobStore(config.resolve(Path(url.removeprefix("file:")))))
+
+
+def read_message(blobs: Blobs, spool_dir: Path, spool: str) -> bytes:
+    """A stored raw message by its row's `spool`: a key in the blob store (`spool/…`),
+    or a bare name, a file in the spool folder of an older version. BlobMissing, OSError."""
+    if "/" not in spool:
+        return (spool_dir / spool).read_bytes()
+    return blobs.get_sync(spool)

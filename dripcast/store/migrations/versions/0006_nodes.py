@@ -3,8 +3,8 @@
 Several `serve` nodes share one database: a node releases only its own claims
 at start, and refreshed tokens are shared (encrypted) instead of per-node files.
 
-Revision ID: 0005_nodes
-Revises: 0004_faq
+Revision ID: 0006_nodes
+Revises: 0005_mail
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005_nodes"
-down_revision = "0004_faq"
+revision = "0006_nodes"
+down_revision = "0005_mail"
 branch_labels = None
 depends_on = None
 
