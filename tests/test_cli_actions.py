@@ -112,7 +112,7 @@ def test_preview_applies_the_90_day_dedup(cfg: Path, engine: Engine) -> None:
     doc = json.loads(
         run("--config", str(cfg), "preview", str(cfg.parent / "m.eml"), "--json").output
     )
-    assert doc["accepted"] is False and "already posted" in json.dumps(doc["skipped"])
+    assert doc["accepted"] is False and "already sent" in json.dumps(doc["skipped"])
     assert store.count_posts(engine, "scheduled") == 1
 
 

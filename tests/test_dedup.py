@@ -44,7 +44,22 @@ def test_a_photo_posted_before_is_skipped_for_90_days(make_config: Callable[...,
     # Only the old photo: nothing to post, and the reason says why.
     ids, row = send(3, [bread], NOW + timedelta(days=60))
     assert ids == [] and row["status"] == "failed"
-    assert "already posted for this brand in the last 90 days" in str(row["reason"])
+    assert "already sent to this brand in the last 90 days" in str(row["reason"])
     # After 90 days it may go out again.
     ids, _ = send(4, [bread], NOW + timedelta(days=91))
     assert ids and len(ids) == 1
+
+
+def test_the_refusal_of_a_photo_sent_twice_does_not_say_it_went_out() -> None:
+    """The photo may still be planned, or cancelled: the client is told it was sent before."""
+    from dripcast.app.mail import i18n
+    from dripcast.app.mail.render import refusal_advice
+
+    reason = "none of the images could be used (bread.jpg: already sent to this brand in the last 90 days)"
+    assert refusal_advice(reason) == "do_duplicate"
+    assert (
+        refusal_advice("bread.jpg: already posted for this brand") == "do_duplicate"
+    )  # older rows
+    for language in ("en", "da"):
+        advice = i18n.words(language)["do_duplicate"]
+        assert "90" in advice and "went out" not in advice and "allerede udgivet" not in advice

@@ -40,6 +40,7 @@ def test_readme_demo_runs_twice_and_queue_shows_both(
     port = free_port()
     config["service"]["smtp"]["port"] = port
     config["service"]["media_http"]["port"] = free_port()
+    config["service"]["web"]["port"] = free_port()  # the default config's dashboard
     config["service"]["tick_seconds"] = 0.5
     (tmp_path / "config.yaml").write_text(yaml.safe_dump(config))
     server_for(tmp_path / "config.yaml").start()
@@ -93,3 +94,22 @@ def test_plain_queue_shows_the_last_days_refusals(make_config: Callable[..., Pat
     assert out.exit_code == 0, out.output
     assert "messages not posted" in out.output and "already posted" in out.output
     assert "│ old" not in out.output
+
+
+def test_readme_demo_preview_command_runs_as_written(tmp_path: Path) -> None:
+    """The demo's `preview` line names a message that exists in a fresh clone."""
+    readme = (ROOT / "README.md").read_text()
+    section = readme[readme.index("## One-minute demo") : readme.index("## Commands")]
+    (line,) = [x for x in section.splitlines() if "dripcast preview" in x]
+    args = line.split("dripcast ", 1)[1].split()
+    args[args.index("--out") + 1] = str(tmp_path / "variants")
+    r = subprocess.run(
+        [sys.executable, "-m", "dripcast", "--config", str(ROOT / "config.yaml"), *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "DRIPCAST_HOME": str(tmp_path)},
+    )
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["accepted"] is True
+    assert list((tmp_path / "variants").rglob("*.jpg"))

@@ -169,6 +169,21 @@ def test_cancel_of_a_published_post_says_so(app: App) -> None:
     assert "delete it on the network" in result.message
 
 
+def test_reschedule_and_recaption_say_why_nothing_moved(app: App) -> None:
+    _, (a, b) = seed(app.engine, [NOW + timedelta(days=1), NOW + timedelta(days=2)])
+    put(app.engine, [a], "published")
+    actions.cancel(app, post=b, actor=MARIA, now=NOW)
+    later = NOW + timedelta(days=3)
+    done = actions.reschedule(app, post=a, when=later, actor=MARIA, now=NOW)
+    assert not done.ok and f"post {a} was already published" in done.message
+    gone = actions.reschedule(app, post=b, when=later, actor=MARIA, now=NOW)
+    assert not gone.ok and "was cancelled (`retry` puts it back)" in gone.message
+    text = actions.recaption(app, post=b, caption="Rye today", actor=MARIA, now=NOW)
+    assert not text.ok and "was cancelled" in text.message
+    none = actions.reschedule(app, post=999, when=later, actor=MARIA, now=NOW)
+    assert none.message == "reschedule: there is no post 999"
+
+
 def test_cancel_narrows_a_submission_by_channel_and_photo_number(app: App) -> None:
     mid, (a, b, c) = seed(app.engine, [NOW + timedelta(days=d) for d in (1, 2, 3)])
     result = actions.cancel(

@@ -123,7 +123,7 @@ def reschedule(
     sources, _ = ACTIONS["reschedule"]
     waiting = [r for r in rows if r["status"] in sources]
     if not waiting:
-        return Result("reschedule", (), f"reschedule: {what} has no scheduled or held post")
+        return Result("reschedule", (), f"reschedule: {_nothing(app, rows, what, 'reschedule')}")
     if when < now - timedelta(minutes=1):
         return Result("reschedule", (), f"reschedule: {when:%Y-%m-%d %H:%M %Z} is in the past")
     first = min(r["due_at"] for r in waiting)
@@ -161,7 +161,7 @@ def recaption(
     if not caption.strip():
         return Result("recaption", (), "recaption: the new caption is empty; nothing changed")
     if not waiting:
-        return Result("recaption", (), f"recaption: {what} has no scheduled or held post")
+        return Result("recaption", (), f"recaption: {_nothing(app, rows, what, 'recaption')}")
     texts: dict[int, tuple[str, dict[str, Any], str | None]] = {}
     for message_id in sorted({r["message"] for r in waiting}):
         mine = [r for r in waiting if r["message"] == message_id]

@@ -15,7 +15,10 @@ class NoFaq(Exception):
 
 def decider(brand: Brand) -> Decider:
     if brand.faq is None:
-        raise NoFaq(f"brand {brand.id} has no faq: key")
+        raise NoFaq(
+            f"brand {brand.id} has no faq: key; give it one (answers with example"
+            " questions, README: FAQ monitoring) to try comments against it"
+        )
     return Decider(brand.faq)
 
 

@@ -112,7 +112,7 @@ def prepare(
     posted = seen([p.pixels for p in photos])
     if posted:
         skipped += [
-            Skipped(filename=p.filename, reason="already posted for this brand in the last 90 days")
+            Skipped(filename=p.filename, reason="already sent to this brand in the last 90 days")
             for p in photos
             if p.pixels in posted
         ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import signal
 from collections.abc import Callable, Coroutine, Mapping, Sequence
@@ -43,6 +44,26 @@ from scheduler.dispatch import Dispatcher
 log = logging.getLogger("dripcast.service")
 
 MAIL_SWEEP = timedelta(seconds=60)  # held digests and replies: once a minute at most
+JOB_GRACE = 20.0  # seconds a running job (a tick mid-publish) gets to end at stop (unit: 30)
+
+
+def _drained(
+    method: Callable[..., Coroutine[Any, Any, None]],
+) -> Callable[..., Coroutine[Any, Any, None]]:
+    """A scheduled job whose run `stop` waits for, rather than cancelling it mid-way."""
+
+    @functools.wraps(method)
+    async def run(self: Service, *args: Any) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        self.jobs.add(task)
+        try:
+            await method(self, *args)
+        finally:
+            self.jobs.discard(task)
+
+    return run
+
 
 
 class MailFactory(Protocol):
@@ -147,6 +168,7 @@ class Service:
         self.queue: asyncio.PriorityQueue[int] = asyncio.PriorityQueue()
         self.queued: set[int] = set()
         self.stop = asyncio.Event()
+        self.jobs: set[asyncio.Task[Any]] = set()  # scheduled jobs running now
         self.wake: Callable[[], object] = lambda: None  # run the tick now (set once running)
         self.limits: dict[str, dict[str, int]] = {}  # brand → channel → text limit the network told
         self.limits_read = asyncio.Event()
@@ -228,6 +250,9 @@ class Service:
                 if srv is not None:
                     srv.close()
                     await srv.wait_closed()
+            aps.pause()  # no new runs; a running one ends (apscheduler's shutdown cancels it)
+            if self.jobs:
+                await asyncio.wait(set(self.jobs), timeout=JOB_GRACE)
             aps.shutdown(wait=False)
             ended = await asyncio.gather(*adapters, return_exceptions=True)
             for t in tasks:
@@ -297,6 +322,7 @@ class Service:
                 id=f"faq-{brand.id}",
             )
 
+    @_drained
     async def _faq(
         self, monitor: faq_monitor.Monitor, brand: Brand, state: dict[str, bool]
     ) -> None:
@@ -306,12 +332,14 @@ class Service:
         except Exception:
             log.exception("FAQ monitoring for %s failed; it runs again at its next time", brand.id)
 
+    @_drained
     async def _job(self, what: str, job: Callable[..., object], *args: object) -> None:
         try:
             await asyncio.to_thread(job, self.config, self.engine, *args, self.clock())
         except Exception:
             log.exception("%s failed; it runs again at its next time", what)
 
+    @_drained
     async def _tick(self, dispatcher: Dispatcher) -> None:
         now = self.clock()
         for mid in await asyncio.to_thread(store.pending_messages, self.engine, now=now):

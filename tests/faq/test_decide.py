@@ -158,3 +158,15 @@ def test_questions_without_a_question_mark_or_the_faqs_words(text: str) -> None:
 def test_a_comment_in_other_words_than_the_faq_still_matches() -> None:
     got = Decider(FAQ).decide_text("any place to leave the car")
     assert (got.action, got.faq) == ("answer", "parking"), got.reason
+
+
+def test_faq_on_a_brand_without_faq_says_what_to_add() -> None:
+    from click.testing import CliRunner
+
+    from dripcast.cli import main
+
+    config = Path(__file__).parents[2] / "config.yaml"  # the demo brand has no faq: key
+    r = CliRunner().invoke(main, ["--config", str(config), "faq", "demo-bakery", "open?"])
+    assert r.exit_code == 2
+    assert "brand demo-bakery has no faq: key; give it one" in r.output
+    assert "FAQ monitoring" in r.output

@@ -132,7 +132,7 @@ def confirmation(v: Confirmation, read: Reader = read_file) -> Draft:
 
 
 REFUSAL_KINDS = (
-    ("do_duplicate", ("already posted",)),
+    ("do_duplicate", ("already sent", "already posted")),
     ("do_too_old", ("older than max_age", "in the future", "how old")),
     ("do_no_photo", ("no photo", "could be used", "not a readable", "not supported", "pixels")),
 )
