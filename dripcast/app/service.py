@@ -65,7 +65,6 @@ def _drained(
     return run
 
 
-
 class MailFactory(Protocol):
     """`Notices`, or `dripcast.mail.wiring.ClientMail`, given the service's blob store."""
 
