@@ -109,7 +109,7 @@ def world(make_config: Callable[..., Path]) -> Iterator[World]:
         mail_from="owner@example.com", rcpt="bakery@localhost", transport="smtp",
     )  # fmt: skip
     assert out.queued and out.message_id is not None
-    ids = pipeline.process(cfg, engine, out.message_id, NOW)
+    ids = pipeline.process(cfg, engine, out.message_id, NOW, blobs=intake.blobs)
     assert ids
     rows = {p["id"]: p for p in store.posts(engine)}
     Notifier(cfg, engine).enqueue(

@@ -16,11 +16,14 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from dripcast.core.blobs import MEDIA
 from dripcast.core.channels import ChannelBase
 from dripcast.core.config import Brand, Config
 from dripcast.core.domain import Draft, Photo, Queued, Skipped, Slot, Submission
 from dripcast.core.lifecycle import MessageStatus, PostStatus
+from dripcast.core.timeparse import parse_duration
 from dripcast.store import queries as store
+from dripcast.store.blobs import Blobs, read_message
 from formatters import ImageError
 from formatters.compose import Formatted, carousel_size, format_drafts, lead_of
 from formatters.images import Variant
@@ -46,15 +49,41 @@ class Prepared:
     notes: Sequence[str] = field(default_factory=tuple)
 
 
+MediaSink = Callable[[Variant, Photo, str], str]  # a variant → where it is (Media.path)
+
+
+def variant_name(variant: Variant, photo: Photo, network: str) -> str:
+    """Named by content, so that processing twice names the same file."""
+    digest = hashlib.sha256(variant.data).hexdigest()[:16]
+    return f"{photo.sha256[:2]}/{photo.sha256[:16]}-{network}-{digest}.jpg"
+
+
+class BlobMedia:
+    """Variants for the blob store: kept here until `flush` puts them, before the plan's commit."""
+
+    def __init__(self, brand: str) -> None:
+        self.prefix = f"{MEDIA}{brand}/"
+        self.pending: dict[str, bytes] = {}
+
+    def __call__(self, variant: Variant, photo: Photo, network: str) -> str:
+        key = self.prefix + variant_name(variant, photo, network)
+        self.pending[key] = variant.data
+        return key
+
+    def flush(self, blobs: Blobs) -> None:
+        for key, data in self.pending.items():
+            blobs.put_sync(key, data)
+        self.pending.clear()
+
+
 class MediaStore:
-    """Variant files, named by content so that processing twice writes the same file."""
+    """Variant files in a local folder (`preview`), named by content."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
 
     def __call__(self, variant: Variant, photo: Photo, network: str) -> str:
-        digest = hashlib.sha256(variant.data).hexdigest()[:16]
-        path = self.folder / photo.sha256[:2] / f"{photo.sha256[:16]}-{network}-{digest}.jpg"
+        path = self.folder / variant_name(variant, photo, network)
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_suffix(".tmp")
@@ -68,7 +97,7 @@ def prepare(
     brand: Brand,
     *,
     now: datetime,
-    media: MediaStore,
+    media: MediaSink,
     queue: Sequence[Queued] = (),
     seen: Callable[[list[str]], set[str]] = lambda _: set(),
     limits: Mapping[str, int] | None = None,
@@ -145,7 +174,7 @@ def _format(
     photos: list[Photo],
     brand: Brand,
     channels: list[ChannelBase],
-    media: MediaStore,
+    media: MediaSink,
     limits: Mapping[str, int] | None,
     recent: Mapping[str, Collection[str]] | None = None,
 ) -> tuple[list[Draft], list[Skipped], tuple[str, ...]]:
@@ -241,27 +270,32 @@ def process(
     now: datetime,
     limits: Mapping[str, Mapping[str, int]] | None = None,
     on_done: Callable[[int, Prepared, list[int]], object] | None = None,
+    *,
+    blobs: Blobs,
 ) -> list[int] | None:
     """Claim one stored message, plan it and store the plan in the commit that closes it.
 
     `limits` are text limits read from the networks, by brand and channel. Returns the
     new post ids, [] when the message was refused, None when another process holds it.
+    The variants are put in the blob store before that commit, so no post points at nothing.
     `on_done(message, prepared, post_ids)` is called after that commit, planned or
     refused (the client's confirmation or refusal mail); its failure is logged only.
     """
-    lease = timedelta(minutes=10)
-    if not store.claim_messages(engine, now=now, lease=lease, ids=[message_id]):
+    lease = parse_duration(config.service.publish_lease)
+    node = config.service.node
+    if not store.claim_messages(engine, now=now, lease=lease, ids=[message_id], node=node):
         return None
     row = store.message(engine, message_id)
     claim = row.claimed_until
     brand = config.brand(row.brand)
+    media = BlobMedia(brand.id)
     try:
-        raw = (config.resolve(config.service.spool_dir) / row.spool).read_bytes()
+        raw = read_message(blobs, config.resolve(config.service.spool_dir), row.spool)
         prepared = prepare(
             raw,
             brand,
             now=now,
-            media=MediaStore(config.resolve(config.service.media_dir) / brand.id),
+            media=media,
             queue=store.queued(engine, brand.id, since=now - timedelta(days=1)),
             seen=lambda px: store.seen_pixels(engine, brand.id, px, since=now - DEDUP_WINDOW),
             limits=(limits or {}).get(brand.id),
@@ -287,6 +321,7 @@ def process(
         )
         _done(on_done, message_id, prepared, [])
         return []
+    media.flush(blobs)  # durable before the rows that name them
     ids = store.finish_message(
         engine,
         message_id,

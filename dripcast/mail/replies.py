@@ -39,6 +39,7 @@ from dripcast.mail.commands import (
 )
 from dripcast.store import mails as store_mail
 from dripcast.store import queries as store
+from dripcast.store.blobs import Blobs, read_message
 from ingest.htmltext import html_to_text
 from ingest.replies import auto_submitted, reply_refs
 
@@ -209,6 +210,7 @@ class ReplyHandler:
         app: Any = None,
         make_actor: Callable[[str, str], Any] = lambda kind, name: (kind, name),
         comments: CommentActions | None = None,
+        blobs: Blobs | None = None,
     ) -> None:
         self.comments = comments
         self.config = config
@@ -216,7 +218,7 @@ class ReplyHandler:
         self.actions = actions
         self.app = app
         self.make_actor = make_actor
-        self.notifier = Notifier(config, engine)
+        self.notifier = Notifier(config, engine, blobs=blobs)
 
     def pending(self, now: datetime) -> list[int]:
         if self.actions is None:
@@ -228,7 +230,8 @@ class ReplyHandler:
         assert self.actions is not None
         row = store.message(self.engine, message_id)
         brand = self.config.brand(row.brand)
-        raw = (self.config.resolve(self.config.service.spool_dir) / row.spool).read_bytes()
+        spool = self.config.resolve(self.config.service.spool_dir)
+        raw = read_message(self.notifier.app.blobs, spool, row.spool)
         msg = BytesParser(policy=email.policy.default, _class=EmailMessage).parsebytes(raw)
         refs = reply_refs(msg, row.rcpt, brand.id, self.notifier.key)
         sent = store_mail.find_sent(

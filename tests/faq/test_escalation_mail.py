@@ -65,7 +65,7 @@ class World:
     async def poll(self, minutes: int) -> None:
         http = httpx.AsyncClient(transport=httpx.MockTransport(self.route))
         monitor = Monitor(
-            self.config, self.app.engine, build_sources(self.config, http),
+            self.config, self.app.engine, build_sources(self.config, self.app.engine, http),
             send_escalation=self.mail.escalation, send_draft=self.mail.escalation,
         )  # fmt: skip
         await monitor.poll(self.config.brands[0], NOW.replace(minute=minutes))
