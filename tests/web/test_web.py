@@ -297,9 +297,7 @@ async def test_captions_are_text_not_markup(app: App, client: Client) -> None:
     assert r.headers["location"] == "/"  # only paths on this site
 
 
-async def test_client_page_numbers_posts_as_the_confirmation_does(
-    app: App, client: Client
-) -> None:
+async def test_client_page_numbers_posts_as_the_confirmation_does(app: App, client: Client) -> None:
     """QA: the page showed no numbers, while the mail says "reply cancel 2"."""
     from dripcast.app.mail.build import numbered
 
