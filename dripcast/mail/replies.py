@@ -278,7 +278,8 @@ class ReplyHandler:
         if self.comments is None:
             return ["answering comments by mail is not available here; nothing was posted"]
         comment = int(about["comment"])
-        if about.get("draft") and commands and commands[0] == Approve(()):
+        known = [c for c in commands if not isinstance(c, Unknown)]  # "Looks good" before it
+        if about.get("draft") and known and known[0] == Approve(()):
             r = self.comments.approve_reply(self.app, comment=comment, actor=actor, now=now)
             return [r.message]
         words = "\n".join(own_lines(text))
