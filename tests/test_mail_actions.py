@@ -161,7 +161,8 @@ def test_caption_changes_the_text_of_every_waiting_post_and_nothing_else(s: Setu
     answer = message_from_bytes(s.sink.got[-1][2], policy=email.policy.default)
     assert isinstance(answer, EmailMessage)
     said = answer.get_body(("plain",)).get_content()  # type: ignore[union-attr]
-    assert "new caption on 3 post(s)" in said
+    assert "New caption on 3 posts." in said and "Cancelled post 4." in said
+    assert "submission" not in said and "recaption" not in said
 
 
 def test_a_caption_with_an_off_limits_phrase_holds_the_post_for_review(

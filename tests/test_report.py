@@ -69,6 +69,16 @@ def test_render_counts_lists_and_uses_the_brand_zone() -> None:
     assert report.subject(sample()) == "Demo Bakery: 2 posts went out this week"
 
 
+def test_the_printed_report_lists_refused_mails_as_the_mailed_one_does() -> None:
+    """QA: `dripcast report` left out the refused mails the mailed summary lists."""
+    refused = [{"received_at": datetime(2026, 11, 19, 9, 15, tzinfo=UTC),
+                "sender": "owner@example.com", "mail_from": "owner@example.com",
+                "reason": "no photo attached"}]  # fmt: skip
+    text = report.render(report.Report(**{**sample().__dict__, "refused": refused}))
+    assert "Mails that made no posts:" in text
+    assert "Thu 19 Nov 10:15  owner@example.com: no photo attached" in text  # brand time
+
+
 def test_render_an_empty_week() -> None:
     empty = report.Report(**{**sample().__dict__, "published": [], "attention": [], "upcoming": 0})
     text = report.render(empty)

@@ -15,6 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from dripcast.app.context import App
+from dripcast.app.mail.build import numbered
 from dripcast.app.tiles import tile
 from dripcast.app.views import QUARANTINED
 from dripcast.core.blobs import MEDIA, safe_key
@@ -149,7 +150,10 @@ def submission(app: App, message_id: int) -> dict[str, Any]:
         "submission": message_id,
         "brand": _brand(brand) if brand else {"id": rows[0]["brand"], "name": rows[0]["brand"]},
         "approval": brand.approval if brand else "none",
-        "tiles": [tile(r, brand, _zone(app, r["brand"])) for r in rows],
+        "tiles": [
+            {**tile(r, brand, _zone(app, r["brand"])), "number": n}
+            for n, r in numbered(rows, at=lambda r: r["due_at"], channel=lambda r: r["channel"])
+        ],
     }
 
 

@@ -305,3 +305,35 @@ async def test_captions_are_text_not_markup(app: App, client: Client) -> None:
         "/login", data={"name": "demo", "password": PASSWORD, "next": "//evil.example"}
     )
     assert r.headers["location"] == "/"  # only paths on this site
+
+
+async def test_client_page_numbers_posts_as_the_confirmation_does(app: App, client: Client) -> None:
+    """QA: the page showed no numbers, while the mail says "reply cancel 2"."""
+    from dripcast.app.mail.build import numbered
+
+    times = [NOW + timedelta(days=2), NOW + timedelta(hours=2), NOW + timedelta(days=1)]
+    mine, ids = seed(app.engine, times, media=picture(app))
+    by_mail = numbered(zip(times, ids, strict=True), at=lambda p: p[0], channel=lambda p: "outbox")
+    want = {pid: n for n, (_, pid) in by_mail}
+    token = client_token(app.config, mine, NOW)
+    page = (await client().get(f"/c/{token}", headers=JSON)).json()
+    assert {t["id"]: t["number"] for t in page["tiles"]} == want
+    assert [t["number"] for t in page["tiles"]] == [1, 2, 3]
+    html = (await client().get(f"/c/{token}")).text
+    shown = re.findall(r'data-post-id="(\d+)".*?<span class="num"[^>]*>(\d+)<', html, re.S)
+    assert {int(p): int(n) for p, n in shown} == want
+
+
+async def test_outbox_posts_show_their_folder_not_a_file_link(app: App, client: Client) -> None:
+    """QA: "view on Outbox" was a file:// link, which browsers block from an http page."""
+    _, (pid,) = seed(app.engine, [NOW + timedelta(hours=1)], media=picture(app))
+    with app.engine.begin() as conn:
+        conn.exec_driver_sql(
+            "UPDATE posts SET status = 'published', url = ? WHERE id = ?",
+            ("file:///srv/outbox/demo%20bakery/post-1", pid),
+        )
+    c, _ = await agency(client)
+    html = (await c.get(f"/posts/{pid}")).text
+    assert "file://" not in html and "/srv/outbox/demo bakery/post-1" in html
+    icon = await c.get("/favicon.ico")
+    assert icon.status_code in (200, 204)

@@ -170,7 +170,8 @@ def held(v: Held, read: Reader = read_file) -> Draft:
 
 def answer(v: Answer) -> Draft:
     w = i18n.words(v.language)
-    text = _env().get_template("answer.txt").render(v=v, w=w)
+    cmd = i18n.COMMAND_WORDS.get(v.language, i18n.COMMAND_WORDS["en"])
+    text = _env().get_template("answer.txt").render(v=v, w=w, cmd=cmd)
     subject = v.subject if re.match(r"(?i)(re|sv|aw):", v.subject) else w["answer_subject"]
     return Draft(subject=subject.format(subject=v.subject), text=text)
 
