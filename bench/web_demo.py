@@ -21,7 +21,7 @@ from PIL import Image, ImageDraw, ImageFilter
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from dripcast.app.context import App
-from dripcast.app.pipeline import MediaStore, prepare
+from dripcast.app.pipeline import BlobMedia, prepare
 from dripcast.core.config import Config, load
 from dripcast.core.domain import Draft, Media, Published, Slot
 from dripcast.core.extras import extra_from
@@ -133,10 +133,11 @@ def mail(subject: str, body: str, photos: list[bytes], at: datetime) -> bytes:
 def submit(app: App, raw: bytes, now: datetime, status: str = "scheduled") -> tuple[int, list[int]]:
     """One mail planned and stored as the service would (with a queue to respect)."""
     brand = app.config.brands[0]
-    media = MediaStore(app.config.resolve(app.config.service.media_dir) / brand.id)
+    media = BlobMedia(brand.id)
     queue = store.queued(app.engine, brand.id, since=now - timedelta(days=1))
     prepared = prepare(raw, brand, now=now, media=media, queue=queue)
     assert prepared.accepted, prepared.reason
+    media.flush(app.blobs)  # the variants in the blob store, as the service keeps them
     mid = _message(app, now)
     ids = store.finish_message(
         app.engine,

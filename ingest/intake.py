@@ -22,6 +22,7 @@ from dripcast.core.lifecycle import MessageStatus
 from dripcast.core.tokens import load_reply_key
 from dripcast.store import mails as store_mail
 from dripcast.store import queries as store
+from dripcast.store.blobs import Blobs, open_blobs
 from ingest import limits, spool
 from ingest.parse import MAX_PARTS
 from ingest.recipients import brand_for_recipient
@@ -66,9 +67,12 @@ class Intake:
         engine: Engine,
         clock: Callable[[], datetime] | None = None,
         resolver: Resolver | None = None,
+        *,
+        blobs: Blobs | None = None,
     ) -> None:
         self.config = config
         self.engine = engine
+        self.blobs = blobs or open_blobs(config)
         self.spool_dir = config.resolve(config.service.spool_dir)
         self.clock = clock or (lambda: datetime.now(UTC))
         self.resolver = resolver or SystemResolver()
@@ -194,7 +198,7 @@ class Intake:
         sender = verdict.sender
         msgid = str(head.get("message-id", "") or "").strip()[:998] or None
         size = writer.size
-        name = writer.commit()
+        key = writer.commit(self.blobs)
         status = (
             MessageStatus.RECEIVED
             if verdict.ok
@@ -216,17 +220,17 @@ class Intake:
                 rcpt=rcpt,
                 sender=sender,
                 message_id=msgid,
-                spool=name,
+                spool=key,
                 size=size,
                 status=status.value,
                 reason=verdict.reason or None,
             )
         except store.Duplicate:
-            (self.spool_dir / name).unlink(missing_ok=True)
+            self.blobs.delete_sync(key)
             log.info("duplicate message %s from %s: accepted once already", msgid, sender)
             return Outcome(reply="250 2.0.0 OK: already received", exit_code=EX_OK)
         except BaseException:
-            (self.spool_dir / name).unlink(missing_ok=True)
+            self.blobs.delete_sync(key)
             raise
         if not verdict.ok:
             # Held (replay), or refused behind an MTA that already accepted it, where a

@@ -1,8 +1,10 @@
-"""The spool: raw messages on disk, durable before anyone is told 250.
+"""The spool: raw messages, durable before anyone is told 250.
 
-Write to a temporary file, fsync, rename into place, fsync the folder: after
-`commit()` returns, the bytes survive a crash or a power cut. A writer that is
-never committed leaves nothing behind.
+DATA streams into a temporary file in this node's spool folder; `commit()`
+fsyncs it and hands it to the blob store (a rename into the blob folder, or an
+upload to S3), which answers only once the bytes are durable: after `commit()`
+returns they survive a crash, a power cut, or the loss of this node. A writer
+that is never committed leaves nothing behind.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ import secrets
 import time
 from pathlib import Path
 
-from dripcast.core.files import fsync_path
+from dripcast.core.blobs import SPOOL
+from dripcast.store.blobs import Blobs
 
 
 class SpoolWriter:
@@ -36,24 +39,28 @@ class SpoolWriter:
         with open(self._tmp, "rb") as f:
             return f.read(limit)
 
-    def commit(self) -> str:
+    def commit(self, blobs: Blobs) -> str:
+        """Make the message durable in the blob store; returns its key."""
         self._file.flush()
         os.fsync(self._file.fileno())
         self._file.close()
-        os.rename(self._tmp, self.folder / self.name)
-        fsync_path(self.folder)
-        return self.name
+        key = SPOOL + self.name
+        try:
+            blobs.put_file_sync(key, self._tmp)
+        finally:
+            self._tmp.unlink(missing_ok=True)
+        return key
 
     def abort(self) -> None:
         self._file.close()
         self._tmp.unlink(missing_ok=True)
 
 
-def write(folder: Path, raw: bytes) -> str:
+def write(folder: Path, blobs: Blobs, raw: bytes) -> str:
     w = SpoolWriter(folder)
     try:
         w.write(raw)
-        return w.commit()
+        return w.commit(blobs)
     except BaseException:
         w.abort()
         raise

@@ -37,12 +37,13 @@ class BlueskyPublisher(Publisher):
     idempotent: ClassVar[bool] = True
 
     def __init__(self, channel: Bluesky, ctx: Context) -> None:
+        self.ctx = ctx
         self.session = Session(
             ctx.http,
             channel.service,
             channel.handle,
             channel.app_password.get_secret_value(),
-            ctx.state_dir / "bluesky-session.json",
+            ctx.credential("bluesky-session"),
         )
         self.handle = channel.handle
 
@@ -92,7 +93,7 @@ class BlueskyPublisher(Publisher):
         return f"@{body.get('handle', self.handle)} ({body.get('did')})"
 
     async def _image(self, media: Media) -> dict[str, Any]:
-        data = await read_media(media)
+        data = await read_media(self.ctx, media)
         try:
             r = await self.session.call(
                 "POST",

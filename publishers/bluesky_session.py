@@ -1,26 +1,25 @@
-"""A Bluesky session: app password → access + refresh JWTs, kept in the state dir (0600).
+"""A Bluesky session: app password → access + refresh JWTs, kept in the channel's credentials.
 
     com.atproto.server.createSession   {identifier, password} → {accessJwt, refreshJwt, did, handle}
     com.atproto.server.refreshSession  Bearer refreshJwt → a new pair
 
 The access token lives about two hours. A call answered `400 ExpiredToken`
 refreshes once and is repeated (`BlueskySessionAuth`, an `httpx.Auth`); a
-refresh that fails logs in again. Logins are
-limited (30 / 5 min), hence keeping the session on disk across restarts.
+refresh that fails logs in again. Logins are limited (30 / 5 min), hence
+keeping the session across restarts, shared by every node: one node logs in
+or refreshes (under the credentials' lock), the others read the pair it stored.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import AsyncGenerator
-from pathlib import Path
 from typing import Any
 
 import httpx
 
+from dripcast.core.credentials import Credentials, Doc
 from dripcast.core.errors import AuthExpired, PublishError
-from dripcast.core.files import write_private_json
 from publishers.http import AsyncAuth, bearer, error_for, send
 
 # A PDS answers these when the account itself needs a person, not a new token.
@@ -51,16 +50,16 @@ def raise_for(response: httpx.Response) -> httpx.Response:
 
 
 class Session:
-    """One account's tokens for one service, loaded from and saved to `path`."""
+    """One account's tokens for one service, loaded from and saved to `creds`."""
 
     def __init__(
-        self, http: httpx.AsyncClient, service: str, handle: str, password: str, path: Path
+        self, http: httpx.AsyncClient, service: str, handle: str, password: str, creds: Credentials
     ) -> None:
         self.http = http
         self.service = service.rstrip("/")
         self.handle = handle
         self._password = password
-        self.path = path
+        self.creds = creds
         self._data: dict[str, Any] | None = None
         self._lock = asyncio.Lock()
 
@@ -83,29 +82,40 @@ class Session:
     async def current(self) -> dict[str, Any]:
         async with self._lock:
             if self._data is None:
-                self._data = await asyncio.to_thread(self._load)
+                self._data = self._valid(await self.creds.load())
             if self._data is None:
-                self._data = await self._login()
+                async with self.creds.update() as held:
+                    data = self._valid(held.data)  # another node may have logged in meanwhile
+                    if data is None:
+                        data = await self._login()
+                        held.save(data)
+                self._data = data
             return self._data
 
     async def renew(self, stale: dict[str, Any]) -> dict[str, Any]:
         async with self._lock:
             if self._data is not None and self._data.get("accessJwt") != stale.get("accessJwt"):
                 return self._data  # another call already renewed it
-            r = await send(
-                self.http,
-                "POST",
-                self.url("com.atproto.server.refreshSession"),
-                headers={"Authorization": f"Bearer {stale['refreshJwt']}"},
-            )
-            if r.is_success:
-                self._data = await self._keep(r.json())
-            elif r.status_code in (400, 401) and xrpc_error(r)[0] not in ACCOUNT_ERRORS:
-                self._data = await self._login()
-            else:
-                raise_for(r)
-            assert self._data is not None
-            return self._data
+            async with self.creds.update() as held:
+                stored = self._valid(held.data)
+                if stored is not None and stored["accessJwt"] != stale["accessJwt"]:
+                    self._data = stored  # another node renewed it
+                    return stored
+                r = await send(
+                    self.http,
+                    "POST",
+                    self.url("com.atproto.server.refreshSession"),
+                    headers={"Authorization": f"Bearer {stale['refreshJwt']}"},
+                )
+                if r.is_success:
+                    data = self._keep(r.json())
+                elif r.status_code in (400, 401) and xrpc_error(r)[0] not in ACCOUNT_ERRORS:
+                    data = await self._login()
+                else:
+                    raise_for(r)
+                held.save(data)
+                self._data = data
+                return data
 
     async def _login(self) -> dict[str, Any]:
         r = await send(
@@ -118,33 +128,25 @@ class Session:
             raise AuthExpired(
                 f"Bluesky login for {self.handle} refused: {xrpc_error(r)[1] or r.status_code}"
             )
-        return await self._keep(raise_for(r).json())
+        return self._keep(raise_for(r).json())
 
-    async def _keep(self, body: Any) -> dict[str, Any]:
+    def _keep(self, body: Any) -> dict[str, Any]:
         try:
             data = {k: str(body[k]) for k in ("accessJwt", "refreshJwt", "did")}
         except (KeyError, TypeError) as e:
             raise PublishError(f"unexpected session answer, missing {e}") from None
         data["handle"] = self.handle
         data["service"] = self.service
-        await asyncio.to_thread(self._save, data)
         return dict(data)
 
-    def _load(self) -> dict[str, Any] | None:
-        try:
-            data = json.loads(self.path.read_text())
-        except (OSError, ValueError):
+    def _valid(self, data: Doc | None) -> dict[str, Any] | None:
+        if data is None:
             return None
-        ok = isinstance(data, dict) and all(
-            isinstance(data.get(k), str) for k in ("accessJwt", "refreshJwt", "did")
-        )
+        ok = all(isinstance(data.get(k), str) for k in ("accessJwt", "refreshJwt", "did"))
         # A session for another handle or server (config changed) is not ours.
         if not ok or data.get("handle") != self.handle or data.get("service") != self.service:
             return None
         return dict(data)
-
-    def _save(self, data: dict[str, Any]) -> None:
-        write_private_json(self.path, data)
 
 
 def stale(r: httpx.Response) -> bool:
@@ -165,6 +167,9 @@ class BlueskySessionAuth(AsyncAuth):
     ) -> AsyncGenerator[httpx.Request, httpx.Response]:
         data = await self.session.current()
         response = yield bearer(request, data["accessJwt"])
+        # Overriding async_auth_flow skips httpx's own read for requires_response_body:
+        # over a real socket the body is still a stream here.
+        await response.aread()
         if stale(response):
             data = await self.session.renew(data)
             yield bearer(request, data["accessJwt"])

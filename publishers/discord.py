@@ -34,6 +34,7 @@ GONE_CODES = frozenset({10015, 50027})
 
 class DiscordPublisher(Publisher):
     def __init__(self, channel: Discord, ctx: Context) -> None:
+        self.ctx = ctx
         self.http = ctx.http
         self.webhook = channel.webhook_url.get_secret_value()
         url = httpx.URL(self.webhook)
@@ -50,7 +51,9 @@ class DiscordPublisher(Publisher):
             for n, m in enumerate(post.media):
                 name = upload_name(m, n + 1)
                 attachments.append({"id": n, "filename": name, "description": m.alt})
-                files.append((f"files[{n}]", (name, await read_media(m), content_type(m))))
+                files.append(
+                    (f"files[{n}]", (name, await read_media(self.ctx, m), content_type(m)))
+                )
             if attachments:
                 payload["attachments"] = attachments
             r = await send(

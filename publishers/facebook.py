@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
-from pathlib import Path
+from pathlib import PurePosixPath
 from typing import Any
 
 from dripcast.core.channels import Facebook
@@ -62,8 +62,10 @@ class FacebookPublisher(Publisher):
         if self.ctx.media_url is not None:
             fields["url"] = self.ctx.media_url(media)
         else:
-            data = await read_media(media)
-            kwargs["files"] = {"source": (Path(media.path).name, data, f"image/{media.format}")}
+            data = await read_media(self.ctx, media)
+            kwargs["files"] = {
+                "source": (PurePosixPath(media.path).name, data, f"image/{media.format}")
+            }
         try:
             return await self._call("POST", f"{self.page}/photos", **kwargs)
         except OutcomeUnknown as e:

@@ -12,7 +12,7 @@ from dripcast.core.domain import Media, Post
 from dripcast.core.publisher import Context
 from publishers.meta import INSTAGRAM_GRAPH
 from publishers.meta_container import ContainerPublisher
-from publishers.meta_token import LongLivedToken
+from publishers.meta_token import NAME, LongLivedToken
 
 REFRESH_URL = "https://graph.instagram.com/refresh_access_token"
 
@@ -31,7 +31,7 @@ class InstagramPublisher(ContainerPublisher):
     def __init__(self, channel: Instagram, ctx: Context) -> None:
         token = LongLivedToken(
             http=ctx.http,
-            state_dir=ctx.state_dir,
+            creds=ctx.credential(NAME),
             configured=channel.token.get_secret_value(),
             refresh_url=REFRESH_URL,
             grant_type="ig_refresh_token",

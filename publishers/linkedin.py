@@ -35,6 +35,7 @@ class LinkedInPublisher(Publisher):
     idempotent: ClassVar[bool] = False
 
     def __init__(self, channel: LinkedIn, ctx: Context) -> None:
+        self.ctx = ctx
         self.http = ctx.http
         self.author = channel.author
         self._token = channel.token
@@ -93,7 +94,7 @@ class LinkedInPublisher(Publisher):
             upload_url, image = str(value["uploadUrl"]), str(value["image"])
         except (ValueError, KeyError, TypeError) as e:
             raise Retryable("LinkedIn initializeUpload answered without uploadUrl/image") from e
-        data = await read_media(media)
+        data = await read_media(self.ctx, media)
         auth = {"Authorization": self._headers()["Authorization"]}
         r = await prepare(self.http, "PUT", upload_url, headers=auth, content=data)
         if not r.is_success:

@@ -47,6 +47,7 @@ class MastodonPublisher(Publisher):
     poll_attempts: int = 60
 
     def __init__(self, channel: Mastodon, ctx: Context) -> None:
+        self.ctx = ctx
         self.base = channel.instance.rstrip("/")
         self.http = ctx.http
         self.auth = {"Authorization": f"Bearer {channel.token.get_secret_value()}"}
@@ -74,7 +75,7 @@ class MastodonPublisher(Publisher):
         return Published(external_id=str(status["id"]), url=status.get("url") or status.get("uri"))
 
     async def _upload(self, media: Media, index: int) -> str:
-        data = await read_media(media)
+        data = await read_media(self.ctx, media)
         try:
             r = await send(
                 self.http,

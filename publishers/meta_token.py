@@ -1,26 +1,23 @@
 """Instagram's and Threads' 60-day tokens, refreshed before they lapse.
 
-The refreshed token and its expiry live as JSON in the channel's state folder
-(0600) and win over the token in the config, until the config's token changes
+The refreshed token and its expiry live in the channel's credentials (shared by
+every node, refreshed under their lock by one node) and win over the token in the config, until the config's token changes
 (a person reconnected): then that one is taken again. Tokens are never logged
 nor put in an error message.
 """
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
-import json
 import logging
 import time
 from collections.abc import AsyncGenerator, Callable
-from pathlib import Path
 from typing import Any
 
 import httpx
 
+from dripcast.core.credentials import Credentials, Doc
 from dripcast.core.errors import AuthExpired, PublishError
-from dripcast.core.files import write_private_json
 from publishers.http import AsyncAuth, bearer, send
 from publishers.meta import graph_error
 
@@ -30,7 +27,7 @@ DAY = 86400.0
 REFRESH_AFTER = 50 * DAY  # Meta lets a token be refreshed once it is a day old
 REFRESH_BEFORE_EXPIRY = 10 * DAY
 RETRY_FAILED_REFRESH = DAY
-FILE = "token.json"
+NAME = "token"
 
 
 class LongLivedToken:
@@ -40,37 +37,36 @@ class LongLivedToken:
         self,
         *,
         http: httpx.AsyncClient,
-        state_dir: Path,
+        creds: Credentials,
         configured: str,
         refresh_url: str,
         grant_type: str,
         now: Callable[[], float] = time.time,
     ) -> None:
         self.http = http
-        self.path = state_dir / FILE
+        self.creds = creds
         self.configured = configured
         self.refresh_url = refresh_url
         self.grant_type = grant_type
         self.now = now
-        self._lock = asyncio.Lock()
 
     async def get(self) -> str:
-        async with self._lock:
-            state = await asyncio.to_thread(self._load)
+        state = self._state(await self.creds.load())
+        if not self._due(state):
+            return str(state["access_token"])
+        async with self.creds.update() as held:
+            state = self._state(held.data)  # another node may have refreshed it meanwhile
             if self._due(state):
                 state = await self._refresh(state)
+                held.save(state)
             return str(state["access_token"])
 
     def _fingerprint(self) -> str:
         # Enough to notice that the config's token changed; reveals nothing of it.
         return hashlib.sha256(self.configured.encode()).hexdigest()[:16]
 
-    def _load(self) -> dict[str, Any]:
-        try:
-            state = json.loads(self.path.read_text())
-        except (OSError, ValueError):
-            state = None
-        if not isinstance(state, dict) or state.get("configured") != self._fingerprint():
+    def _state(self, state: Doc | None) -> dict[str, Any]:
+        if state is None or state.get("configured") != self._fingerprint():
             # Age unknown: refresh at first use; Meta refuses if it is under a day old.
             return {"access_token": self.configured, "configured": self._fingerprint()}
         return state
@@ -108,24 +104,18 @@ class LongLivedToken:
             # The token we have still works for now; try again tomorrow, loudly.
             log.warning(
                 "token refresh for %s failed, keeping the current token: %s",
-                self.path.parent,
+                self.refresh_url,
                 _safe(e),
             )
-            state = {**state, "next_try": now + RETRY_FAILED_REFRESH}
-            await asyncio.to_thread(self._save, state)
-            return state
+            return {**state, "next_try": now + RETRY_FAILED_REFRESH}
         state = {
             "access_token": str(token),
             "configured": self._fingerprint(),
             "refreshed_at": now,
             "expires_at": now + expires_in,
         }
-        await asyncio.to_thread(self._save, state)
-        log.info("refreshed the token kept in %s", self.path.parent)
+        log.info("refreshed the token for %s", self.refresh_url)
         return state
-
-    def _save(self, state: dict[str, Any]) -> None:
-        write_private_json(self.path, state)
 
 
 def _safe(e: Exception) -> str:

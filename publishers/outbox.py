@@ -22,12 +22,14 @@ from dripcast.core.errors import Rejected
 from dripcast.core.extras import extra_json
 from dripcast.core.files import fsync_path
 from dripcast.core.publisher import Context, Publisher
+from publishers.files import read_media
 
 
 class OutboxPublisher(Publisher):
     idempotent: ClassVar[bool] = True
 
     def __init__(self, channel: Outbox, ctx: Context) -> None:
+        self.ctx = ctx
         self.base = channel.path if channel.path.is_absolute() else ctx.root / channel.path
 
     def _folder(self, post: Post) -> Path:
@@ -55,9 +57,10 @@ class OutboxPublisher(Publisher):
         found = await self.find(post)
         if found:
             return found
-        return await asyncio.to_thread(self._write, post)
+        images = [await read_media(self.ctx, m) for m in post.media]
+        return await asyncio.to_thread(self._write, post, images)
 
-    def _write(self, post: Post) -> Published:
+    def _write(self, post: Post, images: list[bytes]) -> Published:
         now = datetime.now(UTC).astimezone(post.at.tzinfo)
         folder = self._folder(post)
         folder.mkdir(parents=True, exist_ok=True)
@@ -68,9 +71,9 @@ class OutboxPublisher(Publisher):
         tmp = folder / f".tmp-{post.id}.{os.getpid()}"
         tmp.mkdir()
         media = []
-        for i, m in enumerate(post.media, 1):
+        for i, (m, data) in enumerate(zip(post.media, images, strict=True), 1):
             name = f"{i}.{'jpg' if m.format == 'jpeg' else m.format}"
-            shutil.copyfile(m.path, tmp / name)
+            (tmp / name).write_bytes(data)
             media.append({**asdict(m), "path": name})
         doc = {
             "id": post.id,

@@ -29,6 +29,7 @@ class PinterestPublisher(Publisher):
     idempotent: ClassVar[bool] = False
 
     def __init__(self, channel: Pinterest, ctx: Context) -> None:
+        self.ctx = ctx
         self.http = ctx.http
         self.board_id = channel.board_id
         self._token = channel.token
@@ -43,7 +44,9 @@ class PinterestPublisher(Publisher):
             raise Rejected(f"Pinterest takes at most {MAX_IMAGES} images, got {len(post.media)}")
         title = _title(post)
         link = post.extra.link if isinstance(post.extra, PinterestExtra) else None
-        images = [base64.b64encode(await read_media(m)).decode("ascii") for m in post.media]
+        images = [
+            base64.b64encode(await read_media(self.ctx, m)).decode("ascii") for m in post.media
+        ]
         media_source: dict[str, Any]
         if len(images) == 1:
             media_source = {

@@ -33,6 +33,7 @@ ALBUM_MAX = 10
 
 class TelegramPublisher(Publisher):
     def __init__(self, channel: Telegram, ctx: Context) -> None:
+        self.ctx = ctx
         self.http = ctx.http
         self.token = channel.bot_token.get_secret_value()
         self.chat_id = channel.chat_id
@@ -53,7 +54,9 @@ class TelegramPublisher(Publisher):
                 result = await self._call(
                     "sendPhoto",
                     data={"chat_id": self.chat_id, "caption": post.text},
-                    files={"photo": (upload_name(m, 1), await read_media(m), content_type(m))},
+                    files={
+                        "photo": (upload_name(m, 1), await read_media(self.ctx, m), content_type(m))
+                    },
                 )
             else:
                 result = await self._album(post)
@@ -69,7 +72,9 @@ class TelegramPublisher(Publisher):
             if i == 1 and post.text:
                 item["caption"] = post.text
             items.append(item)
-            files.append((name, (upload_name(m, i), await read_media(m), content_type(m))))
+            files.append(
+                (name, (upload_name(m, i), await read_media(self.ctx, m), content_type(m)))
+            )
         return await self._call(
             "sendMediaGroup",
             data={"chat_id": self.chat_id, "media": json.dumps(items, ensure_ascii=False)},

@@ -35,6 +35,7 @@ class TumblrPublisher(Publisher):
     idempotent: ClassVar[bool] = False
 
     def __init__(self, channel: Tumblr, ctx: Context) -> None:
+        self.ctx = ctx
         self.http = ctx.http
         self.blog = channel.blog
         self._token = channel.token
@@ -66,7 +67,7 @@ class TumblrPublisher(Publisher):
             if m.alt:
                 block["alt_text"] = m.alt
             content.append(block)
-            files.append((ident, (f"{ident}.jpg", await read_media(m), "image/jpeg")))
+            files.append((ident, (f"{ident}.jpg", await read_media(self.ctx, m), "image/jpeg")))
         if post.text:
             content.append({"type": "text", "text": post.text})
         doc: dict[str, Any] = {"content": content, "state": "published"}

@@ -56,6 +56,7 @@ def verify(secret: bytes, body: bytes, header: str) -> bool:
 
 class WebhookPublisher(Publisher):
     def __init__(self, channel: Webhook, ctx: Context) -> None:
+        self.ctx = ctx
         self.http = ctx.http
         self.url = channel.url
         self.secret = channel.secret.get_secret_value().encode()
@@ -83,7 +84,7 @@ class WebhookPublisher(Publisher):
     async def _document(self, post: Post, sent_at: int) -> dict[str, Any]:
         media = []
         for i, m in enumerate(post.media, 1):
-            data = await read_media(m)
+            data = await read_media(self.ctx, m)
             media.append(
                 {
                     "filename": upload_name(m, i),

@@ -42,6 +42,7 @@ class WordPressPublisher(Publisher):
     idempotent: ClassVar[bool] = False
 
     def __init__(self, channel: WordPress, ctx: Context) -> None:
+        self.ctx = ctx
         self.http = ctx.http
         self.api = channel.site.rstrip("/") + "/wp-json/wp/v2"
         self.remember = ctx.remember
@@ -141,7 +142,7 @@ class WordPressPublisher(Publisher):
                     "Content-Type": "image/jpeg",
                     "Content-Disposition": f'attachment; filename="dripcast-{post.id}-{i}.jpg"',
                 },
-                content=await read_media(media),
+                content=await read_media(self.ctx, media),
             )
             if not r.is_success:
                 raise _error(r)

@@ -23,7 +23,7 @@ from dripcast.core.publisher import Context, Publisher
 from publishers.files import read_media
 from publishers.http import error_for, send
 from publishers.steps import prepare
-from publishers.x_tokens import XOAuth2Auth, XTokenStore
+from publishers.x_tokens import NAME, XOAuth2Auth, XTokenStore
 
 API = "https://api.x.com"
 MAX_IMAGES = 4
@@ -35,9 +35,10 @@ class XPublisher(Publisher):
     idempotent: ClassVar[bool] = False
 
     def __init__(self, channel: X, ctx: Context) -> None:
+        self.ctx = ctx
         self.http = ctx.http
         self.tokens = XTokenStore(
-            ctx.state_dir,
+            ctx.credential(NAME),
             access=channel.token.get_secret_value(),
             refresh=channel.refresh_token.get_secret_value(),
             client_id=channel.client_id,
@@ -62,7 +63,7 @@ class XPublisher(Publisher):
         return Published(external_id=tweet_id, url=f"https://x.com/i/web/status/{tweet_id}")
 
     async def _upload(self, media: Media) -> str:
-        data = await read_media(media)
+        data = await read_media(self.ctx, media)
         r = await self._call(
             "POST",
             "/2/media/upload",

@@ -1,37 +1,29 @@
 """X's OAuth 2 user tokens: a 2-hour access token and a refresh token that X rotates.
 
 Every refresh returns a new refresh token and retires the old one, so the pair
-is written to the channel's state directory (0600) before it is used, and the
-stored pair wins over the config's on the next start — unless the config now
+is stored (the channel's credentials, shared by every node, changed under their
+lock) before it is used, and the stored pair wins over the config's on the next start — unless the config now
 holds a different refresh token than the one the stored pair grew from, which
 means a person reconnected X. Tokens never appear in messages or logs.
 """
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
-import json
 import time
 from collections.abc import AsyncGenerator
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
 import httpx
 
+from dripcast.core.credentials import Credentials, Doc
 from dripcast.core.errors import AuthExpired, Retryable
-from dripcast.core.files import write_private_json
 from publishers.http import AsyncAuth, bearer, error_for
 from publishers.steps import prepare
 
 TOKEN_URL = "https://api.x.com/2/oauth2/token"
-FILE_NAME = "x-tokens.json"
+NAME = "x-tokens"
 EARLY = 60.0  # refresh a minute before X says the token dies
-
-# One lock per token file: two posts on one channel must not both spend the same
-# refresh token, because the second would find it already rotated away.
-_locks: dict[Path, asyncio.Lock] = {}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -45,47 +37,49 @@ class Tokens:
 
 
 class XTokenStore:
-    def __init__(self, state_dir: Path, *, access: str, refresh: str, client_id: str) -> None:
-        self.path = state_dir / FILE_NAME
+    def __init__(self, creds: Credentials, *, access: str, refresh: str, client_id: str) -> None:
+        self.creds = creds
         self.client_id = client_id
         self._config = Tokens(access=access, refresh=refresh)
         self._origin = hashlib.sha256(refresh.encode()).hexdigest()[:16]
 
-    def load(self) -> Tokens:
+    def _tokens(self, raw: Doc | None) -> Tokens:
+        if raw is None or raw.get("origin") != self._origin:
+            return self._config
         try:
-            raw: Any = json.loads(self.path.read_text())
-            if raw.get("origin") != self._origin:
-                return self._config
             return Tokens(
                 access=str(raw["access_token"]),
                 refresh=str(raw["refresh_token"]),
                 expires_at=float(raw["expires_at"]) if raw.get("expires_at") else None,
             )
-        except FileNotFoundError:
-            return self._config
         except (ValueError, KeyError, TypeError) as e:
-            raise AuthExpired(f"X token file {self.path} is unreadable; reconnect X") from e
+            raise AuthExpired("the stored X tokens are unreadable; reconnect X") from e
 
-    def save(self, tokens: Tokens) -> None:
-        doc = {
+    def _doc(self, tokens: Tokens) -> Doc:
+        return {
             "access_token": tokens.access,
             "refresh_token": tokens.refresh,
             "expires_at": tokens.expires_at,
             "origin": self._origin,
         }
-        write_private_json(self.path, doc)
+
+    async def load(self) -> Tokens:
+        return self._tokens(await self.creds.load())
 
     async def current(self, http: httpx.AsyncClient) -> Tokens:
-        tokens = self.load()
+        tokens = await self.load()
         if tokens.fresh(time.time()):
             return tokens
         return await self.refresh(http, stale=tokens.access)
 
     async def refresh(self, http: httpx.AsyncClient, *, stale: str) -> Tokens:
-        """New tokens, unless another task already replaced the `stale` access token."""
-        lock = _locks.setdefault(self.path, asyncio.Lock())
-        async with lock:
-            tokens = self.load()
+        """New tokens, unless another task or node already replaced the `stale` access token.
+
+        Under the credentials' lock: two posts (on any nodes) must not both spend the
+        same refresh token, because the second would find it already rotated away.
+        """
+        async with self.creds.update() as held:
+            tokens = self._tokens(held.data)
             if tokens.access != stale and tokens.fresh(time.time()):
                 return tokens
             # No post hangs on this call, so a lost answer is a retry, not an unknown.
@@ -113,7 +107,7 @@ class XTokenStore:
                 )
             except (ValueError, KeyError, TypeError) as e:
                 raise Retryable("X token endpoint answered without a token") from e
-            self.save(new)
+            held.save(self._doc(new))
             return new
 
 

@@ -60,6 +60,7 @@ class Dispatcher:
     # brand id → brand: its time zone for the `at` a publisher sees, its drip for the grace rule
     brands: Mapping[str, Brand] = field(default_factory=dict)
     lease: timedelta = timedelta(minutes=10)
+    node: str | None = None  # this node's name on its claims
     max_attempts: int = 5
     batch: int = 100
     concurrency: int = 8
@@ -73,11 +74,16 @@ class Dispatcher:
         self._gate = asyncio.Semaphore(self.concurrency)  # network calls at once
         self._commits = GroupCommit(self.engine)
         for post in await asyncio.to_thread(
-            store.claim_stale, self.engine, now=now, lease=self.lease
+            store.claim_stale, self.engine, now=now, lease=self.lease, node=self.node
         ):
             await self._guarded(self._recover, post, now)
         posts = await asyncio.to_thread(
-            store.claim_due, self.engine, now=now, lease=self.lease, limit=self.batch
+            store.claim_due,
+            self.engine,
+            now=now,
+            lease=self.lease,
+            limit=self.batch,
+            node=self.node,
         )
         log.debug("tick at %s: claimed %d due posts", now.isoformat(), len(posts))
         posts = [p for p in posts if not await self._moved(p, now)]

@@ -14,6 +14,7 @@ import yaml
 
 from tests.pg import PgServer, binaries
 from tests.ports import free_port
+from tests.s3 import S3Server
 
 __all__ = ["free_port"]
 
@@ -31,6 +32,15 @@ def pg_server() -> Iterator[PgServer]:
     except ImportError:
         pytest.skip("psycopg is not installed (pip install -e '.[pg]')")
     server = PgServer(bindir).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def s3_server() -> Iterator[S3Server]:
+    """moto's S3 server on loopback for the session; skipped when moto is not installed."""
+    pytest.importorskip("moto.server")
+    server = S3Server.start()
     yield server
     server.stop()
 

@@ -57,5 +57,11 @@ class Listener:
         self.engine.dispose()
 
     def spool_files(self) -> list[Path]:
-        folder = self.config.resolve(self.config.service.spool_dir)
-        return sorted(folder.iterdir()) if folder.is_dir() else []
+        """Committed raw messages: in the blob store (a folder by default), under spool/."""
+        folder = self.config.resolve(Path(self.config.service.blobs.removeprefix("file:")))
+        folder = folder / "spool"
+        return (
+            sorted(p for p in folder.iterdir() if not p.name.startswith("."))
+            if folder.is_dir()
+            else []
+        )

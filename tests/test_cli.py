@@ -28,6 +28,17 @@ def test_check_prints_brands_channels_schedules(make_config: Callable[..., Path]
     assert "demo-bakery" in out and "outbox" in out and "09:00 12:30 18:00" in out
 
 
+def test_check_fits_80_columns(make_config: Callable[..., Path]) -> None:
+    """QA: at 80 columns `zone:` ended one line and `Europe/Copenhagen` began the next."""
+    result = CliRunner(env={"COLUMNS": "80"}).invoke(
+        main, ["--config", str(make_config()), "check"]
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert all(len(line) <= 80 for line in lines[1:]), result.output  # [0] is the file's path
+    assert any("zone: Europe/Copenhagen" in line for line in lines), result.output
+
+
 def test_check_invalid_config_exits_2_naming_file_line_key(tmp_path: Path) -> None:
     bad = tmp_path / "config.yaml"
     bad.write_text("brands:\n  - id: x\n    name: X\n    address: x@localhost\n    channels: []\n")

@@ -67,6 +67,33 @@ def test_queue_fits_80_columns(cfg: Path, engine: Engine) -> None:
     assert f"{SOON.astimezone(load(cfg).brands[0].zone):%a %d %b %H:%M}" in out
 
 
+def test_messages_not_posted_fit_80_columns_in_brand_time(cfg: Path, engine: Engine) -> None:
+    """QA: received times were UTC, the sender wrapped mid-address and the reason took 8
+    lines; `--held` lists failed messages too, and says so."""
+    got = datetime.now(UTC) - timedelta(hours=2)
+    sender = "marketing.department@a-rather-long-bakery-domain.example"
+    reason = "the sender did not pass the brand's checks: DKIM signature missing " * 2
+    for status in ("refused", "failed"):
+        store.add_message(
+            engine, now=got, brand="demo-bakery", transport="lmtp", mail_from=sender,
+            rcpt="bakery@localhost", sender=sender, message_id=None, spool=f"{status}.eml",
+            size=1, status=status, reason=reason,
+        )  # fmt: skip
+    zone = load(cfg).brands[0].zone
+    for args in (["queue"], ["queue", "--held"]):
+        out = run("--config", str(cfg), *args, columns=80).output
+        lines = out.splitlines()
+        assert max(len(line) for line in lines) <= 80, out
+        assert "refused, held or failed" in out and "failed" in out
+        # cut in the middle, each on one line: never wrapped mid-address
+        assert sum("marketing.depar" in x and "domain.example" in x for x in lines) == 2, out
+        assert f"{got.astimezone(zone):%a %d %b %H:%M}" in out and "UTC" not in out
+        below = lines[next(i for i, x in enumerate(lines) if "refused " in x and "│" not in x) :]
+        assert len([x for x in below if x.strip()]) <= 12, out  # 2 messages: a few lines each
+    wide = run("--config", str(cfg), "queue", "--held", columns=200).output
+    assert f"{got.astimezone(zone):%Y-%m-%d %H:%M %Z}" in wide
+
+
 @pytest.mark.parametrize("command", [["check"], ["queue"], ["report"], ["retry", "1"]])
 def test_config_after_the_command(cfg: Path, engine: Engine, command: list[str]) -> None:
     seed(engine, [SOON])

@@ -31,7 +31,7 @@ def test_a_photo_posted_before_is_skipped_for_90_days(make_config: Callable[...,
             raw, mail_from="owner@example.com", rcpt="bakery@localhost", transport="smtp"
         )
         assert out.queued and out.message_id is not None
-        ids = pipeline.process(cfg, engine, out.message_id, now)
+        ids = pipeline.process(cfg, engine, out.message_id, now, blobs=intake.blobs)
         return ids, next(m for m in store.messages(engine) if m["id"] == out.message_id)
 
     ids, _ = send(1, [bread], NOW)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from dripcast.store.blobs import Blobs, FolderBlobStore
 from dripcast.store.db import make_engine
 from ingest import spool
 from tests.conftest import Server, wait_for
@@ -39,12 +40,16 @@ def modes(root: Path) -> dict[str, str]:
 
 
 def test_spool_and_database_are_private_under_umask_022(tmp_path: Path, umask_022: None) -> None:
-    name = spool.write(tmp_path / "spool", b"Subject: hi\r\n\r\nraw client mail\r\n")
+    blobs = Blobs(FolderBlobStore(tmp_path / "blobs"))
+    try:
+        key = spool.write(tmp_path / "spool", blobs, b"Subject: hi\r\n\r\nraw client mail\r\n")
+    finally:
+        blobs.close()
     engine = make_engine(f"sqlite:///{tmp_path / 'db' / 'd.db'}")
     with engine.begin() as conn:
         conn.execute(text("CREATE TABLE t (x int)"))
     engine.dispose()
-    assert (tmp_path / "spool" / name).exists()
+    assert (tmp_path / "blobs" / key).exists()  # handed from the spool to the blob store
     assert modes(tmp_path) == {}
 
 
@@ -56,6 +61,7 @@ def test_a_fresh_serve_under_umask_022_creates_nothing_others_can_read(
     send(server.port, photo_mail(body="Fresh bread\nwhen: now", photos=[jpeg(640, 480)]))
     wait_for(lambda: outbox_posts(cfg.parent), timeout=60, what="an outbox post")
     var = cfg.parent / "var"
-    assert {p.name for p in var.iterdir()} >= {"dripcast.db", "spool", "media", "state", "outbox"}
-    assert list((var / "spool").iterdir())  # the raw mail is still kept
+    assert {p.name for p in var.iterdir()} >= {"dripcast.db", "spool", "blobs", "state", "outbox"}
+    assert list((var / "blobs" / "spool").iterdir())  # the raw mail is still kept
+    assert list((var / "blobs" / "media").rglob("*.jpg"))  # and the variants
     assert modes(var) == {}

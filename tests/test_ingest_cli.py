@@ -23,8 +23,11 @@ def run(cfg: Path, raw: bytes, *args: str) -> int:
 
 
 def spool(cfg: Path) -> list[str]:
-    folder = cfg.parent / "var/spool"
-    return sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
+    """Committed raw messages (keys in the blob store) and anything left in the staging folder."""
+    staged, blobs = cfg.parent / "var/spool", cfg.parent / "var/blobs/spool"
+    found = [p.name for p in staged.iterdir()] if staged.is_dir() else []
+    found += [f"spool/{p.name}" for p in blobs.iterdir()] if blobs.is_dir() else []
+    return sorted(found)
 
 
 def test_unknown_recipient_is_67_and_leaves_no_file(make_config: Callable[..., Path]) -> None:
@@ -62,4 +65,4 @@ def test_large_message_is_streamed_whole_to_the_spool(make_config: Callable[...,
     assert len(raw) > 1 << 20  # more than one read block and more than the decision head
     assert run(cfg, raw) == 0  # recipient taken from the To header
     (name,) = spool(cfg)
-    assert (cfg.parent / "var/spool" / name).read_bytes() == raw
+    assert (cfg.parent / "var/blobs" / name).read_bytes() == raw

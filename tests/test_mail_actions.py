@@ -76,7 +76,7 @@ def setup(make_config: Callable[..., Path]) -> Iterator[Setup]:
     engine = make_engine(cfg.database_url)
     migrate(engine)
     intake = Intake(cfg, engine, clock=lambda: NOW)
-    mail = ClientMail(cfg, engine)
+    mail = ClientMail(cfg, engine, blobs=intake.blobs)
     assert mail.replies.actions is not None  # the application layer is there
     out = intake.accept(
         photo_mail(photos=[jpeg(), jpeg(color=(9, 9, 9))], message_id="<p@example.com>"),
@@ -90,7 +90,7 @@ def setup(make_config: Callable[..., Path]) -> Iterator[Setup]:
             skipped=p.skipped, notes=p.notes, post_ids=ids, now=NOW,
         )  # fmt: skip
 
-    assert pipeline.process(cfg, engine, out.message_id, NOW, on_done=done)
+    assert pipeline.process(cfg, engine, out.message_id, NOW, on_done=done, blobs=intake.blobs)
     asyncio.run(Mailer(cfg, engine).deliver_due())
     conf = message_from_bytes(sink.got[0][2], policy=email.policy.default)
     assert isinstance(conf, EmailMessage)
@@ -161,7 +161,8 @@ def test_caption_changes_the_text_of_every_waiting_post_and_nothing_else(s: Setu
     answer = message_from_bytes(s.sink.got[-1][2], policy=email.policy.default)
     assert isinstance(answer, EmailMessage)
     said = answer.get_body(("plain",)).get_content()  # type: ignore[union-attr]
-    assert "new caption on 3 post(s)" in said
+    assert "New caption on 3 posts." in said and "Cancelled post 4." in said
+    assert "submission" not in said and "recaption" not in said
 
 
 def test_a_caption_with_an_off_limits_phrase_holds_the_post_for_review(
@@ -174,7 +175,7 @@ def test_a_caption_with_an_off_limits_phrase_holds_the_post_for_review(
     out = intake.accept(photo_mail(photos=[jpeg()]), mail_from="owner@example.com",
                         rcpt="bakery@localhost", transport="smtp")  # fmt: skip
     assert out.message_id is not None
-    (pid,) = pipeline.process(cfg, engine, out.message_id, NOW) or []
+    (pid,) = pipeline.process(cfg, engine, out.message_id, NOW, blobs=intake.blobs) or []
     app = App(config=cfg, engine=engine)
     who = Actor("mail", "owner@example.com")
     r = actions.recaption(app, post=pid, caption="Free coffee today", actor=who, now=NOW)
@@ -198,7 +199,7 @@ def test_with_the_dashboard_on_the_confirmation_links_the_clients_page(
     out = intake.accept(photo_mail(photos=[jpeg()]), mail_from="owner@example.com",
                         rcpt="bakery@localhost", transport="smtp")  # fmt: skip
     assert out.message_id is not None
-    mail = ClientMail(cfg, engine)
+    mail = ClientMail(cfg, engine, blobs=intake.blobs)
 
     def done(mid: int, p: pipeline.Prepared, ids: list[int]) -> None:
         mail.after_processing(
@@ -206,7 +207,7 @@ def test_with_the_dashboard_on_the_confirmation_links_the_clients_page(
             skipped=p.skipped, notes=p.notes, post_ids=ids, now=NOW,
         )  # fmt: skip
 
-    assert pipeline.process(cfg, engine, out.message_id, NOW, on_done=done)
+    assert pipeline.process(cfg, engine, out.message_id, NOW, on_done=done, blobs=intake.blobs)
     (queued,) = store_mail.claim(engine, now=NOW, lease=timedelta(minutes=1))
     conf = message_from_bytes(queued.raw, policy=email.policy.default)
     assert isinstance(conf, EmailMessage)

@@ -77,7 +77,7 @@ def test_serve_confirms_refuses_and_tells_the_agency(
     # the reply acted through the actions: one answer, threaded to it, saying what was done
     (answer,) = [m for m in msgs if str(m["In-Reply-To"]) == "<re-1@example.com>"]
     assert answer["To"] == "owner@example.com"
-    assert "cancel: 1 post(s)" in answer.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert "Cancelled post 1." in answer.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     server.stop()
     log = (cfg.parent / "serve.log").read_text()
     assert "mail goes out through smtp://127.0.0.1" in log

@@ -285,7 +285,7 @@ def test_a_verified_but_too_old_mail_gets_a_refusal_a_forged_one_nothing(
     forged = photo_mail(message_id="<f@example.com>", sender="mallory@evil.example")
     for raw, sender in ((old, "owner@example.com"), (forged, "mallory@evil.example")):
         intake.accept(raw, mail_from=sender, rcpt="bakery@localhost", transport="lmtp")
-    mail = ClientMail(cfg, engine)
+    mail = ClientMail(cfg, engine, blobs=intake.blobs)  # the raw message is in the blob store
     assert len(mail.sweep_too_old(now)) == 1
     assert mail.sweep_too_old(now) == []  # one mail per event
     asyncio.run(Mailer(cfg, engine, clock=lambda: now).deliver_due())

@@ -23,7 +23,8 @@ from dripcast.app.mail.compose import Draft
 from dripcast.app.mail.notify import Notifier
 from dripcast.app.mail.outbox import Mailer
 from dripcast.core.config import Config, load
-from dripcast.mail.replies import ReplyHandler
+from dripcast.mail.commands import Cancel, Unknown, parse_reply
+from dripcast.mail.replies import ReplyHandler, Target, said
 from dripcast.store import queries as store
 from dripcast.store.db import make_engine, migrate
 from ingest.intake import Intake
@@ -53,7 +54,8 @@ class Recorder:
         kw = {k: v for k, v in kw.items() if k not in ("now",)}
         self.calls.append((name, kw))
         what = ", ".join(f"{k}={v}" for k, v in kw.items() if k not in ("actor",))
-        return Result(name, (), f"{name} {what}")
+        changed = (kw["post"],) if "post" in kw else ()
+        return Result(name, changed, f"{name} {what}")
 
     def approve(self, app: Any, **kw: Any) -> Result:
         return self._do("approve", kw)
@@ -109,7 +111,7 @@ def world(make_config: Callable[..., Path]) -> Iterator[World]:
         mail_from="owner@example.com", rcpt="bakery@localhost", transport="smtp",
     )  # fmt: skip
     assert out.queued and out.message_id is not None
-    ids = pipeline.process(cfg, engine, out.message_id, NOW)
+    ids = pipeline.process(cfg, engine, out.message_id, NOW, blobs=intake.blobs)
     assert ids
     rows = {p["id"]: p for p in store.posts(engine)}
     Notifier(cfg, engine).enqueue(
@@ -164,7 +166,10 @@ def test_each_command_calls_the_action_for_exactly_what_it_names(world: World) -
     assert w.confirmation["Message-ID"] in answer["References"]
     assert answer["Subject"] == f"Re: {w.confirmation['Subject']}"
     text = answer.get_content()  # type: ignore[attr-defined]
-    assert f"- cancel post={w.posts[1]}" in text
+    assert "- Cancelled post 2." in text  # the mail's number, not the post id
+    assert "Not understood:\n  > please do it\n" in text.replace("\r\n", "\n")
+    assert "Hi!" not in text  # a greeting is no command, and no mistake either
+    assert "These are the lines we understand:" in text and "cancel 2-4" in text
     # a second pass finds nothing left to do, and mails nothing more
     n = len(w.sink.got)
     assert w.handle() == [] and len(w.sink.got) == n
@@ -244,3 +249,29 @@ def test_an_answer_names_posts_by_the_number_in_the_mail_not_the_store_id() -> N
     line = "cancel: 1 post(s) of post 17 → cancelled"
     assert numbered(line, 17, 2) == "cancel: 1 post(s) of post 2 → cancelled"
     assert numbered("post 170 is held", 17, 2) == "post 170 is held"
+
+
+def test_unknown_lines_are_answered_up_to_the_sign_off() -> None:
+    """QA: `frobnicate` was dropped silently; greetings and the signature are not errors."""
+    text = "Hej Anna,\ncancel 2\nfrobnicate\nMvh\nBo Bager\n\n> quoted\n"
+    assert parse_reply(text) == [Cancel(numbers=(2,)), Unknown("frobnicate")]
+    assert parse_reply("frobnicate") == [Unknown("frobnicate")]
+
+
+def test_the_answer_speaks_the_clients_words_and_numbers() -> None:
+    """QA: the answer said `reschedule: 1 post(s) of post 1 …; recaption: new caption
+    on 3 post(s) of submission 10`."""
+    t = Target(message=10, posts=(41, 42, 43), channels=("outbox",) * 3)
+    fri = datetime(2026, 11, 27, 9, 0, tzinfo=CPH)
+    moved = Result("reschedule", (42,), "reschedule: 1 post(s) of post 42 → from Fri …")
+    assert said(moved, t, "en", fri) == "Moved post 2 to Fri 27 Nov 09:00."
+    assert said(moved, t, "da", fri) == "Flyttet: opslag 2 til fre 27. nov 09:00."
+    caption = Result(
+        "recaption", (41, 42, 43), "recaption: new caption on 3 post(s) of submission 10"
+    )
+    assert said(caption, t, "en") == "New caption on 3 posts."
+    assert said(caption, t, "da") == "Ny tekst på 3 opslag."
+    gone = Result("cancel", (41, 43), "cancel: 2 post(s) of submission 10 → cancelled")
+    assert said(gone, t, "en") == "Cancelled posts 1 and 3."
+    nothing = Result("recaption", (), "recaption: nothing to change in submission 10")
+    assert "submission" not in said(nothing, t, "en")

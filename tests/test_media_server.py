@@ -13,6 +13,8 @@ import pytest
 
 from dripcast.app.media_server import start_media_server
 from dripcast.app.media_urls import sign
+from dripcast.store.blobs import FolderBlobStore, open_blobs
+from tests.s3 import S3Server
 
 KEY = os.urandom(32)
 T = 1_800_000_000
@@ -28,13 +30,14 @@ class Running:
 
 @pytest.fixture
 async def server(tmp_path: Path) -> AsyncIterator[Running]:
-    media = tmp_path / "media"
+    media = tmp_path / "blobs" / "media"
     (media / "brand").mkdir(parents=True)
     (media / "brand" / "1.jpg").write_bytes(JPEG)
     (tmp_path / "secret.txt").write_text("private")
     clock = [float(T)]
+    blobs = FolderBlobStore(tmp_path / "blobs")
     srv = await start_media_server(
-        host="127.0.0.1", port=0, media_dir=media, key=KEY, now=lambda: clock[0]
+        host="127.0.0.1", port=0, read=blobs.get, key=KEY, now=lambda: clock[0]
     )
     port = srv.sockets[0].getsockname()[1]
     try:
@@ -78,7 +81,7 @@ async def test_no_listing_no_missing_files_no_escape(server: Running) -> None:
     assert (await get(server.base + sign("brand", KEY, T + 60))).status_code == 404
     assert (await get(server.base + sign("brand/9.jpg", KEY, T + 60))).status_code == 404
     assert (await get(server.base + "/media/")).status_code == 404
-    (server.media / "brand" / "link.jpg").symlink_to(server.media.parent / "secret.txt")
+    (server.media / "brand" / "link.jpg").symlink_to(server.media.parent.parent / "secret.txt")
     assert (await get(server.base + sign("brand/link.jpg", KEY, T + 60))).status_code == 404
 
 
@@ -133,14 +136,15 @@ async def test_config_wiring_serves_what_the_factory_signs(tmp_path: Path) -> No
         "channels": [{"id": "o", "type": "outbox", "path": "out"}],
     }
     off = Config.model_validate({"brands": [brand], "path": tmp_path / "config.yaml"})
+    blobs = open_blobs(off)
     assert media_url_from_config(off) is None
-    assert await start_from_config(off) is None
+    assert await start_from_config(off, blobs.get) is None
 
     service = {"public_base_url": "http://placeholder", "media_http": {"port": 0}}
     cfg = Config.model_validate(
         {"service": service, "brands": [brand], "path": tmp_path / "config.yaml"}
     )
-    srv = await start_from_config(cfg)
+    srv = await start_from_config(cfg, blobs.get)
     assert srv is not None
     try:
         port = srv.sockets[0].getsockname()[1]
@@ -150,18 +154,67 @@ async def test_config_wiring_serves_what_the_factory_signs(tmp_path: Path) -> No
         )
         media_url = media_url_from_config(cfg)
         assert media_url is not None
-        photo = tmp_path / "var" / "media" / "b" / "1.jpg"
-        photo.parent.mkdir(parents=True)
-        photo.write_bytes(JPEG)
-        url = media_url(Media(path=str(photo), width=1, height=1, bytes=len(JPEG), format="jpeg"))
+        await blobs.run(blobs.store.put("media/b/1.jpg", JPEG))
+        assert (tmp_path / "var" / "blobs" / "media" / "b" / "1.jpg").exists()
+        url = media_url(
+            Media(path="media/b/1.jpg", width=1, height=1, bytes=len(JPEG), format="jpeg")
+        )
         assert url.startswith(base + "/media/")
         r = await get(url)
         assert r.status_code == 200
         assert r.content == JPEG
-        assert (tmp_path / "var" / "state" / "media-url.key").exists()
+        assert (tmp_path / "var" / "state" / "secret.key").exists()  # no secret_key: one node's
     finally:
         srv.close()
         await srv.wait_closed()
+        blobs.close()
+
+
+async def test_a_url_one_node_signs_is_served_by_another_from_s3(
+    tmp_path: Path, s3_server: S3Server
+) -> None:
+    """Issue 17 point 3: same secret_key, same blob store, different local folders."""
+    from dripcast.app.media_server import start_from_config
+    from dripcast.app.media_urls import media_url_from_config
+    from dripcast.core.config import Config
+    from dripcast.core.domain import Media
+
+    brand = {"id": "b", "name": "B", "address": "b@example.com", "channels": [{"id": "o", "type": "outbox", "path": "out"}]}  # fmt: skip
+    bucket = s3_server.new_bucket()
+
+    def node(name: str, base: str) -> Config:
+        service = {
+            "public_base_url": base,
+            "media_http": {"port": 0},
+            "blobs": f"s3://{bucket}/shared",
+            "s3": s3_server.settings(),
+            "secret_key": "the-same-secret-on-every-node-0123456789",
+            "node_id": name,
+        }
+        return Config.model_validate(
+            {"service": service, "brands": [brand], "path": tmp_path / name / "config.yaml"}
+        )
+
+    serving = node("node-b", "http://placeholder")
+    blobs_b = open_blobs(serving)
+    srv = await start_from_config(serving, blobs_b.get)
+    assert srv is not None
+    try:
+        base = f"http://127.0.0.1:{srv.sockets[0].getsockname()[1]}"
+        signing = node("node-a", base)
+        blobs_a = open_blobs(signing)
+        await blobs_a.run(blobs_a.store.put("media/b/ab/1.jpg", JPEG))  # node-a planned it
+        blobs_a.close()
+        media_url = media_url_from_config(signing)
+        assert media_url is not None
+        url = media_url(Media(path="media/b/ab/1.jpg", width=1, height=1, bytes=4, format="jpeg"))
+        r = await get(url)
+        assert (r.status_code, r.content) == (200, JPEG)
+        assert not (tmp_path / "node-b" / "var" / "blobs").exists()  # nothing on local disk
+    finally:
+        srv.close()
+        await srv.wait_closed()
+        blobs_b.close()
 
 
 @pytest.mark.parametrize(

@@ -2,11 +2,14 @@ from __future__ import annotations
 
 import os
 import stat
+import time
 from pathlib import Path
 
 import pytest
 
-from dripcast.app.media_urls import load_or_create_key, media_url_factory, sign, verify
+from dripcast.app.media_urls import media_url_factory, media_url_from_config, sign, url_key, verify
+from dripcast.core import keys
+from dripcast.core.config import Config
 from dripcast.core.domain import Media
 
 KEY = b"k" * 32
@@ -60,44 +63,52 @@ def test_verify_refuses_encoded_traversal_even_with_a_valid_looking_signature() 
     assert verify(f"/media/{T}/{sig}/..%2Fx", KEY, T) is None
 
 
-def test_key_is_made_once_with_0600(tmp_path: Path) -> None:
-    path = tmp_path / "state" / "media-url.key"
-    key = load_or_create_key(path)
+def test_root_key_is_made_once_with_0600(tmp_path: Path) -> None:
+    path = tmp_path / "state" / "secret.key"
+    key = keys.load_or_create(path)
     assert len(key) == 32
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
-    assert load_or_create_key(path) == key
+    assert keys.load_or_create(path) == key
     path.write_bytes(b"short")
     with pytest.raises(ValueError, match="shorter"):
-        load_or_create_key(path)
+        keys.load_or_create(path)
 
 
-def test_factory_builds_public_urls_for_files_in_media_dir(tmp_path: Path) -> None:
-    media_dir = tmp_path / "media"
-    (media_dir / "b").mkdir(parents=True)
-    photo = media_dir / "b" / "1.jpg"
-    photo.write_bytes(b"x")
-    make = media_url_factory(
-        base_url="https://dc.example.com/", media_dir=media_dir, key=KEY, ttl=600, now=lambda: T
-    )
-    url = make(Media(path=str(photo), width=1, height=1, bytes=1, format="jpeg"))
+def test_factory_builds_public_urls_for_variants_in_the_blob_store() -> None:
+    make = media_url_factory(base_url="https://dc.example.com/", key=KEY, ttl=600, now=lambda: T)
+    url = make(Media(path="media/b/1.jpg", width=1, height=1, bytes=1, format="jpeg"))
     assert url.startswith(f"https://dc.example.com/media/{T + 600}/")
     assert verify(url.removeprefix("https://dc.example.com"), KEY, T) == "b/1.jpg"
-    outside = Media(path=str(tmp_path / "secret.jpg"), width=1, height=1, bytes=1, format="jpeg")
-    with pytest.raises(ValueError, match="not inside the media folder"):
+    outside = Media(path="spool/secret.eml", width=1, height=1, bytes=1, format="jpeg")
+    with pytest.raises(ValueError, match="not a variant"):
         make(outside)
     with pytest.raises(ValueError, match="http"):
-        media_url_factory(base_url="dc.example.com", media_dir=media_dir, key=KEY)
+        media_url_factory(base_url="dc.example.com", key=KEY)
 
 
-def test_factory_takes_relative_paths_from_root(tmp_path: Path) -> None:
-    media_dir = tmp_path / "var" / "media"
-    media_dir.mkdir(parents=True)
-    make = media_url_factory(
-        base_url="https://dc.example.com",
-        media_dir=media_dir,
-        key=KEY,
-        now=lambda: T,
-        root=tmp_path,
+def test_every_node_with_the_same_secret_key_signs_alike(tmp_path: Path) -> None:
+    """A URL one node hands a network verifies on any node (issue 17, point 3)."""
+    brand = {
+        "id": "b",
+        "name": "B",
+        "address": "b@example.com",
+        "channels": [{"id": "o", "type": "outbox", "path": "o"}],
+    }
+    secret = "s" * 40
+    a, b, other = (
+        Config.model_validate(
+            {
+                "service": {"secret_key": key, "public_base_url": "https://x.example"},
+                "brands": [brand],
+                "path": tmp_path / name / "c.yaml",
+            }
+        )
+        for name, key in (("a", secret), ("b", secret), ("c", "t" * 40))
     )
-    url = make(Media(path="var/media/1.jpg", width=1, height=1, bytes=1, format="jpeg"))
-    assert verify(url.removeprefix("https://dc.example.com"), KEY, T) == "1.jpg"
+    assert url_key(a) == url_key(b) != url_key(other)
+    make = media_url_from_config(a)
+    assert make is not None
+    url = make(Media(path="media/b/1.jpg", width=1, height=1, bytes=1, format="jpeg"))
+    path = url.removeprefix("https://x.example")
+    assert verify(path, url_key(b), time.time()) == "b/1.jpg"
+    assert verify(path, url_key(other), time.time()) is None

@@ -45,7 +45,7 @@ def test_a_second_mail_with_the_same_words_is_varied_not_repeated(
             raw, mail_from="owner@example.com", rcpt="bakery@localhost", transport="smtp"
         )
         assert out.message_id is not None
-        return pipeline.process(cfg, engine, out.message_id, now)
+        return pipeline.process(cfg, engine, out.message_id, now, blobs=intake.blobs)
 
     first = send(1, [10, 60], NOW)
     second = send(2, [110, 160], NOW + timedelta(days=1))
@@ -80,7 +80,7 @@ def test_preview_and_serve_agree_on_the_varied_texts(make_config: Callable[..., 
             raw, mail_from="owner@example.com", rcpt="bakery@localhost", transport="smtp"
         )
         assert out.message_id is not None
-        ids = pipeline.process(cfg, engine, out.message_id, datetime.now(UTC))
+        ids = pipeline.process(cfg, engine, out.message_id, datetime.now(UTC), blobs=intake.blobs)
         assert ids
         return sorted(p["text"] for p in store.posts(engine, ids=ids))
 

@@ -17,7 +17,7 @@ from aiosmtpd.controller import Controller
 from click.testing import CliRunner
 from sqlalchemy import Engine
 
-from dripcast.app import jobs, report
+from dripcast.app import cleanup, jobs, report
 from dripcast.app.mail.outbox import Mailer
 from dripcast.cli import main
 from dripcast.core.config import Smarthost, load, parse_smarthost
@@ -25,6 +25,7 @@ from dripcast.core.domain import Published
 from dripcast.store import jobs as store_jobs
 from dripcast.store import mails as store_mail
 from dripcast.store import queries as store
+from dripcast.store.blobs import open_blobs
 from dripcast.store.db import make_engine, migrate
 from tests.conftest import brand
 from tests.ports import free_port
@@ -66,6 +67,16 @@ def test_render_counts_lists_and_uses_the_brand_zone() -> None:
     assert "https://social.example/@b/2" in text and "Rye Rye" in text and "…" in text
     assert "#3 mastodon   held   Tue 24 Nov 09:00  awaiting approval" in text
     assert report.subject(sample()) == "Demo Bakery: 2 posts went out this week"
+
+
+def test_the_printed_report_lists_refused_mails_as_the_mailed_one_does() -> None:
+    """QA: `dripcast report` left out the refused mails the mailed summary lists."""
+    refused = [{"received_at": datetime(2026, 11, 19, 9, 15, tzinfo=UTC),
+                "sender": "owner@example.com", "mail_from": "owner@example.com",
+                "reason": "no photo attached"}]  # fmt: skip
+    text = report.render(report.Report(**{**sample().__dict__, "refused": refused}))
+    assert "Mails that made no posts:" in text
+    assert "Thu 19 Nov 10:15  owner@example.com: no photo attached" in text  # brand time
 
 
 def test_render_an_empty_week() -> None:
@@ -237,34 +248,45 @@ def test_report_command(make_config: Callable[..., Path]) -> None:
     assert unknown.exit_code == 2 and "no brand 'nope'" in unknown.output
 
 
-def test_clean_up_forgets_old_quarantine_and_unused_old_media(
+def test_clean_up_forgets_old_quarantine_orphans_and_unused_old_media(
     make_config: Callable[..., Path],
 ) -> None:
     cfg = load(make_config())
     engine = make_engine(cfg.database_url)
     migrate(engine)
-    spool, media = cfg.resolve(cfg.service.spool_dir), cfg.resolve(cfg.service.media_dir)
-    spool.mkdir(parents=True)
-    media.mkdir(parents=True)
+    blobs = open_blobs(cfg)
+    folder = cfg.resolve(Path("var/blobs"))
     month_ago = NOW.timestamp() - 31 * 86400
-    files = {n: media / f"{n}.jpg" for n in ("used", "unused", "fresh")}
-    for p in files.values():
-        p.write_bytes(b"jpeg")
-    for n in ("used", "unused"):
-        os.utime(files[n], (month_ago, month_ago))
-    seed(engine, [NOW + timedelta(days=40)], media=str(files["used"]))
+    for n in ("used", "unused", "fresh"):
+        blobs.put_sync(f"media/b/{n}.jpg", b"jpeg")
+    for key in ("spool/old.eml", "spool/new.eml", "spool/orphan.eml", "spool/young.eml"):
+        blobs.put_sync(key, b"raw")
+    (folder / "spool" / ".tmp-dead-x.eml").write_bytes(b"half")  # a crash mid-write
+    for key in (
+        "media/b/used.jpg",
+        "media/b/unused.jpg",
+        "spool/orphan.eml",
+        "spool/.tmp-dead-x.eml",
+    ):
+        os.utime(folder / key, (month_ago, month_ago))
+    seed(engine, [NOW + timedelta(days=40)], media="media/b/used.jpg")
     for name, age in (("old", 31), ("new", 2)):
-        (spool / name).write_bytes(b"raw")
         store.add_message(
             engine, now=NOW - timedelta(days=age), brand="demo-bakery", transport="smtp",
             mail_from="x@example.com", rcpt="bakery@localhost", sender=None,
-            message_id=f"<{name}@x>", spool=name, size=3, status="refused",
+            message_id=f"<{name}@x>", spool=f"spool/{name}.eml", size=3, status="refused",
         )  # fmt: skip
-    assert jobs.clean_up(cfg, engine, NOW) == (1, 1)
-    assert jobs.clean_up(cfg, engine, NOW + timedelta(hours=1)) == (0, 0)  # ran today already
-    assert [m["spool"] for m in store.messages(engine, statuses=["refused"])] == ["new"]
-    assert not (spool / "old").exists() and (spool / "new").exists()
-    assert sorted(p.name for p in media.iterdir()) == ["fresh.jpg", "used.jpg"]
+    # old quarantine: 1 message; blobs: its raw message is deleted with it (not counted),
+    # the orphan (no row, a day old), the half-written file and the unused old variant
+    assert cleanup.clean_up(cfg, engine, blobs, NOW) == (1, 3)
+    assert cleanup.clean_up(cfg, engine, blobs, NOW + timedelta(hours=1)) == (0, 0)  # ran today
+    assert [m["spool"] for m in store.messages(engine, statuses=["refused"])] == ["spool/new.eml"]
+    left = sorted(b.key for b in blobs.list_sync(""))
+    assert left == [
+        "media/b/fresh.jpg", "media/b/used.jpg", "spool/new.eml", "spool/young.eml"
+    ]  # fmt: skip
+    assert not (folder / "spool" / ".tmp-dead-x.eml").exists()
+    blobs.close()
     engine.dispose()
 
 

@@ -37,7 +37,7 @@ def test_accepts_and_stores_before_250(listener: Callable[..., Listener]) -> Non
     assert len(lst.stored) == 1
     row = store.message(lst.engine, lst.stored[0])
     assert (row.status, row.sender, row.transport) == ("received", "owner@example.com", "smtp")
-    assert [p.name for p in lst.spool_files()] == [row.spool]
+    assert [f"spool/{p.name}" for p in lst.spool_files()] == [row.spool]
 
 
 def test_unknown_recipient_is_550_5_1_1_at_rcpt(listener: Callable[..., Listener]) -> None:

@@ -66,7 +66,7 @@ def listener(make_config: Callable[..., Path]) -> Iterator[Callable[..., Listene
 
 def spooled(lst: Listener, row_id: int) -> bytes:
     row = store.message(lst.engine, row_id)
-    return (lst.config.resolve(lst.config.service.spool_dir) / row.spool).read_bytes()
+    return lst.intake.blobs.get_sync(row.spool)  # the spool hands each message to the blob store
 
 
 def options(raw: bytes) -> list[str]:
@@ -104,7 +104,7 @@ def test_whole_corpus_over_smtp(listener: Callable[..., Listener]) -> None:
         assert raw == (DATA / f"{name}.eml").read_bytes(), name
         assert parse(raw).caption == EXPECTED[name].caption, name
         if options(raw):
-            (post_id,) = process(lst.config, lst.engine, row_id, now) or [0]
+            (post_id,) = process(lst.config, lst.engine, row_id, now, blobs=lst.intake.blobs) or [0]
             (post,) = store.posts(lst.engine, ids=[post_id])
             words = EXPECTED[name].caption.split("\n\n", 1)[1].split(" #")[0]
             assert words in post["text"], name

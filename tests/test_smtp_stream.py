@@ -39,7 +39,8 @@ def listener(make_config: Callable[..., Path]) -> Iterator[Callable[..., Listene
 def all_spool(lst: Listener) -> list[Path]:
     """Committed files and half-written temporaries alike."""
     folder = lst.config.resolve(lst.config.service.spool_dir)
-    return sorted(folder.iterdir()) if folder.is_dir() else []
+    staged = sorted(folder.iterdir()) if folder.is_dir() else []
+    return staged + lst.spool_files()
 
 
 def test_552_mid_stream_then_the_same_connection_delivers(
@@ -142,7 +143,7 @@ def test_hang_up_while_storing_the_store_finishes_whole(listener: Callable[..., 
     wait_for(lambda: lst.stored, timeout=5, what="the message handed to the processor")
     (row,) = store.messages(lst.engine)
     (f,) = lst.spool_files()
-    assert (row["spool"], f.read_bytes()) == (f.name, raw)
+    assert (row["spool"], f.read_bytes()) == (f"spool/{f.name}", raw)
     assert [p for p in all_spool(lst) if p.name.startswith(".tmp")] == []
 
 

@@ -26,6 +26,7 @@ from dripcast.core.domain import Directives, Queued, Submission
 from dripcast.core.extras import extra_json
 from dripcast.core.lifecycle import ACTIONS, Actor, HoldReason, PostStatus
 from dripcast.store import queries as store
+from dripcast.store.blobs import BlobMissing, read_message
 from dripcast.store.lifecycle import move, release_message, set_texts
 from formatters import recaption as format_caption
 from ingest.parse import parse
@@ -197,13 +198,13 @@ def recaption(
 
 
 def _submission(app: App, message_id: int) -> Submission:
-    """What the message said (its directives: link, CTA, alt), read again from the spool."""
+    """What the message said (its directives: link, CTA, alt), read again from the blob store."""
     row = store.message(app.engine, message_id)
-    path = app.config.resolve(app.config.service.spool_dir) / row.spool
+    spool = app.config.resolve(app.config.service.spool_dir)
     try:
-        return parse(path.read_bytes())
-    except OSError:
-        log.warning("message %d: spool file gone; its directives are not used", message_id)
+        return parse(read_message(app.blobs, spool, row.spool))
+    except (OSError, BlobMissing):
+        log.warning("message %d: raw message gone; its directives are not used", message_id)
         return Submission(
             message_id=row.message_id, from_addr=row.sender, subject="", caption="",
             directives=Directives(), attachments=(),

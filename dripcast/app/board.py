@@ -7,14 +7,18 @@ core only. Times are in the brand's zone; weeks are ISO weeks (`2026-W48`).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from dripcast.app.context import App
+from dripcast.app.mail.build import numbered
 from dripcast.app.tiles import tile
 from dripcast.app.views import QUARANTINED
+from dripcast.core.blobs import MEDIA, safe_key
 from dripcast.core.config import Brand
 from dripcast.core.lifecycle import PostStatus
 from dripcast.store import lifecycle
@@ -146,24 +150,50 @@ def submission(app: App, message_id: int) -> dict[str, Any]:
         "submission": message_id,
         "brand": _brand(brand) if brand else {"id": rows[0]["brand"], "name": rows[0]["brand"]},
         "approval": brand.approval if brand else "none",
-        "tiles": [tile(r, brand, _zone(app, r["brand"])) for r in rows],
+        "tiles": [
+            {**tile(r, brand, _zone(app, r["brand"])), "number": n}
+            for n, r in numbered(rows, at=lambda r: r["due_at"], channel=lambda r: r["channel"])
+        ],
     }
 
 
-def media_file(app: App, post_id: int, n: int, *, message: int | None = None) -> Path | None:
-    """The n-th image of a post, if it is a file inside the media folder (and, given
-    `message`, the post belongs to that submission); None otherwise."""
+@dataclass(frozen=True)
+class Image:
+    """A post's image: `name` changes whenever its bytes do (a blob key: variants are
+    named by their content); `read()` fetches the bytes (BlobMissing, OSError)."""
+
+    name: str
+    read: Callable[[], bytes]
+    content_type: str
+
+
+def media_image(app: App, post_id: int, n: int, *, message: int | None = None) -> Image | None:
+    """The n-th image of a post (and, given `message`, only of that submission's posts):
+    read from the blob store every node shares, so any node shows it; a post planned
+    by an older version, a file inside the media folder. None for anything else."""
     rows = store.posts(app.engine, ids=[post_id])
     if not rows or (message is not None and rows[0]["message"] != message):
         return None
     media = rows[0]["media"]
     if not 0 <= n < len(media):
         return None
-    root = app.config.path.parent
-    path = Path(media[n]["path"])
-    file = (path if path.is_absolute() else root / path).resolve()
+    ref = str(media[n]["path"])
+    kind = f"image/{media[n].get('format') or 'jpeg'}"
+    if ref.startswith(MEDIA):
+        try:
+            key = safe_key(ref)
+        except ValueError:
+            return None
+        return Image(name=key, read=lambda: app.blobs.get_sync(key), content_type=kind)
+    path = Path(ref)
+    file = (path if path.is_absolute() else app.config.path.parent / path).resolve()
     folder = app.config.resolve(app.config.service.media_dir).resolve()
-    return file if file.is_relative_to(folder) and file.is_file() else None
+    if not (file.is_relative_to(folder) and file.is_file()):
+        return None
+    st = file.stat()
+    return Image(
+        name=f"{file}\0{st.st_size}\0{st.st_mtime_ns}", read=file.read_bytes, content_type=kind
+    )
 
 
 def _message_of(app: App, message_id: int) -> dict[str, Any] | None:

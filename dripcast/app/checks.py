@@ -4,18 +4,23 @@ and `check --online`, one harmless authenticated read per channel."""
 from __future__ import annotations
 
 from rich.console import Console
-from sqlalchemy import create_engine
 
 from dripcast.core.config import Brand, Config
 from dripcast.core.errors import PublishError
+from dripcast.store.blobs import open_blobs
+from dripcast.store.db import make_engine, migrate
 
 
 async def check_online(config: Config, console: Console) -> bool:
     from dripcast.app.service import build_publishers, http_client
 
     ok = True
+    # The service's database: its stored (refreshed) credentials are the live ones.
+    engine = make_engine(config.database_url)
+    migrate(engine)
+    blobs = open_blobs(config)
     async with http_client() as http:
-        pubs = build_publishers(config, create_engine("sqlite://"), http)
+        pubs = build_publishers(config, engine, http, blobs)
         for (brand, channel), pub in pubs.items():
             try:
                 who = await pub.check()
@@ -23,6 +28,8 @@ async def check_online(config: Config, console: Console) -> bool:
             except PublishError as e:
                 ok = False
                 console.print(f"[red]error[/] {brand}/{channel}: {type(e).__name__}: {e}")
+    blobs.close()
+    engine.dispose()
     return ok
 
 

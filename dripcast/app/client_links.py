@@ -1,23 +1,21 @@
 """Signed, expiring links that open one submission to its client, and the web's key.
 
 A link is `<web base>/c/<token>`; the token carries the submission id and an expiry,
-signed with a key only this service knows (`service.secret_key`, else a key file in
-`state_dir`). The confirmation mail (dripcast/mail) puts `client_link(...)` in it.
+signed with a key derived from `service.secret_key` (`Config.root_key`: else the key
+kept in `state_dir`), so a link made on one node opens on every node that shares the
+secret. The confirmation mail (dripcast/app/mail) puts `client_link(...)` in it.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from datetime import datetime
 
 from itsdangerous import BadData, URLSafeSerializer
 
-from dripcast.app.media_urls import load_or_create_key
 from dripcast.core.config import Config
+from dripcast.core.keys import derive
 from dripcast.core.timeparse import parse_duration
 
-KEY_FILE = "web.key"
 SALT = "dripcast-client-link"
 
 
@@ -34,13 +32,9 @@ class WebOff(LookupError):
 
 
 def web_key(config: Config, purpose: str) -> bytes:
-    """A key for one purpose (sessions, client links), derived from the one secret."""
-    svc = config.service
-    if svc.secret_key is not None:
-        root = svc.secret_key.get_secret_value().encode()
-    else:
-        root = load_or_create_key(config.resolve(svc.state_dir) / KEY_FILE)
-    return hmac.new(root, b"dripcast-web\0" + purpose.encode(), hashlib.sha256).digest()
+    """A key for one purpose (sessions, client links), derived from the one secret: the
+    same on every node, and unlike the keys of media URLs and credentials."""
+    return derive(config.root_key(), f"web:{purpose}")
 
 
 def client_token(

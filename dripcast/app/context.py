@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 
 from dripcast.core.config import Config
+from dripcast.store.blobs import Blobs, open_blobs
 from dripcast.store.db import make_engine, migrate
+
+_OPENING = threading.Lock()
 
 
 @dataclass(frozen=True)
 class App:
     config: Config
     engine: Engine
+    # The blob store (raw messages, image variants) shared by every node: the service's
+    # own when it made this App; else `blobs` opens one on first use and `close` ends it.
+    blob_store: Blobs | None = field(default=None, repr=False, compare=False)
+    _opened: list[Blobs] = field(default_factory=list, init=False, repr=False, compare=False)
 
     @classmethod
     def open(cls, config: Config) -> App:
@@ -21,3 +29,20 @@ class App:
         engine = make_engine(config.database_url)
         migrate(engine)
         return cls(config=config, engine=engine)
+
+    @property
+    def blobs(self) -> Blobs:
+        if self.blob_store is not None:
+            return self.blob_store
+        with _OPENING:
+            if not self._opened:
+                self._opened.append(open_blobs(self.config))
+            return self._opened[0]
+
+    def close(self) -> None:
+        """Close the blob store `blobs` opened (not one it was given) and the engine's pool."""
+        with _OPENING:
+            opened, self._opened[:] = list(self._opened), []
+        for b in opened:
+            b.close()
+        self.engine.dispose()

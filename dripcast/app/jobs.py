@@ -1,4 +1,4 @@
-"""The periodic jobs besides the tick: the weekly report per brand and the clean-up.
+"""The periodic jobs besides the tick: the weekly report per brand (clean-up: `cleanup`).
 
 APScheduler only calls these at their times; which process runs a job is
 decided in the database (`store_jobs.claim_run`), so two `serve` processes on
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -22,17 +21,10 @@ from dripcast.app.mail.build import summary_view
 from dripcast.app.mail.notify import Notifier
 from dripcast.app.mail.outbox import Mailer
 from dripcast.core.config import Brand, Config
-from dripcast.core.lifecycle import MessageStatus
-from dripcast.core.lifecycle import PostStatus as S
 from dripcast.store import jobs as store_jobs
 from dripcast.store import mails as store_mail
-from dripcast.store import queries as store
 
 log = logging.getLogger("dripcast.jobs")
-
-KEEP = timedelta(days=30)
-# media of posts that may still go out (or be retried) is never removed
-LIVE = tuple(s.value for s in (S.SCHEDULED, S.PUBLISHING, S.HELD, S.FAILED))
 
 
 def weekly_report(
@@ -100,28 +92,3 @@ def send_summary(app: App, brand: Brand, now: datetime, *, back: timedelta) -> S
     asyncio.run(Mailer(app.config, app.engine).deliver_due())
     (row,) = [r for r in store_mail.mails(app.engine, brand=brand.id) if r["key"] == key]
     return Sent(to=tuple(row["to"]), status=row["status"], answer=row["answer"])
-
-
-def clean_up(config: Config, engine: Engine, now: datetime) -> tuple[int, int]:
-    """Forget quarantined messages and media older than 30 days; returns (messages, files)."""
-    if not store_jobs.claim_run(engine, "clean-up", now=now, not_since=now - timedelta(hours=20)):
-        return 0, 0
-    spool = config.resolve(config.service.spool_dir)
-    gone = store.purge_messages(
-        engine, statuses=(MessageStatus.REFUSED.value, MessageStatus.HELD.value), before=now - KEEP
-    )
-    for name in gone:
-        (spool / name).unlink(missing_ok=True)
-    media = config.resolve(config.service.media_dir)
-    keep = {os.path.realpath(p) for p in store_jobs.media_in_use(engine, LIVE)}
-    cutoff = (now - KEEP).timestamp()
-    files = 0
-    for root, _dirs, names in os.walk(media) if media.is_dir() else ():
-        for n in names:
-            path = os.path.realpath(os.path.join(root, n))
-            if path not in keep and os.stat(path).st_mtime < cutoff:
-                os.unlink(path)
-                files += 1
-    if gone or files:
-        log.info("clean-up: %d old quarantined messages, %d media files", len(gone), files)
-    return len(gone), files

@@ -1,8 +1,9 @@
 """A tiny HTTP/1.1 file server for the images networks fetch by URL.
 
-It serves a file under media_dir only for a GET or HEAD whose signed path
-(`dripcast.app.media_urls`) verifies and has not expired: 403 otherwise, 404 when the
-file is not there, no directory listing, nothing outside media_dir. One request
+It serves a variant from the blob store (under `media/`) only for a GET or HEAD
+whose signed path (`dripcast.app.media_urls`) verifies and has not expired: 403
+otherwise, 404 when the blob is not there, no listing, nothing outside `media/`.
+Any node serves any node's URLs: the key and the blobs are shared. One request
 per connection keeps it small; the fetchers (Meta's crawlers) do not need more.
 Put it behind the TLS proxy that answers at `service.public_base_url`.
 """
@@ -14,15 +15,18 @@ import contextlib
 import logging
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from email.utils import formatdate
-from pathlib import Path
+from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
-from dripcast.app.media_urls import KEY_FILE, PREFIX, load_or_create_key, verify
+from dripcast.app.media_urls import PREFIX, url_key, verify
+from dripcast.core.blobs import MEDIA, BlobMissing
 
 if TYPE_CHECKING:
     from dripcast.core.config import Config
+
+Reader = Callable[[str], Awaitable[bytes]]  # blob key → bytes, or BlobMissing
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +42,7 @@ REASONS = {
     403: "Forbidden",
     404: "Not Found",
     405: "Method Not Allowed",
+    503: "Service Unavailable",
     505: "HTTP Version Not Supported",
 }
 
@@ -46,12 +51,11 @@ async def start_media_server(
     *,
     host: str,
     port: int,
-    media_dir: Path,
+    read: Reader,
     key: bytes,
     now: Callable[[], float] = time.time,
 ) -> asyncio.Server:
     """Listen on host:port; the caller owns the server (`close()` + `wait_closed()`)."""
-    root = await asyncio.to_thread(media_dir.resolve)
 
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
@@ -60,10 +64,11 @@ async def start_media_server(
                 await _answer(writer, request, head=False)
                 return
             method, target = request
-            status, file = await asyncio.to_thread(_resolve, method, target, root, key, now())
-            # A reader that stalls must not hold the connection (and the file) forever.
+            status, rel, body = await _resolve(method, target, read, key, now())
+            # A reader that stalls must not hold the connection forever.
             await asyncio.wait_for(
-                _answer(writer, status, head=method == "HEAD", file=file), WRITE_TIMEOUT
+                _answer(writer, status, head=method == "HEAD", name=rel, body=body),
+                WRITE_TIMEOUT,
             )
         except (TimeoutError, ConnectionError, asyncio.IncompleteReadError):
             pass  # the client went away or dawdled: nothing to answer
@@ -98,30 +103,37 @@ async def _read_request(reader: asyncio.StreamReader) -> tuple[str, str] | int:
     return method, target
 
 
-def _resolve(
-    method: str, target: str, root: Path, key: bytes, now: float
-) -> tuple[int, Path | None]:
+async def _resolve(
+    method: str, target: str, read: Reader, key: bytes, now: float
+) -> tuple[int, str | None, bytes | None]:
     path = target.split("?", 1)[0].split("#", 1)[0]
     if path.startswith(PREFIX) and not _EXPIRY.fullmatch(path[len(PREFIX) :].split("/", 1)[0]):
-        return 404, None  # no URL we sign looks like this (5,000 digits, `²`): nothing here
+        return 404, None, None  # no URL we sign looks like this (5,000 digits, `²`): nothing here
     rel = verify(path, key, now)
     if rel is None:
-        return 403, None
-    file = (root / rel).resolve()
-    # A symlink inside media_dir must not lead out of it.
-    if not file.is_relative_to(root) or not file.is_file():
-        return 404, None
+        return 403, None, None
+    try:
+        body = await read(MEDIA + rel)
+    except BlobMissing:
+        return 404, None, None
+    except Exception:  # the blob store is out of reach: the fetcher may try again
+        log.exception("media server: cannot read %s", rel)
+        return 503, None, None
     log.debug("media server: %s %s", method, rel)
-    return 200, file
+    return 200, rel, body
 
 
 async def _answer(
-    writer: asyncio.StreamWriter, status: int, *, head: bool, file: Path | None = None
+    writer: asyncio.StreamWriter,
+    status: int,
+    *,
+    head: bool,
+    name: str | None = None,
+    body: bytes | None = None,
 ) -> None:
-    if file is not None:
-        body = b"" if head else await asyncio.to_thread(file.read_bytes)
-        length = (await asyncio.to_thread(file.stat)).st_size if head else len(body)
-        ctype = TYPES.get(file.suffix.lower(), "application/octet-stream")
+    if name is not None and body is not None:
+        length = len(body)
+        ctype = TYPES.get(PurePosixPath(name).suffix.lower(), "application/octet-stream")
     else:
         body = f"{status} {REASONS[status]}\n".encode()
         length = len(body)
@@ -143,14 +155,12 @@ async def _answer(
     await writer.drain()
 
 
-async def start_from_config(config: Config) -> asyncio.Server | None:
+async def start_from_config(config: Config, read: Reader) -> asyncio.Server | None:
     """The media server the service runs next to SMTP; None when nothing fetches by URL."""
     svc = config.service
     if svc.public_base_url is None:
         return None
-    key = await asyncio.to_thread(load_or_create_key, config.resolve(svc.state_dir) / KEY_FILE)
-    media_dir = config.resolve(svc.media_dir)
-    await asyncio.to_thread(media_dir.mkdir, parents=True, exist_ok=True)
+    key = await asyncio.to_thread(url_key, config)
     return await start_media_server(
-        host=svc.media_http.host, port=svc.media_http.port, media_dir=media_dir, key=key
+        host=svc.media_http.host, port=svc.media_http.port, read=read, key=key
     )

@@ -1,8 +1,9 @@
 """Signed, expiring URLs for the image files networks fetch themselves (Instagram, Threads…).
 
-A URL path is `/media/<expires>/<signature>/<path under media_dir>`; the signature is
-HMAC-SHA256 over the expiry and the path with a key only this service knows, so a
-path cannot be guessed, changed or used after it expires.
+A URL path is `/media/<expires>/<signature>/<key under media/ in the blob store>`; the
+signature is HMAC-SHA256 over the expiry and the path with a key derived from
+`service.secret_key`, so a path cannot be guessed, changed or used after it
+expires, and a URL one node made is served by any node.
 """
 
 from __future__ import annotations
@@ -10,26 +11,25 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import os
-import secrets
 import time
 from collections.abc import Callable
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote
 
+from dripcast.core.blobs import MEDIA
 from dripcast.core.domain import Media
+from dripcast.core.keys import derive
 
 if TYPE_CHECKING:
     from dripcast.core.config import Config
 
 PREFIX = "/media/"
-KEY_BYTES = 32
 DEFAULT_TTL = 3600.0  # long enough for a network to fetch, short enough to be "while publishing"
 
 
 def sign(path: str, key: bytes, expires_at: int) -> str:
-    """The URL path serving `path` (relative to media_dir, `/`-separated) until `expires_at`."""
+    """The URL path serving `path` (under `media/`, `/`-separated) until `expires_at`."""
     clean = _safe(path)
     if clean is None:
         raise ValueError(f"not a plain relative path inside the media folder: {path!r}")
@@ -78,56 +78,29 @@ def _safe(path: str) -> str | None:
     return str(PurePosixPath(*parts))
 
 
-def load_or_create_key(path: Path) -> bytes:
-    """The signing key kept at `path` (0600), made on first use; survives restarts so
-    URLs handed to a network stay valid while it fetches."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        key = path.read_bytes()
-        if len(key) < KEY_BYTES:
-            raise ValueError(f"{path}: media URL key is shorter than {KEY_BYTES} bytes") from None
-        return key
-    with os.fdopen(fd, "wb") as f:
-        f.write(secrets.token_bytes(KEY_BYTES))
-        f.flush()
-        os.fsync(f.fileno())
-    return path.read_bytes()
-
-
 def media_url_factory(
     *,
     base_url: str,
-    media_dir: Path,
     key: bytes,
     ttl: float = DEFAULT_TTL,
     now: Callable[[], float] = time.time,
-    root: Path | None = None,
 ) -> Callable[[Media], str]:
-    """What the service puts in `Context.media_url`: Media → public signed URL.
-
-    A relative `Media.path` is taken from `root` (the config's folder) if given.
-    """
+    """What the service puts in `Context.media_url`: Media (a blob key) → public signed URL."""
     if not base_url.startswith(("https://", "http://")):
         raise ValueError(f"public_base_url must be an http(s) URL: {base_url!r}")
-    folder = media_dir.resolve()
     base = base_url.rstrip("/")
 
     def media_url(media: Media) -> str:
-        file = Path(media.path)
-        if root is not None and not file.is_absolute():
-            file = root / file
-        file = file.resolve()
-        if not file.is_relative_to(folder):
-            raise ValueError(f"{media.path} is not inside the media folder {folder}")
-        rel = file.relative_to(folder).as_posix()
-        return base + sign(rel, key, int(now() + ttl))
+        if not media.path.startswith(MEDIA):
+            raise ValueError(f"{media.path} is not a variant in the blob store")
+        return base + sign(media.path.removeprefix(MEDIA), key, int(now() + ttl))
 
     return media_url
 
 
-KEY_FILE = "media-url.key"
+def url_key(config: Config) -> bytes:
+    """The signing key: the same on every node that shares `service.secret_key`."""
+    return derive(config.root_key(), "media-url")
 
 
 def media_url_from_config(config: Config) -> Callable[[Media], str] | None:
@@ -136,9 +109,5 @@ def media_url_from_config(config: Config) -> Callable[[Media], str] | None:
     if svc.public_base_url is None:
         return None
     return media_url_factory(
-        base_url=svc.public_base_url,
-        media_dir=config.resolve(svc.media_dir),
-        key=load_or_create_key(config.resolve(svc.state_dir) / KEY_FILE),
-        ttl=svc.media_http.ttl_seconds,
-        root=config.data_root,
+        base_url=svc.public_base_url, key=url_key(config), ttl=svc.media_http.ttl_seconds
     )

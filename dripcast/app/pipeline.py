@@ -6,19 +6,24 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from dripcast.app.imaging import Cut, MediaStore, cut_here
+from dripcast.app.imaging import Cut, cut_here
+from dripcast.core.blobs import MEDIA
 from dripcast.core.channels import ChannelBase
 from dripcast.core.config import Brand, Config
 from dripcast.core.domain import Attachment, Draft, Photo, Queued, Skipped, Slot, Submission
 from dripcast.core.lifecycle import MessageStatus, PostStatus
+from dripcast.core.timeparse import parse_duration
 from formatters import ImageError
 from formatters.compose import Formatted, carousel_size, format_drafts, lead_of, spec_for
+from formatters.images import Variant
 from formatters.specs import ChannelSpec
 from ingest.parse import parse
 from ingest.photos import collect, no_photo_reason
@@ -27,9 +32,11 @@ from scheduler.plan import plan
 if TYPE_CHECKING:  # the store (SQLAlchemy) loads in `process`: `preview` may never need it
     from sqlalchemy import Engine
 
+    from dripcast.store.blobs import Blobs
+
 # Checks and cuts a message's attachments for these specs: `imaging.cut_here`, or a
 # `Cutter`'s pool in the service.
-CutAll = Callable[[Sequence[Attachment], Sequence[ChannelSpec], MediaStore], list[Cut]]
+CutAll = Callable[[Sequence[Attachment], Sequence[ChannelSpec]], list[Cut]]
 
 log = logging.getLogger("dripcast.pipeline")
 
@@ -49,12 +56,55 @@ class Prepared:
     notes: Sequence[str] = field(default_factory=tuple)
 
 
+MediaSink = Callable[[Variant, Photo, str], str]  # a variant → where it is (Media.path)
+
+
+def variant_name(variant: Variant, photo: Photo, network: str) -> str:
+    """Named by content, so that processing twice names the same file."""
+    digest = hashlib.sha256(variant.data).hexdigest()[:16]
+    return f"{photo.sha256[:2]}/{photo.sha256[:16]}-{network}-{digest}.jpg"
+
+
+class BlobMedia:
+    """Variants for the blob store: kept here until `flush` puts them, before the plan's commit."""
+
+    def __init__(self, brand: str) -> None:
+        self.prefix = f"{MEDIA}{brand}/"
+        self.pending: dict[str, bytes] = {}
+
+    def __call__(self, variant: Variant, photo: Photo, network: str) -> str:
+        key = self.prefix + variant_name(variant, photo, network)
+        self.pending[key] = variant.data
+        return key
+
+    def flush(self, blobs: Blobs) -> None:
+        for key, data in self.pending.items():
+            blobs.put_sync(key, data)
+        self.pending.clear()
+
+
+class MediaStore:
+    """Variant files in a local folder (`preview`), named by content."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def __call__(self, variant: Variant, photo: Photo, network: str) -> str:
+        path = self.folder / variant_name(variant, photo, network)
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(".tmp")
+            tmp.write_bytes(variant.data)
+            tmp.replace(path)
+        return str(path)
+
+
 def prepare(
     raw: bytes | Submission,
     brand: Brand,
     *,
     now: datetime,
-    media: MediaStore,
+    media: MediaSink,
     queue: Sequence[Queued] = (),
     seen: Callable[[list[str]], set[str]] = lambda _: set(),
     limits: Mapping[str, int] | None = None,
@@ -76,7 +126,7 @@ def prepare(
         return Prepared(brand=brand, submission=sub, accepted=False, reason="; ".join(sub.problems))
     channels, notes = select_channels(brand, sub)
     specs = list(dict.fromkeys(spec_for(ch, limits) for ch in channels))
-    cuts = cut(sub.attachments, specs, media)
+    cuts = cut(sub.attachments, specs)
     photos, skipped = collect(sub.attachments, [c.checked for c in cuts])
     by_photo = _by_photo(sub.attachments, cuts, photos)
     posted = seen([p.pixels for p in photos])
@@ -143,7 +193,7 @@ def _format(
     photos: list[Photo],
     brand: Brand,
     channels: list[ChannelBase],
-    media: MediaStore,
+    media: MediaSink,
     limits: Mapping[str, int] | None,
     cuts: Mapping[int, Cut],
     recent: Mapping[str, Collection[str]] | None = None,
@@ -263,30 +313,36 @@ def process(
     limits: Mapping[str, Mapping[str, int]] | None = None,
     cut: CutAll = cut_here,
     on_done: Callable[[int, Prepared, list[int]], object] | None = None,
+    *,
+    blobs: Blobs,
 ) -> list[int] | None:
     """Claim one stored message, plan it and store the plan in the commit that closes it.
 
     `limits` are text limits read from the networks, by brand and channel. Returns the
     new post ids, [] when the message was refused, None when another process holds it.
+    The variants are put in the blob store before that commit, so no post points at nothing.
     `on_done(message, prepared, post_ids)` is called after that commit, planned or
     refused (the client's confirmation or refusal mail); its failure is logged only.
     """
     from dripcast.store import queries as store
+    from dripcast.store.blobs import read_message
 
-    lease = timedelta(minutes=10)
-    if not store.claim_messages(engine, now=now, lease=lease, ids=[message_id]):
+    lease = parse_duration(config.service.publish_lease)
+    node = config.service.node
+    if not store.claim_messages(engine, now=now, lease=lease, ids=[message_id], node=node):
         return None
     row = store.message(engine, message_id)
     claim = row.claimed_until
     brand = config.brand(row.brand)
+    media = BlobMedia(brand.id)
     try:
         # Parsed before anything else holds the bytes: they are freed when parse returns.
-        sub = parse((config.resolve(config.service.spool_dir) / row.spool).read_bytes())
+        sub = parse(read_message(blobs, config.resolve(config.service.spool_dir), row.spool))
         prepared = prepare(
             sub,
             brand,
             now=now,
-            media=MediaStore(config.resolve(config.service.media_dir) / brand.id),
+            media=media,
             queue=store.queued(engine, brand.id, since=now - timedelta(days=1)),
             seen=lambda px: store.seen_pixels(engine, brand.id, px, since=now - DEDUP_WINDOW),
             limits=(limits or {}).get(brand.id),
@@ -313,6 +369,7 @@ def process(
         )
         _done(on_done, message_id, prepared, [])
         return []
+    media.flush(blobs)  # durable before the rows that name them
     ids = store.finish_message(
         engine,
         message_id,

@@ -15,8 +15,7 @@ from email.utils import getaddresses
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from dripcast.app.imaging import MediaStore
-from dripcast.app.pipeline import DEDUP_WINDOW, SAME_TEXT_WINDOW, Prepared, prepare
+from dripcast.app.pipeline import DEDUP_WINDOW, SAME_TEXT_WINDOW, MediaStore, Prepared, prepare
 from dripcast.core.config import Brand, Config
 from ingest.parse import parse, read_head
 from ingest.recipients import brand_for_recipient

@@ -95,6 +95,11 @@ def render(r: Report) -> str:
                 f"  #{a['id']} {a['channel']:<10} {a['status']:<6} {when(a['due_at'])}"
                 f"  {a['reason'] or ''}"
             )
+    if r.refused:  # the mailed summary lists them too (summary_view, the same rows)
+        lines += ["", "Mails that made no posts:"]
+        for m in r.refused:
+            who = m.get("sender") or m.get("mail_from") or "?"
+            lines.append(f"  {when(m['received_at'])}  {who}: {m.get('reason') or ''}")
     lines += _faq(r.faq)
     return "\n".join(lines) + "\n"
 

@@ -1,8 +1,8 @@
 """`dripcast serve`: the wiring. SMTP listener → processor → schedule → publishers.
 
 The only module that knows every stage. State lives in the database and the
-spool; this object only holds the running parts, so a restart (or a crash)
-picks up from the stored state.
+blob store, both shared by every node; this object only holds the running
+parts, so a restart (or a crash, or another node) picks up from the stored state.
 """
 
 from __future__ import annotations
@@ -15,14 +15,14 @@ import signal
 from collections.abc import Callable, Coroutine, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import Engine
 
-from dripcast.app import faq_monitor, jobs, memory, pipeline, systemd
+from dripcast.app import cleanup, faq_monitor, jobs, memory, pipeline, systemd
 from dripcast.app import media_server as media_http
 from dripcast.app.context import App
 from dripcast.app.imaging import Cutter
@@ -34,6 +34,8 @@ from dripcast.core.config import Brand, Config
 from dripcast.core.publisher import Context, Publisher
 from dripcast.core.timeparse import parse_duration
 from dripcast.store import queries as store
+from dripcast.store.blobs import Blobs, open_blobs
+from dripcast.store.credentials import credentials_for
 from dripcast.store.db import make_engine, migrate
 from ingest import smtp, spool
 from ingest.intake import Intake
@@ -65,6 +67,14 @@ def _drained(
     return run
 
 
+class MailFactory(Protocol):
+    """`Notices`, or `dripcast.mail.wiring.ClientMail`, given the service's blob store."""
+
+    def __call__(
+        self, config: Config, engine: Engine, *, blobs: Blobs | None = None
+    ) -> Notices: ...
+
+
 # Something an adapter runs beside SMTP in the same process (the dashboard): it gets the
 # service's App and returns when the event is set.
 Adapter = Callable[[App, asyncio.Event], Coroutine[Any, Any, None]]
@@ -81,7 +91,7 @@ def http_client() -> httpx.AsyncClient:
 
 
 def build_publishers(
-    config: Config, engine: Engine, http: httpx.AsyncClient
+    config: Config, engine: Engine, http: httpx.AsyncClient, blobs: Blobs
 ) -> dict[tuple[str, str], Publisher]:
     async def remember(post_id: int, data: Any) -> None:
         await asyncio.to_thread(store.remember, engine, post_id, dict(data))
@@ -89,9 +99,10 @@ def build_publishers(
     out: dict[tuple[str, str], Publisher] = {}
     state = config.resolve(config.service.state_dir)
     media_url = media_url_from_config(config)
+    credentials = credentials_for(engine, config.root_key(), legacy=state)
     for brand in config.brands:
         for ch in brand.channels:
-            folder = state / brand.id / ch.id  # private to the channel: its tokens live here
+            folder = state / brand.id / ch.id  # private to the channel on this node
             folder.mkdir(parents=True, exist_ok=True, mode=0o700)
             ctx = Context(
                 http=http,
@@ -99,22 +110,38 @@ def build_publishers(
                 state_dir=folder,
                 media_url=media_url,
                 remember=remember,
+                read_blob=blobs.get,
+                credentials=credentials(brand.id, ch.id),
             )
             out[(brand.id, ch.id)] = make_publisher(ch, ctx)
     return out
 
 
-def build_sources(config: Config, http: httpx.AsyncClient) -> dict[tuple[str, str], CommentSource]:
-    """A comment reader per channel of each brand with `faq` on, where the network has one."""
+def build_sources(
+    config: Config, engine: Engine, http: httpx.AsyncClient
+) -> dict[tuple[str, str], CommentSource]:
+    """A comment reader per channel of each brand with `faq` on, where the network has one.
+
+    It uses the channel's credentials in the database, as its publisher does: a
+    rotated token (X's refresh token is single-use) stays one token for both."""
     out: dict[tuple[str, str], CommentSource] = {}
     state = config.resolve(config.service.state_dir)
+    credentials = None
     for brand in config.brands:
         if brand.faq is None or brand.faq.mode == "off":
             continue
         for ch in brand.channels:
             folder = state / brand.id / ch.id  # shared with the channel's publisher: one login
             folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-            source = make_source(ch, Context(http=http, root=config.path.parent, state_dir=folder))
+            if credentials is None:
+                credentials = credentials_for(engine, config.root_key(), legacy=state)
+            ctx = Context(
+                http=http,
+                root=config.data_root,
+                state_dir=folder,
+                credentials=credentials(brand.id, ch.id),
+            )
+            source = make_source(ch, ctx)
             if source is not None:
                 out[(brand.id, ch.id)] = source
     return out
@@ -127,7 +154,7 @@ class Service:
         clock: Callable[[], datetime] | None = None,
         adapters: Sequence[Adapter] = (),
         *,
-        mail: Callable[[Config, Engine], Notices] = Notices,
+        mail: MailFactory = Notices,
     ) -> None:
         """`mail`: the client mail (`Notices`; `dripcast serve` passes the one that also
         acts on replies, `dripcast.mail.wiring.ClientMail`, an adapter over the actions)."""
@@ -135,8 +162,11 @@ class Service:
         self.adapters = adapters
         self.clock = clock or (lambda: datetime.now(UTC))
         self.engine = make_engine(config.database_url)
-        self.intake = Intake(config, self.engine, self.clock)
-        self.queue: asyncio.Queue[int] = asyncio.Queue()
+        self.blobs = open_blobs(config)
+        self.node = config.service.node
+        self.intake = Intake(config, self.engine, self.clock, blobs=self.blobs)
+        # Oldest first: a message another node left behind waits behind no newer mail.
+        self.queue: asyncio.PriorityQueue[int] = asyncio.PriorityQueue()
         self.queued: set[int] = set()
         self.stop = asyncio.Event()
         self.jobs: set[asyncio.Task[Any]] = set()  # scheduled jobs running now
@@ -145,7 +175,7 @@ class Service:
         self.limits_read = asyncio.Event()
         self.cutter = Cutter()  # photos are checked and cut on every core, in worker processes
         self.processing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="process")
-        self.client_mail = mail(config, self.engine)
+        self.client_mail = mail(config, self.engine, blobs=self.blobs)
         self.mailer = Mailer(config, self.engine, self.clock)
         self.loop: asyncio.AbstractEventLoop | None = None
         self.mail_swept = datetime.min.replace(tzinfo=UTC)
@@ -169,15 +199,14 @@ class Service:
         self.mailer.announce()
         await asyncio.to_thread(migrate, self.engine)
         spool.clean_temporaries(self.intake.spool_dir)
-        released = await asyncio.to_thread(store.release_claims, self.engine)
-        if released:
-            log.info("planning %d messages again that a stopped process had started", released)
+        await self._recover_own()
         async with http_client() as http:
             dispatcher = Dispatcher(
                 engine=self.engine,
-                publishers=build_publishers(cfg, self.engine, http),
+                publishers=build_publishers(cfg, self.engine, http, self.blobs),
                 brands={b.id: b for b in cfg.brands},
                 lease=parse_duration(cfg.service.publish_lease),
+                node=self.node,
             )
             aps = AsyncIOScheduler(timezone=UTC)
             tick = aps.add_job(
@@ -201,7 +230,7 @@ class Service:
                 port=cfg.service.smtp.port,
                 on_reply=self.reply_stored,
             )
-            media_server = await media_http.start_from_config(cfg)
+            media_server = await media_http.start_from_config(cfg, self.blobs.get)
             aps.start()
             tasks = [
                 asyncio.create_task(self._read_limits(dispatcher.publishers)),
@@ -209,13 +238,13 @@ class Service:
                 asyncio.create_task(systemd.watchdog()),
                 asyncio.create_task(self.mailer.run()),
             ]
-            app = App(config=cfg, engine=self.engine)
+            app = App(config=cfg, engine=self.engine, blob_store=self.blobs)
             adapters = [asyncio.create_task(a(app, self.stop)) for a in self.adapters]
             loop = asyncio.get_running_loop()
             for sig in (signal.SIGTERM, signal.SIGINT):
                 loop.add_signal_handler(sig, self.stop.set)
             bound = server.sockets[0].getsockname()
-            log.info("listening for mail on %s:%s", bound[0], bound[1])
+            log.info("node %s listening for mail on %s:%s", self.node, bound[0], bound[1])
             systemd.notify("READY=1")
             await self.stop.wait()
             systemd.notify("STOPPING=1")
@@ -234,10 +263,26 @@ class Service:
             await asyncio.gather(*tasks, return_exceptions=True)
         await asyncio.to_thread(self.cutter.close)
         self.processing.shutdown(wait=True)
+        await asyncio.to_thread(self.blobs.close)
         self.engine.dispose()
         for e in ended:
             if isinstance(e, Exception):
                 raise e  # an adapter that could not start (its port taken) stopped the service
+
+    async def _recover_own(self) -> None:
+        """At start, take back at once what this node held when it stopped.
+
+        Messages it was planning are planned again; posts it was publishing are
+        recovered on the first tick (find(), or a resend where that is safe).
+        Other nodes' claims are theirs until `publish_lease` passes.
+        """
+        released = await asyncio.to_thread(store.release_claims, self.engine, self.node)
+        if released:
+            log.info("planning %d messages again that this node had started", released)
+        now = self.clock()
+        posts = await asyncio.to_thread(store.recover_own, self.engine, self.node, now=now)
+        if posts:
+            log.info("recovering %d posts this node was publishing when it stopped", posts)
 
     def _schedule_jobs(self, aps: AsyncIOScheduler) -> None:
         """The weekly report (Monday 08:00 in each brand's zone) and a nightly clean-up."""
@@ -253,7 +298,7 @@ class Service:
         aps.add_job(
             self._job,
             CronTrigger(hour=3, minute=30, timezone=UTC),
-            args=["clean-up", jobs.clean_up],
+            args=["clean-up", cleanup.clean_up, self.blobs],
             id="clean-up",
             coalesce=True,
             misfire_grace_time=None,
@@ -264,7 +309,7 @@ class Service:
         monitor = faq_monitor.Monitor(
             self.config,
             self.engine,
-            build_sources(self.config, http),
+            build_sources(self.config, self.engine, http),
             send_escalation=self.send_escalation,
             send_draft=self.send_draft,
         )
@@ -342,6 +387,7 @@ class Service:
             self.limits,
             self.cutter.cut,
             self._processed,
+            blobs=self.blobs,
         )
 
     def _processed(self, message_id: int, p: pipeline.Prepared, ids: list[int]) -> None:
@@ -384,7 +430,7 @@ def serve(
     config: Config,
     adapters: Sequence[Adapter] = (),
     *,
-    mail: Callable[[Config, Engine], Notices] = Notices,
+    mail: MailFactory = Notices,
 ) -> None:
     memory.tune_malloc()
     with contextlib.suppress(KeyboardInterrupt):

@@ -12,6 +12,7 @@ from dripcast.app import pipeline
 from dripcast.app.preview import NoBrand, pick_brand
 from dripcast.core.config import Config
 from dripcast.store import queries as store
+from dripcast.store.blobs import open_blobs
 from dripcast.store.db import make_engine, migrate
 from ingest.intake import EX_DATAERR, EX_NOUSER, EX_TEMPFAIL, HEAD_MAX, Intake
 from ingest.spool import SpoolWriter
@@ -46,19 +47,22 @@ def ingest(config: Config, message: BinaryIO, *, recipient: str | None, mail_fro
         writer.abort()
         return Ingested(EX_NOUSER, ("dripcast ingest: no recipient names a brand (pass -r)",))
     said: tuple[str, ...] = ()
+    blobs = open_blobs(config)
     try:
         engine = make_engine(config.database_url)
         migrate(engine)
-        outcome = Intake(config, engine).accept_spooled(
+        outcome = Intake(config, engine, blobs=blobs).accept_spooled(
             writer, mail_from=mail_from, rcpt=rcpt, transport="stdin"
         )
         said = (outcome.reply,)
         if not outcome.queued or outcome.message_id is None:
             return Ingested(outcome.exit_code, said)
-        ids = pipeline.process(config, engine, outcome.message_id, datetime.now(UTC))
+        ids = pipeline.process(config, engine, outcome.message_id, datetime.now(UTC), blobs=blobs)
     except (OSError, OperationalError) as e:
         writer.abort()
         return Ingested(EX_TEMPFAIL, (*said, f"dripcast ingest: try later: {e}"))
+    finally:
+        blobs.close()
     if ids == []:
         reason = store.message(engine, outcome.message_id).reason
         return Ingested(EX_DATAERR, (*said, f"dripcast ingest: {reason}"))

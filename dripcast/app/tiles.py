@@ -68,10 +68,25 @@ def tile(row: dict[str, Any], brand: Brand | None, zone: tzinfo) -> dict[str, An
             {"n": i, "width": x["width"], "height": x["height"], "alt": x.get("alt", "")}
             for i, x in enumerate(row["media"])
         ],
-        "url": row.get("url"),
+        # an outbox post's url is its folder (file://), which a browser will not open from
+        # an http page: the page shows the path as text instead of a link
+        "url": None if _is_file(row.get("url")) else row.get("url"),
+        "folder": _folder(row.get("url")),
         "published_at": row.get("published_at"),
         "actions": allowed(row),
     }
+
+
+def _is_file(url: str | None) -> bool:
+    return bool(url) and str(url).startswith("file:")
+
+
+def _folder(url: str | None) -> str | None:
+    if not url or not _is_file(url):
+        return None
+    from urllib.parse import unquote, urlsplit
+
+    return unquote(urlsplit(url).path)
 
 
 def network_colours() -> dict[str, str]:

@@ -18,6 +18,7 @@ from dripcast.cli.root import Ctx, main, pass_ctx
 
 if TYPE_CHECKING:  # imported where used: `dripcast --help` loads no database or rich code
     from rich.console import Console
+    from rich.table import Table
 
     from dripcast.app.actions import Actor, Result
     from dripcast.app.context import App
@@ -46,7 +47,9 @@ def cli_actor() -> Actor:
 
 @main.command()
 @click.option("--brand", "brand_id", help="only this brand")
-@click.option("--held", is_flag=True, help="held posts and quarantined messages, with reasons")
+@click.option(
+    "--held", is_flag=True, help="held posts, and every message not posted (refused, held, failed)"
+)
 @click.option("--all", "show_all", is_flag=True, help="include published, failed and cancelled")
 @click.option("--history", "history_of", type=int, metavar="ID", help="one post's changes")
 @pass_ctx
@@ -100,20 +103,39 @@ def queue(
     console.print(table)
     msgs = views.quarantined(app, brand=brand_id, since=recent)
     if msgs or held:
-        mt = Table(title="messages not posted", box=box.SIMPLE_HEAD, pad_edge=False)
-        for col in ("id", "received", "brand", "sender", "status"):
-            mt.add_column(col, overflow="fold")
+        console.print(_messages(msgs, zones, wide))
+
+
+def _messages(msgs: list[dict[str, Any]], zones: dict[str, Any], wide: bool) -> Table:
+    """Messages not posted (refused, held or failed), received in the brand's time; below
+    WIDE columns the brand goes, and sender and reason share a column (the reason under it)."""
+    from rich import box
+    from rich.table import Table
+
+    several = len({m["brand"] for m in msgs}) > 1
+    mt = Table(title="messages not posted (refused, held or failed)", box=box.SIMPLE_HEAD,
+               pad_edge=False)  # fmt: skip
+    mt.add_column("id", justify="right", no_wrap=True)
+    mt.add_column("received", no_wrap=True)
+    if wide or several:
+        mt.add_column("brand", overflow="fold", max_width=24 if wide else 12)
+    mt.add_column("status", no_wrap=True)
+    if wide:
+        mt.add_column("sender", no_wrap=True)
         mt.add_column("reason", overflow="fold", ratio=1)
-        for m in msgs:
-            mt.add_row(
-                str(m["id"]),
-                m["received_at"].strftime("%Y-%m-%d %H:%M UTC"),
-                m["brand"],
-                m["sender"] or "?",
-                m["status"],
-                m["reason"] or "",
-            )
-        console.print(mt)
+    else:
+        mt.add_column("sender / reason", overflow="fold", ratio=1, min_width=20)
+    for m in msgs:
+        at = m["received_at"].astimezone(zones.get(m["brand"], ZoneInfo("UTC")))
+        sender, reason = m["sender"] or "?", m["reason"] or ""
+        mt.add_row(
+            str(m["id"]),
+            at.strftime(TIME if wide else SHORT_TIME),
+            *([m["brand"]] if wide or several else []),
+            m["status"],
+            *([_middle(sender, 40), reason] if wide else [f"{_middle(sender)}\n[dim]{reason}[/]"]),
+        )
+    return mt
 
 
 def _history(app: App, post: int, zones: dict[str, Any], console: Console) -> None:
@@ -144,6 +166,11 @@ def _history(app: App, post: int, zones: dict[str, Any], console: Console) -> No
             e["reason"] or "",
         )
     console.print(table)
+
+
+def _middle(text: str, n: int = 36) -> str:
+    """A long address cut in its middle, so it stays on one line and keeps its domain."""
+    return text if len(text) <= n else text[: n // 2 - 1] + "…" + text[-(n - n // 2) :]
 
 
 def _short(text: str, n: int = 48) -> str:

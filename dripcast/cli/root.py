@@ -131,10 +131,9 @@ def check(ctx: Ctx, online: bool) -> None:
     console.print(f"{cfg.path}: ok, {len(cfg.brands)} brand(s)")
     for b in cfg.brands:
         d = b.drip
-        console.print(
-            f"\n[bold]{b.id}[/]  {b.name} <{b.address}>  verify: {b.verify}"
-            f"  approval: {b.approval}  zone: {b.timezone}"
-        )
+        # at 80 columns: the brand on its line, its settings on the next (no wrap mid-pair)
+        console.print(f"\n[bold]{b.id}[/]  {b.name} <{b.address}>")
+        console.print(f"  verify: {b.verify}  approval: {b.approval}  zone: {b.timezone}")
         console.print(
             f"  drip: {d.days} days, {d.weekdays}, {' '.join(d.slots)}, min gap {d.min_gap}"
             + (f", at most {d.max_per_day}/day" if d.max_per_day else "")
@@ -152,7 +151,10 @@ def check(ctx: Ctx, online: bool) -> None:
             readable = [c.id for c in b.channels if c.type in READABLE]
             console.print(
                 f"  faq: {b.faq.mode}, every {b.faq.poll}, {len(b.faq.answers)} answer{'' if len(b.faq.answers) == 1 else 's'},"
-                f" {len(b.faq.escalate)} escalate words; reads "
+                f" {len(b.faq.escalate)} escalate words"
+            )
+            console.print(
+                "  faq reads: "
                 + (
                     ", ".join(readable)
                     if readable

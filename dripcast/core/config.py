@@ -10,6 +10,7 @@ import difflib
 import glob
 import os
 import re
+import socket
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -30,6 +31,7 @@ from pydantic import (
 )
 from pydantic_core import ErrorDetails
 
+from dripcast.core import keys
 from dripcast.core.channels import (
     CHANNEL_TYPES,
     NEEDS_PUBLIC_URL,
@@ -89,6 +91,24 @@ class MediaHttp(Strict):
     ttl_seconds: float = Field(default=3600, gt=0)
 
 
+class S3(Strict):
+    """An S3-compatible object store for `service.blobs: s3://bucket/prefix`."""
+
+    endpoint_url: str | None = None  # None: AWS itself
+    region: str = "us-east-1"
+    access_key_id: SecretStr | None = None
+    secret_access_key: SecretStr | None = None
+
+
+SECRET_KEY_MIN = 32
+
+
+def secret_key_problem(value: str) -> str | None:
+    if len(value) < SECRET_KEY_MIN:
+        return f"needs at least {SECRET_KEY_MIN} characters, not {len(value)}"
+    return None
+
+
 class WebUser(Strict):
     """An agency user of the dashboard; `dripcast web-user NAME` prints the hash."""
 
@@ -128,13 +148,20 @@ class Service(Strict):
     smtp: Smtp = Smtp()
     media_http: MediaHttp = MediaHttp()
     web: Web | None = None  # null: no dashboard
-    # Signs sessions and client links (and, with several nodes, more); unset: a key file
-    # in state_dir, made on first use.
-    secret_key: SecretStr | None = None
     database: str = "sqlite:///var/dripcast.db"
-    media_dir: Path = Path("var/media")
-    spool_dir: Path = Path("var/spool")
+    media_dir: Path = Path("var/media")  # preview's variants (`dripcast preview`), local
+    spool_dir: Path = Path("var/spool")  # mail being received, node-local until committed
     state_dir: Path = Path("var/state")
+    # Where raw messages and image variants live, shared by every node:
+    # `file:<folder>` or `s3://bucket/prefix` (with `s3:`).
+    blobs: str = Field(default="file:var/blobs", pattern=r"^(file:.+|s3://[^/]+(/.*)?)$")
+    s3: S3 | None = None
+    # The root of every key: encrypts channel credentials in the database, signs media
+    # URLs, dashboard sessions and client links; every node must have the same.
+    # Unset: a key made once in state_dir (one node only).
+    # A ${…} reference is measured when it is read (`Config.secret_problems`, `root_key`).
+    secret_key: SecretStr | None = None
+    node_id: str | None = Field(default=None, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
     public_base_url: str | None = None
     outgoing_mail: str | None = None  # smarthost: smtp://, smtp+starttls://, smtps://
     mail_from: str | None = None  # From of the mail dripcast sends; default the brand's address
@@ -146,6 +173,15 @@ class Service(Strict):
     # How long a claimed post is left to its publisher before another process (or this
     # one after a restart) treats it as abandoned mid-publish. Longer than any publish.
     publish_lease: str = "10m"
+
+    @field_validator("secret_key")
+    @classmethod
+    def _secret_key(cls, v: SecretStr | None) -> SecretStr | None:
+        if v is None or isinstance(v, LazySecret):
+            return v  # a reference is measured when it is read
+        if problem := secret_key_problem(v.get_secret_value()):
+            raise ValueError(problem)
+        return v
 
     @field_validator("outgoing_mail")
     @classmethod
@@ -166,6 +202,17 @@ class Service(Strict):
     def _age(cls, v: str) -> str:
         parse_duration(v)
         return v
+
+    @model_validator(mode="after")
+    def _blobs(self) -> Service:
+        if self.blobs.startswith("s3://") and self.s3 is None:
+            raise ValueError("blobs: s3://… needs s3: {endpoint_url, region, access_key_id, …}")
+        return self
+
+    @property
+    def node(self) -> str:
+        """This node's name on its claims: `node_id`, else the host name."""
+        return self.node_id or socket.gethostname()[:64]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -398,7 +445,10 @@ class Config(Strict):
         errors: list[str] = []
         warnings: list[str] = []
         for loc, secret in _secrets(self, ()):
-            if not isinstance(secret, LazySecret) or (not channels and "channels" in loc):
+            if not isinstance(secret, LazySecret):
+                continue
+            # ingest needs no channel's secret, nor the key of their credentials
+            if not channels and ("channels" in loc or loc == ("service", "secret_key")):
                 continue
             warnings += secret.ref.warnings()
             try:
@@ -413,7 +463,26 @@ class Config(Strict):
                     continue  # named above
                 if problem:
                     errors.append(f"{b.token.ref.where}: {problem}")
+        key = self.service.secret_key
+        if channels and isinstance(key, LazySecret):
+            try:
+                problem = secret_key_problem(key.get_secret_value())
+            except ConfigError:
+                problem = None  # named above
+            if problem:
+                errors.append(f"{key.ref.where}: {problem}")
         return errors, warnings
+
+    def root_key(self) -> bytes:
+        """The root of every key (`dripcast.core.keys`): secret_key, else one kept in state_dir."""
+        key = self.service.secret_key
+        if key is not None:
+            value = key.get_secret_value()
+            if problem := secret_key_problem(value):
+                where = key.ref.where if isinstance(key, LazySecret) else "service.secret_key"
+                raise ConfigError(f"{where}: {problem}")
+            return value.encode()
+        return keys.load_or_create(self.resolve(self.service.state_dir) / keys.ROOT_FILE)
 
     @property
     def database_url(self) -> str:

@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 
 import httpx
 
+from dripcast.core.credentials import Credentials, FileCredentials
 from dripcast.core.domain import Media, Post, Published
 
 
@@ -25,6 +26,16 @@ class Context:
     media_url: Callable[[Media], str] | None = None
     # Keep what a retry must reuse (Instagram's container id…); seen again as `post.remote`.
     remember: Callable[[int, Mapping[str, Any]], Awaitable[None]] | None = None
+    # Reads a variant from the blob store by its key (`Media.path`); None: a local file.
+    read_blob: Callable[[str], Awaitable[bytes]] | None = None
+    # The channel's refreshed tokens by name, shared by every node (in the database);
+    # None: files in state_dir.
+    credentials: Callable[[str], Credentials] | None = None
+
+    def credential(self, name: str) -> Credentials:
+        if self.credentials is not None:
+            return self.credentials(name)
+        return FileCredentials(self.state_dir / f"{name}.json")
 
 
 class Publisher(abc.ABC):

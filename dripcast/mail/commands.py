@@ -2,9 +2,9 @@
 
 Pure: text in, typed commands out; what they act on is the application layer's
 business. Case-insensitive; English and Danish words (the languages we write in).
-A line that starts with no command word (a greeting, "thanks!") is passed over;
-one that starts with a command word but does not parse is `Unknown`, so the
-answer can say what was not understood.
+A greeting or a sign-off ("thanks!") is passed over, and so is the signature after
+it; any other line that is not a command (`frobnicate`, a command word that does
+not parse) is `Unknown`, so the answer can say what was not understood.
 """
 
 from __future__ import annotations
@@ -83,13 +83,32 @@ def own_lines(text: str) -> list[str]:
     return out[:MAX_LINES]
 
 
+# A line of courtesy, not a command: a greeting or thanks is passed over, and from a
+# sign-off on ("Thanks, Anna", "Mvh") the rest is the signature.
+_GREETING = re.compile(
+    r"^(hi|hello|hey|dear|good (morning|afternoon)|hej|hejsa|hallo|kære|godmorgen|goddag)\b",
+    re.IGNORECASE,
+)
+_SIGN_OFF = re.compile(
+    r"^(thanks|thank you|thx|cheers|best|regards|kind regards|br|tak|mange tak|mvh|"
+    r"venlig hilsen|vh|hilsen|kh|k\.h\.)\b",
+    re.IGNORECASE,
+)
+
+
 def parse_reply(text: str) -> list[Command]:
+    """The commands, in order; a line that is neither a command nor courtesy is
+    `Unknown` (the answer says so), up to the sign-off, after which comes the signature."""
     lines = own_lines(text)
     out: list[Command] = []
     for line in lines:
         cmd = parse_line(line)
         if cmd is not None:
             out.append(cmd)
+        elif _SIGN_OFF.match(line):
+            break
+        elif not _GREETING.match(line):
+            out.append(Unknown(line))
     return out
 
 

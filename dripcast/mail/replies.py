@@ -22,6 +22,7 @@ from typing import Any, Protocol
 
 from sqlalchemy import Engine
 
+from dripcast.app.mail import i18n
 from dripcast.app.mail.notify import Notifier
 from dripcast.app.mail.views import Answer
 from dripcast.core.config import Brand, Config
@@ -39,6 +40,7 @@ from dripcast.mail.commands import (
 )
 from dripcast.store import mails as store_mail
 from dripcast.store import queries as store
+from dripcast.store.blobs import Blobs, read_message
 from ingest.htmltext import html_to_text
 from ingest.replies import auto_submitted, reply_refs
 
@@ -48,6 +50,10 @@ LEASE = timedelta(minutes=5)
 
 
 class ResultLike(Protocol):
+    @property
+    def action(self) -> str: ...
+    @property
+    def changed(self) -> tuple[int, ...]: ...
     @property
     def message(self) -> str: ...
 
@@ -129,19 +135,25 @@ def run_commands(
     done: list[str] = []
     ignored: list[str] = []
     local_now = now.astimezone(brand.zone)
+    w = i18n.words(brand.language)
 
     def post(n: int) -> int | None:
         if 1 <= n <= len(t.posts):
             return t.posts[n - 1]
-        done.append(f"There is no post {n} in that mail (it has {len(t.posts)}).")
+        done.append(w["no_post"].format(n=n, count=len(t.posts)))
         return None
 
-    def each_or_all(fn: Callable[..., ResultLike], **kw: Any) -> None:
+    def say(r: ResultLike, when: datetime | None = None) -> None:
+        done.append(said(r, t, brand.language, when))
+
+    def each_or_all(fn: Callable[..., ResultLike], when: datetime | None = None, **kw: Any) -> None:
+        if when is not None:
+            kw["when"] = when
         if t.message is not None:
-            done.append(fn(app, submission=t.message, actor=actor, now=now, **kw).message)
+            say(fn(app, submission=t.message, actor=actor, now=now, **kw), when)
         else:  # a held notice or a summary: its numbered posts
             for pid in t.posts:
-                done.append(fn(app, post=pid, actor=actor, now=now, **kw).message)
+                say(fn(app, post=pid, actor=actor, now=now, **kw), when)
 
     for c in commands:
         match c:
@@ -150,30 +162,28 @@ def run_commands(
             case Approve(numbers=ns):
                 for n in ns:
                     if (pid := post(n)) is not None:
-                        r = actions.approve(app, post=pid, actor=actor, now=now)
-                        done.append(numbered(r.message, pid, n))
+                        say(actions.approve(app, post=pid, actor=actor, now=now))
             case Cancel(numbers=(), network=None):
                 each_or_all(actions.cancel)
             case Cancel(numbers=(), network=net) if net is not None:
                 chosen = {c.id for c in brand.channels if net in (c.id, c.type)}
                 if not chosen:
-                    done.append(f"{brand.name} has no channel or network called {net}.")
+                    done.append(w["no_network"].format(brand=brand.name, net=net))
                 for ch in sorted(chosen):
                     if t.message is not None:
-                        r = actions.cancel(
-                            app, submission=t.message, channel=ch, actor=actor, now=now
+                        say(
+                            actions.cancel(
+                                app, submission=t.message, channel=ch, actor=actor, now=now
+                            )
                         )
-                        done.append(r.message)
                     else:
                         for pid, pch in zip(t.posts, t.channels, strict=False):
                             if pch == ch:
-                                r = actions.cancel(app, post=pid, actor=actor, now=now)
-                                done.append(r.message)
+                                say(actions.cancel(app, post=pid, actor=actor, now=now))
             case Cancel(numbers=ns):
                 for n in ns:
                     if (pid := post(n)) is not None:
-                        r = actions.cancel(app, post=pid, actor=actor, now=now)
-                        done.append(numbered(r.message, pid, n))
+                        say(actions.cancel(app, post=pid, actor=actor, now=now))
             case Move(number=n, when=text):
                 try:
                     at = resolve_when(text, local_now)
@@ -181,8 +191,7 @@ def run_commands(
                     done.append(f"move {n}: {e}")
                     continue
                 if (pid := post(n)) is not None:
-                    r = actions.reschedule(app, post=pid, when=at, actor=actor, now=now)
-                    done.append(numbered(r.message, pid, n))
+                    say(actions.reschedule(app, post=pid, when=at, actor=actor, now=now), at)
             case When(when=text):
                 try:
                     at = resolve_when(text, local_now)
@@ -209,6 +218,7 @@ class ReplyHandler:
         app: Any = None,
         make_actor: Callable[[str, str], Any] = lambda kind, name: (kind, name),
         comments: CommentActions | None = None,
+        blobs: Blobs | None = None,
     ) -> None:
         self.comments = comments
         self.config = config
@@ -216,7 +226,7 @@ class ReplyHandler:
         self.actions = actions
         self.app = app
         self.make_actor = make_actor
-        self.notifier = Notifier(config, engine)
+        self.notifier = Notifier(config, engine, blobs=blobs)
 
     def pending(self, now: datetime) -> list[int]:
         if self.actions is None:
@@ -228,7 +238,8 @@ class ReplyHandler:
         assert self.actions is not None
         row = store.message(self.engine, message_id)
         brand = self.config.brand(row.brand)
-        raw = (self.config.resolve(self.config.service.spool_dir) / row.spool).read_bytes()
+        spool = self.config.resolve(self.config.service.spool_dir)
+        raw = read_message(self.notifier.app.blobs, spool, row.spool)
         msg = BytesParser(policy=email.policy.default, _class=EmailMessage).parsebytes(raw)
         refs = reply_refs(msg, row.rcpt, brand.id, self.notifier.key)
         sent = store_mail.find_sent(
@@ -270,7 +281,8 @@ class ReplyHandler:
         if self.comments is None:
             return ["answering comments by mail is not available here; nothing was posted"]
         comment = int(about["comment"])
-        if about.get("draft") and commands and commands[0] == Approve(()):
+        known = [c for c in commands if not isinstance(c, Unknown)]  # "Looks good" before it
+        if about.get("draft") and known and known[0] == Approve(()):
             r = self.comments.approve_reply(self.app, comment=comment, actor=actor, now=now)
             return [r.message]
         words = "\n".join(own_lines(text))
@@ -282,6 +294,37 @@ class ReplyHandler:
     def _close(self, message_id: int, now: datetime, reason: str) -> str:
         store_mail.close_reply(self.engine, message_id, now=now, reason=reason)
         return reason
+
+
+def said(r: ResultLike, t: Target, language: str, when: datetime | None = None) -> str:
+    """An action's Result in the client's words and language, posts named by the numbers
+    of the mail it answers (never a post id or "submission 10")."""
+    w = i18n.words(language)
+    at = i18n.when(when, language) if when is not None else ""
+    action = {"publish-now": "approve", "reschedule": "move", "recaption": "caption"}.get(
+        r.action, r.action
+    )
+    if not r.changed:
+        if action == "move" and "in the past" in r.message:
+            return w["none_move_past"].format(when=at)
+        return w.get(f"none_{action}", r.message)
+    numbers = sorted(t.posts.index(pid) + 1 for pid in r.changed if pid in t.posts)
+    if len(numbers) < len(r.changed):
+        posts = w["posts_count"].format(n=len(r.changed))
+    elif len(numbers) == 1:
+        posts = w["post_one"].format(n=numbers[0])
+    else:
+        ns = [str(n) for n in numbers]
+        posts = w["post_many"].format(ns=f"{', '.join(ns[:-1])} {w['and']} {ns[-1]}")
+    if action == "move":
+        return w["did_move_one" if len(r.changed) == 1 else "did_move"].format(posts=posts, when=at)
+    if action == "caption":
+        line = w["did_caption_one" if len(r.changed) == 1 else "did_caption"].format(
+            n=len(r.changed)
+        )
+        held = re.search(r"(\d+) held for review", r.message)
+        return f"{line} {w['did_caption_held'].format(n=held[1])}" if held else line
+    return w.get(f"did_{action}", r.message).format(posts=posts)
 
 
 def numbered(line: str, post_id: int, number: int) -> str:

@@ -13,11 +13,11 @@ from datetime import datetime
 from sqlalchemy import Engine
 
 from dripcast.app import actions, faq_monitor
-from dripcast.app.context import App
 from dripcast.app.mail.notices import Notices
 from dripcast.core.config import Config
 from dripcast.core.lifecycle import Actor
 from dripcast.mail.replies import ReplyHandler
+from dripcast.store.blobs import Blobs
 
 
 def mail_actor(kind: str, name: str) -> Actor:
@@ -26,11 +26,11 @@ def mail_actor(kind: str, name: str) -> Actor:
 
 
 class ClientMail(Notices):
-    def __init__(self, config: Config, engine: Engine) -> None:
-        super().__init__(config, engine)
+    def __init__(self, config: Config, engine: Engine, *, blobs: Blobs | None = None) -> None:
+        super().__init__(config, engine, blobs=blobs)
         self.replies = ReplyHandler(
-            config, engine, actions=actions, app=App(config=config, engine=engine),
-            make_actor=mail_actor, comments=faq_monitor,
+            config, engine, actions=actions, app=self.notifier.app,
+            make_actor=mail_actor, comments=faq_monitor, blobs=blobs,
         )  # fmt: skip
 
     def handle_replies(self, now: datetime) -> list[str]:

@@ -239,6 +239,14 @@ def told(engine: Engine, brand: str, kind: str, post_ids: Sequence[int]) -> set[
         return {int(p) for about in rows for p in about.get("posts", ()) if int(p) in wanted}
 
 
+def queued_keys(engine: Engine, keys: Sequence[str]) -> set[str]:
+    """Which of the event `keys` have a mail already (queued, sent or failed)."""
+    if not keys:
+        return set()
+    with transaction(engine) as s:
+        return set(s.scalars(select(m.Mail.key).where(m.Mail.key.in_(list(keys)))))
+
+
 # ---- replies: stored messages (status `reply`) that carry commands ----------------
 
 

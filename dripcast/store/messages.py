@@ -44,29 +44,38 @@ def add_message(engine: Engine, *, now: datetime, **fields: Any) -> int:
 
 
 def claim_messages(
-    engine: Engine, *, now: datetime, lease: timedelta, ids: Sequence[int] = ()
+    engine: Engine,
+    *,
+    now: datetime,
+    lease: timedelta,
+    ids: Sequence[int] = (),
+    node: str | None = None,
 ) -> list[int]:
-    """Take received messages (or ones whose processor died) for processing."""
+    """Take received messages (or ones whose processor died) for processing, as `node`."""
     with transaction(engine) as s:
         stale = (m.Message.status == PROCESSING) & (m.Message.claimed_until < now)
         q = update(m.Message).where((m.Message.status == MessageStatus.RECEIVED.value) | stale)
         if ids:
             q = q.where(m.Message.id.in_(ids))
-        rows = s.execute(
-            q.values(status=PROCESSING, claimed_until=now + lease).returning(m.Message.id)
-        )
+        values = {"status": PROCESSING, "claimed_until": now + lease, "claimed_by": node}
+        rows = s.execute(q.values(**values).returning(m.Message.id))
         return sorted(r[0] for r in rows)
 
 
-def release_claims(engine: Engine) -> int:
-    """At start: messages a killed process was planning go back to be planned again.
+def release_claims(engine: Engine, node: str | None = None) -> int:
+    """At start: messages this node was planning when it stopped go back to be planned.
 
-    Its plan was never committed (the plan and the closing of the message are one
-    commit), and `finish_message(claim=…)` keeps a late finisher from adding a second.
+    Only this node's (and unnamed ones, from before claims had names): another
+    node's are its own business until their lease passes. The plan was never
+    committed (the plan and the closing of the message are one commit), and
+    `finish_message(claim=…)` keeps a late finisher from adding a second.
     """
     with transaction(engine) as s:
         q = update(m.Message).where(m.Message.status == PROCESSING)
-        return s.execute(q.values(status=MessageStatus.RECEIVED.value, claimed_until=None)).rowcount  # type: ignore[attr-defined, no-any-return]
+        if node is not None:
+            q = q.where((m.Message.claimed_by == node) | m.Message.claimed_by.is_(None))
+        values = {"status": MessageStatus.RECEIVED.value, "claimed_until": None, "claimed_by": None}
+        return s.execute(q.values(**values)).rowcount  # type: ignore[attr-defined, no-any-return]
 
 
 def pending_messages(engine: Engine, *, now: datetime) -> list[int]:
@@ -110,7 +119,7 @@ def finish_message(
         if claim is not None and row.claimed_until != claim:
             return []  # someone else holds it now
         row.status, row.reason = MessageStatus(status).value, reason
-        row.processed_at, row.claimed_until = now, None
+        row.processed_at, row.claimed_until, row.claimed_by = now, None, None
         for p in photos:
             s.add(
                 m.Photo(
@@ -187,7 +196,7 @@ def messages(
 
 
 def purge_messages(engine: Engine, *, statuses: Sequence[str], before: datetime) -> list[str]:
-    """Forget old refused/held messages; returns their spool files for the caller to delete."""
+    """Forget old refused/held messages; returns their spool keys for the caller to delete."""
     with transaction(engine) as s:
         cond = m.Message.status.in_(statuses) & (m.Message.received_at < before)
         spools = [r[0] for r in s.execute(select(m.Message.spool).where(cond))]
@@ -197,3 +206,9 @@ def purge_messages(engine: Engine, *, statuses: Sequence[str], before: datetime)
 
 def _row(r: m.Base) -> dict[str, Any]:
     return {c.key: getattr(r, c.key) for c in r.__table__.columns}
+
+
+def spool_keys(engine: Engine) -> set[str]:
+    """Every raw message a row still names (the clean-up keeps these)."""
+    with transaction(engine) as s:
+        return {r[0] for r in s.execute(select(m.Message.spool))}

@@ -74,6 +74,7 @@ class Message(Base):
     status: Mapped[str] = mapped_column(String(16))
     reason: Mapped[str | None] = mapped_column(Text)
     claimed_until: Mapped[datetime | None]
+    claimed_by: Mapped[str | None] = mapped_column(String(64))  # the node planning it
     processed_at: Mapped[datetime | None]
 
     __table_args__ = (
@@ -117,6 +118,7 @@ class Post(Base):
     status: Mapped[str] = mapped_column(String(16))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     claimed_until: Mapped[datetime | None]
+    claimed_by: Mapped[str | None] = mapped_column(String(64))  # the node publishing it
     published_at: Mapped[datetime | None]
     external_id: Mapped[str | None] = mapped_column(String(255))
     url: Mapped[str | None] = mapped_column(Text)
@@ -160,6 +162,16 @@ class JobRun(Base):
 
     name: Mapped[str] = mapped_column(String(128), primary_key=True)
     ran_at: Mapped[datetime]
+
+
+class Credential(Base):
+    """A channel's refreshed tokens, encrypted with service.secret_key; one row per secret."""
+
+    __tablename__ = "credentials"
+
+    name: Mapped[str] = mapped_column(String(255), primary_key=True)  # brand/channel/what
+    data: Mapped[str] = mapped_column(Text)  # Fernet token of the JSON document
+    updated_at: Mapped[datetime]
 
 
 class Mail(Base):

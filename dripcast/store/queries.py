@@ -31,6 +31,7 @@ from dripcast.store.messages import (
     release_claims,
     release_message,
     seen_pixels,
+    spool_keys,
 )
 
 S = PostStatus
@@ -47,6 +48,7 @@ __all__ = [  # the message functions, re-exported; the post functions are define
     "release_claims",
     "release_message",
     "seen_pixels",
+    "spool_keys",
 ]
 
 # ---- posts: the schedule -----------------------------------------------------
@@ -90,7 +92,9 @@ def recent_texts(engine: Engine, brand: str, since: datetime) -> dict[str, list[
         return out
 
 
-def claim_due(engine: Engine, *, now: datetime, lease: timedelta, limit: int = 100) -> list[Post]:
+def claim_due(
+    engine: Engine, *, now: datetime, lease: timedelta, limit: int = 100, node: str | None = None
+) -> list[Post]:
     """Atomically take due posts: one UPDATE … RETURNING, so two processes never share one.
 
     On PostgreSQL the CTE locks the rows it picks and skips rows another
@@ -114,7 +118,12 @@ def claim_due(engine: Engine, *, now: datetime, lease: timedelta, limit: int = 1
         rows = s.connection().execute(
             update(t)
             .where(t.c.id.in_(select(due.c.id)), t.c.status == S.SCHEDULED.value)
-            .values(status=S.PUBLISHING.value, claimed_until=now + lease, attempts=t.c.attempts + 1)
+            .values(
+                status=S.PUBLISHING.value,
+                claimed_until=now + lease,
+                claimed_by=node,
+                attempts=t.c.attempts + 1,
+            )
             .returning(*t.c)
         )
         claimed = sorted((_post(r) for r in rows), key=lambda p: (p.at, p.id))
@@ -123,7 +132,9 @@ def claim_due(engine: Engine, *, now: datetime, lease: timedelta, limit: int = 1
         return claimed
 
 
-def claim_stale(engine: Engine, *, now: datetime, lease: timedelta) -> list[Post]:
+def claim_stale(
+    engine: Engine, *, now: datetime, lease: timedelta, node: str | None = None
+) -> list[Post]:
     """Posts left in `publishing` by a process that died: their outcome is unknown."""
     with transaction(engine) as s:
         rows = s.scalars(
@@ -131,11 +142,22 @@ def claim_stale(engine: Engine, *, now: datetime, lease: timedelta) -> list[Post
             .where(m.Post.status == S.PUBLISHING.value, m.Post.claimed_until < now)
             # Every claim is an attempt, so a post that keeps killing its process
             # reaches max_attempts instead of being re-sent every lease forever.
-            .values(claimed_until=now + lease, attempts=m.Post.attempts + 1)
+            .values(claimed_until=now + lease, claimed_by=node, attempts=m.Post.attempts + 1)
             .returning(m.Post),
             execution_options={"synchronize_session": False},
         ).all()
         return [_post(r) for r in rows]
+
+
+def recover_own(engine: Engine, node: str, *, now: datetime) -> int:
+    """At start: this node's posts left in `publishing` are stale at once.
+
+    The next tick's `claim_stale` takes them (find(), or a resend where that is
+    safe), instead of every node waiting out the lease.
+    """
+    with transaction(engine) as s:
+        q = update(m.Post).where(m.Post.status == S.PUBLISHING.value, m.Post.claimed_by == node)
+        return s.execute(q.values(claimed_until=now - timedelta(seconds=1))).rowcount  # type: ignore[attr-defined, no-any-return]
 
 
 def unclaim(engine: Engine, post_id: int, *, due_at: datetime, reason: str) -> bool:

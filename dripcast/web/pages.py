@@ -13,6 +13,7 @@ from dripcast.app import actions, board
 from dripcast.app.actions import Actor, Result
 from dripcast.app.context import App
 from dripcast.app.thumbs import thumbnail
+from dripcast.core.blobs import BlobMissing
 from dripcast.core.timeparse import parse_when
 from dripcast.web.auth import current_user, login_required, safe_next
 from dripcast.web.render import error, page, wants_json
@@ -117,13 +118,21 @@ async def media(request: Request) -> Response:
 async def media_response(
     request: Request, app: App, pid: int, n: int, *, message: int | None
 ) -> Response:
-    file = await run_in_threadpool(board.media_file, app, pid, n, message=message)
-    if file is None:
+    """The image from the blob store (any node shows any node's posts); the tile's
+    copy comes from this node's cache of thumbnails."""
+    image = await run_in_threadpool(board.media_image, app, pid, n, message=message)
+    if image is None:
         return error(request, 404, "no such image")
-    if request.query_params.get("full") != "1":
+    headers = {"Cache-Control": "private, max-age=3600"}
+    try:
+        if request.query_params.get("full") == "1":
+            data = await run_in_threadpool(image.read)
+            return Response(data, media_type=image.content_type, headers=headers)
         cache = app.config.resolve(app.config.service.state_dir) / "thumbs"
-        file = await run_in_threadpool(thumbnail, file, cache)
-    return FileResponse(file, headers={"Cache-Control": "private, max-age=3600"})
+        file = await run_in_threadpool(thumbnail, image.name, image.read, cache)
+    except (BlobMissing, OSError):
+        return error(request, 404, "no such image")
+    return FileResponse(file, media_type="image/jpeg", headers=headers)
 
 
 async def _reschedule(app: App, pid: int, when: str, actor: Actor, now: datetime) -> Result:

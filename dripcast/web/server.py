@@ -77,6 +77,6 @@ def run_alone(config: Config) -> None:
         try:
             await run_beside(app, stop)
         finally:
-            app.engine.dispose()
+            await asyncio.to_thread(app.close)
 
     asyncio.run(main())

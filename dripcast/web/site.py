@@ -66,6 +66,7 @@ def create_app(app: App, *, clock: Callable[[], datetime] | None = None) -> Star
     routes = [
         Route("/", pages.home),
         Route("/networks.css", _colours),
+        Route("/favicon.ico", _no_icon),
         Route("/login", auth.login_page, methods=["GET"]),
         Route("/login", auth.login, methods=["POST"]),
         Route("/logout", auth.logout, methods=["POST"]),
@@ -106,6 +107,11 @@ async def _colours(request: Request) -> Response:
     """Each network's colour as a class (the pages allow no inline styles)."""
     rules = [f".net-{n} {{ --net: {c}; }}" for n, c in network_colours().items()]
     return Response("\n".join(rules) + "\n", media_type="text/css", headers=CACHED)
+
+
+async def _no_icon(request: Request) -> Response:
+    """No icon, and no 404 for it: a browser asks on every page and logs the 404."""
+    return Response(status_code=204, headers=CACHED)
 
 
 async def _not_found(request: Request, exc: Exception) -> Response:

@@ -40,7 +40,7 @@ class BlueskyComments(CommentSource):
             channel.service,
             channel.handle,
             channel.app_password.get_secret_value(),
-            ctx.state_dir / "bluesky-session.json",
+            ctx.credential("bluesky-session"),
         )
 
     async def read(self, since: Cursor) -> tuple[list[Comment], Cursor]:

@@ -19,7 +19,7 @@ from dripcast.core.publisher import Context
 from publishers.comments.base import after, when
 from publishers.instagram import REFRESH_URL
 from publishers.meta import INSTAGRAM_GRAPH, graph
-from publishers.meta_token import LongLivedToken, MetaLongLivedAuth
+from publishers.meta_token import NAME, LongLivedToken, MetaLongLivedAuth
 
 MEDIA = 10
 FIELDS = "id,text,username,timestamp,from"
@@ -32,7 +32,7 @@ class InstagramComments(CommentSource):
         self.auth = MetaLongLivedAuth(
             LongLivedToken(
                 http=ctx.http,
-                state_dir=ctx.state_dir,
+                creds=ctx.credential(NAME),
                 configured=channel.token.get_secret_value(),
                 refresh_url=REFRESH_URL,
                 grant_type="ig_refresh_token",

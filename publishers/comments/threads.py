@@ -19,7 +19,7 @@ from dripcast.core.faq import Comment, Cursor, Replied
 from dripcast.core.publisher import Context
 from publishers.comments.base import after, when
 from publishers.meta import THREADS_GRAPH, graph
-from publishers.meta_token import LongLivedToken, MetaLongLivedAuth
+from publishers.meta_token import NAME, LongLivedToken, MetaLongLivedAuth
 from publishers.threads import REFRESH_URL
 
 POSTS = 10
@@ -33,7 +33,7 @@ class ThreadsComments(CommentSource):
         self.auth = MetaLongLivedAuth(
             LongLivedToken(
                 http=ctx.http,
-                state_dir=ctx.state_dir,
+                creds=ctx.credential(NAME),
                 configured=channel.token.get_secret_value(),
                 refresh_url=REFRESH_URL,
                 grant_type="th_refresh_token",

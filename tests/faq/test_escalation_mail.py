@@ -65,7 +65,7 @@ class World:
     async def poll(self, minutes: int) -> None:
         http = httpx.AsyncClient(transport=httpx.MockTransport(self.route))
         monitor = Monitor(
-            self.config, self.app.engine, build_sources(self.config, http),
+            self.config, self.app.engine, build_sources(self.config, self.app.engine, http),
             send_escalation=self.mail.escalation, send_draft=self.mail.escalation,
         )  # fmt: skip
         await monitor.poll(self.config.brands[0], NOW.replace(minute=minutes))
@@ -134,7 +134,10 @@ def test_a_draft_goes_to_the_agency_and_approve_posts_it(
     assert one[1] == ["studio@agency.example"]
     mail = parsed(one[2])
     assert "Open 7-17 every day" in mail.get_body(("plain",)).get_content()  # type: ignore[union-attr]
-    w.reply(mail, "approve")
+    w.reply(mail, "Looks good!\napprove")  # a line before it is no answer text
     asyncio.run(w.poll(5))
     assert len(w.mastodon.posted) == 1
+    assert "Open 7-17" in str(w.mastodon.posted[0]) and "Looks good" not in str(
+        w.mastodon.posted[0]
+    )
     w.app.engine.dispose()

@@ -205,7 +205,7 @@ class World:
         return Monitor(
             self.config,
             self.app.engine,
-            build_sources(self.config, http),
+            build_sources(self.config, self.app.engine, http),
             send_escalation=self.escalations.append,
             send_draft=self.drafts.append,
         )

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from dripcast.core.channels import Instagram
+from dripcast.core.credentials import FileCredentials
 from dripcast.core.errors import AuthExpired
 from publishers.instagram import InstagramPublisher
 from publishers.meta_token import DAY, LongLivedToken
@@ -25,7 +26,7 @@ def token(
 ) -> LongLivedToken:
     return LongLivedToken(
         http=net_client,  # type: ignore[arg-type]
-        state_dir=state,
+        creds=FileCredentials(state / "token.json"),
         configured=configured,
         refresh_url="https://graph.instagram.com/refresh_access_token",
         grant_type="ig_refresh_token",

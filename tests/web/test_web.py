@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -30,7 +30,7 @@ Client = Callable[..., httpx.AsyncClient]
 
 
 @pytest.fixture
-def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> App:
+def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[App]:
     monkeypatch.setenv("IG_TOKEN", "t")  # secrets are references, never literal
     channels = [
         {"id": "outbox", "type": "outbox", "path": "var/outbox"},
@@ -42,7 +42,9 @@ def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> App:
         "service:\n", "service:\n  public_base_url: https://m.example.com\n"
     )
     config.write_text(text)
-    return App.open(load(config))
+    app = App.open(load(config))
+    yield app
+    app.close()
 
 
 @pytest.fixture
@@ -67,12 +69,14 @@ async def agency(make: Client) -> tuple[httpx.AsyncClient, str]:
     return c, r.json()["csrf"]
 
 
+PICTURE = jpeg(800, 1000)
+
+
 def picture(app: App) -> str:
-    folder = app.config.resolve(app.config.service.media_dir)
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "p.jpg"
-    path.write_bytes(jpeg(800, 1000))
-    return str(path)
+    """A variant in the blob store, as the pipeline leaves it; its key."""
+    key = "media/demo-bakery/p.jpg"
+    app.blobs.put_sync(key, PICTURE)
+    return key
 
 
 def week_of_posts(app: App, status: str = "scheduled", **kw: Any) -> tuple[int, list[int]]:
@@ -261,12 +265,18 @@ async def test_client_page_opens_one_submission_only(app: App, client: Client) -
 async def test_agency_images_and_what_is_not_an_image(app: App, client: Client) -> None:
     _, ids = week_of_posts(app)
     _, outside = seed(app.engine, [NOW + timedelta(hours=4)], media="/etc/hostname")
+    _, escape = seed(app.engine, [NOW + timedelta(hours=5)], media="media/../../etc/hostname")
+    _, gone = seed(app.engine, [NOW + timedelta(hours=6)], media="media/demo-bakery/gone.jpg")
     c, _ = await agency(client)
     thumb = await c.get(f"/posts/{ids[0]}/media/0")
     assert thumb.status_code == 200 and thumb.headers["content-type"] == "image/jpeg"
-    assert len(thumb.content) < Path(picture(app)).stat().st_size
+    assert len(thumb.content) < len(PICTURE)
+    full = await c.get(f"/posts/{ids[0]}/media/0?full=1")
+    assert full.status_code == 200 and full.content == PICTURE
     assert (await c.get(f"/posts/{ids[0]}/media/1")).status_code == 404
     assert (await c.get(f"/posts/{outside[0]}/media/0")).status_code == 404
+    assert (await c.get(f"/posts/{escape[0]}/media/0")).status_code == 404
+    assert (await c.get(f"/posts/{gone[0]}/media/0")).status_code == 404
     assert (await c.get("/static/style.css")).status_code == 200
 
 
@@ -295,3 +305,35 @@ async def test_captions_are_text_not_markup(app: App, client: Client) -> None:
         "/login", data={"name": "demo", "password": PASSWORD, "next": "//evil.example"}
     )
     assert r.headers["location"] == "/"  # only paths on this site
+
+
+async def test_client_page_numbers_posts_as_the_confirmation_does(app: App, client: Client) -> None:
+    """QA: the page showed no numbers, while the mail says "reply cancel 2"."""
+    from dripcast.app.mail.build import numbered
+
+    times = [NOW + timedelta(days=2), NOW + timedelta(hours=2), NOW + timedelta(days=1)]
+    mine, ids = seed(app.engine, times, media=picture(app))
+    by_mail = numbered(zip(times, ids, strict=True), at=lambda p: p[0], channel=lambda p: "outbox")
+    want = {pid: n for n, (_, pid) in by_mail}
+    token = client_token(app.config, mine, NOW)
+    page = (await client().get(f"/c/{token}", headers=JSON)).json()
+    assert {t["id"]: t["number"] for t in page["tiles"]} == want
+    assert [t["number"] for t in page["tiles"]] == [1, 2, 3]
+    html = (await client().get(f"/c/{token}")).text
+    shown = re.findall(r'data-post-id="(\d+)".*?<span class="num"[^>]*>(\d+)<', html, re.S)
+    assert {int(p): int(n) for p, n in shown} == want
+
+
+async def test_outbox_posts_show_their_folder_not_a_file_link(app: App, client: Client) -> None:
+    """QA: "view on Outbox" was a file:// link, which browsers block from an http page."""
+    _, (pid,) = seed(app.engine, [NOW + timedelta(hours=1)], media=picture(app))
+    with app.engine.begin() as conn:
+        conn.exec_driver_sql(
+            "UPDATE posts SET status = 'published', url = ? WHERE id = ?",
+            ("file:///srv/outbox/demo%20bakery/post-1", pid),
+        )
+    c, _ = await agency(client)
+    html = (await c.get(f"/posts/{pid}")).text
+    assert "file://" not in html and "/srv/outbox/demo bakery/post-1" in html
+    icon = await c.get("/favicon.ico")
+    assert icon.status_code in (200, 204)

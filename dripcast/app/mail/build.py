@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from dripcast.app.mail.views import Confirmation, PostLine, Summary
 from dripcast.core.config import Brand
 from dripcast.core.domain import Skipped, Slot
+
+T = TypeVar("T")
+
+
+def numbered(
+    items: Iterable[T], *, at: Callable[[T], datetime], channel: Callable[[T], str]
+) -> list[tuple[int, T]]:
+    """The numbers a reply names (`cancel 2`): time order, then channel, from 1. The
+    confirmation mail and the client's page both number by this."""
+    return list(enumerate(sorted(items, key=lambda i: (at(i), channel(i))), 1))
 
 
 def confirmation_view(
@@ -22,7 +32,9 @@ def confirmation_view(
 ) -> Confirmation:
     """Posts numbered in time order (then channel): the numbers a reply names."""
     ids = list(post_ids) + [None] * (len(slots) - len(post_ids))
-    pairs = sorted(zip(slots, ids, strict=True), key=lambda p: (p[0].at, p[0].draft.channel))
+    pairs = numbered(
+        zip(slots, ids, strict=True), at=lambda p: p[0].at, channel=lambda p: p[0].draft.channel
+    )
     zone = brand.zone
     network = {c.id: c.type for c in brand.channels}
     posts = tuple(
@@ -36,7 +48,7 @@ def confirmation_view(
             image=s.draft.media[0].path if s.draft.media else None,
             held=s.draft.held,
         )
-        for n, (s, pid) in enumerate(pairs, 1)
+        for n, (s, pid) in pairs
     )
     return Confirmation(
         brand_name=brand.name,

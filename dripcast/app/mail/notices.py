@@ -31,7 +31,9 @@ from dripcast.core.config import Config
 from dripcast.core.domain import Skipped, Slot, Submission
 from dripcast.core.lifecycle import HoldReason, MessageStatus
 from dripcast.store import jobs as store_jobs
+from dripcast.store import mails as store_mail
 from dripcast.store import queries as store
+from dripcast.store.blobs import BlobMissing, Blobs, read_message
 
 log = logging.getLogger("dripcast.mail")
 
@@ -39,10 +41,11 @@ HELD_WINDOW = timedelta(days=14)  # held posts older than this were told (or are
 
 
 class Notices:
-    def __init__(self, config: Config, engine: Engine) -> None:
+    def __init__(self, config: Config, engine: Engine, *, blobs: Blobs | None = None) -> None:
+        """`blobs`: the store of raw messages and images (the service's own)."""
         self.config = config
         self.engine = engine
-        self.notifier = Notifier(config, engine)
+        self.notifier = Notifier(config, engine, blobs=blobs)
 
     @property
     def enabled(self) -> bool:
@@ -133,14 +136,21 @@ class Notices:
             return out
         spool = self.config.resolve(self.config.service.spool_dir)
         for brand in self.config.brands:
-            for row in store.messages(
-                self.engine, brand=brand.id, statuses=[MessageStatus.HELD.value]
-            ):
-                if row["received_at"] < now - HELD_WINDOW or not row["sender"]:
+            rows = [
+                r
+                for r in store.messages(
+                    self.engine, brand=brand.id, statuses=[MessageStatus.HELD.value]
+                )
+                if r["received_at"] >= now - HELD_WINDOW and r["sender"]
+            ]
+            # told already: the raw message (in the blob store) is not read again
+            told = store_mail.queued_keys(self.engine, [f"refusal:{r['id']}" for r in rows])
+            for row in rows:
+                if f"refusal:{row['id']}" in told:
                     continue
                 view = Refusal(
                     brand_name=brand.name, language=brand.language,
-                    subject=_subject(spool / row["spool"]), reason=row["reason"] or "too old",
+                    subject=self._subject(spool, row["spool"]), reason=row["reason"] or "too old",
                 )  # fmt: skip
                 mid = self.notifier.refusal(
                     brand, view, message=row["id"], sender=row["sender"],
@@ -170,11 +180,12 @@ class Notices:
         """Replies need the actions: `dripcast.mail.wiring.ClientMail` does them."""
         return []
 
-
-def _subject(path: Path) -> str:
-    try:
-        with path.open("rb") as f:
-            head = BytesParser(policy=email.policy.default).parse(f, headersonly=True)
-    except OSError:
-        return "(no subject)"
-    return str(head.get("subject", "") or "") or "(no subject)"
+    def _subject(self, spool: Path, key: str) -> str:
+        """The Subject of a stored raw message: in the blob store, or (a bare name) in
+        the spool folder of an older version."""
+        try:
+            raw = read_message(self.notifier.app.blobs, spool, key)
+        except (OSError, BlobMissing):
+            return "(no subject)"
+        head = BytesParser(policy=email.policy.default).parsebytes(raw, headersonly=True)
+        return str(head.get("subject", "") or "") or "(no subject)"

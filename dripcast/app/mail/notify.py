@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from dripcast.app.context import App
 from dripcast.app.mail import render
 from dripcast.app.mail.compose import Draft, compose, new_message_id
 from dripcast.app.mail.views import (
@@ -28,9 +29,11 @@ from dripcast.app.mail.views import (
     Refusal,
     Summary,
 )
+from dripcast.core.blobs import MEDIA
 from dripcast.core.config import Brand, Config
 from dripcast.core.tokens import load_reply_key, reply_tag
 from dripcast.store import mails as store_mail
+from dripcast.store.blobs import Blobs
 
 log = logging.getLogger("dripcast.mail")
 
@@ -38,9 +41,12 @@ log = logging.getLogger("dripcast.mail")
 class Notifier:
     """Enqueues mails for one config; a no-op (returns None) without `outgoing_mail`."""
 
-    def __init__(self, config: Config, engine: Engine) -> None:
+    def __init__(self, config: Config, engine: Engine, *, blobs: Blobs | None = None) -> None:
+        """`blobs`: the blob store of the posts' images (their thumbnails go inline) and
+        raw messages: the service's own; else one is opened when first needed."""
         self.config = config
         self.engine = engine
+        self.app = App(config=config, engine=engine, blob_store=blobs)
         secret = config.service.reply_key
         self.key = load_reply_key(
             secret.get_secret_value() if secret else None, config.resolve(config.service.state_dir)
@@ -49,6 +55,13 @@ class Notifier:
     @property
     def enabled(self) -> bool:
         return self.config.service.outgoing_mail is not None
+
+    def read_image(self, name: str) -> bytes:
+        """A post's image by its blob key, from the store every node shares (BlobMissing,
+        OSError); a file path (`preview`, an older version's post) from the file."""
+        if name.startswith(MEDIA):
+            return self.app.blobs.get_sync(name)
+        return render.read_file(name)
 
     def reply_address(self, brand: Brand, mail_id: int) -> str:
         local, _, domain = brand.address.partition("@")
@@ -121,7 +134,7 @@ class Notifier:
             return None
         return self.enqueue(
             brand,
-            render.confirmation(view),
+            render.confirmation(view, self.read_image),
             kind="confirmation",
             key=f"confirm:{message}",
             to=[sender],
@@ -172,7 +185,7 @@ class Notifier:
         view = Held(brand_name=brand.name, language=brand.language, posts=numbered)
         return self.enqueue(
             brand,
-            render.held(view),
+            render.held(view, self.read_image),
             kind="held",
             key=key,
             to=brand.agency,

@@ -1,7 +1,8 @@
 """Views → mail drafts: Jinja2 templates (plain and HTML), CSS inlined for mail clients.
 
-Pure but for reading the post images to make thumbnails. The HTML shows each post's
-image as cropped for its network, as an inline `cid:` part.
+Pure but for reading the post images to make thumbnails (through `read`, the blob
+store's reader the caller passes). The HTML shows each post's image as cropped for
+its network, as an inline `cid:` part.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import functools
 import io
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -57,17 +59,25 @@ def caption_start(text: str, n: int = CAPTION_START) -> str:
     return line if len(line) <= n else line[: n - 1].rstrip() + "…"
 
 
-def thumbnail(path: str | None) -> bytes | None:
+Reader = Callable[[str], bytes]  # an image's bytes by its name (a blob key); OSError, KeyError
+
+
+def read_file(name: str) -> bytes:
+    """The reader for images that are files (`dripcast preview`, an older version's posts)."""
+    return Path(name).read_bytes()
+
+
+def thumbnail(name: str | None, read: Reader = read_file) -> bytes | None:
     """A small JPEG of the image as cropped for its network; None if it cannot be read."""
-    if not path:
+    if not name:
         return None
     try:
-        with Image.open(path) as im:
+        with Image.open(io.BytesIO(read(name))) as im:
             im.thumbnail((THUMB, THUMB))
             out = io.BytesIO()
             im.convert("RGB").save(out, "JPEG", quality=80, optimize=True)
             return out.getvalue()
-    except (OSError, ValueError):
+    except (OSError, ValueError, KeyError):  # KeyError: BlobMissing
         return None
 
 
@@ -85,7 +95,7 @@ def _n(words: dict[str, str], key: str, n: int, **fmt: str) -> str:
     return (one if n == 1 and one else words[key]).format(n=n, **fmt)
 
 
-def _images(posts: tuple[PostLine, ...]) -> tuple[dict[int, str], dict[str, bytes]]:
+def _images(posts: tuple[PostLine, ...], read: Reader) -> tuple[dict[int, str], dict[str, bytes]]:
     """cid per post number, and the bytes per cid (one thumbnail per distinct image)."""
     cids: dict[int, str] = {}
     images: dict[str, bytes] = {}
@@ -96,7 +106,7 @@ def _images(posts: tuple[PostLine, ...]) -> tuple[dict[int, str], dict[str, byte
         if p.image in by_path:
             cids[p.number] = by_path[p.image]
             continue
-        data = thumbnail(p.image)
+        data = thumbnail(p.image, read)
         if data is None:
             continue
         cid = f"post{p.number}.{re.sub(r'[^a-z0-9]', '', p.network.lower()) or 'img'}@dripcast"
@@ -105,9 +115,9 @@ def _images(posts: tuple[PostLine, ...]) -> tuple[dict[int, str], dict[str, byte
     return cids, images
 
 
-def confirmation(v: Confirmation) -> Draft:
+def confirmation(v: Confirmation, read: Reader = read_file) -> Draft:
     w = i18n.words(v.language)
-    cids, images = _images(v.posts)
+    cids, images = _images(v.posts, read)
     text, html = _both(
         "confirmation",
         v.language,
@@ -144,9 +154,9 @@ def refusal(v: Refusal) -> Draft:
     return Draft(subject=subject, text=text, html=html)
 
 
-def held(v: Held) -> Draft:
+def held(v: Held, read: Reader = read_file) -> Draft:
     w = i18n.words(v.language)
-    cids, images = _images(v.posts)
+    cids, images = _images(v.posts, read)
     text, html = _both(
         "held", v.language, v=v, cids=cids, when=lambda at: i18n.when(at, v.language)
     )
@@ -160,7 +170,8 @@ def held(v: Held) -> Draft:
 
 def answer(v: Answer) -> Draft:
     w = i18n.words(v.language)
-    text = _env().get_template("answer.txt").render(v=v, w=w)
+    cmd = i18n.COMMAND_WORDS.get(v.language, i18n.COMMAND_WORDS["en"])
+    text = _env().get_template("answer.txt").render(v=v, w=w, cmd=cmd)
     subject = v.subject if re.match(r"(?i)(re|sv|aw):", v.subject) else w["answer_subject"]
     return Draft(subject=subject.format(subject=v.subject), text=text)
 

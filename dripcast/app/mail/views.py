@@ -17,7 +17,7 @@ class PostLine:
     network: str
     at: datetime  # aware, in the brand's zone
     caption: str
-    image: str | None = None  # path of the image as cropped for this network
+    image: str | None = None  # blob key of the image as cropped for this network
     held: str | None = None  # why it waits for a person
     url: str | None = None  # where it went live (summary)
 
