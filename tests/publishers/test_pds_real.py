@@ -10,7 +10,6 @@ The packages are installed once into a cache folder (`DRIPCAST_PDS_DIR`, else
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -32,39 +31,18 @@ from publishers.atproto import post_rkey
 from publishers.bluesky import BlueskyPublisher
 from tests.ports import free_port
 from tests.publishers.jpeg_media import context, file_bytes, jpegs, post
+from tests.publishers.pds.install import install
 
 HERE = Path(__file__).parent / "pds"
 HANDLE = "bakery.test"
 PASSWORD = "rye-bread-every-monday"
-INSTALL_TIMEOUT = 900
-
-
-def _install_dir() -> Path:
-    lock = (HERE / "package-lock.json").read_bytes()
-    default = Path.home() / ".cache/dripcast/test-pds" / hashlib.sha256(lock).hexdigest()[:16]
-    return Path(os.environ.get("DRIPCAST_PDS_DIR") or default)
 
 
 def _installed() -> Path:
-    """node_modules with the pinned PDS, installed with `npm ci` on first use."""
+    """node_modules with the pinned PDS (installed once, see pds/install.py)."""
     if shutil.which("node") is None or shutil.which("npm") is None:
         pytest.skip("node and npm are needed to run a real atproto PDS (npm @atproto/pds)")
-    folder = _install_dir()
-    done = folder / ".installed"
-    if not done.exists():
-        folder.mkdir(parents=True, exist_ok=True)
-        for name in ("package.json", "package-lock.json"):
-            shutil.copy(HERE / name, folder / name)
-        subprocess.run(
-            ["npm", "ci", "--no-audit", "--no-fund", "--foreground-scripts"],
-            cwd=folder,
-            check=True,
-            timeout=INSTALL_TIMEOUT,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-        )
-        done.touch()
-    return folder / "node_modules"
+    return install()
 
 
 @dataclass
