@@ -17,6 +17,7 @@ import argparse
 import os
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -204,7 +205,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--scale", type=float, default=1.0, help="multiply the message counts")
     ap.add_argument("--no-postfix", action="store_true")
-    ap.add_argument("--repeat", type=int, default=2, help="runs per figure; the best is shown")
+    ap.add_argument("--repeat", type=int, default=3, help="runs per figure; the median is shown")
     opts = ap.parse_args()
     kinds = {"1 photo": mail(1, "bakery@localhost"), "10 photos": mail(10, "bakery@localhost")}
     counts = {("1 photo", 1): 20, ("1 photo", 8): 64, ("10 photos", 1): 4, ("10 photos", 8): 16}
@@ -221,10 +222,12 @@ def main() -> None:
                     if target == "postfix" and not postfix:
                         continue
                     rcpt = "dripbench@localhost" if target == "postfix" else "bakery@localhost"
-                    secs, peak = float("inf"), 0.0
-                    for _ in range(opts.repeat):
-                        took, rss = measure(target, tmp, pf_root, pf_port, wire, rcpt, workers, n)
-                        secs, peak = min(secs, took), max(peak, rss)
+                    runs = [
+                        measure(target, tmp, pf_root, pf_port, wire, rcpt, workers, n)
+                        for _ in range(opts.repeat)
+                    ]
+                    secs = statistics.median(r[0] for r in runs)
+                    peak = max(r[1] for r in runs)
                     rows[(kind, target, workers)] = (n / secs, n * size / secs, peak)
                     print(
                         f"{kind:9} c={workers}  {target:8} {n / secs:7.1f} msg/s "

@@ -25,7 +25,7 @@ from dripcast.core.extras import (
 from formatters import caption as captions
 from formatters.facets import facets
 from formatters.hashtags import split_trailing
-from formatters.images import Source, Variant
+from formatters.images import Source, Variant, cut_variants
 from formatters.links import display, tag_caption_links, utm_params, with_utm
 from formatters.specs import SPECS, ChannelSpec
 from formatters.vary import Choice, vary_channel
@@ -60,10 +60,11 @@ def format_submission(
     limits: Mapping[str, int] | None = None,
     utm: Mapping[str, str] | None = None,
     recent: Mapping[str, Collection[str]] | None = None,
+    cuts: Mapping[int, Mapping[ChannelSpec, Variant]] | None = None,
 ) -> list[Draft]:
     """One draft per channel and photo, in photo order (see `format_drafts`)."""
     return format_drafts(
-        sub, photos, brand, channels, store, limits=limits, utm=utm, recent=recent
+        sub, photos, brand, channels, store, limits=limits, utm=utm, recent=recent, cuts=cuts
     ).drafts
 
 
@@ -77,6 +78,7 @@ def format_drafts(
     limits: Mapping[str, int] | None = None,
     utm: Mapping[str, str] | None = None,
     recent: Mapping[str, Collection[str]] | None = None,
+    cuts: Mapping[int, Mapping[ChannelSpec, Variant]] | None = None,
 ) -> Formatted:
     """One draft per channel and photo, in photo order, no two with the same text.
 
@@ -85,7 +87,9 @@ def format_drafts(
     `{brand}` in a value are filled in. `recent` holds, by channel id, the texts of the
     channel's posts that are queued or went out in the last 30 days: no draft repeats
     one (formatters/vary.py); a photo whose text cannot be made different is left out
-    of that channel, and a note says so.
+    of that channel, and a note says so. `cuts`: the variants already cut (by photo
+    index, then spec, as `cut_variants` makes them, e.g. in a worker process); a photo
+    or spec not in it (a carousel's common crop) is decoded and cut here.
     """
     specs = {ch.id: spec_for(ch, limits) for ch in channels}
     leads = {p.index: lead_of(sub, p) for p in photos}
@@ -125,7 +129,7 @@ def format_drafts(
     }
     drafts: list[Draft] = []
     for photo in photos:
-        source = Source.open(photo.data, specs.values())
+        cut = _Cut(photo.data, list(specs.values()), (cuts or {}).get(photo.index))
         alt = sub.directives.alts.get(photo.index) or sub.directives.alt or ""
         for ch in channels:
             if (ch.id, photo.index) not in texts:
@@ -134,14 +138,14 @@ def format_drafts(
             cap, lead = texts[(ch.id, photo.index)]
 
             def media_of(
-                spec: ChannelSpec, photo: Photo = photo, alt: str = alt, source: Source = source
+                spec: ChannelSpec, photo: Photo = photo, alt: str = alt, cut: _Cut = cut
             ) -> Media:
-                variant = source.variant(spec)
+                variant = cut.variant(spec)
                 return Media(
                     path=store(variant, photo, spec.network),
                     width=variant.width,
                     height=variant.height,
-                    bytes=len(variant.data),
+                    bytes=variant.nbytes,
                     format=variant.format,
                     alt="" if spec.alt_limit is None else captions.shorten(alt, spec.alt_limit),
                 )
@@ -165,6 +169,24 @@ def format_drafts(
                 )
             )
     return Formatted(drafts=drafts, notes=tuple(notes))
+
+
+class _Cut:
+    """One photo's variants: those cut already, the rest from one decode made on demand."""
+
+    def __init__(
+        self, data: bytes, specs: list[ChannelSpec], done: Mapping[ChannelSpec, Variant] | None
+    ) -> None:
+        self.data, self.specs = data, specs
+        self.done = dict(done) if done is not None else cut_variants(data, specs)
+        self.source: Source | None = None
+
+    def variant(self, spec: ChannelSpec) -> Variant:
+        if spec in self.done:
+            return self.done[spec]
+        if self.source is None:
+            self.source = Source.open(self.data, [*self.specs, spec])
+        return self.source.variant(spec)
 
 
 def recaption(

@@ -1,7 +1,10 @@
 """Decode a photo once: upright, 8-bit sRGB RGB, no metadata, no bigger than needed.
 
 JPEGs are decoded at the smallest DCT scale that still covers the largest variant
-(`draft`); other formats are decoded whole and box-reduced to the same working size.
+(`draft`): the scaled inverse DCT is a proper low-pass filter. Other formats (HEIC,
+PNG, WebP) are kept at full size and every variant is resampled from it directly:
+a 2×2 box reduce first, as this module once did, aliases fine detail and cost HEIC
+variants 4–8 dB PSNR against a Lanczos resize of the full decode (37.5 dB at worst).
 Every variant is then cut from this one image.
 """
 
@@ -40,27 +43,31 @@ class Decoded:
         return self.image.width / self.width
 
 
-def decode(data: bytes, scale: float = 1.0) -> Decoded:
-    """The photo at (at least) `scale` × its full size, ready to cut variants from."""
+def decode(data: bytes, scale: float = 1.0, *, loaded: Image.Image | None = None) -> Decoded:
+    """The photo at (at least) `scale` × its full size, ready to cut variants from.
+
+    `loaded`: this same photo already opened and decoded at full size (the photo
+    check decodes HEIC, PNG and WebP whole): used as it is, not decoded again.
+    """
     try:
-        im: Image.Image = Image.open(io.BytesIO(data))
-        im.seek(0)  # first frame of an animation
-        w, h = im.size
+        if loaded is not None and loaded.format != "JPEG":
+            im = loaded
+            w, h = im.size
+        else:
+            im = Image.open(io.BytesIO(data))
+            im.seek(0)  # first frame of an animation
+            w, h = im.size
+            if im.format == "JPEG" and scale < 1:
+                want = (math.ceil(w * scale), math.ceil(h * scale))
+                im.draft(im.mode if im.mode in ("RGB", "L", "CMYK") else None, want)
+            im.load()
         orientation = im.getexif().get(0x0112, 1)
-        full = (h, w) if orientation in _SIDEWAYS else (w, h)
-        if im.format == "JPEG" and scale < 1:
-            want = (math.ceil(w * scale), math.ceil(h * scale))
-            im.draft(im.mode if im.mode in ("RGB", "L", "CMYK") else None, want)
-        im.load()
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as e:
         raise ImageError(f"not a readable image: {e}") from e
-    im = ImageOps.exif_transpose(im)
+    full = (h, w) if orientation in _SIDEWAYS else (w, h)
+    if orientation != 1:  # exif_transpose copies the pixels even when there is nothing to do
+        im = ImageOps.exif_transpose(im)
     im = to_srgb(im)
-    target = (max(1, math.ceil(full[0] * scale)), max(1, math.ceil(full[1] * scale)))
-    factor = min(im.width // target[0], im.height // target[1])
-    if factor >= 2:
-        # Box-reducing by a whole factor is what the JPEG draft gives for free.
-        im = im.reduce(factor)
     im.info = {}
     return Decoded(image=im, width=full[0], height=full[1])
 

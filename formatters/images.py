@@ -5,7 +5,8 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
 
 from PIL import Image
 
@@ -18,17 +19,43 @@ QUALITY = 85
 MIN_QUALITY = 70  # below this, artefacts show: shrink the pixels instead
 SHRINK = 0.9
 # Bicubic, not Lanczos: a third less work per pass, and against a Lanczos resize of the
-# full decode every variant still measures ≥ 43 dB PSNR (bench/images.py).
+# full decode every variant still measures ≥ 43 dB PSNR (bench/images.py), HEIC too,
+# because every variant is resampled straight from the decode (formatters/decode.py).
 RESAMPLE = Image.Resampling.BICUBIC
 
 
 @dataclass(frozen=True, kw_only=True)
 class Variant:
-    data: bytes
+    data: bytes  # empty once `stored`
     width: int
     height: int
     format: str = "jpeg"
     quality: int = QUALITY
+    stored: str | None = None  # the file the bytes were written to (by a worker process)
+    size: int = 0  # the bytes' length when `stored`
+
+    @property
+    def nbytes(self) -> int:
+        return len(self.data) if self.stored is None else self.size
+
+    def moved_to(self, path: str) -> Variant:
+        """This variant, its bytes now in the file `path` and no longer held here."""
+        return replace(self, data=b"", stored=path, size=len(self.data))
+
+
+def cut_variants(
+    data: bytes,
+    specs: Iterable[ChannelSpec],
+    *,
+    loaded: Image.Image | None = None,
+    threads: int = 1,
+) -> dict[ChannelSpec, Variant]:
+    """Every spec's variant of one photo, from one decode (`loaded`: see `Source.open`),
+    the distinct ones encoded on `threads` threads."""
+    wanted = list(dict.fromkeys(specs))
+    source = Source.open(data, wanted, loaded=loaded)
+    source.encode_all(wanted, threads)
+    return {spec: source.variant(spec) for spec in wanted}
 
 
 @dataclass(kw_only=True)
@@ -40,11 +67,44 @@ class Source:
     _cache: dict[tuple[int, ...], Variant] = field(default_factory=dict)
 
     @classmethod
-    def open(cls, data: bytes, specs: Iterable[ChannelSpec]) -> Source:
-        """Decode `data` just large enough for every variant of `specs`."""
+    def open(
+        cls, data: bytes, specs: Iterable[ChannelSpec], *, loaded: Image.Image | None = None
+    ) -> Source:
+        """Decode `data` just large enough for every variant of `specs`.
+
+        `loaded`: the photo already decoded whole by the photo check (HEIC, PNG, WebP),
+        which is then used instead of a second decode.
+        """
         probe = decode_size(data)
         need = max((geometry(*probe, s).scale for s in specs), default=1.0)
-        return cls(decoded=decode(data, min(1.0, need)))
+        return cls(decoded=decode(data, min(1.0, need), loaded=loaded))
+
+    def encode_all(self, specs: Iterable[ChannelSpec], threads: int = 1) -> None:
+        """Resample and encode every distinct variant of `specs` now, on `threads` threads.
+
+        Pillow lets go of the GIL while it resamples and encodes, so two threads use two
+        cores on one photo. `variant` then finds each one made (same rules, same bytes).
+        """
+        todo: dict[tuple[int, ...], tuple[tuple[int, int, int, int], Geometry]] = {}
+        d = self.decoded
+        for spec in specs:
+            g = geometry(d.width, d.height, spec)
+            box = self.box(spec)  # the crop energy is computed once, here, before any thread
+            key = (*box, g.out_w, g.out_h)
+            if key not in self._cache:
+                todo[key] = (box, g)
+
+        def one(item: tuple[tuple[int, ...], tuple[tuple[int, int, int, int], Geometry]]) -> None:
+            key, (box, g) = item
+            im = resize(d, box, (g.out_w, g.out_h))
+            self._cache[key] = Variant(data=_jpeg(im, QUALITY), width=g.out_w, height=g.out_h)
+
+        if threads <= 1 or len(todo) <= 1:
+            for item in todo.items():
+                one(item)
+            return
+        with ThreadPoolExecutor(max_workers=min(threads, len(todo))) as pool:
+            list(pool.map(one, todo.items()))
 
     def variant(self, spec: ChannelSpec) -> Variant:
         d = self.decoded

@@ -22,13 +22,15 @@ import logging
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
-
-import dkim
-from dkim.util import InvalidTagValueList, parse_tag_value
-from publicsuffixlist import PublicSuffixList
+from typing import TYPE_CHECKING, Literal
 
 from ingest.resolver import TxtLookup
+
+if TYPE_CHECKING:
+    from publicsuffixlist import PublicSuffixList
+
+# dkimpy (and dnspython under it) load when a DKIM check runs, not with the module:
+# `dripcast preview` for a `verify: none` brand, and `--help`, never pay for them.
 
 MAX_SIGNATURES = 5
 MIN_RSA_BITS = 1024
@@ -51,6 +53,8 @@ class Check:
 def _psl() -> PublicSuffixList:
     # accept_unknown=False: a TLD missing from the list gets no organisational
     # domain, so alignment falls back to an exact match rather than a guess.
+    from publicsuffixlist import PublicSuffixList
+
     return PublicSuffixList(accept_unknown=False)
 
 
@@ -87,6 +91,8 @@ class _Watched:
         self.timed_out = False
 
     def __call__(self, name: bytes, timeout: float = DNS_TIMEOUT) -> bytes | str | None:
+        import dkim
+
         try:
             return self.resolver(name, timeout=timeout)
         except (dkim.DnsTimeoutError, TimeoutError, OSError) as e:
@@ -96,6 +102,8 @@ class _Watched:
 
 def dkim_check(raw: bytes, from_domain: str, resolver: TxtLookup) -> Check:
     """Pass when one of the top `MAX_SIGNATURES` DKIM signatures verifies and aligns."""
+    import dkim
+
     try:
         headers, _ = dkim.rfc822_parse(raw)
     except dkim.DKIMException as e:
@@ -122,6 +130,9 @@ def dkim_check(raw: bytes, from_domain: str, resolver: TxtLookup) -> Check:
 def _one(
     raw: bytes, idx: int, value: bytes, from_domain: str, must_sign: set[bytes], dns: _Watched
 ) -> tuple[bool, str]:
+    import dkim
+    from dkim.util import InvalidTagValueList, parse_tag_value
+
     try:
         tags = parse_tag_value(value)
     except InvalidTagValueList:

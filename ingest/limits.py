@@ -175,11 +175,18 @@ class PartCounter:
 
     def _search(self, new: bytes) -> None:
         window = self._tail + new
-        low = window.lower()
-        old = len(self._tail)
-        for m in _BOUNDARY.finditer(low):
-            if m.end() > old:
-                group = m.lastindex or 1
-                self.boundaries.add(b"--" + window[m.start(group) : m.end(group)].rstrip())
-        self.count += sum(1 for m in _MESSAGE_TYPE.finditer(low) if m.end() > old)
         self._tail = window[-self.TAIL :]
+        # A declaration needs a `=`, a message/* type a `:`; a block of base64 (nearly all
+        # of a photo mail) has neither, and then needs no lower-cased copy and no scan.
+        boundary, message = b"=" in window, b":" in window
+        if not (boundary or message):
+            return
+        low = window.lower()
+        old = len(window) - len(new)
+        if boundary:
+            for m in _BOUNDARY.finditer(low):
+                if m.end() > old:
+                    group = m.lastindex or 1
+                    self.boundaries.add(b"--" + window[m.start(group) : m.end(group)].rstrip())
+        if message:
+            self.count += sum(1 for m in _MESSAGE_TYPE.finditer(low) if m.end() > old)

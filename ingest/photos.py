@@ -7,6 +7,8 @@ stream, so truncation is caught, but skips the inverse DCT and upsampling of ful
 That small decode, turned upright by its EXIF orientation, is what `Photo.pixels` hashes:
 the same photo keeps its hash when a mail client rewrites its metadata or container (which
 the file's sha256 does not survive), and the same pixels shown turned are another photo.
+Other formats are decoded whole; `check(…, keep=True)` hands that decode on, so the
+formatter cuts its variants from it instead of decoding the photo a second time.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import hashlib
 import io
 import warnings
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import pillow_heif
 from PIL import Image, UnidentifiedImageError
@@ -39,16 +42,33 @@ _UPRIGHT = {  # EXIF orientation → what makes the stored pixels upright (as Im
 }
 
 
+@dataclass(frozen=True, kw_only=True)
+class Checked:
+    """A readable photo: its upright size and the hash of its (small) decode."""
+
+    width: int
+    height: int
+    pixels: str
+    image: Image.Image | None = None  # the whole decode, when `keep` and not a JPEG
+
+
 def load_photos(attachments: Iterable[Attachment]) -> tuple[list[Photo], list[Skipped]]:
     """The readable photos (1-based `index` in message order) and why the others were not."""
+    atts = list(attachments)
+    return collect(atts, [check(att) for att in atts])
+
+
+def collect(
+    attachments: Iterable[Attachment], results: Iterable[Checked | str]
+) -> tuple[list[Photo], list[Skipped]]:
+    """`load_photos` from checks already made: one result per attachment, in order."""
     photos: list[Photo] = []
     skipped: list[Skipped] = []
-    for att in attachments:
-        result = _check(att)
+    for att, result in zip(attachments, results, strict=True):
         if isinstance(result, str):
             skipped.append(Skipped(filename=att.filename, reason=result))
             continue
-        width, height, pixels = result
+        width, height, pixels = result.width, result.height, result.pixels
         twin = next((p for p in photos if p.pixels == pixels), None)
         if twin:  # a client that sends a photo inline and attached again, or twice
             skipped.append(
@@ -79,7 +99,11 @@ def no_photo_reason(photos: list[Photo], skipped: list[Skipped]) -> str | None:
     return f"none of the images could be used ({why})"
 
 
-def _check(att: Attachment) -> tuple[int, int, str] | str:
+def check(att: Attachment, *, keep: bool = False) -> Checked | str:
+    """The photo's size and pixel hash, or why it is not usable.
+
+    `keep`: return the whole decode of formats that are decoded whole (not JPEG).
+    """
     if att.content_type in ("application/ms-tnef", "application/vnd.ms-tnef"):
         return "winmail.dat (TNEF) is not readable"
     if att.content_type in _UNSUPPORTED:
@@ -90,8 +114,11 @@ def _check(att: Attachment) -> tuple[int, int, str] | str:
             # Pillow warns from 89 MP and raises from 179 MP; our own cap below decides. Its
             # other warnings (odd EXIF, metadata) do not make a photo unreadable either.
             warnings.simplefilter("ignore")
-            with Image.open(io.BytesIO(att.data), formats=DECODERS) as im:
-                return _decode(im)
+            im = Image.open(io.BytesIO(att.data), formats=DECODERS)
+            result = _decode(im, keep)
+            if not (isinstance(result, Checked) and result.image is im):
+                im.close()  # a kept image stays open: closing it frees its pixels
+            return result
     except Image.DecompressionBombError:
         return f"too many pixels; the limit is {MAX_PIXELS // 1_000_000} MP"
     except UnidentifiedImageError:
@@ -100,7 +127,7 @@ def _check(att: Attachment) -> tuple[int, int, str] | str:
         return "corrupt or truncated image"
 
 
-def _decode(im: Image.Image) -> tuple[int, int, str] | str:
+def _decode(im: Image.Image, keep: bool) -> Checked | str:
     width, height = im.size
     if width * height > MAX_PIXELS:
         return f"too many pixels ({width}×{height}); the limit is {MAX_PIXELS // 1_000_000} MP"
@@ -117,7 +144,10 @@ def _decode(im: Image.Image) -> tuple[int, int, str] | str:
     digest.update(upright.tobytes())
     if orientation in _ROTATED:
         width, height = height, width
-    return width, height, digest.hexdigest()
+    whole = keep and im.format not in ("JPEG", "MPO")
+    return Checked(
+        width=width, height=height, pixels=digest.hexdigest(), image=im if whole else None
+    )
 
 
 def _orientation(im: Image.Image) -> int:

@@ -9,11 +9,7 @@ passes `SystemResolver()`. A lookup that got no answer in time raises
 
 from __future__ import annotations
 
-from typing import Literal, Protocol
-
-import dkim
-import dns.exception
-import dns.resolver
+from typing import Any, Literal, Protocol
 
 RdType = Literal["TXT", "A", "AAAA", "MX", "PTR"]
 TIMEOUT = 5.0
@@ -39,10 +35,20 @@ class SystemResolver:
         self, timeout: float = TIMEOUT, nameservers: list[str] | None = None, port: int = 53
     ) -> None:
         self.timeout = timeout
-        self._resolver = dns.resolver.Resolver(configure=nameservers is None)
-        if nameservers is not None:
-            self._resolver.nameservers = nameservers
-            self._resolver.port = port
+        self._nameservers = nameservers
+        self._port = port
+        self._resolver: Any = None  # dnspython loads on the first query, not before
+
+    def _dns(self) -> Any:
+        if self._resolver is None:
+            import dns.resolver
+
+            resolver = dns.resolver.Resolver(configure=self._nameservers is None)
+            if self._nameservers is not None:
+                resolver.nameservers = self._nameservers
+                resolver.port = self._port
+            self._resolver = resolver
+        return self._resolver
 
     def __call__(self, name: bytes, timeout: float = TIMEOUT) -> bytes | None:
         records = self._raw(name.decode("ascii", "replace"), "TXT", min(timeout, self.timeout))
@@ -52,8 +58,13 @@ class SystemResolver:
         return self._raw(name, rdtype, self.timeout)
 
     def _raw(self, name: str, rdtype: RdType, timeout: float) -> list[str]:
+        import dkim
+        import dns.exception
+        import dns.resolver
+
+        resolver = self._dns()  # a host without resolv.conf fails here, loudly, as before
         try:
-            answer = self._resolver.resolve(
+            answer = resolver.resolve(
                 name, rdtype, lifetime=timeout, raise_on_no_answer=False, search=False
             )
         except (dns.resolver.NXDOMAIN, dns.resolver.NoAnswer):

@@ -13,8 +13,6 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-import dkim
-
 from ingest.dmarc import Check, aligned, printable
 from ingest.resolver import RdType, Resolver
 
@@ -201,6 +199,8 @@ class _Context:
         self.budget.queries += 1
         if self.budget.queries > MAX_QUERIES:
             raise PermError(f"more than {MAX_QUERIES} DNS queries")
+        import dkim
+
         try:
             answer = self.resolver.lookup(name, rdtype)
         except (dkim.DnsTimeoutError, TimeoutError, OSError) as e:

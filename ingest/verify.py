@@ -21,18 +21,17 @@ Reasons are for logs and the quarantine list and never carry the plus-tag.
 
 from __future__ import annotations
 
-import email.policy
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email import errors
 from email.message import Message
-from email.parser import BytesParser
 from email.utils import parsedate_to_datetime
 
 from dripcast.core.config import Brand, Service
 from dripcast.core.timeparse import parse_duration
 from ingest.dmarc import Check, dkim_check
 from ingest.limits import header_block, two_ways
+from ingest.parse import read_head
 from ingest.recipients import brand_for_recipient
 from ingest.resolver import Resolver
 from ingest.senders import allowed, canonical_from
@@ -112,6 +111,7 @@ def verify(
     client_ip: str | None = None,
     helo: str | None = None,
     mail_from: str | None = None,
+    head: Message | None = None,
     reply_key: bytes | None = None,
 ) -> Verdict:
     """Decide on `raw` (the exact bytes received) for `brand`.
@@ -120,12 +120,14 @@ def verify(
     brands are refused without it (550 5.1.1), so a caller that forgot it
     fails closed rather than open. `client_ip`, `helo` and `mail_from` (the
     SMTP envelope) let SPF count for `verify: dmarc` when `service.border_mta`.
+    `head`: `raw` already parsed (the header block is enough, `ingest.parse.read_head`);
+    parsed here when not given.
     """
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
     # The header block only: every check reads header fields, DKIM reads `raw`, and a
     # full parse recurses once per MIME nesting level (1,000 raise RecursionError).
-    msg = BytesParser(policy=email.policy.default).parsebytes(raw, headersonly=True)
+    msg = head if head is not None else read_head(raw)
     ambiguous = two_ways(header_block(raw) or raw)
     if ambiguous:
         return _refuse(REPLY_BROKEN, ambiguous)

@@ -12,24 +12,31 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine
-
+from dripcast.app.imaging import Cut, cut_here
 from dripcast.core.blobs import MEDIA
 from dripcast.core.channels import ChannelBase
 from dripcast.core.config import Brand, Config
-from dripcast.core.domain import Draft, Photo, Queued, Skipped, Slot, Submission
+from dripcast.core.domain import Attachment, Draft, Photo, Queued, Skipped, Slot, Submission
 from dripcast.core.lifecycle import MessageStatus, PostStatus
 from dripcast.core.timeparse import parse_duration
-from dripcast.store import queries as store
-from dripcast.store.blobs import Blobs, read_message
 from formatters import ImageError
-from formatters.compose import Formatted, carousel_size, format_drafts, lead_of
+from formatters.compose import Formatted, carousel_size, format_drafts, lead_of, spec_for
 from formatters.images import Variant
+from formatters.specs import ChannelSpec
 from ingest.parse import parse
-from ingest.photos import load_photos, no_photo_reason
+from ingest.photos import collect, no_photo_reason
 from scheduler.plan import plan
+
+if TYPE_CHECKING:  # the store (SQLAlchemy) loads in `process`: `preview` may never need it
+    from sqlalchemy import Engine
+
+    from dripcast.store.blobs import Blobs
+
+# Checks and cuts a message's attachments for these specs: `imaging.cut_here`, or a
+# `Cutter`'s pool in the service.
+CutAll = Callable[[Sequence[Attachment], Sequence[ChannelSpec]], list[Cut]]
 
 log = logging.getLogger("dripcast.pipeline")
 
@@ -93,7 +100,7 @@ class MediaStore:
 
 
 def prepare(
-    raw: bytes,
+    raw: bytes | Submission,
     brand: Brand,
     *,
     now: datetime,
@@ -102,13 +109,26 @@ def prepare(
     seen: Callable[[list[str]], set[str]] = lambda _: set(),
     limits: Mapping[str, int] | None = None,
     recent: Mapping[str, Collection[str]] | None = None,
+    cut: CutAll = cut_here,
 ) -> Prepared:
     """`limits`: text limits a network told us at run time (Mastodon's instance), by channel id.
-    `recent`: by channel id, the texts of its posts queued or out in the last 30 days."""
-    sub = parse(raw)
+    `recent`: by channel id, the texts of its posts queued or out in the last 30 days.
+
+    `raw` may come parsed already (`ingest.parse.parse`): the service parses first and
+    lets go of the message's bytes (44 MB for 20 photos) before the photos are cut.
+    Each attachment is checked and cut into every channel's variant in one task (`cut`):
+    one decode per photo. A photo later dropped (posted before, a twin) was cut for
+    nothing; that is rare, and the price of never decoding a photo twice.
+    """
+    sub = raw if isinstance(raw, Submission) else parse(raw)
+    del raw
     if sub.problems:
         return Prepared(brand=brand, submission=sub, accepted=False, reason="; ".join(sub.problems))
-    photos, skipped = load_photos(sub.attachments)
+    channels, notes = select_channels(brand, sub)
+    specs = list(dict.fromkeys(spec_for(ch, limits) for ch in channels))
+    cuts = cut(sub.attachments, specs)
+    photos, skipped = collect(sub.attachments, [c.checked for c in cuts])
+    by_photo = _by_photo(sub.attachments, cuts, photos)
     posted = seen([p.pixels for p in photos])
     if posted:
         skipped += [
@@ -120,7 +140,6 @@ def prepare(
     why = no_photo_reason(photos, skipped)
     if why:
         return Prepared(brand=brand, submission=sub, accepted=False, reason=why, skipped=skipped)
-    channels, notes = select_channels(brand, sub)
     if not channels:
         return Prepared(
             brand=brand,
@@ -130,7 +149,7 @@ def prepare(
             photos=photos,
             skipped=skipped,
         )
-    drafts, unusable, said = _format(sub, photos, brand, channels, media, limits, recent)
+    drafts, unusable, said = _format(sub, photos, brand, channels, media, limits, by_photo, recent)
     if unusable:
         skipped += unusable
         photos = [p for p in photos if p.filename not in {u.filename for u in unusable}]
@@ -176,29 +195,52 @@ def _format(
     channels: list[ChannelBase],
     media: MediaSink,
     limits: Mapping[str, int] | None,
+    cuts: Mapping[int, Cut],
     recent: Mapping[str, Collection[str]] | None = None,
 ) -> tuple[list[Draft], list[Skipped], tuple[str, ...]]:
     """Drafts for every photo; a photo the formatter cannot use is skipped, not fatal."""
+    bad = [
+        Skipped(filename=p.filename, reason=cuts[p.index].error or "")
+        for p in photos
+        if cuts[p.index].error is not None
+    ]
+    good = [p for p in photos if cuts[p.index].error is None]
+    variants = {p.index: cuts[p.index].variants for p in good}
 
     def run(ps: Sequence[Photo]) -> Formatted:
         return format_drafts(
-            sub, ps, brand, channels, media, limits=limits, utm=brand.utm_params, recent=recent
+            sub,
+            ps,
+            brand,
+            channels,
+            media,
+            limits=limits,
+            utm=brand.utm_params,
+            recent=recent,
+            cuts=variants,
         )
 
     try:
-        done = run(photos)
-        return done.drafts, [], done.notes
-    except ImageError:
+        done = run(good) if good else Formatted(drafts=[])
+        return done.drafts, bad, done.notes
+    except ImageError:  # a carousel's own crop, cut here: find which photo it was
         pass
-    bad: list[Skipped] = []
-    for p in photos:  # the rare path: find which photo it was
+    for p in good:
         try:
             run([p])
         except ImageError as e:
             bad.append(Skipped(filename=p.filename, reason=str(e)))
-    good = [p for p in photos if p.filename not in {b.filename for b in bad}]
+    good = [p for p in good if p.filename not in {b.filename for b in bad}]
     done = run(good) if good else Formatted(drafts=[])
     return done.drafts, bad, done.notes
+
+
+def _by_photo(
+    attachments: Sequence[Attachment], cuts: Sequence[Cut], photos: Sequence[Photo]
+) -> dict[int, Cut]:
+    """Each photo's cut, by its index (a photo carries its attachment's very bytes)."""
+    by_data = {id(att.data): c for att, c in zip(attachments, cuts, strict=True)}
+    return {photo.index: by_data[id(photo.data)] for photo in photos}
 
 
 def select_channels(brand: Brand, sub: Submission) -> tuple[list[ChannelBase], list[str]]:
@@ -269,6 +311,7 @@ def process(
     message_id: int,
     now: datetime,
     limits: Mapping[str, Mapping[str, int]] | None = None,
+    cut: CutAll = cut_here,
     on_done: Callable[[int, Prepared, list[int]], object] | None = None,
     *,
     blobs: Blobs,
@@ -281,6 +324,9 @@ def process(
     `on_done(message, prepared, post_ids)` is called after that commit, planned or
     refused (the client's confirmation or refusal mail); its failure is logged only.
     """
+    from dripcast.store import queries as store
+    from dripcast.store.blobs import read_message
+
     lease = parse_duration(config.service.publish_lease)
     node = config.service.node
     if not store.claim_messages(engine, now=now, lease=lease, ids=[message_id], node=node):
@@ -290,15 +336,17 @@ def process(
     brand = config.brand(row.brand)
     media = BlobMedia(brand.id)
     try:
-        raw = read_message(blobs, config.resolve(config.service.spool_dir), row.spool)
+        # Parsed before anything else holds the bytes: they are freed when parse returns.
+        sub = parse(read_message(blobs, config.resolve(config.service.spool_dir), row.spool))
         prepared = prepare(
-            raw,
+            sub,
             brand,
             now=now,
             media=media,
             queue=store.queued(engine, brand.id, since=now - timedelta(days=1)),
             seen=lambda px: store.seen_pixels(engine, brand.id, px, since=now - DEDUP_WINDOW),
             limits=(limits or {}).get(brand.id),
+            cut=cut,
             recent=store.recent_texts(engine, brand.id, since=now - SAME_TEXT_WINDOW),
         )
     except Exception as e:

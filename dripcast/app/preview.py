@@ -8,24 +8,24 @@ shows its posts as held for approval.
 
 from __future__ import annotations
 
-import email.parser
-import email.policy
 from dataclasses import replace
 from datetime import datetime, timedelta
+from email.message import Message
 from email.utils import getaddresses
 from pathlib import Path
-
-from sqlalchemy import Engine
-from sqlalchemy.exc import SQLAlchemyError
+from typing import TYPE_CHECKING
 
 from dripcast.app.pipeline import DEDUP_WINDOW, SAME_TEXT_WINDOW, MediaStore, Prepared, prepare
 from dripcast.core.config import Brand, Config
-from dripcast.store import queries as store
-from dripcast.store.db import make_engine
-from ingest.parse import parse
+from ingest.parse import parse, read_head
 from ingest.recipients import brand_for_recipient
 from ingest.resolver import SystemResolver
 from ingest.verify import verify
+
+if TYPE_CHECKING:  # SQLAlchemy loads only when the config's database exists
+    from sqlalchemy import Engine
+
+__all__ = ["read_head"]  # the CLI reads the header block once and hands it to both steps
 
 AWAITING_APPROVAL = "awaiting approval"
 
@@ -38,12 +38,17 @@ class AmbiguousBrand(NoBrand):
     """The message could be for several brands: the caller must name one."""
 
 
-def pick_brand(config: Config, raw: bytes, brand_id: str | None) -> tuple[Brand, str | None]:
-    """The brand and the recipient that names it: from the headers, else `brand_id` or the only brand."""
-    # Headers only: a full parse recurses once per MIME nesting level, before any bound.
-    msg = email.parser.BytesParser(policy=email.policy.compat32).parsebytes(raw, headersonly=True)
+def pick_brand(
+    config: Config, raw: bytes, brand_id: str | None, head: Message | None = None
+) -> tuple[Brand, str | None]:
+    """The brand and the recipient that names it: from the headers, else `brand_id` or the only brand.
+
+    `head`: the message's header block as `read_head` parsed it (parsed here if not given).
+    """
+    msg = head if head is not None else read_head(raw)
     for header in ("Delivered-To", "X-Original-To", "To", "Cc"):
-        for _, addr in getaddresses([str(v) for v in msg.get_all(header, [])]):
+        values = [str(v) for k, v in msg.raw_items() if k.lower() == header.lower()]
+        for _, addr in getaddresses(values):
             brand = brand_for_recipient(addr, config.brands)
             if brand and brand_id in (None, brand.id):
                 return brand, addr
@@ -58,10 +63,18 @@ def pick_brand(config: Config, raw: bytes, brand_id: str | None) -> tuple[Brand,
 
 
 def preview(
-    config: Config, raw: bytes, brand: Brand, recipient: str | None, *, media: Path, now: datetime
+    config: Config,
+    raw: bytes,
+    brand: Brand,
+    recipient: str | None,
+    *,
+    media: Path,
+    now: datetime,
+    head: Message | None = None,
 ) -> Prepared:
     verdict = verify(
         raw,
+        head=head,
         brand=brand,
         service=config.service,
         resolver=SystemResolver(),
@@ -75,6 +88,10 @@ def preview(
     if engine is None:
         prepared = prepare(raw, brand, now=now, media=store_media)
     else:
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from dripcast.store import queries as store
+
         try:
             prepared = prepare(
                 raw,
@@ -113,6 +130,10 @@ def _live_engine(config: Config) -> Engine | None:
         path = url.removeprefix("sqlite:///")
         if ":memory:" in url or not Path(path).is_file():
             return None
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from dripcast.store.db import make_engine
+
     try:
         engine = make_engine(url)
         with engine.connect():

@@ -13,6 +13,7 @@ import functools
 import logging
 import signal
 from collections.abc import Callable, Coroutine, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
@@ -21,9 +22,10 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import Engine
 
-from dripcast.app import cleanup, faq_monitor, jobs, pipeline, systemd
+from dripcast.app import cleanup, faq_monitor, jobs, memory, pipeline, systemd
 from dripcast.app import media_server as media_http
 from dripcast.app.context import App
+from dripcast.app.imaging import Cutter
 from dripcast.app.mail.notices import Notices
 from dripcast.app.mail.outbox import Mailer
 from dripcast.app.media_urls import media_url_from_config
@@ -171,6 +173,8 @@ class Service:
         self.wake: Callable[[], object] = lambda: None  # run the tick now (set once running)
         self.limits: dict[str, dict[str, int]] = {}  # brand → channel → text limit the network told
         self.limits_read = asyncio.Event()
+        self.cutter = Cutter()  # photos are checked and cut on every core, in worker processes
+        self.processing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="process")
         self.client_mail = mail(config, self.engine, blobs=self.blobs)
         self.mailer = Mailer(config, self.engine, self.clock)
         self.loop: asyncio.AbstractEventLoop | None = None
@@ -257,6 +261,8 @@ class Service:
             for t in tasks:
                 t.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
+        await asyncio.to_thread(self.cutter.close)
+        self.processing.shutdown(wait=True)
         await asyncio.to_thread(self.blobs.close)
         self.engine.dispose()
         for e in ended:
@@ -359,10 +365,13 @@ class Service:
 
     async def _processor(self) -> None:
         await self.limits_read.wait()
+        loop = asyncio.get_running_loop()
         while True:
             mid = await self.queue.get()
             try:
-                await asyncio.to_thread(self.process, mid)
+                # Always the same thread: its malloc arena is reused by every message, where
+                # the default pool's threads would each keep one message's worth of heap.
+                await loop.run_in_executor(self.processing, self.process, mid)
             except Exception:
                 log.exception("processing message %d failed; it stays pending", mid)
             finally:
@@ -376,6 +385,7 @@ class Service:
             message_id,
             self.clock(),
             self.limits,
+            self.cutter.cut,
             self._processed,
             blobs=self.blobs,
         )
@@ -422,5 +432,6 @@ def serve(
     *,
     mail: MailFactory = Notices,
 ) -> None:
+    memory.tune_malloc()
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(Service(config, adapters=adapters, mail=mail).run())

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import click
 
-from dripcast.app.faq import NoFaq, try_texts
 from dripcast.cli.root import Ctx, main, pass_ctx
 
 
@@ -28,6 +27,8 @@ def faq_command(
     ctx: Ctx, brand_id: str, text: str | None, path: Path | None, as_json: bool
 ) -> None:
     """What the FAQ monitor would do with a comment: answer, escalate or ignore."""
+    from dripcast.app.faq import NoFaq, try_texts  # here: `dripcast --help` loads no config
+
     if (text is None) == (path is None):
         raise click.UsageError("give a comment TEXT or --file F.jsonl (not both)")
     try:

@@ -11,12 +11,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 import click
-from rich.console import Console
-from rich.table import Table
 
-from dripcast.app.pipeline import preview_document
-from dripcast.app.preview import AmbiguousBrand, NoBrand, contact_sheet, pick_brand, preview
-from dripcast.app.stdin import ingest as ingest_message
 from dripcast.cli.root import Ctx, main, pass_ctx, require_secrets
 
 
@@ -46,23 +41,37 @@ def preview_command(
     With the service's database present, the plan counts the live queue and the
     90-day duplicate check, as `serve` would.
     """
+    from dripcast.app.pipeline import preview_document
+    from dripcast.app.preview import (
+        AmbiguousBrand,
+        NoBrand,
+        contact_sheet,
+        pick_brand,
+        preview,
+        read_head,
+    )
+
     require_secrets(ctx.config, channels=False)  # plus-tag tokens decide who may post
     raw = message.read()
+    head = read_head(raw)  # one header parse, read by the brand pick and the sender checks
     try:
-        brand, rcpt = pick_brand(ctx.config, raw, brand_id)
+        brand, rcpt = pick_brand(ctx.config, raw, brand_id, head)
     except AmbiguousBrand as e:
         raise click.UsageError(str(e)) from None
     except NoBrand as e:
         raise click.BadParameter(str(e)) from None
     with tempfile.TemporaryDirectory() as tmp:
         now = datetime.now(UTC)
-        prepared = preview(ctx.config, raw, brand, rcpt, media=out or Path(tmp), now=now)
+        prepared = preview(ctx.config, raw, brand, rcpt, media=out or Path(tmp), now=now, head=head)
         doc = preview_document(prepared)
         if sheet is not None:
             sheet.write_bytes(contact_sheet(prepared))
     if as_json:
         click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
         return
+    from rich.console import Console
+    from rich.table import Table
+
     console = Console()
     console.print(
         f"[bold]{brand.name}[/]: "
@@ -98,6 +107,8 @@ def ingest(ctx: Ctx, message: BinaryIO, recipient: str | None, mail_from: str) -
     Exit codes follow sysexits: 0 ok (or held for review: a refused sender is
     quarantined, never bounced), 65 bad data, 67 unknown recipient, 75 try later.
     """
+    from dripcast.app.stdin import ingest as ingest_message
+
     require_secrets(ctx.config, channels=False, code=os.EX_TEMPFAIL)  # deferred until they are set
     done = ingest_message(ctx.config, message, recipient=recipient, mail_from=mail_from)
     for line in done.lines:

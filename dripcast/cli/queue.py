@@ -9,19 +9,19 @@ import getpass
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import click
-from rich import box
-from rich.console import Console
-from rich.table import Table
 
-from dripcast.app import actions, views
-from dripcast.app.actions import Actor, Result
-from dripcast.app.context import App
 from dripcast.cli.root import Ctx, main, pass_ctx
-from dripcast.core.timeparse import parse_when
+
+if TYPE_CHECKING:  # imported where used: `dripcast --help` loads no database or rich code
+    from rich.console import Console
+    from rich.table import Table
+
+    from dripcast.app.actions import Actor, Result
+    from dripcast.app.context import App
 
 WIDE = 110  # below this many columns the queue leaves out msg and tries, and shortens times
 TIME = "%Y-%m-%d %H:%M %Z"
@@ -30,10 +30,14 @@ RECENT = timedelta(days=1)  # what plain `queue` shows of posts and messages alr
 
 
 def app_for(ctx: Ctx) -> App:
+    from dripcast.app.context import App
+
     return App.open(ctx.config)
 
 
 def cli_actor() -> Actor:
+    from dripcast.app.actions import Actor
+
     try:
         name = getpass.getuser()
     except (KeyError, OSError):  # no user name (a container without /etc/passwd entry)
@@ -53,6 +57,12 @@ def queue(
     ctx: Ctx, brand_id: str | None, held: bool, show_all: bool, history_of: int | None
 ) -> None:
     """The scheduled and recent posts, as a table that fits 80 columns."""
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    from dripcast.app import views
+
     app = app_for(ctx)
     zones = {b.id: b.zone for b in ctx.config.brands}
     console = Console()
@@ -99,6 +109,9 @@ def queue(
 def _messages(msgs: list[dict[str, Any]], zones: dict[str, Any], wide: bool) -> Table:
     """Messages not posted (refused, held or failed), received in the brand's time; below
     WIDE columns the brand goes, and sender and reason share a column (the reason under it)."""
+    from rich import box
+    from rich.table import Table
+
     several = len({m["brand"] for m in msgs}) > 1
     mt = Table(title="messages not posted (refused, held or failed)", box=box.SIMPLE_HEAD,
                pad_edge=False)  # fmt: skip
@@ -126,6 +139,11 @@ def _messages(msgs: list[dict[str, Any]], zones: dict[str, Any], wide: bool) -> 
 
 
 def _history(app: App, post: int, zones: dict[str, Any], console: Console) -> None:
+    from rich import box
+    from rich.table import Table
+
+    from dripcast.app import views
+
     try:
         row, events = views.history(app, post)
     except KeyError:
@@ -166,16 +184,19 @@ def _report(result: Result) -> None:
         sys.exit(1)
 
 
-Action = Callable[..., Result]
+Action = Callable[..., "Result"]
 
 
-def _register(name: str, action: Action, doc: str) -> None:
+def _register(name: str, action_name: str, doc: str) -> None:
     @click.argument("id", type=int)
     @click.option(
         "-m", "--message", is_flag=True, help="ID is a submission (message): act on all its posts"
     )
     @pass_ctx
     def command(ctx: Ctx, id: int, message: bool) -> None:
+        from dripcast.app import actions
+
+        action: Action = getattr(actions, action_name)
         which = {"submission": id} if message else {"post": id}
         _report(action(app_for(ctx), **which, actor=cli_actor(), now=datetime.now(UTC)))
 
@@ -183,15 +204,15 @@ def _register(name: str, action: Action, doc: str) -> None:
     main.command(name=name)(command)
 
 
-_register("cancel", actions.cancel, "Cancel a post that has not gone out.")
+_register("cancel", "cancel", "Cancel a post that has not gone out.")
 _register(
     "retry",
-    actions.retry,
+    "retry",
     "Put a failed, held or cancelled post back on the schedule: at its own time if that is"
     " still ahead, else on its channel's next free slot.",
 )
-_register("publish-now", actions.publish_now, "Publish a post at the next tick.")
-_register("approve", actions.approve, "Approve a post (or submission) that waits for approval.")
+_register("publish-now", "publish_now", "Publish a post at the next tick.")
+_register("approve", "approve", "Approve a post (or submission) that waits for approval.")
 
 
 @main.command()
@@ -207,6 +228,9 @@ def reschedule(ctx: Ctx, id: int, when: tuple[str, ...], message: bool) -> None:
     With -m the submission's first waiting post goes to WHEN and the others
     keep their distance from it. Held posts stay held; a failed post needs `retry`.
     """
+    from dripcast.app import actions, views
+    from dripcast.core.timeparse import parse_when
+
     app = app_for(ctx)
     which = {"submission": id} if message else {"post": id}
     rows = views.posts_of(app, **which)
@@ -241,6 +265,8 @@ def token(ctx: Ctx, brand_id: str) -> None:
 @pass_ctx
 def release(ctx: Ctx, id: int) -> None:
     """Let a quarantined (refused or held) message through: the service plans it."""
+    from dripcast.app import actions
+
     result = actions.release(app_for(ctx), message=id, actor=cli_actor(), now=datetime.now(UTC))
     click.echo(result.message, err=not result.changed)
     if not result.changed:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 import click
 
-from dripcast.app import jobs, report
-from dripcast.app.context import App
 from dripcast.cli.root import Ctx, main, pass_ctx
-from dripcast.core.config import Brand
-from dripcast.core.timeparse import parse_duration
+
+if TYPE_CHECKING:  # the app layer (SQLAlchemy, pydantic) loads when the command runs
+    from dripcast.core.config import Brand
 
 
 @main.command(name="report")
@@ -20,6 +20,10 @@ from dripcast.core.timeparse import parse_duration
 @pass_ctx
 def report_command(ctx: Ctx, brand_id: str | None, since: str, send: bool) -> None:
     """The summary that is emailed weekly: what went out, what waits, what is next."""
+    from dripcast.app import report
+    from dripcast.app.context import App
+    from dripcast.core.timeparse import parse_duration
+
     brands = ctx.config.brands
     if brand_id is None:
         if len(brands) != 1:
@@ -54,6 +58,9 @@ def report_command(ctx: Ctx, brand_id: str | None, since: str, send: bool) -> No
 
 def _send(ctx: Ctx, brand: Brand, now: datetime, back: timedelta) -> None:
     """Queue the summary mail and hand it to the smarthost now (serve retries it if down)."""
+    from dripcast.app import jobs
+    from dripcast.app.context import App
+
     if not ctx.config.service.outgoing_mail:
         raise click.ClickException("service.outgoing_mail is not set: nowhere to send mail")
     if not brand.summary_to:

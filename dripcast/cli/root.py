@@ -5,12 +5,12 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from typing import TYPE_CHECKING
 
 import click
-from rich.console import Console
 
-from dripcast.core.config import Config, load
-from dripcast.core.errors import ConfigError
+if TYPE_CHECKING:  # pydantic and the channel models load when a command reads the config
+    from dripcast.core.config import Config
 
 CONFIG_HELP = "config file (default: $DRIPCAST_CONFIG, else ./config.yaml)"
 
@@ -23,6 +23,9 @@ class Ctx:
     @property
     def config(self) -> Config:
         if self._config is None:
+            from dripcast.core.config import load
+            from dripcast.core.errors import ConfigError
+
             try:
                 self._config = load(self.path)
             except ConfigError as e:
@@ -121,6 +124,8 @@ def serve(ctx: Ctx) -> None:
 @pass_ctx
 def check(ctx: Ctx, online: bool) -> None:
     """Validate the config; print brands, channels and schedules."""
+    from rich.console import Console
+
     cfg = ctx.config
     console = Console(highlight=False)
     console.print(f"{cfg.path}: ok, {len(cfg.brands)} brand(s)")

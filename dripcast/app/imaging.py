@@ -1,0 +1,192 @@
+"""Photos checked and cut into variants: in this process, or in a bounded pool of workers.
+
+One task per attachment: the photo check (ingest.photos) and every variant the
+channels need (formatters), in the same process, so a photo that the check decodes
+whole (HEIC, PNG, WebP) is not decoded again, and only the check's result and the
+encoded variants travel back, never pixels.
+
+`Cutter` runs the tasks in a `ProcessPoolExecutor`: `workers` processes (one per core,
+at most MAX_WORKERS) and at most `in_flight` tasks submitted and not yet collected,
+for all callers together. Memory is bounded by those two numbers, not by how many
+photos arrive: each task holds one attachment's bytes, and a worker decodes one
+photo at a time. Workers are started by a fork server (the service has threads; a
+plain fork of it could copy a lock held mid-operation) and replaced after
+`TASKS_PER_WORKER` tasks, so a worker's heap cannot creep up over weeks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import threading
+import time
+from collections import deque
+from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from dripcast.app.memory import tune_malloc
+from dripcast.core.domain import Attachment, Photo
+from formatters.decode import ImageError
+from formatters.images import Variant, cut_variants
+from formatters.specs import ChannelSpec
+from ingest.photos import Checked, check
+
+MAX_WORKERS = 4
+WATCH_SECONDS = 1.0  # how often a worker checks that the service still runs
+TASKS_PER_WORKER = 200
+
+
+@dataclass(frozen=True, kw_only=True)
+class Cut:
+    """One attachment: the check's verdict and, for a usable photo, its variants."""
+
+    checked: Checked | str  # a reason when the attachment is not a usable photo
+    variants: Mapping[ChannelSpec, Variant] = field(default_factory=dict)
+    error: str | None = None  # the formatter could not use the photo (ImageError)
+
+
+def cut_one(
+    att: Attachment,
+    specs: Sequence[ChannelSpec],
+    threads: int = 1,
+    media: MediaStore | None = None,
+) -> Cut:
+    """Check `att` and, when it is a usable photo and `specs` is not empty, cut its variants
+    (encoded on `threads` threads; written to `media` when given)."""
+    checked = check(att, keep=bool(specs))
+    if isinstance(checked, str) or not specs:
+        return Cut(checked=checked)
+    light = replace(checked, image=None)  # the pixels stay in this process
+    try:
+        variants = cut_variants(att.data, specs, loaded=checked.image, threads=threads)
+    except ImageError as e:
+        return Cut(checked=light, error=str(e))
+    finally:
+        if checked.image is not None:
+            checked.image.close()
+    if media is not None:
+        sha = hashlib.sha256(att.data).hexdigest()
+        # One file per network, as the formatter's store names them: bytes stay here.
+        variants = {
+            spec: v.moved_to(media.save(v, sha, spec.network)) for spec, v in variants.items()
+        }
+    return Cut(checked=light, variants=variants)
+
+
+def cut_here(
+    attachments: Iterable[Attachment],
+    specs: Sequence[ChannelSpec],
+    media: MediaStore | None = None,
+) -> list[Cut]:
+    """Every attachment in this process, one after the other (`preview`, `ingest`): no
+    worker processes to start, and each photo's variants encoded on every core."""
+    threads = max(1, min(os.cpu_count() or 1, MAX_WORKERS))
+    return [cut_one(att, specs, threads, media) for att in attachments]
+
+
+def _worker_start(service: int) -> None:
+    """In each worker: malloc tuned, and an exit when the service is gone.
+
+    A pool's worker waits for work forever, and the fork server lives while a worker
+    does: after `kill -9` of the service they would stay behind (the kill -9 test left
+    them). A watcher thread ends the worker once the service's process is gone.
+    """
+    tune_malloc()
+    threading.Thread(target=_watch, args=(service,), name="watch-service", daemon=True).start()
+
+
+def _watch(service: int) -> None:
+    while True:
+        time.sleep(WATCH_SECONDS)
+        try:
+            os.kill(service, 0)
+        except ProcessLookupError:
+            os._exit(0)
+        except PermissionError:  # alive, and someone else's: cannot happen for our parent
+            pass
+
+
+class MediaStore:
+    """Variant files, named by content so that processing twice writes the same file.
+
+    A worker process writes the variants it cuts (`save`), so their bytes never travel
+    back; `__call__` is the formatter's `Store`, which then only names the file.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def __call__(self, variant: Variant, photo: Photo, network: str) -> str:
+        return variant.stored or self.save(variant, photo.sha256, network)
+
+    def save(self, variant: Variant, photo_sha256: str, network: str) -> str:
+        digest = hashlib.sha256(variant.data).hexdigest()[:16]
+        path = self.folder / photo_sha256[:2] / f"{photo_sha256[:16]}-{network}-{digest}.jpg"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")  # writers in two processes
+            tmp.write_bytes(variant.data)
+            tmp.replace(path)
+        return str(path)
+
+
+class Cutter:
+    """The worker pool the service cuts photos in; `cut` is safe to call from any thread."""
+
+    def __init__(self, workers: int | None = None, in_flight: int | None = None) -> None:
+        self.workers = workers or max(1, min(os.cpu_count() or 1, MAX_WORKERS))
+        self.in_flight = in_flight or 2 * self.workers
+        self._slots = threading.BoundedSemaphore(self.in_flight)
+        self._lock = threading.Lock()
+        self._pool: ProcessPoolExecutor | None = None
+
+    def _executor(self) -> ProcessPoolExecutor:
+        with self._lock:
+            if self._pool is None:
+                self._pool = ProcessPoolExecutor(
+                    max_workers=self.workers,
+                    mp_context=multiprocessing.get_context("forkserver"),
+                    max_tasks_per_child=TASKS_PER_WORKER,
+                    initializer=_worker_start,
+                    initargs=(os.getpid(),),
+                )
+            return self._pool
+
+    def cut(
+        self,
+        attachments: Iterable[Attachment],
+        specs: Sequence[ChannelSpec],
+        media: MediaStore | None = None,
+    ) -> list[Cut]:
+        """Like `cut_here`, in the pool; results in attachment order.
+
+        A task is submitted only when one of the `in_flight` slots is free, so a message
+        with many photos waits for the workers instead of queueing all of its bytes.
+        """
+        pool = self._executor()
+        specs = tuple(specs)
+        pending: deque[Future[Cut]] = deque()
+        out: list[Cut] = []
+        try:
+            for att in attachments:
+                while not self._slots.acquire(timeout=0.05):
+                    if pending and pending[0].done():
+                        out.append(pending.popleft().result())
+                future = pool.submit(cut_one, att, specs, 1, media)
+                future.add_done_callback(lambda _: self._slots.release())
+                pending.append(future)
+            while pending:
+                out.append(pending.popleft().result())
+        finally:
+            for future in pending:
+                future.cancel()
+        return out
+
+    def close(self) -> None:
+        with self._lock:
+            if self._pool is not None:
+                self._pool.shutdown(wait=True, cancel_futures=True)
+                self._pool = None

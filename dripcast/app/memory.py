@@ -1,0 +1,36 @@
+"""glibc malloc settings for the long-running service, so freed memory goes back to the OS.
+
+glibc serves a large allocation with its own mmap and returns it on free, but after such
+a free it raises that threshold (up to 32 MB), so the next message's megabyte-sized
+buffers come from the heap, which seldom shrinks: the service's RSS then keeps the
+largest message it has seen, several times over. A fixed threshold keeps it at what the
+current message needs. Elsewhere (musl, macOS) this does nothing.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import logging
+
+log = logging.getLogger("dripcast.memory")
+
+_M_TRIM_THRESHOLD = -1
+_M_MMAP_THRESHOLD = -3
+MMAP_THRESHOLD = 256 * 1024  # a message's blocks, photos and variants are all above this
+TRIM_THRESHOLD = 1024 * 1024  # give back heap tops over 1 MB
+
+
+def tune_malloc() -> bool:
+    """Fix glibc's mmap and trim thresholds; False where there is no glibc `mallopt`."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        mallopt = libc.mallopt
+    except (OSError, AttributeError):
+        return False
+    ok = bool(mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD)) and bool(
+        mallopt(_M_TRIM_THRESHOLD, TRIM_THRESHOLD)
+    )
+    if not ok:
+        log.debug("mallopt refused the thresholds")
+    return ok
