@@ -126,14 +126,10 @@ class BlueskyPublisher(Publisher):
         return record
 
     async def _get(self, did: str, rkey: str) -> dict[str, Any] | None:
-        r = await self.session.request(
-            "GET",
-            "com.atproto.repo.getRecord",
-            params={"repo": did, "collection": COLLECTION, "rkey": rkey},
-        )
-        if r.status_code == 404 or xrpc_error(r)[0] == "RecordNotFound":
+        r = await get_record(self.session, did, rkey)
+        if r is None:
             return None
-        body = raise_for(r).json()
+        body = r.json()
         return body if isinstance(body, dict) else None
 
     def _published(self, did: str, rkey: str, uri: Any) -> Published:
@@ -141,6 +137,18 @@ class BlueskyPublisher(Publisher):
             external_id=str(uri or f"at://{did}/{COLLECTION}/{rkey}"),
             url=f"https://bsky.app/profile/{did}/post/{rkey}",
         )
+
+
+async def get_record(session: Session, did: str, rkey: str) -> httpx.Response | None:
+    """The successful getRecord answer for one post record of ours, or None if there is none."""
+    r = await session.request(
+        "GET",
+        "com.atproto.repo.getRecord",
+        params={"repo": did, "collection": COLLECTION, "rkey": rkey},
+    )
+    if r.status_code == 404 or xrpc_error(r)[0] == "RecordNotFound":
+        return None
+    return raise_for(r)
 
 
 def _key_taken(r: httpx.Response) -> bool:

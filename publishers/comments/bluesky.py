@@ -20,7 +20,8 @@ from dripcast.core.errors import OutcomeUnknown, Retryable
 from dripcast.core.faq import Comment, Cursor, Replied
 from dripcast.core.publisher import Context
 from publishers.atproto import post_rkey
-from publishers.bluesky_session import Session, raise_for, xrpc_error
+from publishers.bluesky import get_record
+from publishers.bluesky_session import Session, raise_for
 from publishers.comments.base import after, when
 
 COLLECTION = "app.bsky.feed.post"
@@ -113,14 +114,10 @@ class BlueskyComments(CommentSource):
     async def find_reply(self, comment: Comment, text: str, key: str) -> Replied | None:
         did = await self.session.did()
         rkey = reply_rkey(key)
-        r = await self.session.request(
-            "GET",
-            "com.atproto.repo.getRecord",
-            params={"repo": did, "collection": COLLECTION, "rkey": rkey},
-        )
-        if r.status_code == 404 or xrpc_error(r)[0] == "RecordNotFound":
+        r = await get_record(self.session, did, rkey)
+        if r is None:
             return None
-        body = raise_for(r).json()
+        body = r.json()
         value = body.get("value") or {}
         parent = ((value.get("reply") or {}).get("parent") or {}).get("uri")
         if parent != comment.external_id:
