@@ -25,7 +25,7 @@ from dripcast.core.errors import OutcomeUnknown, Rejected, Retryable
 from dripcast.core.extras import BlueskyExtra
 from dripcast.core.publisher import Context, Publisher
 from publishers.atproto import post_rkey
-from publishers.bluesky_session import Session, raise_for, xrpc_error
+from publishers.bluesky_session import Session, raise_for, session_for, xrpc_error
 from publishers.files import content_type, read_media
 
 COLLECTION = "app.bsky.feed.post"
@@ -38,13 +38,7 @@ class BlueskyPublisher(Publisher):
 
     def __init__(self, channel: Bluesky, ctx: Context) -> None:
         self.ctx = ctx
-        self.session = Session(
-            ctx.http,
-            channel.service,
-            channel.handle,
-            channel.app_password.get_secret_value(),
-            ctx.credential("bluesky-session"),
-        )
+        self.session = session_for(channel, ctx)
         self.handle = channel.handle
 
     async def publish(self, post: Post) -> Published:

@@ -21,7 +21,7 @@ from dripcast.core.faq import Comment, Cursor, Replied
 from dripcast.core.publisher import Context
 from publishers.atproto import post_rkey
 from publishers.bluesky import get_record
-from publishers.bluesky_session import Session, raise_for
+from publishers.bluesky_session import raise_for, session_for
 from publishers.comments.base import after, when
 
 COLLECTION = "app.bsky.feed.post"
@@ -36,13 +36,7 @@ def reply_rkey(key: str) -> str:
 
 class BlueskyComments(CommentSource):
     def __init__(self, channel: Bluesky, ctx: Context) -> None:
-        self.session = Session(
-            ctx.http,
-            channel.service,
-            channel.handle,
-            channel.app_password.get_secret_value(),
-            ctx.credential("bluesky-session"),
-        )
+        self.session = session_for(channel, ctx)
 
     async def read(self, since: Cursor) -> tuple[list[Comment], Cursor]:
         did = await self.session.did()
