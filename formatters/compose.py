@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import TypedDict, Unpack
 
 import regex
 
@@ -50,22 +51,25 @@ class Formatted:
     notes: tuple[str, ...] = ()
 
 
+class FormatOptions(TypedDict, total=False):
+    """The keyword options `format_submission` passes on to `format_drafts` (see there)."""
+
+    limits: Mapping[str, int] | None
+    utm: Mapping[str, str] | None
+    recent: Mapping[str, Collection[str]] | None
+    cuts: Mapping[int, Mapping[ChannelSpec, Variant]] | None
+
+
 def format_submission(
     sub: Submission,
     photos: Sequence[Photo],
     brand: Brand,
     channels: Sequence[ChannelBase],
     store: Store,
-    *,
-    limits: Mapping[str, int] | None = None,
-    utm: Mapping[str, str] | None = None,
-    recent: Mapping[str, Collection[str]] | None = None,
-    cuts: Mapping[int, Mapping[ChannelSpec, Variant]] | None = None,
+    **options: Unpack[FormatOptions],
 ) -> list[Draft]:
     """One draft per channel and photo, in photo order (see `format_drafts`)."""
-    return format_drafts(
-        sub, photos, brand, channels, store, limits=limits, utm=utm, recent=recent, cuts=cuts
-    ).drafts
+    return format_drafts(sub, photos, brand, channels, store, **options).drafts
 
 
 def format_drafts(

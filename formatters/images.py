@@ -6,7 +6,7 @@ import io
 import math
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from PIL import Image
 
@@ -26,21 +26,15 @@ RESAMPLE = Image.Resampling.BICUBIC
 
 @dataclass(frozen=True, kw_only=True)
 class Variant:
-    data: bytes  # empty once `stored`
+    data: bytes
     width: int
     height: int
     format: str = "jpeg"
     quality: int = QUALITY
-    stored: str | None = None  # the file the bytes were written to (by a worker process)
-    size: int = 0  # the bytes' length when `stored`
 
     @property
     def nbytes(self) -> int:
-        return len(self.data) if self.stored is None else self.size
-
-    def moved_to(self, path: str) -> Variant:
-        """This variant, its bytes now in the file `path` and no longer held here."""
-        return replace(self, data=b"", stored=path, size=len(self.data))
+        return len(self.data)
 
 
 def cut_variants(

@@ -25,7 +25,7 @@ from dripcast.core.errors import OutcomeUnknown, Rejected, Retryable
 from dripcast.core.extras import BlueskyExtra
 from dripcast.core.publisher import Context, Publisher
 from publishers.atproto import post_rkey
-from publishers.bluesky_session import Session, raise_for, xrpc_error
+from publishers.bluesky_session import Session, raise_for, session_for, xrpc_error
 from publishers.files import content_type, read_media
 
 COLLECTION = "app.bsky.feed.post"
@@ -38,13 +38,7 @@ class BlueskyPublisher(Publisher):
 
     def __init__(self, channel: Bluesky, ctx: Context) -> None:
         self.ctx = ctx
-        self.session = Session(
-            ctx.http,
-            channel.service,
-            channel.handle,
-            channel.app_password.get_secret_value(),
-            ctx.credential("bluesky-session"),
-        )
+        self.session = session_for(channel, ctx)
         self.handle = channel.handle
 
     async def publish(self, post: Post) -> Published:
@@ -126,14 +120,10 @@ class BlueskyPublisher(Publisher):
         return record
 
     async def _get(self, did: str, rkey: str) -> dict[str, Any] | None:
-        r = await self.session.request(
-            "GET",
-            "com.atproto.repo.getRecord",
-            params={"repo": did, "collection": COLLECTION, "rkey": rkey},
-        )
-        if r.status_code == 404 or xrpc_error(r)[0] == "RecordNotFound":
+        r = await get_record(self.session, did, rkey)
+        if r is None:
             return None
-        body = raise_for(r).json()
+        body = r.json()
         return body if isinstance(body, dict) else None
 
     def _published(self, did: str, rkey: str, uri: Any) -> Published:
@@ -141,6 +131,18 @@ class BlueskyPublisher(Publisher):
             external_id=str(uri or f"at://{did}/{COLLECTION}/{rkey}"),
             url=f"https://bsky.app/profile/{did}/post/{rkey}",
         )
+
+
+async def get_record(session: Session, did: str, rkey: str) -> httpx.Response | None:
+    """The successful getRecord answer for one post record of ours, or None if there is none."""
+    r = await session.request(
+        "GET",
+        "com.atproto.repo.getRecord",
+        params={"repo": did, "collection": COLLECTION, "rkey": rkey},
+    )
+    if r.status_code == 404 or xrpc_error(r)[0] == "RecordNotFound":
+        return None
+    return raise_for(r)
 
 
 def _key_taken(r: httpx.Response) -> bool:

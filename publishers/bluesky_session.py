@@ -18,8 +18,10 @@ from typing import Any
 
 import httpx
 
+from dripcast.core.channels import Bluesky
 from dripcast.core.credentials import Credentials, Doc
 from dripcast.core.errors import AuthExpired, PublishError
+from dripcast.core.publisher import Context
 from publishers.http import AsyncAuth, bearer, error_for, send
 
 # A PDS answers these when the account itself needs a person, not a new token.
@@ -147,6 +149,17 @@ class Session:
         if not ok or data.get("handle") != self.handle or data.get("service") != self.service:
             return None
         return dict(data)
+
+
+def session_for(channel: Bluesky, ctx: Context) -> Session:
+    """The channel's session, in the credentials its publisher and comment reader share."""
+    return Session(
+        ctx.http,
+        channel.service,
+        channel.handle,
+        channel.app_password.get_secret_value(),
+        ctx.credential("bluesky-session"),
+    )
 
 
 def stale(r: httpx.Response) -> bool:

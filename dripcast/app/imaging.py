@@ -16,7 +16,6 @@ plain fork of it could copy a lock held mid-operation) and replaced after
 
 from __future__ import annotations
 
-import hashlib
 import multiprocessing
 import os
 import threading
@@ -25,10 +24,9 @@ from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 
 from dripcast.app.memory import tune_malloc
-from dripcast.core.domain import Attachment, Photo
+from dripcast.core.domain import Attachment
 from formatters.decode import ImageError
 from formatters.images import Variant, cut_variants
 from formatters.specs import ChannelSpec
@@ -52,10 +50,9 @@ def cut_one(
     att: Attachment,
     specs: Sequence[ChannelSpec],
     threads: int = 1,
-    media: MediaStore | None = None,
 ) -> Cut:
     """Check `att` and, when it is a usable photo and `specs` is not empty, cut its variants
-    (encoded on `threads` threads; written to `media` when given)."""
+    (encoded on `threads` threads)."""
     checked = check(att, keep=bool(specs))
     if isinstance(checked, str) or not specs:
         return Cut(checked=checked)
@@ -67,24 +64,17 @@ def cut_one(
     finally:
         if checked.image is not None:
             checked.image.close()
-    if media is not None:
-        sha = hashlib.sha256(att.data).hexdigest()
-        # One file per network, as the formatter's store names them: bytes stay here.
-        variants = {
-            spec: v.moved_to(media.save(v, sha, spec.network)) for spec, v in variants.items()
-        }
     return Cut(checked=light, variants=variants)
 
 
 def cut_here(
     attachments: Iterable[Attachment],
     specs: Sequence[ChannelSpec],
-    media: MediaStore | None = None,
 ) -> list[Cut]:
     """Every attachment in this process, one after the other (`preview`, `ingest`): no
     worker processes to start, and each photo's variants encoded on every core."""
     threads = max(1, min(os.cpu_count() or 1, MAX_WORKERS))
-    return [cut_one(att, specs, threads, media) for att in attachments]
+    return [cut_one(att, specs, threads) for att in attachments]
 
 
 def _worker_start(service: int) -> None:
@@ -107,30 +97,6 @@ def _watch(service: int) -> None:
             os._exit(0)
         except PermissionError:  # alive, and someone else's: cannot happen for our parent
             pass
-
-
-class MediaStore:
-    """Variant files, named by content so that processing twice writes the same file.
-
-    A worker process writes the variants it cuts (`save`), so their bytes never travel
-    back; `__call__` is the formatter's `Store`, which then only names the file.
-    """
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-
-    def __call__(self, variant: Variant, photo: Photo, network: str) -> str:
-        return variant.stored or self.save(variant, photo.sha256, network)
-
-    def save(self, variant: Variant, photo_sha256: str, network: str) -> str:
-        digest = hashlib.sha256(variant.data).hexdigest()[:16]
-        path = self.folder / photo_sha256[:2] / f"{photo_sha256[:16]}-{network}-{digest}.jpg"
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")  # writers in two processes
-            tmp.write_bytes(variant.data)
-            tmp.replace(path)
-        return str(path)
 
 
 class Cutter:
@@ -159,7 +125,6 @@ class Cutter:
         self,
         attachments: Iterable[Attachment],
         specs: Sequence[ChannelSpec],
-        media: MediaStore | None = None,
     ) -> list[Cut]:
         """Like `cut_here`, in the pool; results in attachment order.
 
@@ -175,7 +140,7 @@ class Cutter:
                 while not self._slots.acquire(timeout=0.05):
                     if pending and pending[0].done():
                         out.append(pending.popleft().result())
-                future = pool.submit(cut_one, att, specs, 1, media)
+                future = pool.submit(cut_one, att, specs, 1)
                 future.add_done_callback(lambda _: self._slots.release())
                 pending.append(future)
             while pending:

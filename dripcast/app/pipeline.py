@@ -12,7 +12,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from dripcast.app.imaging import Cut, cut_here
 from dripcast.core.blobs import MEDIA
@@ -305,6 +305,26 @@ def preview_document(p: Prepared) -> dict[str, Any]:
     }
 
 
+class PlannedAgainst(TypedDict):
+    """What the store knows that `prepare` plans against, as its keywords."""
+
+    queue: Sequence[Queued]
+    seen: Callable[[list[str]], set[str]]
+    recent: Mapping[str, Collection[str]] | None
+
+
+def planned_against(engine: Engine, brand: str, now: datetime) -> PlannedAgainst:
+    """The brand's queue from a day ago on, its 90-day photo check and its 30-day texts:
+    the same for `process` and `preview`."""
+    from dripcast.store import queries as store
+
+    return PlannedAgainst(
+        queue=store.queued(engine, brand, since=now - timedelta(days=1)),
+        seen=lambda px: store.seen_pixels(engine, brand, px, since=now - DEDUP_WINDOW),
+        recent=store.recent_texts(engine, brand, since=now - SAME_TEXT_WINDOW),
+    )
+
+
 def process(
     config: Config,
     engine: Engine,
@@ -343,11 +363,9 @@ def process(
             brand,
             now=now,
             media=media,
-            queue=store.queued(engine, brand.id, since=now - timedelta(days=1)),
-            seen=lambda px: store.seen_pixels(engine, brand.id, px, since=now - DEDUP_WINDOW),
             limits=(limits or {}).get(brand.id),
             cut=cut,
-            recent=store.recent_texts(engine, brand.id, since=now - SAME_TEXT_WINDOW),
+            **planned_against(engine, brand.id, now),
         )
     except Exception as e:
         # A bug or a pathological file must not stop the service or the other messages.

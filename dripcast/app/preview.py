@@ -9,13 +9,13 @@ shows its posts as held for approval.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from email.message import Message
 from email.utils import getaddresses
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from dripcast.app.pipeline import DEDUP_WINDOW, SAME_TEXT_WINDOW, MediaStore, Prepared, prepare
+from dripcast.app.pipeline import MediaStore, Prepared, planned_against, prepare
 from dripcast.core.config import Brand, Config
 from ingest.parse import parse, read_head
 from ingest.recipients import brand_for_recipient
@@ -90,18 +90,10 @@ def preview(
     else:
         from sqlalchemy.exc import SQLAlchemyError
 
-        from dripcast.store import queries as store
-
         try:
+            # planned against what serve would see: queue, photos and texts already used
             prepared = prepare(
-                raw,
-                brand,
-                now=now,
-                media=store_media,
-                queue=store.queued(engine, brand.id, since=now - timedelta(days=1)),
-                seen=lambda px: store.seen_pixels(engine, brand.id, px, since=now - DEDUP_WINDOW),
-                # the texts serve would not repeat, so preview varies them the same way
-                recent=store.recent_texts(engine, brand.id, since=now - SAME_TEXT_WINDOW),
+                raw, brand, now=now, media=store_media, **planned_against(engine, brand.id, now)
             )
         except SQLAlchemyError:  # a database we cannot read: plan as if it were empty
             prepared = prepare(raw, brand, now=now, media=store_media)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Final
+from typing import Any, Final, Required, TypedDict, Unpack
 
 from sqlalchemy import Engine, Table, insert, select, update
 from sqlalchemy.orm import Session
@@ -222,20 +222,20 @@ def _table(model: type[m.Base]) -> Table:
     return table
 
 
+class MoveOptions(TypedDict, total=False):
+    """The keywords `move` passes on to `move_posts` (see there): all but `held_for`."""
+
+    actor: Required[Actor]
+    now: Required[datetime]
+    sources: Iterable[PostStatus]
+    reason: str | _Keep | None
+    times: Mapping[int, datetime] | None
+    why: str | None
+
+
 def move(
-    engine: Engine,
-    ids: Iterable[int],
-    to: PostStatus | None,
-    *,
-    actor: Actor,
-    now: datetime,
-    sources: Iterable[PostStatus] = (),
-    reason: str | _Keep | None = KEEP,
-    times: Mapping[int, datetime] | None = None,
-    why: str | None = None,
+    engine: Engine, ids: Iterable[int], to: PostStatus | None, **options: Unpack[MoveOptions]
 ) -> list[Moved]:
     """`move_posts` in a transaction of its own."""
     with transaction(engine) as s:
-        return move_posts(
-            s, ids, to, actor=actor, now=now, sources=sources, reason=reason, times=times, why=why
-        )
+        return move_posts(s, ids, to, **options)

@@ -20,7 +20,8 @@ from dripcast.core.errors import OutcomeUnknown, Retryable
 from dripcast.core.faq import Comment, Cursor, Replied
 from dripcast.core.publisher import Context
 from publishers.atproto import post_rkey
-from publishers.bluesky_session import Session, raise_for, xrpc_error
+from publishers.bluesky import get_record
+from publishers.bluesky_session import raise_for, session_for
 from publishers.comments.base import after, when
 
 COLLECTION = "app.bsky.feed.post"
@@ -35,13 +36,7 @@ def reply_rkey(key: str) -> str:
 
 class BlueskyComments(CommentSource):
     def __init__(self, channel: Bluesky, ctx: Context) -> None:
-        self.session = Session(
-            ctx.http,
-            channel.service,
-            channel.handle,
-            channel.app_password.get_secret_value(),
-            ctx.credential("bluesky-session"),
-        )
+        self.session = session_for(channel, ctx)
 
     async def read(self, since: Cursor) -> tuple[list[Comment], Cursor]:
         did = await self.session.did()
@@ -113,14 +108,10 @@ class BlueskyComments(CommentSource):
     async def find_reply(self, comment: Comment, text: str, key: str) -> Replied | None:
         did = await self.session.did()
         rkey = reply_rkey(key)
-        r = await self.session.request(
-            "GET",
-            "com.atproto.repo.getRecord",
-            params={"repo": did, "collection": COLLECTION, "rkey": rkey},
-        )
-        if r.status_code == 404 or xrpc_error(r)[0] == "RecordNotFound":
+        r = await get_record(self.session, did, rkey)
+        if r is None:
             return None
-        body = raise_for(r).json()
+        body = r.json()
         value = body.get("value") or {}
         parent = ((value.get("reply") or {}).get("parent") or {}).get("uri")
         if parent != comment.external_id:

@@ -13,47 +13,30 @@ from __future__ import annotations
 from typing import Any
 
 from dripcast.core.channels import Instagram
-from dripcast.core.comments import CommentSource
 from dripcast.core.faq import Comment, Cursor, Replied
 from dripcast.core.publisher import Context
 from publishers.comments.base import after, when
+from publishers.comments.meta import MetaComments
 from publishers.instagram import REFRESH_URL
-from publishers.meta import INSTAGRAM_GRAPH, graph
-from publishers.meta_token import NAME, LongLivedToken, MetaLongLivedAuth
+from publishers.meta import INSTAGRAM_GRAPH
 
 MEDIA = 10
 FIELDS = "id,text,username,timestamp,from"
 
 
-class InstagramComments(CommentSource):
+class InstagramComments(MetaComments):
+    GRAPH = INSTAGRAM_GRAPH
+    REFRESH_URL = REFRESH_URL
+    GRANT_TYPE = "ig_refresh_token"
+
     def __init__(self, channel: Instagram, ctx: Context) -> None:
-        self.account = channel.account_id
-        self.http = ctx.http
-        self.auth = MetaLongLivedAuth(
-            LongLivedToken(
-                http=ctx.http,
-                creds=ctx.credential(NAME),
-                configured=channel.token.get_secret_value(),
-                refresh_url=REFRESH_URL,
-                grant_type="ig_refresh_token",
-            )
-        )
-        self._username: str | None = None
-
-    async def _call(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
-        return await graph(self.http, method, f"{INSTAGRAM_GRAPH}/{path}", self.auth, **kwargs)
-
-    async def username(self) -> str:
-        if self._username is None:
-            body = await self._call("GET", self.account, params={"fields": "username"})
-            self._username = str(body.get("username") or "")
-        return self._username
+        super().__init__(channel.account_id, channel.token.get_secret_value(), ctx)
 
     async def read(self, since: Cursor) -> tuple[list[Comment], Cursor]:
         me = await self.username()
         media = await self._call(
             "GET",
-            f"{self.account}/media",
+            f"{self.owner}/media",
             params={"fields": "id,permalink,timestamp", "limit": str(MEDIA)},
         )
         found: list[Comment] = []
@@ -71,7 +54,7 @@ class InstagramComments(CommentSource):
 
     def _comment(self, c: dict[str, Any], media: dict[str, Any], me: str, *, top: str) -> Comment:
         who = str(c.get("username") or (c.get("from") or {}).get("username") or "")
-        own = who == me or str((c.get("from") or {}).get("id")) == self.account
+        own = who == me or str((c.get("from") or {}).get("id")) == self.owner
         return Comment(
             network="instagram",
             external_id=str(c["id"]),

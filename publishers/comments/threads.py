@@ -11,50 +11,31 @@ thing to check before sending again is whether our answer is already live.
 
 from __future__ import annotations
 
-from typing import Any
-
 from dripcast.core.channels import Threads
-from dripcast.core.comments import CommentSource
 from dripcast.core.faq import Comment, Cursor, Replied
 from dripcast.core.publisher import Context
 from publishers.comments.base import after, when
-from publishers.meta import THREADS_GRAPH, graph
-from publishers.meta_token import NAME, LongLivedToken, MetaLongLivedAuth
+from publishers.comments.meta import MetaComments
+from publishers.meta import THREADS_GRAPH
 from publishers.threads import REFRESH_URL
 
 POSTS = 10
 FIELDS = "id,text,username,timestamp,permalink"
 
 
-class ThreadsComments(CommentSource):
+class ThreadsComments(MetaComments):
+    GRAPH = THREADS_GRAPH
+    REFRESH_URL = REFRESH_URL
+    GRANT_TYPE = "th_refresh_token"
+
     def __init__(self, channel: Threads, ctx: Context) -> None:
-        self.user = channel.user_id
-        self.http = ctx.http
-        self.auth = MetaLongLivedAuth(
-            LongLivedToken(
-                http=ctx.http,
-                creds=ctx.credential(NAME),
-                configured=channel.token.get_secret_value(),
-                refresh_url=REFRESH_URL,
-                grant_type="th_refresh_token",
-            )
-        )
-        self._username: str | None = None
-
-    async def _call(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
-        return await graph(self.http, method, f"{THREADS_GRAPH}/{path}", self.auth, **kwargs)
-
-    async def username(self) -> str:
-        if self._username is None:
-            body = await self._call("GET", self.user, params={"fields": "username"})
-            self._username = str(body.get("username") or "")
-        return self._username
+        super().__init__(channel.user_id, channel.token.get_secret_value(), ctx)
 
     async def read(self, since: Cursor) -> tuple[list[Comment], Cursor]:
         me = await self.username()
         posts = await self._call(
             "GET",
-            f"{self.user}/threads",
+            f"{self.owner}/threads",
             params={"fields": "id,permalink,timestamp", "limit": str(POSTS)},
         )
         found: list[Comment] = []
@@ -81,11 +62,11 @@ class ThreadsComments(CommentSource):
     async def reply(self, comment: Comment, text: str, key: str) -> Replied:
         container = await self._call(
             "POST",
-            f"{self.user}/threads",
+            f"{self.owner}/threads",
             data={"media_type": "TEXT", "text": text, "reply_to_id": comment.external_id},
         )
         body = await self._call(
-            "POST", f"{self.user}/threads_publish", params={"creation_id": str(container["id"])}
+            "POST", f"{self.owner}/threads_publish", params={"creation_id": str(container["id"])}
         )
         return Replied(external_id=str(body["id"]))
 
