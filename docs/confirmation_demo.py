@@ -64,7 +64,7 @@ def main() -> None:
             slots=p.slots,
             post_ids=list(range(1, len(p.slots) + 1)),
             skipped=p.skipped,
-            notes=(*p.notes, "drip extended to 7 days: the week was full"),
+            notes=p.notes,
         )
         draft = render.confirmation(view)
         assert draft.html is not None
