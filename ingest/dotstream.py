@@ -35,7 +35,10 @@ class DotStream:
         if self.done:
             raise ValueError("the data already ended")
         pending = self._pending + block
-        end = pending.find(END)
+        # END and a stuffed dot both hold a "."; base64 (most of a photo mail) never
+        # does: one memchr then spares a search and a replace over the whole block.
+        dots = b"." in pending
+        end = pending.find(END) if dots else -1
         if end >= 0:
             self.done = True
             self.rest = pending[end + len(END) :]
@@ -49,7 +52,7 @@ class DotStream:
                     cut = i
                     break
             body, self._pending = pending[:cut], pending[cut:]
-        out = body.replace(STUFFED, b"\r\n")
+        out = body.replace(STUFFED, b"\r\n") if dots else body
         if self._first and len(out) >= 2:
             self._first = False
             out = out[2:]

@@ -38,6 +38,7 @@ EX_OK, EX_DATAERR, EX_NOUSER, EX_TEMPFAIL, EX_NOPERM = 0, 65, 67, 75, 77
 REPLY_HEADER_LIMIT = "552 5.3.4 The message header is over this server's limits"
 REPLY_STRUCTURE_LIMIT = "554 5.6.0 The message structure is over this server's limits"
 HEAD_MAX = 256 * 1024  # bytes of a large message read back to decide on it
+assert HEAD_MAX <= limits.MAX_HEADER + 4  # the header check's read holds the decision's
 WHOLE_READS = 2  # messages verified whole (DKIM) at the same time
 
 
@@ -161,7 +162,7 @@ class Intake:
             log.info("refused message for %s: %s", brand.id, refusal)
             return Outcome(reply=REPLY_HEADER_LIMIT, exit_code=EX_DATAERR)
         assert head_block is not None
-        head_bytes = decision_bytes(writer, full=False)
+        head_bytes = decision_bytes(writer, full=False, first=first)
         ambiguous = limits.two_ways(head_block)
         if ambiguous:
             # The verdict reads the header block as Python delimits it, which can stop
@@ -273,7 +274,7 @@ def header_over_limits(head: bytes | None) -> str | None:
     return limits.header_problem(head)
 
 
-def decision_bytes(writer: spool.SpoolWriter, *, full: bool) -> bytes:
+def decision_bytes(writer: spool.SpoolWriter, *, full: bool, first: bytes | None = None) -> bytes:
     """What the verdict reads: the whole message, or only its header block when that decides alike.
 
     Every check but DKIM reads header fields only, so the verdict sees the header
@@ -283,7 +284,8 @@ def decision_bytes(writer: spool.SpoolWriter, *, full: bool) -> bytes:
     """
     if full:
         return writer.read()
-    head = writer.read(HEAD_MAX)
+    # `first`: the message's first MAX_HEADER + 4 bytes, read already: not read twice.
+    head = first[:HEAD_MAX] if first is not None else writer.read(HEAD_MAX)
     if len(head) == HEAD_MAX:
         head = head[: head.rfind(b"\n") + 1]
     rest = BytesParser(policy=email.policy.compat32).parsebytes(head, headersonly=True)

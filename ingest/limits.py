@@ -163,7 +163,13 @@ class PartCounter:
             return self.count
         lines, self._line = text[:cut], text[cut:]
         self._search(lines)
-        at = 0 if self._at_line_start and lines.startswith(b"--") else lines.find(b"\n--")
+        # A delimiter line holds a "-", base64 never: one memchr spares the search.
+        if b"-" not in lines:
+            at = -1
+        elif self._at_line_start and lines.startswith(b"--"):
+            at = 0
+        else:
+            at = lines.find(b"\n--")
         while at != -1:
             start = at if at == 0 and lines.startswith(b"--") else at + 1
             end = lines.find(b"\n", start)

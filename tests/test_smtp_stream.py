@@ -16,6 +16,7 @@ from dripcast.store import queries as store
 from ingest.dotstream import stuff
 from ingest.intake import Intake, Outcome
 from ingest.smtp_server import BLOCK
+from ingest.spool import SpoolWriter
 from tests.conftest import free_port, wait_for
 from tests.mail import jpeg, photo_mail
 from tests.rawsmtp import Raw
@@ -177,3 +178,25 @@ def test_the_same_message_id_from_the_same_sender_is_stored_once(
     assert b"already received" in replies[1][1]
     assert len(store.messages(lst.engine)) == 1 and len(lst.spool_files()) == 1
     assert [p for p in all_spool(lst) if p.name.startswith(".tmp")] == []
+
+
+def test_a_large_message_is_read_back_once_to_decide(
+    listener: Callable[..., Listener], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The header checks and the verdict read the same first bytes: one read, not two.
+    reads: list[int] = []
+    original = SpoolWriter.read
+
+    def counted(self: SpoolWriter, limit: int = -1) -> bytes:
+        reads.append(limit)
+        return original(self, limit)
+
+    monkeypatch.setattr(SpoolWriter, "read", counted)
+    lst = listener()
+    noise = random.Random(6).randbytes(600 * 1024)
+    raw = photo_mail(photos=[noise], message_id="<once@example.com>")
+    with smtplib.SMTP("127.0.0.1", lst.port) as s:
+        s.sendmail("owner@example.com", ["bakery@localhost"], raw)
+    (f,) = lst.spool_files()
+    assert f.read_bytes() == raw
+    assert len(reads) == 1 and 0 < reads[0] < len(raw)
