@@ -11,7 +11,10 @@ from typing import Any
 
 import pytest
 import yaml
+from sqlalchemy import Engine
 
+from dripcast.core.config import load
+from dripcast.store.db import make_engine, migrate
 from tests.pg import PgServer, binaries
 from tests.ports import free_port
 from tests.s3 import S3Server
@@ -101,6 +104,21 @@ def make_config(tmp_path: Path) -> Callable[..., Path]:
         return path
 
     return make
+
+
+@pytest.fixture
+def cfg(make_config: Callable[..., Path]) -> Path:
+    """The default test config (one brand, outbox) as a file."""
+    return make_config()
+
+
+@pytest.fixture
+def engine(cfg: Path) -> Iterator[Engine]:
+    """The migrated database of `cfg` (a module may define its own `engine` instead)."""
+    e = make_engine(load(cfg).database_url)
+    migrate(e)
+    yield e
+    e.dispose()
 
 
 class Server:

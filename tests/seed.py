@@ -11,6 +11,24 @@ from dripcast.core.domain import Draft, Media, Published, Slot
 from dripcast.store import queries as store
 
 
+def claimed_message(engine: Engine, at: datetime, *, brand: str = "b") -> int:
+    """A bare message of `brand`, taken for processing, for a test to finish with its own plan."""
+    mid = store.add_message(
+        engine,
+        now=at,
+        brand=brand,
+        transport="smtp",
+        mail_from="",
+        rcpt="",
+        sender=None,
+        message_id=None,
+        spool="x",
+        size=0,
+    )
+    store.claim_messages(engine, now=at, lease=timedelta(minutes=1), ids=[mid])
+    return mid
+
+
 def seed(
     engine: Engine,
     times: Sequence[datetime],

@@ -4,7 +4,7 @@ preview against the live queue with approval holds."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -15,25 +15,11 @@ from sqlalchemy import Engine
 from dripcast.cli import main
 from dripcast.core.config import load
 from dripcast.store import queries as store
-from dripcast.store.db import make_engine, migrate
 from tests.conftest import brand
 from tests.mail import jpeg, photo_mail
 from tests.seed import put, seed
 
 SOON = datetime.now(UTC) + timedelta(days=2)
-
-
-@pytest.fixture
-def cfg(make_config: Callable[..., Path]) -> Path:
-    return make_config()
-
-
-@pytest.fixture
-def engine(cfg: Path) -> Iterator[Engine]:
-    e = make_engine(load(cfg).database_url)
-    migrate(e)
-    yield e
-    e.dispose()
 
 
 def run(*args: str, columns: int = 200) -> Result:

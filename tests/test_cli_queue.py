@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -12,28 +11,13 @@ from click.testing import CliRunner, Result
 from sqlalchemy import Engine
 
 from dripcast.cli import main
-from dripcast.core.config import load
 from dripcast.core.lifecycle import HoldReason
 from dripcast.core.timeparse import parse_when
 from dripcast.store import queries as store
-from dripcast.store.db import make_engine, migrate
 from tests.seed import put, seed
 
 CPH = ZoneInfo("Europe/Copenhagen")
 SOON = datetime.now(UTC) + timedelta(days=2)
-
-
-@pytest.fixture
-def cfg(make_config: Callable[..., Path]) -> Path:
-    return make_config()
-
-
-@pytest.fixture
-def engine(cfg: Path) -> Iterator[Engine]:
-    e = make_engine(load(cfg).database_url)
-    migrate(e)
-    yield e
-    e.dispose()
 
 
 def run(cfg: Path, *args: str) -> Result:

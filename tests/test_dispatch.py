@@ -17,6 +17,7 @@ from dripcast.core.publisher import Publisher
 from dripcast.store import queries as store
 from dripcast.store.db import make_engine, migrate
 from scheduler.dispatch import Dispatcher, backoff
+from tests.seed import claimed_message
 
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 
@@ -55,19 +56,7 @@ def engine(db_url: str) -> Iterator[Engine]:
 
 
 def schedule(engine: Engine, n: int = 1, at: datetime = NOW, channel: str = "ch") -> list[int]:
-    mid = store.add_message(
-        engine,
-        now=at,
-        brand="b",
-        transport="smtp",
-        mail_from="",
-        rcpt="",
-        sender=None,
-        message_id=None,
-        spool="x",
-        size=0,
-    )
-    store.claim_messages(engine, now=at, lease=timedelta(minutes=1), ids=[mid])
+    mid = claimed_message(engine, at)
     media = (Media(path="p.jpg", width=1, height=1, bytes=1, format="jpeg"),)
     slots = [
         Slot(

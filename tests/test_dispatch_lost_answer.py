@@ -8,7 +8,7 @@ import dataclasses
 import json
 import random
 from collections.abc import Iterator, Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,7 @@ from scheduler.dispatch import Dispatcher
 from tests.publishers.fake import FakeNetwork, performs_then_drops, reply
 from tests.publishers.meta_helpers import fresh_token, jpeg
 from tests.publishers.wp_site import API, WpSite
+from tests.seed import claimed_message
 
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 
@@ -43,19 +44,7 @@ def engine(db_url: str) -> Iterator[Engine]:
 
 
 def schedule(engine: Engine, kind: str, media: Media, text: str) -> int:
-    mid = store.add_message(
-        engine,
-        now=NOW,
-        brand="b",
-        transport="smtp",
-        mail_from="",
-        rcpt="",
-        sender=None,
-        message_id=None,
-        spool="x",
-        size=0,
-    )
-    store.claim_messages(engine, now=NOW, lease=timedelta(minutes=1), ids=[mid])
+    mid = claimed_message(engine, NOW)
     draft = Draft(channel="ch", type=kind, photos=(0,), text=text, media=(media,))
     (pid,) = store.finish_message(
         engine, mid, now=NOW, status="planned", slots=[Slot(draft=draft, at=NOW)]
