@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
-from PIL import Image
 
 import formatters.images
 from dripcast.core.domain import Photo
@@ -68,9 +68,9 @@ def test_each_photo_is_decoded_once_for_all_channels(
     calls: list[float] = []
     real = formatters.images.decode
 
-    def counting(data: bytes, scale: float = 1.0, *, loaded: Image.Image | None = None) -> Decoded:
+    def counting(data: bytes, scale: float = 1.0, **kw: Any) -> Decoded:
         calls.append(scale)
-        return real(data, scale, loaded=loaded)
+        return real(data, scale, **kw)
 
     monkeypatch.setattr(formatters.images, "decode", counting)
     b = brand()

@@ -17,6 +17,7 @@ import sys
 import time
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
 
 import pillow_heif
 import pytest
@@ -196,9 +197,9 @@ def test_a_heic_is_decoded_once_for_check_and_every_variant(
     handed: list[bool] = []
     real_decode = formatters.images.decode
 
-    def spying(data: bytes, scale: float = 1.0, *, loaded: Image.Image | None = None) -> Decoded:
-        handed.append(loaded is not None)
-        return real_decode(data, scale, loaded=loaded)
+    def spying(data: bytes, scale: float = 1.0, **kw: Any) -> Decoded:
+        handed.append(kw.get("loaded") is not None)
+        return real_decode(data, scale, **kw)
 
     monkeypatch.setattr(Image, "open", counting_open)
     monkeypatch.setattr(formatters.images, "decode", spying)
