@@ -7,12 +7,14 @@ No timing is asserted: bench/preview.py and bench/images.py measure it.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from PIL import Image, ImageCms, ImageDraw
 
 from dripcast.app.imaging import cut_one
@@ -21,6 +23,7 @@ from formatters.decode import decode, to_srgb
 from formatters.geometry import geometry
 from formatters.images import Source, cut_variants, resize
 from formatters.specs import SPECS
+from ingest.photos import check
 from tests.formatters.helpers import marked
 from tests.formatters.icc import display_p3
 from tests.test_speed import noisy, psnr
@@ -150,3 +153,16 @@ def test_checking_a_heic_loads_no_other_image_plugin() -> None:
     assert done.returncode == 0, done.stderr
     assert "BlpImagePlugin" not in done.stdout
     assert "JpegImagePlugin" in done.stdout  # the test sees plugins at all
+
+
+@pytest.mark.parametrize("mode", ["RGB", "L", "1", "RGBA", "I;16"])
+def test_the_pixel_hash_is_of_the_same_bytes_as_before(mode: str) -> None:
+    """Hashed a band at a time, the stored hashes of photos already posted still match."""
+    im = noisy((300, 1000)).convert(mode) if mode != "I;16" else Image.new(mode, (300, 1000), 999)
+    buf = io.BytesIO()
+    im.save(buf, "PNG")
+    checked = check(Attachment(filename="a.png", content_type="image/png", data=buf.getvalue()))
+    assert not isinstance(checked, str)
+    with Image.open(io.BytesIO(buf.getvalue())) as back:
+        whole = hashlib.sha256(f"{back.mode} {back.size}".encode() + back.tobytes())
+    assert checked.pixels == whole.hexdigest()
