@@ -44,11 +44,13 @@ def cut_variants(
     *,
     loaded: Image.Image | None = None,
     threads: int = 1,
+    source: Source | None = None,
 ) -> dict[ChannelSpec, Variant]:
-    """Every spec's variant of one photo, from one decode (`loaded`: see `Source.open`),
-    the distinct ones encoded on `threads` threads."""
+    """Every spec's variant of one photo, from one decode (`loaded`: see `Source.open`;
+    `source`: that decode already made), the distinct ones encoded on `threads` threads."""
     wanted = list(dict.fromkeys(specs))
-    source = Source.open(data, wanted, loaded=loaded, threads=threads)
+    if source is None:
+        source = Source.open(data, wanted, loaded=loaded, threads=threads)
     source.encode_all(wanted, threads)
     return {spec: source.variant(spec) for spec in wanted}
 

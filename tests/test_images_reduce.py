@@ -24,7 +24,7 @@ from formatters.geometry import geometry
 from formatters.images import Source, cut_variants, resize
 from formatters.specs import SPECS
 from ingest.photos import check
-from tests.formatters.helpers import marked
+from tests.formatters.helpers import jpeg, marked
 from tests.formatters.icc import display_p3
 from tests.test_speed import noisy, psnr
 
@@ -166,3 +166,25 @@ def test_the_pixel_hash_is_of_the_same_bytes_as_before(mode: str) -> None:
     with Image.open(io.BytesIO(buf.getvalue())) as back:
         whole = hashlib.sha256(f"{back.mode} {back.size}".encode() + back.tobytes())
     assert checked.pixels == whole.hexdigest()
+
+
+def test_a_jpeg_checked_beside_its_decode_gives_what_one_after_the_other_gives() -> None:
+    data = jpeg(noisy((1600, 1200)), exif=_exif(6))
+    att = Attachment(filename="a.jpg", content_type="image/jpeg", data=data)
+    side = cut_one(att, SEVEN, 2)  # the check and the decode on two threads
+    alone = cut_one(att, SEVEN, 1)
+    assert side.checked == alone.checked and side.error is None
+    assert {s: v.data for s, v in side.variants.items()} == {
+        s: v.data for s, v in alone.variants.items()
+    }
+    truncated = Attachment(filename="b.jpg", content_type="image/jpeg", data=data[: len(data) // 2])
+    assert cut_one(truncated, SEVEN, 2) == cut_one(truncated, SEVEN, 1)
+    assert isinstance(cut_one(truncated, SEVEN, 2).checked, str)
+    junk = Attachment(filename="c.jpg", content_type="image/jpeg", data=b"\xff\xd8\xff junk")
+    assert cut_one(junk, SEVEN, 2).checked == "not a readable image"
+
+
+def _exif(orientation: int) -> bytes:
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    return exif.tobytes()

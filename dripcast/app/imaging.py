@@ -22,13 +22,13 @@ import threading
 import time
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
 from dripcast.app.memory import tune_malloc
 from dripcast.core.domain import Attachment
 from formatters.decode import ImageError
-from formatters.images import Variant, cut_variants
+from formatters.images import Source, Variant, cut_variants
 from formatters.specs import ChannelSpec
 from ingest.photos import Checked, check
 
@@ -53,12 +53,23 @@ def cut_one(
 ) -> Cut:
     """Check `att` and, when it is a usable photo and `specs` is not empty, cut its variants
     (encoded on `threads` threads)."""
-    checked = check(att, keep=bool(specs))
+    early: Future[Source] | None = None
+    if threads > 1 and specs and att.data.startswith(b"\xff\xd8"):
+        # A JPEG's check (a 1/8 decode, for the hash) and the formatter's decode (at the
+        # variants' scale) read the same bytes and need nothing of each other.
+        with ThreadPoolExecutor(max_workers=1) as side:
+            early = side.submit(Source.open, att.data, specs)
+            checked = check(att)
+    else:
+        checked = check(att, keep=bool(specs))
     if isinstance(checked, str) or not specs:
         return Cut(checked=checked)
     light = replace(checked, image=None)  # the pixels stay in this process
     try:
-        variants = cut_variants(att.data, specs, loaded=checked.image, threads=threads)
+        source = early.result() if early is not None else None
+        variants = cut_variants(
+            att.data, specs, loaded=checked.image, threads=threads, source=source
+        )
     except ImageError as e:
         return Cut(checked=light, error=str(e))
     finally:
