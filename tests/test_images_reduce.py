@@ -12,6 +12,7 @@ import io
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -110,6 +111,20 @@ def test_a_variant_nearly_as_large_as_the_reduced_decode_is_as_sharp_as_one_resa
         box = source.box(spec)
         ref = full.resize((g.out_w, g.out_h), Image.Resampling.LANCZOS, box=box)
         assert psnr(resize(source.decoded, box, (g.out_w, g.out_h)), ref) >= 40, spec.network
+
+
+def test_a_photo_reduced_to_half_cuts_every_variant_from_the_reduced_decode() -> None:
+    """The 12 MP phone photo: no second pass over its 12 MP for Threads' 1440 wide."""
+    data = png(marked((3024, 4032)))
+    source = Source.open(data, SEVEN)
+    d = source.decoded
+    assert d.image.size == (1512, 2016) and d.whole is not None
+    blind = replace(d, whole=Image.new("RGB", d.whole.size))  # a whole decode read shows black
+    for spec in SEVEN:
+        g = geometry(d.width, d.height, spec)
+        box = source.box(spec)
+        same = resize(blind, box, (g.out_w, g.out_h)).tobytes()
+        assert same == resize(d, box, (g.out_w, g.out_h)).tobytes(), spec.network
 
 
 def test_every_variant_of_the_real_heic_is_within_40_db_of_a_lanczos_resize() -> None:
