@@ -20,9 +20,11 @@ it includes that little work):
                of a real one is 0.1–0.3 s of deliberate work, not startup)
 The references, in the same runs: `python -c pass` and `python -c "import click"`.
 Runs are interleaved (one of each command per round); medians of `--repeat` rounds.
-"imports" is import-only time: the top-level cumulative figures of one
-`python -X importtime` run of the command, summed (importtime's own overhead
-inflates them a little; they move less than wall time on a shared machine).
+"cpu" is the process's user + system time (to READY=1 or the open port: from
+/proc, in 10 ms ticks), which a busy machine inflates less than wall time.
+"imports" is import-only time: the top-level cumulative figures of a
+`python -X importtime` run of the command, summed, median of 3 runs (importtime's
+own overhead inflates them a little).
 Bytecode caching is on (into a temporary PYTHONPYCACHEPREFIX, filled by a warm-up
 round) as in an installed package, whatever PYTHONDONTWRITEBYTECODE says.
 With `--baseline DIR` (`git archive REV | tar x -C DIR`) that tree is timed in the
@@ -121,13 +123,20 @@ def env(root: Path, pycache: Path) -> dict[str, str]:
 
 def run(
     argv: list[str], e: dict[str, str], root: Path, *, until: str | None = None, err: Any = None
-) -> float:
-    """Seconds from spawn to exit, or to `until`: "ready" (READY=1) or "port:N" (accepts)."""
+) -> tuple[float, float]:
+    """Wall and CPU (user + system) seconds from spawn to exit, or to `until`: "ready"
+    (READY=1 on $NOTIFY_SOCKET) or "port:N" (N accepts a connection)."""
     io: dict[str, Any] = {"stdout": subprocess.DEVNULL, "stderr": err or subprocess.DEVNULL}
     if until is None:
         start = time.perf_counter()
-        subprocess.run(argv, env=e, cwd=root, input=b"\n", check=False, **io)
-        return time.perf_counter() - start
+        proc = subprocess.Popen(argv, env=e, cwd=root, stdin=subprocess.PIPE, **io)
+        assert proc.stdin is not None
+        proc.stdin.write(b"\n")
+        proc.stdin.close()
+        _, status, usage = os.wait4(proc.pid, 0)
+        took = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        return took, usage.ru_utime + usage.ru_stime
     with (
         tempfile.TemporaryDirectory() as tmp,
         socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as n,
@@ -151,10 +160,13 @@ def run(
                             raise RuntimeError(f"{argv[3:]} never listened") from None
                         time.sleep(0.002)
             took = time.perf_counter() - start
+            # utime and stime, fields 14 and 15 of /proc/PID/stat, in clock ticks (10 ms)
+            stat = Path(f"/proc/{proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+            cpu = (int(stat[11]) + int(stat[12])) / os.sysconf("SC_CLK_TCK")
         finally:
             proc.send_signal(signal.SIGTERM)
             proc.wait(30)
-        return took
+        return took, cpu
 
 
 def warm_up(argv: list[str], e: dict[str, str], root: Path) -> None:
@@ -165,7 +177,12 @@ def warm_up(argv: list[str], e: dict[str, str], root: Path) -> None:
 
 
 def imports(argv: list[str], e: dict[str, str], root: Path, until: str | None) -> float:
-    """Import-only seconds: one `-X importtime` run, top-level cumulative figures summed."""
+    """Import-only seconds: the median of 3 `-X importtime` runs."""
+    return statistics.median(_imports(argv, e, root, until) for _ in range(3))
+
+
+def _imports(argv: list[str], e: dict[str, str], root: Path, until: str | None) -> float:
+    """One `-X importtime` run's top-level cumulative figures, summed."""
     with tempfile.TemporaryFile() as err:
         run([argv[0], "-X", "importtime", *argv[1:]], e, root, until=until, err=err)
         err.seek(0)
@@ -204,31 +221,36 @@ def main() -> None:
                 if name not in until:  # (those two fail the timing if they never get ready)
                     warm_up([py, "-m", "dripcast", *argv], e, r)
                 run([py, "-m", "dripcast", *argv], e, r, until=until.get(name))
-        times: dict[tuple[str, int], list[float]] = {}
+        times: dict[tuple[str, int], list[tuple[float, float]]] = {}
         for _ in range(args.repeat):
             for name, argv in refs.items():
                 times.setdefault((name, 0), []).append(run(argv, envs[0], ROOT))
             for name, argv in cmds.items():
                 for i, (r, e) in enumerate(zip(roots, envs, strict=True)):
-                    t = run([py, "-m", "dripcast", *argv], e, r, until=until.get(name))
-                    times.setdefault((name, i), []).append(t)
-        med = {k: statistics.median(v) for k, v in times.items()}
-        bare, click = med[("python -c pass", 0)], med[("import click", 0)]
-        print(f"python -c pass {bare:.3f} s   python -c 'import click' {click:.3f} s\n")
-        head = f"{'command':<12} {'startup':>8} {'×pass':>6} {'×click':>7} {'imports':>8}  target"
+                    one = run([py, "-m", "dripcast", *argv], e, r, until=until.get(name))
+                    times.setdefault((name, i), []).append(one)
+        wall = {k: statistics.median(w for w, _ in v) for k, v in times.items()}
+        cpu = {k: statistics.median(c for _, c in v) for k, v in times.items()}
+        bare, click = wall[("python -c pass", 0)], wall[("import click", 0)]
+        print(
+            f"python -c pass {bare:.3f} s (cpu {cpu[('python -c pass', 0)]:.3f})   python -c"
+            f" 'import click' {click:.3f} s (cpu {cpu[('import click', 0)]:.3f})\n"
+        )
+        head = (
+            f"{'command':<12} {'startup':>8} {'×pass':>6} {'×click':>7} {'cpu':>7} {'imports':>8}"
+        )
         if args.baseline:
-            head += f"   {'baseline':>8} {'imports':>8}"
-        print(head)
+            head += f"   {'baseline':>8} {'cpu':>7} {'imports':>8}"
+        print(head + "  target")
         for name, argv in cmds.items():
-            t = med[(name, 0)]
+            t = wall[(name, 0)]
             imp = imports([py, "-m", "dripcast", *argv], envs[0], ROOT, until.get(name))
-            ok = "ok" if t <= TARGET else "OVER"
-            line = f"{name:<12} {t:7.3f}s {t / bare:6.1f} {t / click:7.1f} {imp:7.3f}s  {ok:>6}"
+            line = f"{name:<12} {t:7.3f}s {t / bare:6.1f} {t / click:7.1f}"
+            line += f" {cpu[(name, 0)]:6.3f}s {imp:7.3f}s"
             if args.baseline:
-                b = med[(name, 1)]
                 old = imports([py, "-m", "dripcast", *argv], envs[1], roots[1], until.get(name))
-                line += f"   {b:7.3f}s {old:7.3f}s"
-            print(line)
+                line += f"   {wall[(name, 1)]:7.3f}s {cpu[(name, 1)]:6.3f}s {old:7.3f}s"
+            print(line + ("  ok" if t <= TARGET else "  OVER"))
     print(f"\nload after: {os.getloadavg()[0]:.2f}")
 
 
