@@ -12,7 +12,9 @@ it includes that little work):
   preview      a 1-photo mail, a 320×240 JPEG, `--out DIR` (7 variants written), with
                the service's database present (as on a server: the plan reads the
                queue); "preview-nodb" the same without one (a laptop)
-  ingest       the same mail stored (its own database, so `queue` stays empty)
+  ingest       the same mail, into its own database (so `queue` stays empty): stored and
+               planned in the warm-up, then answered "already received" (after the
+               same imports, config, database and header checks)
   queue, report --brand B   an empty database at head (no migration runs)
   cancel, retry, publish-now, approve   post 1, which does not exist (exit 1)
   faq BRAND "hi"   one comment
