@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.web_demo import PASSWORD, many_posts, monday_of_next_week, utc_now, write_config
 from dripcast.app.context import App
 from dripcast.core.config import load
-from dripcast.web import create_app
+from dripcast.web.site import create_app
 
 POSTS, ROUNDS = 200, 25
 ZONE = ZoneInfo("Europe/Copenhagen")

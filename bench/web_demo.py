@@ -26,7 +26,7 @@ from dripcast.core.config import Config, load
 from dripcast.core.domain import Draft, Media, Published, Slot
 from dripcast.core.extras import extra_from
 from dripcast.store import queries as store
-from dripcast.web.auth import hash_password
+from dripcast.web.passwords import hash_password
 
 PASSWORD = "bakery-demo"
 CHANNELS = [

@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.web_demo import PASSWORD, demo_week, monday_of_next_week, utc_now
 from dripcast.app.client_links import client_link
-from dripcast.web import create_app
+from dripcast.web.site import create_app
 from tests.ports import free_port
 from tests.web.kit import browser
 

@@ -21,12 +21,9 @@ import math
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-import pillow_heif
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from formatters.icc import from_nclx
-
-pillow_heif.register_heif_opener()
 
 _SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 # EXIF orientations 5–8 store the picture on its side.
@@ -40,6 +37,20 @@ RESAMPLE = Image.Resampling.BICUBIC
 
 class ImageError(ValueError):
     """A photo that cannot be made into variants; the message says why."""
+
+
+def heif_opener_for(data: bytes) -> None:
+    """Before Pillow opens `data`: HEIF's opener, registered once an ISO base media file
+    (HEIC, HEIF) comes. Most photos are JPEGs, and pillow-heif takes ~20 ms to import."""
+    if data[4:8] == b"ftyp":
+        _register_heif()
+
+
+@functools.cache
+def _register_heif() -> None:
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -89,6 +100,7 @@ def decode(
             w, h = im.size
             whole = True
         else:
+            heif_opener_for(data)
             im = Image.open(io.BytesIO(data))
             im.seek(0)  # first frame of an animation
             w, h = im.size

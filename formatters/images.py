@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from PIL import Image
 
 from formatters.crop import Energy, energy, place
-from formatters.decode import RESAMPLE, Decoded, decode, to_srgb
+from formatters.decode import RESAMPLE, Decoded, decode, heif_opener_for, to_srgb
 from formatters.geometry import Geometry, geometry
 from formatters.specs import ChannelSpec
 
@@ -160,6 +160,7 @@ class Source:
 
 def decode_size(data: bytes) -> tuple[int, int]:
     """The upright full size, from the header alone."""
+    heif_opener_for(data)
     with Image.open(io.BytesIO(data)) as im:
         w, h = im.size
         return (h, w) if im.getexif().get(0x0112, 1) in (5, 6, 7, 8) else (w, h)

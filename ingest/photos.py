@@ -20,12 +20,9 @@ import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import pillow_heif
 from PIL import Image, UnidentifiedImageError
 
 from dripcast.core.domain import Attachment, Photo, Skipped
-
-pillow_heif.register_heif_opener()
 
 MAX_PIXELS = 100_000_000  # a decompression bomb is refused before it is decoded
 MIN_SIDE = 200  # smaller images are logos, spacers and tracking pixels
@@ -33,7 +30,7 @@ MIN_SIDE = 200  # smaller images are logos, spacers and tracking pixels
 # whole, which for a 12 MP HEIC copied 36 MB in 64 KB pieces and joined them (~0.1 s);
 # bands that fit in the cache take a third of that.
 HASH_ROWS = 64
-DECODERS = ("JPEG", "PNG", "WEBP", "GIF", "HEIF")  # JPEG opens MPO too
+DECODERS = ("JPEG", "PNG", "WEBP", "GIF", "HEIF")  # JPEG opens MPO too; HEIF last
 _UNSUPPORTED = {"image/tiff": "TIFF", "image/bmp": "BMP", "image/avif": "AVIF"}
 _ROTATED = {5, 6, 7, 8}  # EXIF orientations that swap width and height
 _UPRIGHT = {  # EXIF orientation → what makes the stored pixels upright (as ImageOps.exif_transpose)
@@ -121,7 +118,13 @@ def check(att: Attachment, *, keep: bool = False) -> Checked | str:
             # Pillow warns from 89 MP and raises from 179 MP; our own cap below decides. Its
             # other warnings (odd EXIF, metadata) do not make a photo unreadable either.
             warnings.simplefilter("ignore")
-            im = Image.open(io.BytesIO(att.data), formats=DECODERS)
+            # HEIF's opener is registered once an ISO base media file (HEIC, HEIF) comes,
+            # and offered only for one (Pillow raises KeyError for a format not registered).
+            heif = att.data[4:8] == b"ftyp"
+            if heif:
+                _register_heif()
+            formats = DECODERS if heif else DECODERS[:-1]
+            im = Image.open(io.BytesIO(att.data), formats=formats)
             result = _decode(im, keep)
             if not (isinstance(result, Checked) and result.image is im):
                 im.close()  # a kept image stays open: closing it frees its pixels
@@ -140,6 +143,13 @@ def _load_webp() -> None:
     whose plugin is not loaded, Pillow loads all ~40 of its plugins first (70 ms), and
     WebP comes before GIF and HEIF in DECODERS (JPEG and PNG are loaded by its preinit)."""
     from PIL import WebPImagePlugin  # noqa: F401
+
+
+@functools.cache
+def _register_heif() -> None:
+    import pillow_heif  # ~20 ms to import: only once a HEIC comes (most photos are JPEGs)
+
+    pillow_heif.register_heif_opener()
 
 
 def _decode(im: Image.Image, keep: bool) -> Checked | str:

@@ -16,12 +16,15 @@ from email.headerregistry import AddressHeader, HeaderRegistry
 from email.message import Message
 from email.utils import getaddresses
 
-# RFC 5322 atext, plus any non-ASCII character (RFC 6532 internationalised local parts).
-_ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~\u0080-\U0010ffff-]+"
+# The character sets below are written as "every character but these ASCII ones": the
+# same sets as [A-Za-z0-9…\u0080-\U0010ffff], which `re` takes ~20 ms to compile.
+# RFC 5322 atext, plus any non-ASCII character (RFC 6532 internationalised local parts):
+# not a control character, space, DEL or one of "(),.:;<>@[\].
+_ATEXT = r'[^\x00-\x20"(),.:;<>@[\\\]\x7f]+'
 _LOCAL = re.compile(rf"{_ATEXT}(?:\.{_ATEXT})*")
-_LABEL = (
-    r"(?:[a-z0-9\u0080-\U0010ffff](?:[a-z0-9\u0080-\U0010ffff-]{0,61}[a-z0-9\u0080-\U0010ffff])?)"
-)
+_LD = r"[^\x00-/:-`{-\x7f]"  # a-z, 0-9 or non-ASCII
+_LDH = r"[^\x00-,./:-`{-\x7f]"  # the same or "-"
+_LABEL = rf"(?:{_LD}(?:{_LDH}{{0,61}}{_LD})?)"
 _DOMAIN = re.compile(rf"{_LABEL}(?:\.{_LABEL})+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\udc80-\udcff]")
 _FOLD = re.compile(r"\r?\n(?=[ \t])")

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tnefparse import TNEF
-
 
 @dataclass(frozen=True, kw_only=True)
 class TnefContent:
@@ -15,6 +13,8 @@ class TnefContent:
 
 
 def open_tnef(data: bytes, *, max_files: int) -> TnefContent:
+    from tnefparse import TNEF  # only for a winmail.dat, rare: not loaded by every parse
+
     try:
         tnef = TNEF(data, do_checksum=False)
         files: list[tuple[str, bytes]] = []

@@ -30,7 +30,7 @@ from dripcast.app.mail.notices import Notices
 from dripcast.core.config import load
 from dripcast.store import mails as store_mail
 from dripcast.store import queries as store
-from dripcast.web import create_app
+from dripcast.web.site import create_app
 from ingest.intake import Intake
 from tests.conftest import brand
 from tests.mail import jpeg, photo_mail

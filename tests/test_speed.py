@@ -231,7 +231,7 @@ def test_templates_compile_once_for_every_post(
 ) -> None:
     formatters.caption._compiled.cache_clear()
     compiles = 0
-    env = formatters.caption._env
+    env = formatters.caption._env()
     real = env.from_string
 
     def counting(source: str, *args: object, **kw: object) -> object:

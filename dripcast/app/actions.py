@@ -21,15 +21,12 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 from dripcast.app.context import App
-from dripcast.app.pipeline import SAME_TEXT_WINDOW
 from dripcast.core.domain import Directives, Queued, Submission
 from dripcast.core.extras import extra_json
 from dripcast.core.lifecycle import ACTIONS, Actor, HoldReason, PostStatus
 from dripcast.store import queries as store
 from dripcast.store.blobs import BlobMissing, read_message
 from dripcast.store.lifecycle import move, release_message, set_texts
-from formatters import recaption as format_caption
-from ingest.parse import parse
 from scheduler.grace import new_time
 
 log = logging.getLogger("dripcast.actions")
@@ -155,6 +152,10 @@ def recaption(
     """A new caption for posts not yet out (scheduled or held), formatted again for each
     network as planning formats it (template, CTA, link, hashtags, limits); the
     submission's other directives stay. New words that are off-limits hold the post."""
+    # Here, not at the top: the other actions (`dripcast cancel`…) need no formatter.
+    from dripcast.app.pipeline import SAME_TEXT_WINDOW
+    from formatters import recaption as format_caption
+
     rows, what = _select(app, post, submission)
     sources = (S.SCHEDULED, S.HELD)
     waiting = [r for r in rows if r["status"] in sources]
@@ -199,6 +200,8 @@ def recaption(
 
 def _submission(app: App, message_id: int) -> Submission:
     """What the message said (its directives: link, CTA, alt), read again from the blob store."""
+    from ingest.parse import parse
+
     row = store.message(app.engine, message_id)
     spool = app.config.resolve(app.config.service.spool_dir)
     try:

@@ -3,16 +3,20 @@ and `check --online`, one harmless authenticated read per channel."""
 
 from __future__ import annotations
 
-from rich.console import Console
+from typing import TYPE_CHECKING
 
-from dripcast.core.config import Brand, Config
 from dripcast.core.errors import PublishError
-from dripcast.store.blobs import open_blobs
-from dripcast.store.db import make_engine, migrate
+
+if TYPE_CHECKING:  # offline `check` loads no database code, no rich, no config models
+    from rich.console import Console
+
+    from dripcast.core.config import Brand, Config
 
 
 async def check_online(config: Config, console: Console) -> bool:
     from dripcast.app.service import build_publishers, http_client
+    from dripcast.store.blobs import open_blobs
+    from dripcast.store.db import make_engine, migrate
 
     ok = True
     # The service's database: its stored (refreshed) credentials are the live ones.
@@ -36,7 +40,6 @@ async def check_online(config: Config, console: Console) -> bool:
 def content_problems(config: Config) -> list[str]:
     """Templates that do not render and hashtags that are not tags, named by brand/channel."""
     from dripcast.core.channels import tag_sets
-    from formatters import TemplateError, check_template
     from formatters.hashtags import normalise
 
     problems: list[str] = []
@@ -49,10 +52,7 @@ def content_problems(config: Config) -> list[str]:
         ]
         for where, template, tags in places:
             if template is not None:
-                try:
-                    check_template(template)
-                except TemplateError as e:
-                    problems.append(f"{where}: template: {e}")
+                problems += _template_problems(where, template)
             for tag in tags:
                 try:
                     normalise(tag)
@@ -60,6 +60,16 @@ def content_problems(config: Config) -> list[str]:
                     problems.append(f"{where}: hashtags: {e}")
         problems += _faq_problems(b)
     return problems
+
+
+def _template_problems(where: str, template: str) -> list[str]:
+    from formatters import TemplateError, check_template  # Jinja: only for a template
+
+    try:
+        check_template(template)
+    except TemplateError as e:
+        return [f"{where}: template: {e}"]
+    return []
 
 
 def _faq_problems(brand: Brand) -> list[str]:

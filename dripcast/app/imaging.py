@@ -16,14 +16,14 @@ plain fork of it could copy a lock held mid-operation) and replaced after
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import threading
 import time
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from dripcast.app.memory import tune_malloc
 from dripcast.core.domain import Attachment
@@ -31,6 +31,9 @@ from formatters.decode import ImageError
 from formatters.images import Source, Variant, cut_variants
 from formatters.specs import ChannelSpec
 from ingest.photos import Checked, check
+
+if TYPE_CHECKING:  # multiprocessing loads when the service starts its pool, not for `preview`
+    from concurrent.futures import ProcessPoolExecutor
 
 MAX_WORKERS = 4
 WATCH_SECONDS = 1.0  # how often a worker checks that the service still runs
@@ -121,6 +124,9 @@ class Cutter:
         self._pool: ProcessPoolExecutor | None = None
 
     def _executor(self) -> ProcessPoolExecutor:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
         with self._lock:
             if self._pool is None:
                 self._pool = ProcessPoolExecutor(

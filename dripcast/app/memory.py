@@ -9,8 +9,6 @@ current message needs. Elsewhere (musl, macOS) this does nothing.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import logging
 
 log = logging.getLogger("dripcast.memory")
@@ -23,6 +21,8 @@ TRIM_THRESHOLD = 1024 * 1024  # give back heap tops over 1 MB
 
 def tune_malloc() -> bool:
     """Fix glibc's mmap and trim thresholds; False where there is no glibc `mallopt`."""
+    import ctypes.util  # ~20 ms: only the service's processes tune malloc
+
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
         mallopt = libc.mallopt

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
@@ -41,6 +40,8 @@ def preview_command(
     With the service's database present, the plan counts the live queue and the
     90-day duplicate check, as `serve` would.
     """
+    import tempfile
+
     from dripcast.app.pipeline import preview_document
     from dripcast.app.preview import (
         AmbiguousBrand,

@@ -30,7 +30,7 @@ def web(ctx: Ctx) -> None:
 @click.argument("name")
 def web_user(name: str) -> None:
     """Read a password on standard input and print NAME's password_hash for service.web.users."""
-    from dripcast.web.auth import hash_password
+    from dripcast.web.passwords import hash_password
 
     if sys.stdin.isatty():
         password = getpass.getpass(f"password for {name}: ")

@@ -14,18 +14,15 @@ import time
 from collections.abc import Awaitable, Callable
 from urllib.parse import urlsplit
 
-from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from dripcast.app.context import App
+from dripcast.web.passwords import DUMMY, HASHER
 from dripcast.web.render import error, page, wants_json
 
-HASHER = PasswordHasher()
-# Checked when the name is unknown, so a wrong name takes as long as a wrong password.
-_DUMMY = HASHER.hash(secrets.token_urlsafe(16))
 MAX_FAILURES = 10  # per name, in FAILURE_WINDOW seconds; then 429 until it passes
 FAILURE_WINDOW = 600.0
 MAX_NAMES = 10_000
@@ -33,15 +30,11 @@ MAX_NAMES = 10_000
 Handler = Callable[[Request], Awaitable[Response]]
 
 
-def hash_password(password: str) -> str:
-    return HASHER.hash(password)
-
-
 def check_password(app: App, name: str, password: str) -> bool:
     web = app.config.service.web
     users = {u.name: u.password_hash for u in (web.users if web else ())}
     try:
-        return HASHER.verify(users.get(name, _DUMMY), password) and name in users
+        return HASHER.verify(users.get(name, DUMMY), password) and name in users
     except (VerificationError, InvalidHashError):
         return False
 

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import yaml
 
-from dripcast.web.auth import hash_password
+from dripcast.web.passwords import hash_password
 from tests.conftest import brand
 from tests.ports import free_port
 

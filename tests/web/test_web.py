@@ -16,7 +16,7 @@ from dripcast.app.context import App
 from dripcast.core.config import load
 from dripcast.store import lifecycle
 from dripcast.store import queries as store
-from dripcast.web import create_app
+from dripcast.web.site import create_app
 from tests.conftest import brand
 from tests.mail import jpeg
 from tests.seed import seed

@@ -1,0 +1,247 @@
+"""Issue 16: each command imports what it uses, so that it starts quickly.
+
+bench/startup.py times every command; here no time is asserted, only which modules a
+command loads: a fresh process runs it and reports `sys.modules`. A module named in a
+test's `not_loaded` costs tens of milliseconds to import and has no use in that command
+(SQLAlchemy without a database, Jinja without a template, pillow-heif without a HEIC,
+the dashboard for a password hash…).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from PIL import Image
+
+from dripcast.store.db import make_engine, migrate
+from formatters.caption import DEFAULT_TEMPLATE, _default
+
+ROOT = Path(__file__).resolve().parent.parent
+# Third-party packages (and our own stages) that take 10–300 ms to import.
+HEAVY = {
+    "aiosmtpd", "alembic", "apscheduler", "argon2", "asyncio", "cryptography", "dkim", "dns",
+    "httpx", "jinja2", "multiprocessing", "ctypes", "PIL", "pillow_heif", "pydantic",
+    "rapidfuzz", "regex", "rich", "sqlalchemy", "starlette", "uvicorn", "yaml",
+    "ingest", "formatters", "scheduler", "publishers", "faq",
+}  # fmt: skip
+
+
+def loaded(args: list[str], *, stdin: str = "", code: int = 0) -> tuple[str, set[str]]:
+    """Run `dripcast ARGS` in a new process: its output, and the heavy packages and our
+    `dripcast.*` modules it imported."""
+    script = (
+        "import json, sys\n"
+        "from click.testing import CliRunner\n"
+        "from dripcast.cli import main\n"
+        f"r = CliRunner().invoke(main, {args!r}, input={stdin!r})\n"
+        "print(json.dumps([r.exit_code, r.output, sorted(sys.modules)]))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "STARTUP_TOKEN": "t"}
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, cwd=ROOT, capture_output=True, text=True,
+        timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    exit_code, output, modules = json.loads(done.stdout.splitlines()[-1])
+    assert exit_code == code, output
+    tops = {m.split(".")[0] for m in modules}
+    return output, (tops & HEAVY) | {m for m in modules if m.startswith("dripcast.")}
+
+
+def config(tmp_path: Path, *, template: str | None = None) -> Path:
+    path = tmp_path / "config.yaml"
+    path.write_text(
+        f"service:\n  database: sqlite:///{tmp_path}/dripcast.db\n"
+        f"  media_dir: {tmp_path}/media\n  state_dir: {tmp_path}/state\n"
+        f"  blobs: file:{tmp_path}/blobs\n"
+        "brands:\n  - id: b\n    name: B\n    timezone: UTC\n    address: b@example.com\n"
+        "    senders: ['owner@example.com']\n    verify: none\n    approval: none\n"
+        "    drip: {days: 3, slots: ['09:00'], weekdays: mon-sun, min_gap: 1h}\n"
+        + (f"    template: {json.dumps(template)}\n" if template else "")
+        + "    faq:\n      answers:\n"
+        "        - {id: hours, questions: ['when are you open?'], answer: '9 to 5.'}\n"
+        "    channels:\n      - {id: outbox, type: outbox, path: out}\n"
+        "      - {id: masto, type: mastodon, instance: https://m.example, token: '${STARTUP_TOKEN}'}\n"
+    )
+    return path
+
+
+def mail(tmp_path: Path, photo: bytes, kind: str) -> Path:
+    msg = EmailMessage()
+    msg["From"] = "owner@example.com"
+    msg["To"] = "b@example.com"
+    msg["Subject"] = "Bread"
+    msg["Date"] = "Thu, 26 Nov 2026 09:00:00 +0000"
+    msg.set_content("Fresh")
+    msg.add_attachment(photo, maintype="image", subtype=kind, filename=f"a.{kind}")
+    path = tmp_path / "m.eml"
+    path.write_bytes(msg.as_bytes())
+    return path
+
+
+def picture(kind: str) -> bytes:
+    im = Image.effect_noise((400, 300), 60).convert("RGB")
+    out = io.BytesIO()
+    if kind == "heic":
+        import pillow_heif
+
+        pillow_heif.register_heif_opener()
+    im.save(out, kind.upper().replace("HEIC", "HEIF"))
+    return out.getvalue()
+
+
+def preview(tmp_path: Path, kind: str, template: str | None = None) -> tuple[Any, set[str]]:
+    """`preview --json` of a mail with one photo of `kind`: the document, the modules."""
+    cfg = config(tmp_path, template=template)
+    raw = mail(tmp_path, picture(kind), kind)
+    out, mods = loaded(["--config", str(cfg), "preview", "--json", str(raw)])
+    return json.loads(out), mods
+
+
+def database(cfg: Path) -> None:
+    migrate(make_engine(f"sqlite:///{cfg.parent}/dripcast.db"))
+
+
+def test_preview_of_a_jpeg_loads_no_database_jinja_heif_or_service_code(tmp_path: Path) -> None:
+    doc, mods = preview(tmp_path, "jpeg")
+    assert doc["accepted"]
+    not_loaded = {
+        "sqlalchemy", "alembic", "jinja2", "pillow_heif", "multiprocessing", "ctypes", "asyncio",
+        "rich", "httpx", "publishers", "faq", "dkim", "dns", "argon2", "starlette",
+        "dripcast.store", "dripcast.web",
+    }  # fmt: skip
+    assert mods & not_loaded == set()
+    assert {"PIL", "formatters", "ingest", "scheduler"} <= mods
+
+
+def test_preview_of_a_heic_registers_the_heif_opener_itself(tmp_path: Path) -> None:
+    doc, mods = preview(tmp_path, "heic")
+    assert doc["accepted"] and doc["photos"][0]["width"] == 400
+    assert "pillow_heif" in mods
+
+
+def test_a_template_of_the_brand_brings_jinja(tmp_path: Path) -> None:
+    doc, mods = preview(tmp_path, "jpeg", template="{{ caption }} ({{ brand }})")
+    assert doc["posts"][0]["text"].endswith("Fresh (B)")
+    assert "jinja2" in mods
+
+
+def test_queue_loads_no_stage_image_web_or_migration_code(tmp_path: Path) -> None:
+    cfg = config(tmp_path)
+    database(cfg)
+    _, mods = loaded(["--config", str(cfg), "queue"])
+    not_loaded = {
+        "ingest", "formatters", "scheduler", "publishers", "faq", "PIL", "jinja2", "alembic",
+        "regex", "httpx", "starlette", "argon2", "apscheduler", "aiosmtpd", "multiprocessing",
+        "dripcast.app.pipeline", "dripcast.web",
+    }  # fmt: skip
+    assert mods & not_loaded == set()
+    assert {"sqlalchemy", "rich"} <= mods
+
+
+def test_cancel_loads_no_formatter_or_parser(tmp_path: Path) -> None:
+    cfg = config(tmp_path)
+    database(cfg)
+    out, mods = loaded(["--config", str(cfg), "cancel", "1"], code=1)
+    assert "no post 1" in out
+    not_loaded = {"ingest", "formatters", "publishers", "faq", "PIL", "jinja2", "regex",
+                  "alembic", "httpx", "rich", "dripcast.app.pipeline"}  # fmt: skip
+    assert mods & not_loaded == set()
+
+
+def test_faq_loads_no_database_image_or_output_code(tmp_path: Path) -> None:
+    out, mods = loaded(["--config", str(config(tmp_path)), "faq", "b", "when are you open?"])
+    assert out.startswith("answer hours")
+    not_loaded = {"sqlalchemy", "PIL", "jinja2", "rich", "httpx", "ingest", "formatters",
+                  "scheduler", "publishers", "asyncio", "dripcast.store"}  # fmt: skip
+    assert mods & not_loaded == set()
+
+
+def test_check_offline_loads_no_database_jinja_or_network_code(tmp_path: Path) -> None:
+    out, mods = loaded(["--config", str(config(tmp_path)), "check"])
+    assert "faq reads: masto" in out
+    not_loaded = {"sqlalchemy", "jinja2", "PIL", "httpx", "publishers", "asyncio",
+                  "dripcast.store"}  # fmt: skip
+    assert mods & not_loaded == set()
+
+
+def test_check_reads_a_template_with_jinja(tmp_path: Path) -> None:
+    out, mods = loaded(["--config", str(config(tmp_path, template="{{ caption")), "check"], code=2)
+    assert "template:" in out
+    assert "jinja2" in mods
+
+
+def test_web_user_loads_argon2_and_nothing_of_the_dashboard() -> None:
+    out, mods = loaded(["web-user", "ann"], stdin="secret\n")
+    assert out.startswith("$argon2id$")
+    assert mods & HEAVY == {"argon2"}
+    assert {m for m in mods if m.startswith("dripcast.")} <= {
+        "dripcast.cli", "dripcast.cli.faq", "dripcast.cli.mail", "dripcast.cli.queue",
+        "dripcast.cli.report", "dripcast.cli.root", "dripcast.cli.web",
+        "dripcast.web", "dripcast.web.passwords",
+    }  # fmt: skip
+
+
+def test_the_dummy_hash_costs_what_a_real_one_costs() -> None:
+    """An unknown name is checked against DUMMY: made with other parameters, it would
+    answer faster or slower than a wrong password does, and tell which names exist."""
+    from argon2 import extract_parameters
+
+    from dripcast.web.passwords import DUMMY, hash_password
+
+    assert extract_parameters(DUMMY) == extract_parameters(hash_password("x"))
+
+
+words = st.text(alphabet=st.characters(codec="utf-8"), max_size=30)
+
+
+@given(
+    caption=words,
+    cta=st.none() | words,
+    link=st.none() | words,
+    hashtags=st.lists(words, max_size=4),
+)
+def test_the_default_template_renders_as_jinja_renders_it(
+    caption: str, cta: str | None, link: str | None, hashtags: list[str]
+) -> None:
+    from jinja2.sandbox import SandboxedEnvironment
+
+    template = SandboxedEnvironment(autoescape=False).from_string(DEFAULT_TEMPLATE)
+    jinja = template.render(
+        caption=caption, cta=cta, link=link, hashtags=hashtags, brand="B", index=1, count=1
+    )
+    assert _default(caption, cta, link, hashtags) == jinja
+
+
+@pytest.mark.parametrize("kind", ["jpeg", "heic"])
+def test_a_fresh_process_checks_and_decodes_either_kind(kind: str, tmp_path: Path) -> None:
+    """No module registers pillow-heif at import any more: the decoder (here first) and
+    the photo check each register it when a HEIC comes, and a JPEG never loads it."""
+    photo = tmp_path / f"a.{kind}"
+    photo.write_bytes(picture(kind))
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from dripcast.core.domain import Attachment\n"
+        "from formatters.decode import decode\n"
+        "from ingest.photos import check\n"
+        f"data = Path({str(photo)!r}).read_bytes()\n"
+        "width = decode(data).width\n"
+        f"checked = check(Attachment(filename='a', content_type='image/{kind}', data=data))\n"
+        "assert not isinstance(checked, str), checked\n"
+        "print(width, 'pillow_heif' in sys.modules)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["400", str(kind == "heic")]
