@@ -22,7 +22,7 @@ from functools import lru_cache
 from rapidfuzz.distance import Indel, JaroWinkler
 
 from dripcast.core.faq import FaqAnswer
-from faq.text import content, fold
+from faq.text import TOKENS, content, fold
 
 MIN_LEN = 4  # shorter words must match exactly: "bake" is not "bike"
 ANSWER_CREDIT = 0.5
@@ -40,7 +40,7 @@ def similarity(a: str, b: str) -> float:
     if a == b:
         return 1.0
     short, long = sorted((a, b), key=len)
-    if len(short) < MIN_LEN or a in _TOKENS or b in _TOKENS:
+    if len(short) < MIN_LEN or a in TOKENS or b in TOKENS:
         return 0.0
     if long.startswith(short):
         return 0.9  # inflection: glutenfri/glutenfrie, park/parking
@@ -50,9 +50,6 @@ def similarity(a: str, b: str) -> float:
     ratio = Indel.normalized_similarity(a, b)
     best = max(jw if jw >= 0.87 else 0.0, ratio if ratio >= 0.8 else 0.0)
     return best * 0.95
-
-
-_TOKENS = frozenset({"xprice", "xduration", "xwhen", "xwhere", "xday"})
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -12,7 +12,9 @@ import unicodedata
 
 import regex
 
-from faq.words import CHAT, CONCEPTS, DAYS, PHRASES, STOP
+from faq import lexicon
+from faq.words import CHAT, DAYS, INCIDENTAL, STOP
+from faq.words import PHRASES as SHAPES
 
 URL = re.compile(
     r"(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|dk|net|org|xyz|biz|io|ly|info|shop)(?:/\S*)?\b"
@@ -53,22 +55,80 @@ def words(folded: str) -> list[str]:
 
 
 def content(folded: str) -> list[str]:
-    """The words that carry meaning: question shapes become one token (`xprice`,
-    `xwhere`…), day names become `xday`, filler and numbers go."""
+    """The words that carry meaning: question shapes and the lexicon's topics become
+    one token each (`xprice`, `xwhere`, `xpark`…), day names become `xday`, filler and
+    numbers go."""
     text = " " + " ".join(words(folded)) + " "
     for pattern, token in PHRASES:
         text = pattern.sub(f" {token} ", text)
     out: list[str] = []
-    for w in text.split():
-        if w in DAYS:
-            w = "xday"
-        w = CONCEPTS.get(w, w)
-        if w in STOP or w.isdigit() or re.fullmatch(r"\d+(st|nd|rd|th|s)?", w):
+    for word in text.split():
+        if word in DAYS:
+            word = "xday"
+        if word in STOP or _incidental(word) or re.fullmatch(r"\d+(st|nd|rd|th|s)?", word):
             continue
-        if out and out[-1] == w:
-            continue
-        out.append(w)
+        for w in topics(word):
+            if not out or out[-1] != w:
+                out.append(w)
     return out
+
+
+def _incidental(word: str) -> bool:
+    """Filler also in the plural or genitive: "my moms 60th", "min søns fødselsdag"."""
+    return word in INCIDENTAL or (word.endswith("s") and word[:-1] in INCIDENTAL)
+
+
+# The lexicon in folded spelling, and every token that names a topic or a shape.
+CONCEPTS = {fold(w): c for c, ws in lexicon.WORDS.items() for w in ws.split()}
+PHRASES = [(re.compile(rf"(?<= )(?:{p})(?= )"), t) for p, t in lexicon.PHRASES] + SHAPES
+TOKENS = frozenset(
+    [*lexicon.WORDS, *(w for _, t in PHRASES for w in t.split() if w.startswith("x")), "xday"]
+)
+
+# Endings that inflect a lexicon word (Danish and English), longest first; a short
+# stem only takes the plain plural and definite endings ("bilen", "cars", not "care").
+_ENDINGS = "erne ende ede ene ies ing de ed en er es et ne d e r s t".split()
+_SHORT_OK = frozenset(["s", "en", "er", "et", "es", "erne", "ene"])
+
+
+def topic(word: str) -> str | None:
+    """The lexicon topic of a folded word, also when inflected (`leveret` → `xdeliver`)."""
+    if word in CONCEPTS or word in TOKENS:
+        return CONCEPTS.get(word, word)
+    for end in _ENDINGS:
+        stem = word[: -len(end)]
+        if not word.endswith(end) or len(stem) < 3:
+            continue
+        # leveret → levere, levering → levere, pastries → pastry
+        for base in (
+            stem,
+            stem + "e" if end[0] in "aeiou" else "",
+            stem + "y" if end == "ies" else "",
+        ):
+            if base in CONCEPTS and (len(base) >= 4 or end in _SHORT_OK):
+                return CONCEPTS[base]
+    return None
+
+
+def topics(word: str) -> list[str]:
+    """The word as topic tokens: its own topic, or a Danish compound's parts
+    (`udlejningscykler` → `xrent xbike`, `cykelhjelm` → `xbike hjelm`), or itself."""
+    found = topic(word)
+    if found:
+        return [found]
+    best: tuple[int, int, list[str]] = (0, 0, [word])
+    for i in range(3, len(word) - 3):
+        head, tail = word[:i], word[i:]
+        # A joint letter between the parts: udlejning-s-cykler, børn-e-cykel.
+        # The head as written, the tail as inflected: few false parts in place names.
+        left = CONCEPTS.get(head) or (CONCEPTS.get(head[:-1]) if head[-1] in "se" else None)
+        right = topic(tail)
+        if right is None and len(head) < 4:
+            left = None  # "car" in "cardigan"
+        known = (left is not None) + (right is not None)
+        if known and (known, len(tail) if right else len(head)) > best[:2]:
+            best = (known, len(tail) if right else len(head), [left or head, right or tail])
+    return best[2]
 
 
 def has_letters(text: str) -> bool:

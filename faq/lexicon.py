@@ -1,0 +1,172 @@
+"""What customers of small businesses ask about, in Danish and English: one token per topic.
+
+A comment and a brand's FAQ seldom share their words: "Har I cykelstativer?"
+asks what "where can I park?" asks, "Bringer I ud?" what "do you deliver?" asks,
+"Any GF loaves?" what "do you have gluten-free bread?" asks. Both sides go
+through this lexicon, so both name the topic (`xpark`, `xdeliver`, `xgluten`)
+instead of their words, and Danish meets English.
+
+General on purpose: it is what the next thousand customers of a bakery, café,
+shop or workshop write (hours, address, parking, delivery, price, booking,
+ordering, payment, diets, rental, repair…), never one brand's FAQ nor one
+comment's odd wording. What a brand sells beyond that comes from its own FAQ
+(the matcher compares the remaining words fuzzily).
+
+`WORDS` gives single words in their base forms and normal spelling; `faq.text`
+folds them (æ→ae…) and also finds inflected forms (`leveret`, `lukkes`, `racks`)
+and Danish compounds (`udlejningscykler` → `xrent xbike`). `PHRASES` are regular
+expressions over folded words, tried in order before single words; one may stand
+for more than one topic (`"xsell xused"`). A topic meant as "no topic" (people,
+days) lives in `faq.words` instead.
+"""
+
+from __future__ import annotations
+
+WORDS: dict[str, str] = {
+    # When: opening hours, opening and closing.
+    "xopen": "open opens opening openings åben åbent åbne åbner åbning åbningstid"
+    " åbningstider hours close closes closing closed shut shuts lukke lukker lukket"
+    " lukketid lukketider tider tiderne times",
+    # Where: the address and the way there.
+    "xaddress": "address adresse adressen located location beliggenhed ligger directions"
+    " vejvisning rutevejledning",
+    "xnear": "nearby near nær nærheden",
+    "xoutside": "outside udenfor foran",
+    # Coming by car or bike; a car at a shop is nearly always a parking question.
+    "xpark": "park parking parkere parkering parkeringsplads parkeringspladser pplads"
+    " ppladser pskive parkeringsskive car cars bil bilen bilerne cykelstativ"
+    " cykelstativer cykelparkering",
+    # Getting it brought: delivery, shipping, the delivery apps.
+    "xdeliver": "deliver delivers delivery delivering delivered levering levere leverer"
+    " leveret leveres hjemlevering udbringning shipping ship ships shipped forsendelse"
+    " wolt justeat foodora",
+    "xprice": "price prices pricing priced pris prisen priser prisliste prislisten cost"
+    " costs koste koster expensive dyr dyrt cheap billig billigt billige rates fee"
+    " fees takst takster",
+    "xfree": "gratis free",
+    # Coming in: booking a time, or just turning up.
+    "xbook": "book booke booker booked booking bookinger appointment appointments"
+    " tidsbestilling xbooktime",
+    "xdropin": "xdropin walkin walkins dropin",
+    # Ordering ahead, made to order.
+    "xorder": "order orders ordering ordered preorder preorders bestil bestille bestiller"
+    " bestilling bestillinger forudbestil forudbestille forudbestiller forudbestilling"
+    " reserve reservere reservation custom personalised personalized personlig"
+    " specialbestilling",
+    "xpay": "pay paying payment payments betale betaling betaler mobilepay card cards kort"
+    " kortet dankort visa mastercard amex kreditkort creditcard cash kontant kontanter"
+    " applepay googlepay contactless kontaktløs faktura invoice",
+    "xready": "ready klar færdig done hente henter hentes afhente afhenter afhentning pickup"
+    " collect collection",
+    "xduration": "turnaround ventetid",
+    "xnotify": "sms besked notify notified notification",
+    # Diets. Allergies and coeliac disease are the brand's escalate words, not here.
+    "xgluten": "gluten glutenfri glutenfrit glutenfrie glutenfree gf hvedefri wheatfree"
+    " cøliaki coeliac celiac",
+    "xvegan": "vegan vegans vegansk veganske veganer plantbased plantebaseret"
+    " plantebaserede dairyfree mælkefri mælkefrit laktosefri laktosefrit lactosefree",
+    "xsugar": "sukkerfri sukkerfrit sugarfree",
+    "xhalal": "halal kosher",
+    "xorganic": "organic økologisk økologiske øko",
+    # Things bakeries and cafés sell.
+    "xcake": "cake cakes kage kager lagkage lagkager bryllupskage bryllupskager"
+    " fødselsdagskage fødselsdagskager",
+    "xbread": "bread breads loaf loaves brød rugbrød rugbrødet surdejsbrød morgenbrød"
+    " sourdough surdej franskbrød",
+    "xpastry": "pastry pastries wienerbrød croissant croissants kanelsnegl kanelsnegle"
+    " snegl snegle bun buns bolle boller",
+    "xoccasion": "birthday fødselsdag wedding bryllup party fest konfirmation barnedåb"
+    " christening farewell afsked afskedsreception reception jubilæum anniversary"
+    " graduation studenterfest dimission",
+    # Bikes, and what workshops do to them.
+    "xbike": "bike bikes bicycle bicycles cycle cykel cykler cyklen cyklerne cyklens",
+    "xebike": "ebike ebikes elcykel elcykler elcyklen electric elektrisk elektriske pedelec",
+    "xcargo": "cargo ladcykel ladcykler ladcyklen christiania bakfiets babboe bullitt",
+    "xrent": "rent rents rental rentals renting rented leje lejer lejes udleje udlejer"
+    " udlejning hire borrow låne lease leasing",
+    "xloanbike": "lånecykel lånecykler erstatningscykel",
+    "xrepair": "repair repairs repairing repaired fix fixes fixing fixed mend reparere"
+    " reparerer reparation reparationer",
+    "xservice": "service services servicing serviced servicere servicerer tuneup eftersyn"
+    " serviceeftersyn checkup overhaul justere justering adjust",
+    "xpuncture": "puncture punctures punktering punkteringer lappe lappet flat slange",
+    "xused": "used secondhand brugt brugte refurbished",
+    "xsell": "sell sells selling sale saelge sælge sælger salg buy buys købe køber",
+    "xjob": "job jobs hiring vacancy vacancies ansætter ansøgning studiejob praktik"
+    " internship lærling",
+}
+
+PHRASES: list[tuple[str, str]] = [
+    # "my gf" is a girlfriend, "any gf loaves" gluten-free.
+    (r"(?:my|his|your|our|min|hans|din) (?:gf|bf)", "girlfriend"),
+    (r"opening (?:times|hours)|open(?:ing)? times", "xopen"),
+    (
+        r"gluten (?:free|fri|frit|frie)|(?:uden|without|no|free from|fri for) gluten"
+        r"|wheat free|(?:uden|without|no) (?:hvede|wheat)|(?:ikke|not|can not) (?:taale\w*|tolerate\w*|eat|spise) gluten",
+        "xgluten",
+    ),
+    # Eggs are not here: "without egg" is more often an allergy than a diet.
+    (
+        r"plant(?:e)? based|plante baseret|dairy free|lactose free"
+        r"|(?:uden|without|no|free from|fri for) (?:animalske produkter|animal products"
+        r"|maelk|maelkeprodukter|mejeriprodukter|dairy|milk|smoer|butter)",
+        "xvegan",
+    ),
+    (r"sugar free|(?:uden|without|no) (?:sukker|sugar)", "xsugar"),
+    (r"apple pay|google pay|mobile pay", "xpay"),
+    (r"loan bike|courtesy bike|replacement bike", "xloanbike"),
+    (r"(?:buy|buys|koebe|koeber|take|tager) (?:\w+ )?(?:old|gamle|gammel)", "xsell xused"),
+    (r"second hand|pre owned|brugt cykel|til salg|for sale", "xused"),
+    (
+        r"tune up|check up|tjek\w* (?:\w+ ){0,3}igennem|gennemgang|look (?:it |\w+ bike )?over",
+        "xservice",
+    ),
+    (r"flat (?:tire|tyre)s?|inner tube", "xpuncture"),
+    (r"rent (?:out|ud)|lejer (?:\w+ )?ud|hire (?:a|an|one|two|some|out)", "xrent"),
+    (
+        r"(?:are|is) (?:you|u|anyone) hiring|looking for (?:staff|people|help)"
+        r"|soeger (?:i|de) (?:folk|personale|medarbejdere)|arbejde (?:hos|for) (?:jer|you)",
+        "xjob",
+    ),
+    (
+        r"walk in|drop by|drop in|show up|turn up|rock up|pop (?:in|by)|swing by|stop by"
+        r"|come by|kom\w* (?:bare |lige )?forbi|kig\w* (?:bare |lige )?forbi|dukke\w* op"
+        r"|droppe\w* forbi|(?:uden|without) (?:an? )?(?:tid|aftale|booking|appointment)",
+        "xdropin",
+    ),
+    (
+        r"(?:bestil\w*|book\w*|reserve\w*) (?:(?:jeg|man|vi|du) )?(?:en )?tid"
+        r"|faa\w* (?:(?:jeg|man|vi|du) )?(?:en )?tid|(?:get|make) an appointment",
+        "xbooktime",
+    ),
+    (r"close by|taet paa|i naerheden|nearby|near (?:by|you|the)", "xnear"),
+    (
+        r"br(?:ing|inge|inger|inges|agt) (?:\w+ )?ud"
+        r"|(?:send|sende|sender|sent|sendt|ship|ships|shipped) (?:\w+ )?(?:home|hjem|to me|to my|to your)"
+        r"|home delivery|just eat|to (?:my|the|your) door|til (?:doeren|min doer)"
+        r"|hjem til (?:mig|os)",
+        "xdeliver",
+    ),
+    (
+        r"find\w* (?:(?:jeg|man|vi|du) )?(?:jer|dig)|find (?:you|your (?:shop|store|place))"
+        r"|(?:which|what) street|hvilken (?:gade|vej)|google maps|apple maps"
+        r"|how (?:do|can) (?:i|we) get (?:to you|there)|hvordan kommer (?:jeg|man|vi) (?:til jer|derhen)",
+        "xaddress",
+    ),
+    (
+        r"bike racks?|cykel parkering|holde\w* (?:ind|med bil\w*|bil\w*)"
+        r"|(?:leave|put) (?:my|the|our|a) car|come by car|kommer i bil|komme i bil",
+        "xpark",
+    ),
+    (
+        r"(?:text|call|ring) (?:me|you|us|til mig)|give\w* (?:\w+ )?besked|let (?:me|you) know when",
+        "xnotify",
+    ),
+    (r"hvor meget (?:koster|er|skal|tager)|hvad skal (?:i|de|man) (?:have|ha) for", "xprice"),
+    (r"same day|samme dag|while (?:i|you|we) wait|mens (?:jeg|man|du|vi) venter", "xduration"),
+    (
+        r"pick (?:\w+ )?up|get (?:it|them|\w+ bike) back|faa\w* (?:den|det|dem|cyklen) (?:igen|tilbage)",
+        "xready",
+    ),
+    (r"work on|arbejde\w* paa", "xrepair"),
+]
