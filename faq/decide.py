@@ -24,6 +24,7 @@ from faq.match import Matcher
 from faq.text import URL, content, fold, has_letters, sentences, words
 from faq.words import (
     COMPLAINT,
+    DATES,
     EMBEDDED,
     JOINERS,
     LEADS,
@@ -106,6 +107,9 @@ class Decider:
             return Decision(
                 action="escalate", reason=f"only the brand can answer ({m[0].strip()!r})"
             )
+        m = DATES.search(fold(text))
+        if m and any("xopen" in content(q) for q in questions):
+            return Decision(action="escalate", reason=f"opening on a given date ({m[0].strip()!r})")
         return self._match(questions)
 
     def _match(self, questions: Sequence[str]) -> Decision:
@@ -138,7 +142,11 @@ def _questions(text: str) -> list[str]:
     """The sentences (folded) that ask something; a second question joined by "and"
     ("… and where can I park?") counts as its own."""
     out: list[str] = []
-    for s in sentences(text):
+    said = sentences(text)
+    # Who marks questions with "?" marks them all: "Skal forbi inden arbejde" after
+    # one is a statement (Danish drops the subject), not a second question.
+    marked = any(s.endswith("?") for s in said)
+    for s in said:
         parts = JOINERS.split(" " + " ".join(words(s)) + " ")
         for i, part in enumerate(parts):
             ws = part.split()
@@ -147,7 +155,11 @@ def _questions(text: str) -> list[str]:
             asks = (
                 s.endswith("?")
                 or ws[0] in QUESTION_OPENERS
-                or (ws[0] in VERB_OPENERS and (len(ws) == 1 or ws[1] not in NOT_SUBJECTS))
+                or (
+                    ws[0] in VERB_OPENERS
+                    and (len(ws) == 1 or ws[1] not in NOT_SUBJECTS)
+                    and not (marked and i == 0)
+                )
                 or ws[0] in ("any", "anything")
                 or bool(REQUEST.search(" " + part + " "))
                 or bool(EMBEDDED.search(" " + part + " "))

@@ -87,7 +87,26 @@ TOKENS = frozenset(
 
 # Endings that inflect a lexicon word (Danish and English), longest first; a short
 # stem only takes the plain plural and definite endings ("bilen", "cars", not "care").
-_ENDINGS = "erne ende ede ene ies ing de ed en er es et ne d e r s t".split()
+_ENDINGS = [
+    "erne",
+    "ende",
+    "ede",
+    "ene",
+    "ies",
+    "ing",
+    "de",
+    "ed",
+    "en",
+    "er",
+    "es",
+    "et",
+    "ne",
+    "d",
+    "e",
+    "r",
+    "s",
+    "t",
+]
 _SHORT_OK = frozenset(["s", "en", "er", "et", "es", "erne", "ene"])
 
 

@@ -297,7 +297,8 @@ COMPLAINT = re.compile(
     r"|poor|bad|(?:alt )?for dyr\w*|overpriced|too expensive|complain\w*|ked af"
     # health: always a person's answer
     r"|blev syg|got sick|made (?:me|us|him|her) sick|threw up|kastede op|ondt i maven"
-    r"|food poisoning|madforgiftning|allergic reaction|allergisk reaktion)\b"
+    r"|food poisoning|madforgiftning|allergic reaction|allergisk reaktion"
+    r"|diabet\w*|intoleran\w*)\b"
 )
 
 # A comment without a question is left alone only when it is plainly kind or
@@ -311,7 +312,7 @@ POSITIVE = re.compile(
     r"|nam|venlig\w*|sweet|kind|friendly|10/10|recommend\w*|anbefal\w*|favou?rite|favorit\w*"
     r"|happy|glad|glaeder|hurtig\w*|quick|fast|can not wait|kan ikke vente|see you|ses"
     r"|coming (?:by|over|in)|kommer (?:forbi|ned)|be there|herhen|on my way|paa vej|try|proeve"
-    r"|prove|miss|savner)\b"
+    r"|prove|miss|savner|cheers|saved (?:my|me|us|the day)|lifesaver|reddede)\b"
 )
 
 # Spam and self-promotion: ignored, never answered.
@@ -330,6 +331,17 @@ SPECIAL_DAYS = re.compile(
     r"\b(?:easter|christmas|xmas|new year\w*|holiday\w*|bank holiday|paaske\w*|jul\w*"
     r"|nytaar\w*|nytaarsaften|helligdag\w*|pinse\w*|kristi himmelfart\w*|st\.? bededag"
     r"|grundlovsdag|juleaften|nytaarsdag)\b"
+)
+
+# A date: opening hours on a given date may be a holiday's (checked on folded text).
+_MONTHS = (
+    "jan|january|januar|feb|february|februar|mar|marts|apr|april|jun|june|juni|jul|july|juli"
+    "|aug|august|sep|sept|september|oct|okt|october|oktober|nov|november|dec|december"
+)
+DATES = re.compile(
+    rf"\b(?:the|on|d\.?|den) \d{{1,2}}(?:st|nd|rd|th|\.)?(?![\d.:]\d)"
+    rf"|\b\d{{1,2}}(?:st|nd|rd|th|\.)? (?:of )?(?:{_MONTHS}|maj|may)\b"
+    rf"|\b(?:{_MONTHS})\b|\b\d{{1,2}}/\d{{1,2}}\b"
 )
 
 # Asking after one's own order or repair: only the shop knows.
