@@ -23,6 +23,7 @@ from dripcast.core.faq import Comment, Decision, Faq
 from faq.match import Matcher
 from faq.text import URL, content, fold, has_letters, sentences, words
 from faq.words import (
+    BACK_REFERENCES,
     COMPLAINT,
     DATES,
     EMBEDDED,
@@ -35,6 +36,7 @@ from faq.words import (
     SPAM,
     SPECIAL_DAYS,
     STATUS,
+    SUBJECTS,
     VERB_OPENERS,
 )
 
@@ -108,12 +110,12 @@ class Decider:
                 action="escalate", reason=f"only the brand can answer ({m[0].strip()!r})"
             )
         m = DATES.search(fold(text))
-        if m and any("xopen" in content(q) for q in questions):
+        if m and any("xopen" in content(q) for q, _ in questions):
             return Decision(action="escalate", reason=f"opening on a given date ({m[0].strip()!r})")
         return self._match(questions)
 
-    def _match(self, questions: Sequence[str]) -> Decision:
-        matches = [self.matcher.best(q) for q in questions]
+    def _match(self, questions: Sequence[tuple[str, str]]) -> Decision:
+        matches = [self.matcher.best(q, context=c) for q, c in questions]
         found = [m for m in matches if m is not None]
         if len(found) < len(questions) or not found:
             return Decision(action="escalate", reason="the brand has no FAQ answers")
@@ -138,37 +140,70 @@ class Decider:
         )
 
 
-def _questions(text: str) -> list[str]:
-    """The sentences (folded) that ask something; a second question joined by "and"
-    ("… and where can I park?") counts as its own."""
-    out: list[str] = []
+def _questions(text: str) -> list[tuple[str, str]]:
+    """The questions (folded) a comment asks, each with the words around it that only
+    say why it is asked; a second question joined by "and" ("… and where can I
+    park?") or after a comma ("when are you open, do you have …") counts as its own."""
+    out: list[tuple[str, str]] = []
     said = sentences(text)
     # Who marks questions with "?" marks them all: "Skal forbi inden arbejde" after
     # one is a statement (Danish drops the subject), not a second question.
     marked = any(s.endswith("?") for s in said)
     for s in said:
-        parts = JOINERS.split(" " + " ".join(words(s)) + " ")
-        for i, part in enumerate(parts):
-            ws = part.split()
-            if not ws:
-                continue
-            asks = (
-                s.endswith("?")
-                or ws[0] in QUESTION_OPENERS
-                or (
-                    ws[0] in VERB_OPENERS
-                    and (len(ws) == 1 or ws[1] not in NOT_SUBJECTS)
-                    and not (marked and i == 0)
+        for clause, context in _clauses(s):
+            if context and not content(clause):
+                clause, context = context + " " + clause, ""  # "my gf is vegan, what can she eat?"
+            parts = JOINERS.split(" " + clause + " ")
+            for i, part in enumerate(parts):
+                ws = part.split()
+                if not ws:
+                    continue
+                asks = (
+                    s.endswith("?")
+                    or ws[0] in QUESTION_OPENERS
+                    or (
+                        ws[0] in VERB_OPENERS
+                        and (len(ws) == 1 or ws[1] not in NOT_SUBJECTS)
+                        and not (marked and i == 0)
+                    )
+                    or ws[0] in ("any", "anything")
+                    or bool(REQUEST.search(" " + part + " "))
+                    or bool(EMBEDDED.search(" " + part + " "))
+                    or (len(ws) > 1 and ws[0] in LEADS and ws[1] in QUESTION_OPENERS)
+                    or "please" in ws
+                    or (i > 0)  # split off by a joiner: it opened like a question
                 )
-                or ws[0] in ("any", "anything")
-                or bool(REQUEST.search(" " + part + " "))
-                or bool(EMBEDDED.search(" " + part + " "))
-                or (len(ws) > 1 and ws[0] in LEADS and ws[1] in QUESTION_OPENERS)
-                or "please" in ws
-                or (i > 0)  # split off by a joiner: it opened like a question
-            )
-            if asks and content(part):
-                out.append(part.strip())
-            elif asks and i == 0 and s.endswith("?") and len(parts) == 1:
-                out.append(part.strip())  # "where is this?": the shape is the content
+                if asks and content(part):
+                    out.append((part.strip(), context if i == 0 else ""))
+                elif asks and i == 0 and s.endswith("?") and len(parts) == 1:
+                    out.append((part.strip(), ""))  # "where is this?": the shape is the content
     return out
+
+
+def _clauses(sentence: str) -> list[tuple[str, str]]:
+    """The sentence cut at commas before each clause that opens like a question, each
+    with its context: in "new in town, how do I find you?" the question is the last
+    clause and "new in town" only says why. When the question points back ("I need a
+    helmet, do you sell them?") the clause before it is its topic and stays in it."""
+    chunks = [c for c in (" ".join(words(c)) for c in sentence.split(",")) if c]
+    starts = [i for i, c in enumerate(chunks) if i > 0 and _opens(c.split())]
+    if not starts:
+        return [(" ".join(chunks), "")]
+    lead = " ".join(chunks[: starts[0]])
+    spans = [" ".join(chunks[a:b]) for a, b in zip(starts, [*starts[1:], len(chunks)], strict=True)]
+    if _opens(chunks[0].split()):
+        return [(lead, ""), *((span, "") for span in spans)]
+    if BACK_REFERENCES & set(spans[0].split()):
+        return [(lead + " " + spans[0], ""), *((span, "") for span in spans[1:])]
+    return [(spans[0], lead), *((span, "") for span in spans[1:])]
+
+
+def _opens(ws: Sequence[str]) -> bool:
+    """Whether a clause's words open like a question: a question word, or a verb with
+    its subject next ("do you", "har I", "kan man")."""
+    return bool(ws) and (
+        ws[0] in QUESTION_OPENERS
+        or ws[0] in ("any", "anything")
+        or (len(ws) > 1 and ws[0] in VERB_OPENERS and ws[1] in SUBJECTS)
+        or (len(ws) > 1 and ws[0] in LEADS and ws[1] in QUESTION_OPENERS)
+    )

@@ -96,6 +96,9 @@ WORDS: dict[str, str] = {
     " internship lærling",
 }
 
+# Words one letter or an ending away from a lexicon word that mean something else.
+LOOKALIKES = frozenset(["smell", "smells", "closer", "closest", "shopping"])
+
 PHRASES: list[tuple[str, str]] = [
     # "my gf" is a girlfriend, "any gf loaves" gluten-free.
     (r"(?:my|his|your|our|min|hans|din) (?:gf|bf)", "girlfriend"),

@@ -115,9 +115,18 @@ class Matcher:
             asked = max(asked, sum(w * f for w, f in zip(qw, found, strict=True)) / sum(qw))
         return COVERED * covered + (1 - COVERED) * asked
 
-    def best(self, folded: str) -> Match | None:
-        """The entry this sentence most likely asks, or None when the FAQ is empty."""
+    def known(self, word: str) -> bool:
+        """Whether any entry's examples or answer have this word (or one like it)."""
+        return any(similarity(word, v) > 0 for v in self.idf) or any(
+            similarity(word, v) > 0 for said in self.said for v in said
+        )
+
+    def best(self, folded: str, *, context: str = "") -> Match | None:
+        """The entry this question most likely asks, or None when the FAQ is empty.
+        Of the context around the question ("new in town, …") only the words the FAQ
+        knows count: the rest says why it is asked, not what."""
         words = content(folded)
+        words += [w for w in content(context) if self.known(w) and w not in words]
         if not self.ids:
             return None
         scores = sorted(

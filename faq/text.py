@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 import regex
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
 
 from faq import lexicon
 from faq.words import CHAT, DAYS, INCIDENTAL, STOP
@@ -107,6 +110,11 @@ _ENDINGS = [
     "s",
     "t",
 ]
+# Typos spare the first letter more often than not; comparing only within it is faster.
+_BY_LETTER: dict[str, list[str]] = {}
+for _w in CONCEPTS:
+    if len(_w) >= 5:
+        _BY_LETTER.setdefault(_w[0], []).append(_w)
 _SHORT_OK = frozenset(["s", "en", "er", "et", "es", "erne", "ene"])
 
 
@@ -129,13 +137,31 @@ def topic(word: str) -> str | None:
     return None
 
 
-def topics(word: str) -> list[str]:
+@lru_cache(maxsize=65536)
+def topics(word: str) -> tuple[str, ...]:
     """The word as topic tokens: its own topic, or a Danish compound's parts
-    (`udlejningscykler` → `xrent xbike`, `cykelhjelm` → `xbike hjelm`), or itself."""
+    (`udlejningscykler` → `xrent xbike`, `cykelhjelm` → `xbike hjelm`), or the topic
+    of the lexicon word it is a typo of (`adress`, `parkring`: one letter off in six,
+    two in nine), or itself."""
+    if word in lexicon.LOOKALIKES:
+        return (word,)
     found = topic(word)
     if found:
-        return [found]
-    best: tuple[int, int, list[str]] = (0, 0, [word])
+        return (found,)
+    parts = _compound(word)
+    if sum(p in TOKENS for p in parts) == 2 or len(word) < 6:
+        return parts
+    near = process.extractOne(
+        word,
+        _BY_LETTER.get(word[0], ()),
+        scorer=Levenshtein.distance,
+        score_cutoff=1 if len(word) < 9 else 2,
+    )
+    return (CONCEPTS[near[0]],) if near else parts
+
+
+def _compound(word: str) -> tuple[str, ...]:
+    best: tuple[int, int, tuple[str, ...]] = (0, 0, (word,))
     for i in range(3, len(word) - 3):
         head, tail = word[:i], word[i:]
         # A joint letter between the parts: udlejning-s-cykler, børn-e-cykel.
@@ -146,7 +172,7 @@ def topics(word: str) -> list[str]:
             left = None  # "car" in "cardigan"
         known = (left is not None) + (right is not None)
         if known and (known, len(tail) if right else len(head)) > best[:2]:
-            best = (known, len(tail) if right else len(head), [left or head, right or tail])
+            best = (known, len(tail) if right else len(head), (left or head, right or tail))
     return best[2]
 
 

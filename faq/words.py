@@ -261,6 +261,17 @@ NOT_SUBJECTS = frozenset(
         "saa",
     ]
 )
+# Who a verb-first question asks about: "do you …", "har I …", "is the bread …".
+SUBJECTS = frozenset(
+    "i you we they he she it there this that these those the my your our his her their"
+    " anyone anybody someone somebody people one"
+    " du jeg vi de han hun den det der jeres din dit dine min mit mine man nogen noget"
+    " nogle".split()
+)
+# Words by which a question points back to the clause before it ("… do you sell them?").
+BACK_REFERENCES = frozenset(
+    "it them those these that one ones any some den det dem nogen nogle noget".split()
+)
 # A preposition before the question word: "til hvad tid …", "from what time …".
 LEADS = frozenset(["til", "fra", "from", "until", "till", "at", "by", "in", "i", "paa", "om"])
 # A question inside a sentence: "if I drop it off monday when will it be ready".
