@@ -147,7 +147,8 @@ def _questions(text: str) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     said = sentences(text)
     # Who marks questions with "?" marks them all: "Skal forbi inden arbejde" after
-    # one is a statement (Danish drops the subject), not a second question.
+    # one is a statement (Danish drops the subject), not a second question; "Can I pay
+    # cash" with its subject still asks.
     marked = any(s.endswith("?") for s in said)
     for s in said:
         for clause, context in _clauses(s):
@@ -164,7 +165,7 @@ def _questions(text: str) -> list[tuple[str, str]]:
                     or (
                         ws[0] in VERB_OPENERS
                         and (len(ws) == 1 or ws[1] not in NOT_SUBJECTS)
-                        and not (marked and i == 0)
+                        and (not marked or i > 0 or (len(ws) > 1 and ws[1] in SUBJECTS))
                     )
                     or ws[0] in ("any", "anything")
                     or bool(REQUEST.search(" " + part + " "))

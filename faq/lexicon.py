@@ -91,7 +91,7 @@ WORDS: dict[str, str] = {
     " serviceeftersyn checkup overhaul justere justering adjust",
     "xpuncture": "puncture punctures punktering punkteringer lappe lappet flat slange",
     "xused": "used secondhand brugt brugte refurbished",
-    "xsell": "sell sells selling sale saelge sælge sælger salg buy buys købe køber",
+    "xsell": "sell sells selling sale sælge sælger salg buy buys købe køber",
     "xjob": "job jobs hiring vacancy vacancies ansætter ansøgning studiejob praktik"
     " internship lærling",
 }

@@ -140,7 +140,7 @@ def topic(word: str) -> str | None:
 @lru_cache(maxsize=65536)
 def topics(word: str) -> tuple[str, ...]:
     """The word as topic tokens: its own topic, or a Danish compound's parts
-    (`udlejningscykler` → `xrent xbike`, `cykelhjelm` → `xbike hjelm`), or the topic
+    (`udlejningscykler` → `xrent xbike`, `børnecykler` → `børne xbike`), or the topic
     of the lexicon word it is a typo of (`adress`, `parkring`: one letter off in six,
     two in nine), or itself."""
     if word in lexicon.LOOKALIKES:
@@ -161,18 +161,21 @@ def topics(word: str) -> tuple[str, ...]:
 
 
 def _compound(word: str) -> tuple[str, ...]:
+    """A Danish compound's parts when its last part (what it is) is a lexicon word:
+    `udlejningscykler` → `xrent xbike`, `børnecykler` → `børne xbike`. When only the
+    first part is known the word stays whole: a `cykelhjelm` is a helmet, not a bike."""
     best: tuple[int, int, tuple[str, ...]] = (0, 0, (word,))
     for i in range(3, len(word) - 3):
         head, tail = word[:i], word[i:]
-        # A joint letter between the parts: udlejning-s-cykler, børn-e-cykel.
-        # The head as written, the tail as inflected: few false parts in place names.
-        left = CONCEPTS.get(head) or (CONCEPTS.get(head[:-1]) if head[-1] in "se" else None)
         right = topic(tail)
-        if right is None and len(head) < 4:
-            left = None  # "car" in "cardigan"
-        known = (left is not None) + (right is not None)
-        if known and (known, len(tail) if right else len(head)) > best[:2]:
-            best = (known, len(tail) if right else len(head), (left or head, right or tail))
+        if right is None:
+            continue
+        # A joint letter between the parts: udlejning-s-cykler, børn-e-cykel. The head
+        # as written, the tail as inflected: few false parts in names of places.
+        left = CONCEPTS.get(head) or (CONCEPTS.get(head[:-1]) if head[-1] in "se" else None)
+        known = 1 + (left is not None)
+        if (known, len(tail)) > best[:2]:
+            best = (known, len(tail), (left or head, right))
     return best[2]
 
 

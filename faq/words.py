@@ -137,7 +137,7 @@ DAYS = frozenset(
 STOP = frozenset(
     # English
     "a an the and or but so to of in on at for by with from about into up out off over"
-    " is are was were be been being am do does did done have has had having can could will"
+    " is are was were be been being am do does did have has had having can could will"
     " would shall should may might must need get got go going come coming"
     " i me my mine we us our you your yours he she it its they them their this that these those"
     " there here what which who whom whose how why if then than also too very just really"

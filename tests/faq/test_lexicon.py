@@ -1,0 +1,133 @@
+"""The topic lexicon (faq/lexicon.py) and what it lets the matcher understand.
+
+A FAQ written in one language, in a few words, must still answer comments in the
+other language and in other words ("Har I cykelstativer?" for "where can I park?"),
+and a word that only looks like a FAQ word must not pass for it.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from dripcast.core.faq import Faq, FaqAnswer
+from faq import Decider, lexicon
+from faq.text import CONCEPTS, TOKENS, content, fold, topics
+from faq.words import DAYS, INCIDENTAL, STOP
+
+# English examples only, as a brand might first write them.
+FAQ = Faq(
+    mode="auto",
+    answers=(
+        FaqAnswer(id="hours", questions=("when are you open?",), answer="7-17"),
+        FaqAnswer(
+            id="parking", questions=("where can I park?",), answer="Street parking right outside"
+        ),
+        FaqAnswer(id="delivery", questions=("do you deliver?",), answer="Via Wolt"),
+        FaqAnswer(id="gluten_free", questions=("do you have gluten-free bread?",), answer="Yes"),
+        FaqAnswer(id="vegan", questions=("anything vegan?",), answer="All our bread"),
+        FaqAnswer(id="address", questions=("what's your address?",), answer="Main St 1"),
+        FaqAnswer(id="rental", questions=("do you rent out bikes?",), answer="100 kr/day"),
+        FaqAnswer(id="used_bikes", questions=("do you sell used bikes?",), answer="Yes"),
+    ),
+    escalate=("refund", "allergy"),
+)
+
+
+@pytest.mark.parametrize(
+    ("word", "want"),
+    [
+        ("leveret", ("xdeliver",)),  # inflected: levere → leveret
+        ("lukkes", ("xopen",)),
+        ("racks", ("racks",)),  # not a lexicon word alone ("bike racks" is a phrase)
+        ("bilen", ("xpark",)),  # a short stem takes the definite ending…
+        ("udlejningscykler", ("xrent", "xbike")),  # a compound, joint "s" and all
+        ("cykelstativer", ("xpark",)),
+        ("cykelhjelme", ("cykelhjelme",)),  # a bike helmet is a helmet, not a bike
+        ("boernecykler", ("boerne", "xbike")),  # children's bikes are bikes
+        ("adress", ("xaddress",)),  # one letter off
+        ("glutenfir", ("xgluten",)),
+    ],
+)
+def test_topics_of_a_word(word: str, want: tuple[str, ...]) -> None:
+    assert topics(word) == want
+
+
+@pytest.mark.parametrize(
+    "word",
+    ["care", "cardigan", "carrot", "smells", "closer", "shopping", "frederiksberg", "korte"],
+)
+def test_words_that_only_look_like_a_topic_have_none(word: str) -> None:
+    assert not set(content(word)) & TOKENS, content(word)
+
+
+@pytest.mark.parametrize(
+    ("text", "faq"),
+    [
+        ("Har I cykelstativer? 🚲", "parking"),  # Danish, and a compound
+        ("Kan man holde med bilen lige udenfor?", "parking"),
+        ("Bringer I ud på Nørrebro?", "delivery"),
+        ("Kan jeg få morgenbrød leveret?", "delivery"),
+        ("Any GF loaves?", "gluten_free"),
+        ("anything wheat-free?", "gluten_free"),
+        ("Har I brød uden mælk?", "vegan"),
+        ("my gf is vegan, what can she eat there?", "vegan"),  # gf: girlfriend here
+        ("what time do yall shut on saturdays", "hours"),
+        ("which street are you on", "address"),
+        ("whats the adress? 📍", "address"),
+        ("Har I udlejningscykler?", "rental"),
+        ("can I hire a bike", "rental"),
+        ("Køber I gamle cykler?", "used_bikes"),
+        ("new in town, how do I find you?", "address"),  # the lead-in says why, not what
+    ],
+)
+def test_other_words_and_the_other_language_meet_the_faq(text: str, faq: str) -> None:
+    got = Decider(FAQ).decide_text(text)
+    assert (got.action, got.faq) == ("answer", faq), got.reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "do you sell helmets?",  # sell, but not what the FAQ sells
+        "Sælger I cykelhjelme?",
+        "I need a helmet, do you sell them?",  # "them" points back: the helmet is the topic
+        "when are you open, do you deliver?",  # two questions after a comma
+        "are you open on the 24th?",  # a date: maybe a holiday
+        "har I åbent d. 24. december?",
+        "Is the vegan swirl sugar free? diabetic here",
+        "kan I lave en kage uden æg? min søn tåler det ikke",  # no egg: an allergy, not vegan
+    ],
+)
+def test_still_escalates(text: str) -> None:
+    got = Decider(FAQ).decide_text(text)
+    assert got.action == "escalate", got
+
+
+def test_a_statement_after_a_question_is_not_a_second_question() -> None:
+    # Danish drops the subject: "Skal forbi" is "(I) have to drop by", not "must …?"
+    got = Decider(FAQ).decide_text("Hvornår åbner I om morgenen? Skal forbi inden arbejde")
+    assert (got.action, got.faq) == ("answer", "hours"), got.reason
+    assert Decider(FAQ).decide_text("Do you deliver? will pay ofc").action == "answer"
+    assert Decider(FAQ).decide_text("Do you deliver? Can I pay cash").action == "escalate"
+
+
+def test_a_day_alone_asks_nothing() -> None:
+    assert Decider(FAQ).decide_text("@sofie @laura lørdag??").action != "answer"
+
+
+def test_the_lexicon_is_consistent() -> None:
+    seen: dict[str, str] = {}
+    for topic, words in lexicon.WORDS.items():
+        assert topic.startswith("x"), topic
+        for word in words.split():
+            folded = fold(word)
+            assert seen.setdefault(folded, topic) == topic, f"{word} in {seen[folded]} and {topic}"
+            assert folded not in STOP | INCIDENTAL | DAYS, f"{word} is filler, never a topic"
+    for pattern, tokens in lexicon.PHRASES:
+        re.compile(pattern)
+        assert pattern == fold(pattern).replace("'", "'"), f"fold {pattern!r}: it meets folded text"
+        for token in tokens.split():
+            assert token in TOKENS or token in INCIDENTAL, token
+    assert set(CONCEPTS.values()) <= TOKENS
