@@ -132,7 +132,15 @@ PHRASES: list[tuple[str, str]] = [
         "xjob",
     ),
     (
-        r"walk in|drop by|drop in|show up|turn up|rock up|pop (?:in|by)|swing by|stop by"
+        r"bike racks?|cykel parkering|holde\w* (?:ind|med bil\w*|bil\w*)"
+        r"|(?:leave|put|lock) (?:my|the|our|a) (?:car|bike|cargo bike)|laase (?:min )?cykl\w*"
+        r"|come by car|kommer i bil|komme i bil",
+        "xpark",
+    ),
+    (r"e bikes?|el cykl\w*|el cykel", "xebike"),
+    (
+        r"walk ins?|drop by|drop in|show up|turn up|rock up|pop (?:in|by)|swing by|stop by"
+        r"|just (?:come|pop|walk|turn|show) (?:in|by|up|over)|bare komme? ind|ind fra gaden"
         r"|come by|kom\w* (?:bare |lige )?forbi|kig\w* (?:bare |lige )?forbi|dukke\w* op"
         r"|droppe\w* forbi|(?:uden|without) (?:an? )?(?:tid|aftale|booking|appointment)",
         "xdropin",
@@ -147,7 +155,7 @@ PHRASES: list[tuple[str, str]] = [
         r"br(?:ing|inge|inger|inges|agt) (?:\w+ )?ud"
         r"|(?:send|sende|sender|sent|sendt|ship|ships|shipped) (?:\w+ )?(?:home|hjem|to me|to my|to your)"
         r"|home delivery|just eat|to (?:my|the|your) door|til (?:doeren|min doer)"
-        r"|hjem til (?:mig|os)",
+        r"|hjem til (?:mig|os)|(?:can|could|will|do) (?:you|u) bring|(?:kan|vil) i bringe",
         "xdeliver",
     ),
     (
@@ -155,11 +163,6 @@ PHRASES: list[tuple[str, str]] = [
         r"|(?:which|what) street|hvilken (?:gade|vej)|google maps|apple maps"
         r"|how (?:do|can) (?:i|we) get (?:to you|there)|hvordan kommer (?:jeg|man|vi) (?:til jer|derhen)",
         "xaddress",
-    ),
-    (
-        r"bike racks?|cykel parkering|holde\w* (?:ind|med bil\w*|bil\w*)"
-        r"|(?:leave|put) (?:my|the|our|a) car|come by car|kommer i bil|komme i bil",
-        "xpark",
     ),
     (
         r"(?:text|call|ring) (?:me|you|us|til mig)|give\w* (?:\w+ )?besked|let (?:me|you) know when",
@@ -172,4 +175,16 @@ PHRASES: list[tuple[str, str]] = [
         "xready",
     ),
     (r"work on|arbejde\w* paa", "xrepair"),
+    # A cake with a name on it is made to order.
+    (
+        r"(?:names?|text|message|photo|picture|logo|navn|tekst|billede|foto) (?:on|paa)"
+        r" (?:it|them|the cake|kagen|den)|med (?:navn|tekst|billede|foto|logo)",
+        "xorder",
+    ),
+    # Where the flour comes from is not where the shop is.
+    (
+        r"where (?:do|does|did) (?:you|u|they|it|the \w+|your \w+) (?:get|buy|source|come)"
+        r"|hvor (?:faar|koeber|kommer) (?:i|de|det|jeres \w+) (?:\w+ )?fra",
+        "xsource",
+    ),
 ]

@@ -131,6 +131,9 @@ DAYS = frozenset(
         "aften",
         "aftenen",
         "frokost",
+        "now",
+        "nu",
+        "currently",
     ]
 )
 
@@ -168,13 +171,15 @@ INCIDENTAL = frozenset(
     " lol ofc btw tbh omg ish actually maybe possibly probably possible exactly easy"
     " quick question curious hoping visiting visit next last week weeks month months year"
     " years old first time see look find know tell want wants wanna gonna grab eat take"
-    " takes taking accept accepts around somewhere"
+    " takes taking accept accepts around somewhere right"
     # Danish
     " mor mors far fars forældre søn søns datter datters kone kæreste veninde ven venner"
     " kollega kollegaer kolleger familie gæster turister bedstemor mormor farmor"
     " måske evt egentlig præcis præcist nemt nem muligt spørgsmål gerne næste uge ugen"
     " måned år års cirka ca omkring første gang se kigge finde vide fortælle tage tager"
-    " modtager komme kommer kom klare trænger brug behøver korte kortere".replace("æ", "ae")
+    " modtager komme kommer kom klare trænger brug behøver korte kortere gamle gammel".replace(
+        "æ", "ae"
+    )
     .replace("ø", "oe")
     .replace("å", "aa")
     .split()
@@ -296,6 +301,7 @@ COMPLAINT = re.compile(
     r"|elendig\w*|forfaerdelig\w*|rude|uhoeflig\w*|unfriendly|uvenlig\w*"
     r"|stale|burnt|braendt|half the size|charged (?:me )?(?:twice|double|\d+)|overcharged"
     r"|trukket (?:to|2) gange|penge(?:ne)? tilbage|money back"
+    r"|not what (?:i|we) (?:ordered|asked for|paid for)|ikke (?:det|hvad) (?:jeg|vi) bestilte"
     r"|wrong|forkert\w*|missing|mangle\w*|never (?:got|received|came|arrived|again)"
     r"|did not (?:get|receive|work)|fik (?:aldrig|ikke)|aldrig igen|har ikke faaet"
     r"|(?:still|stadig) (?:waiting|venter)|venter stadig|no (?:reply|answer|response)"
