@@ -128,6 +128,13 @@ class Decider:
                 reason="more than one question: " + ", ".join(sorted(ids)),
             )
         weakest = min(found, key=lambda m: m.score)
+        if weakest.uncovered:
+            topic = weakest.uncovered.removeprefix("x")
+            return Decision(
+                action="escalate",
+                score=0.0,
+                reason=f"asks about {topic}, which no FAQ answer covers",
+            )
         if weakest.score < self.faq.threshold:
             return Decision(
                 action="escalate",

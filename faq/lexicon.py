@@ -92,12 +92,43 @@ WORDS: dict[str, str] = {
     "xpuncture": "puncture punctures punktering punkteringer lappe lappet flat slange",
     "xused": "used secondhand brugt brugte refurbished",
     "xsell": "sell sells selling sale sælge sælger salg buy buys købe køber",
+    # Cards that are not a way to pay.
+    "xvoucher": "voucher vouchers gavekort giftcard giftcards klippekort stempelkort"
+    " rabatkort medlemskort",
     "xjob": "job jobs hiring vacancy vacancies ansætter ansøgning studiejob praktik"
     " internship lærling",
 }
 
+# Topics that are what a question asks, not what it mentions: a comment with one the
+# FAQ knows nothing of asks something the FAQ does not answer ("what does a gluten-free
+# cake cost?" of a FAQ without prices). Products, places, days and question shapes
+# ("how long", "where") only qualify a question and are left out.
+ASKS = frozenset(
+    [
+        "xopen",
+        "xaddress",
+        "xpark",
+        "xdeliver",
+        "xprice",
+        "xbook",
+        "xpay",
+        "xgluten",
+        "xvegan",
+        "xsugar",
+        "xhalal",
+        "xorganic",
+        "xrent",
+        "xloanbike",
+        "xrepair",
+        "xservice",
+        "xjob",
+        "xvoucher",
+        "xsource",
+    ]
+)
+
 # Words one letter or an ending away from a lexicon word that mean something else.
-LOOKALIKES = frozenset(["smell", "smells", "closer", "closest", "shopping"])
+LOOKALIKES = frozenset(["smell", "smells", "closer", "closest", "shopping", "ballpark"])
 
 PHRASES: list[tuple[str, str]] = [
     # "my gf" is a girlfriend, "any gf loaves" gluten-free.
@@ -117,6 +148,10 @@ PHRASES: list[tuple[str, str]] = [
     ),
     (r"sugar free|(?:uden|without|no) (?:sukker|sugar)", "xsugar"),
     (r"apple pay|google pay|mobile pay", "xpay"),
+    (
+        r"(?:gift|loyalty|punch|stamp|member\w*|discount|rabat) cards?|gift certificates?",
+        "xvoucher",
+    ),
     (r"loan bike|courtesy bike|replacement bike", "xloanbike"),
     (r"(?:buy|buys|koebe|koeber|take|tager) (?:\w+ )?(?:old|gamle|gammel)", "xsell xused"),
     (r"second hand|pre owned|brugt cykel|til salg|for sale", "xused"),
@@ -169,7 +204,10 @@ PHRASES: list[tuple[str, str]] = [
         "xnotify",
     ),
     (r"hvor meget (?:koster|er|skal|tager)|hvad skal (?:i|de|man) (?:have|ha) for", "xprice"),
-    (r"same day|samme dag|while (?:i|you|we) wait|mens (?:jeg|man|du|vi) venter", "xduration"),
+    (
+        r"how much (?:notice|time|in advance|ahead)|same day|samme dag|while (?:i|you|we) wait|mens (?:jeg|man|du|vi) venter",
+        "xduration",
+    ),
     (
         r"pick (?:\w+ )?up|get (?:it|them|\w+ bike) back|faa\w* (?:den|det|dem|cyklen) (?:igen|tilbage)",
         "xready",

@@ -22,6 +22,7 @@ from functools import lru_cache
 from rapidfuzz.distance import Indel, JaroWinkler
 
 from dripcast.core.faq import FaqAnswer
+from faq.lexicon import ASKS
 from faq.text import TOKENS, content, fold
 
 MIN_LEN = 4  # shorter words must match exactly: "bake" is not "bike"
@@ -59,6 +60,7 @@ class Match:
     score: float  # confidence 0..1, margin to the runner-up included
     raw: float  # the entry's own overlap score
     runner_up: str | None = None
+    uncovered: str | None = None  # a topic asked that no entry knows
 
 
 class Matcher:
@@ -81,6 +83,7 @@ class Matcher:
             for w in v:
                 df[w] = df.get(w, 0) + 1
         self.idf = {w: math.log((n + 1) / (d + 1)) + 1 for w, d in df.items()}
+        self.topics = {w for v in [*self.vocab, *self.said] for w in v if w in TOKENS}
         self.unknown = math.log(n + 1) + 1  # a word no entry has weighs the most
 
     def weight(self, word: str) -> float:
@@ -135,6 +138,9 @@ class Matcher:
         raw, i = scores[0]
         if not set(words) - NO_TOPIC:
             raw = 0.0  # "@sofie lørdag??": a day, but no question about it
+        uncovered = next((w for w in words if w in ASKS and w not in self.topics), None)
+        if uncovered:
+            raw = 0.0  # "what does a gluten-free cake cost?" of a FAQ without prices
         second, j = scores[1] if len(scores) > 1 else (0.0, -1)
         # Two entries about as likely: the comment may mean either, so be less sure.
         margin = raw - second
@@ -144,4 +150,5 @@ class Matcher:
             score=max(0.0, min(1.0, score)),
             raw=raw,
             runner_up=self.ids[j] if j >= 0 and second > 0 else None,
+            uncovered=uncovered,
         )

@@ -365,7 +365,9 @@ DATES = re.compile(
 STATUS = re.compile(
     r"\b(?:order (?:no\.? ?|number |#)?\d+|ordre ?(?:nr\.? ?)?\d+|#\d{3,}"
     r"|(?:ready|klar|done|faerdig) (?:yet|endnu)|is my \w+ (?:ready|done|fixed)"
-    r"|er min \w+ (?:klar|faerdig)|my order|min ordre|min bestilling|last week|sidste uge)\b"
+    r"|er min \w+ (?:klar|faerdig)|my order|min ordre|min bestilling|last week|sidste uge"
+    r"|(?:i|we) (?:have |already |just )?(?:ordered|dropped (?:it |\w+ \w+ )?off|handed in)"
+    r"|(?:jeg|vi) (?:har )?(?:bestilte|afleverede|indleverede|bestilt|afleveret|indleveret))\b"
 )
 
 # Where a sentence with a second question starts: "… and where can I park?"

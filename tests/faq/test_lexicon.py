@@ -30,6 +30,7 @@ FAQ = Faq(
         FaqAnswer(id="address", questions=("what's your address?",), answer="Main St 1"),
         FaqAnswer(id="rental", questions=("do you rent out bikes?",), answer="100 kr/day"),
         FaqAnswer(id="used_bikes", questions=("do you sell used bikes?",), answer="Yes"),
+        FaqAnswer(id="payment", questions=("can I pay with card?",), answer="Cards, cash"),
     ),
     escalate=("refund", "allergy"),
 )
@@ -56,7 +57,10 @@ def test_topics_of_a_word(word: str, want: tuple[str, ...]) -> None:
 
 @pytest.mark.parametrize(
     "word",
-    ["care", "cardigan", "carrot", "smells", "closer", "shopping", "frederiksberg", "korte"],
+    [
+        *("care", "cardigan", "carrot", "smells", "closer", "shopping", "frederiksberg"),
+        *("korte", "ballpark"),
+    ],
 )
 def test_words_that_only_look_like_a_topic_have_none(word: str) -> None:
     assert not set(content(word)) & TOKENS, content(word)
@@ -80,6 +84,7 @@ def test_words_that_only_look_like_a_topic_have_none(word: str) -> None:
         ("can I hire a bike", "rental"),
         ("Køber I gamle cykler?", "used_bikes"),
         ("new in town, how do I find you?", "address"),  # the lead-in says why, not what
+        ("tager I dankort?", "payment"),
     ],
 )
 def test_other_words_and_the_other_language_meet_the_faq(text: str, faq: str) -> None:
@@ -98,11 +103,30 @@ def test_other_words_and_the_other_language_meet_the_faq(text: str, faq: str) ->
         "har I åbent d. 24. december?",
         "Is the vegan swirl sugar free? diabetic here",
         "kan I lave en kage uden æg? min søn tåler det ikke",  # no egg: an allergy, not vegan
+        "Har I gavekort?",  # a card, but not a way to pay
+        "do you sell gift cards?",
+        "I ordered a cake for saturday, is it ready?",  # their own order
     ],
 )
 def test_still_escalates(text: str) -> None:
     got = Decider(FAQ).decide_text(text)
     assert got.action == "escalate", got
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("what does a gluten-free loaf cost?", "price"),
+        ("hvad koster det at få leveret?", "price"),
+        ("can I book a table?", "book"),
+    ],
+)
+def test_a_topic_no_answer_covers_escalates(text: str, topic: str) -> None:
+    got = Decider(FAQ).decide_text(text)
+    assert (got.action, got.reason) == (
+        "escalate",
+        f"asks about {topic}, which no FAQ answer covers",
+    )
 
 
 def test_a_statement_after_a_question_is_not_a_second_question() -> None:
