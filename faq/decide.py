@@ -20,8 +20,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from dripcast.core.faq import Comment, Decision, Faq
+from faq.lexicon import ASKS
 from faq.match import Matcher
-from faq.text import URL, content, fold, has_letters, sentences, words
+from faq.text import URL, content, fold, has_letters, sentences, topics, words
 from faq.words import (
     BACK_REFERENCES,
     COMPLAINT,
@@ -179,6 +180,8 @@ def _questions(text: str) -> list[tuple[str, str]]:
                     or bool(EMBEDDED.search(" " + part + " "))
                     or (len(ws) > 1 and ws[0] in LEADS and ws[1] in QUESTION_OPENERS)
                     or "please" in ws
+                    # "Adresse tak", "åbningstider tak": a topic and a please
+                    or (len(ws) <= 3 and ws[-1] == "tak" and set(topics(ws[0])) & ASKS)
                     or (i > 0)  # split off by a joiner: it opened like a question
                 )
                 if asks and content(part):

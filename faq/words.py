@@ -203,6 +203,7 @@ QUESTION_OPENERS = frozenset(
         "hvilke",
         "hvordan",
         "hvorfor",
+        "mon",  # "mon I har åbent i morgen": I wonder whether
     ]
 )
 # A verb first asks only with its subject next ("har I …", "do you …"): Danish chat
@@ -288,7 +289,9 @@ EMBEDDED = re.compile(
 REQUEST = re.compile(
     r"\b(?:i(?: would|d)? (?:like|want|wanna) to (?:know|order|book|rent|buy)"
     r"|let me know|tell me|info (?:on|about)|jeg vil gerne (?:vide|bestille|booke|leje|koebe)"
-    r"|i wonder|wondering|jeg (?:undrer|spekulerer))\b"
+    r"|i wonder|wondering|jeg (?:undrer|spekulerer)"
+    r"|(?:i am|we are|im) (?:looking|searching) for|looking for|leder efter|soeger efter"
+    r"|(?:i|we) need|(?:jeg|vi) (?:har brug for|skal bruge))\b"
 )
 
 # What makes a comment a complaint, whatever else it asks.

@@ -20,7 +20,7 @@ from faq.words import DAYS, INCIDENTAL, STOP
 FAQ = Faq(
     mode="auto",
     answers=(
-        FaqAnswer(id="hours", questions=("when are you open?",), answer="7-17"),
+        FaqAnswer(id="hours", questions=("when are you open?", "open on sunday?"), answer="7-17"),
         FaqAnswer(
             id="parking", questions=("where can I park?",), answer="Street parking right outside"
         ),
@@ -85,6 +85,9 @@ def test_words_that_only_look_like_a_topic_have_none(word: str) -> None:
         ("Køber I gamle cykler?", "used_bikes"),
         ("new in town, how do I find you?", "address"),  # the lead-in says why, not what
         ("tager I dankort?", "payment"),
+        ("Looking for gluten free bread", "gluten_free"),  # a request without a "?"
+        ("Mon I har åbent i morgen", "hours"),
+        ("Adresse tak 🙏", "address"),  # a topic and a please
     ],
 )
 def test_other_words_and_the_other_language_meet_the_faq(text: str, faq: str) -> None:
@@ -135,6 +138,10 @@ def test_a_statement_after_a_question_is_not_a_second_question() -> None:
     assert (got.action, got.faq) == ("answer", "hours"), got.reason
     assert Decider(FAQ).decide_text("Do you deliver? will pay ofc").action == "answer"
     assert Decider(FAQ).decide_text("Do you deliver? Can I pay cash").action == "escalate"
+
+
+def test_thanks_is_still_thanks() -> None:
+    assert Decider(FAQ).decide_text("Tak for kagen").action == "ignore"
 
 
 def test_a_day_alone_asks_nothing() -> None:
