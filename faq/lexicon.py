@@ -30,7 +30,7 @@ WORDS: dict[str, str] = {
     # Where: the address and the way there.
     "xaddress": "address adresse adressen located location beliggenhed ligger directions"
     " vejvisning rutevejledning",
-    "xnear": "nearby near nær nærheden",
+    "xnear": "nearby near nær nærheden closer closest nearest nærmeste",
     "xoutside": "outside udenfor foran",
     # Coming by car or bike; a car at a shop is nearly always a parking question.
     "xpark": "park parking parkere parkering parkeringsplads parkeringspladser pplads"
@@ -41,7 +41,7 @@ WORDS: dict[str, str] = {
     " leveret leveres hjemlevering udbringning shipping ship ships shipped forsendelse"
     " wolt justeat foodora",
     "xprice": "price prices pricing priced pris prisen priser prisliste prislisten cost"
-    " costs koste koster expensive dyr dyrt cheap billig billigt billige rates fee"
+    " costs koste koster expensive dyrt rates fee"
     " fees takst takster",
     "xfree": "gratis free",
     # Coming in: booking a time, or just turning up.
@@ -56,8 +56,9 @@ WORDS: dict[str, str] = {
     "xpay": "pay paying payment payments betale betaling betaler mobilepay card cards kort"
     " kortet dankort visa mastercard amex kreditkort creditcard cash kontant kontanter"
     " applepay googlepay contactless kontaktløs faktura invoice",
+    # Leaving it and getting it back: the turnaround.
     "xready": "ready klar færdig done hente henter hentes afhente afhenter afhentning pickup"
-    " collect collection",
+    " collect collection aflevere afleverer afleveret indlevere indleverer dropoff",
     "xduration": "turnaround ventetid",
     "xnotify": "sms besked notify notified notification",
     # Diets. Allergies and coeliac disease are the brand's escalate words, not here.
@@ -81,7 +82,7 @@ WORDS: dict[str, str] = {
     # Bikes, and what workshops do to them.
     "xbike": "bike bikes bicycle bicycles cycle cykel cykler cyklen cyklerne cyklens",
     "xebike": "ebike ebikes elcykel elcykler elcyklen electric elektrisk elektriske pedelec",
-    "xcargo": "cargo ladcykel ladcykler ladcyklen christiania bakfiets babboe bullitt",
+    "xcargo": "cargo ladcykel ladcykler ladcyklen christiania bakfiets babboe bullitt longjohn",
     "xrent": "rent rents rental rentals renting rented leje lejer lejes udleje udlejer"
     " udlejning hire borrow låne lease leasing",
     "xloanbike": "lånecykel lånecykler erstatningscykel",
@@ -128,7 +129,7 @@ ASKS = frozenset(
 )
 
 # Words one letter or an ending away from a lexicon word that mean something else.
-LOOKALIKES = frozenset(["smell", "smells", "closer", "closest", "shopping", "ballpark"])
+LOOKALIKES = frozenset(["smell", "smells", "shopping", "ballpark"])
 
 PHRASES: list[tuple[str, str]] = [
     # "my gf" is a girlfriend, "any gf loaves" gluten-free.
@@ -142,8 +143,9 @@ PHRASES: list[tuple[str, str]] = [
     # Eggs are not here: "without egg" is more often an allergy than a diet.
     (
         r"plant(?:e)? based|plante baseret|dairy free|lactose free"
-        r"|(?:uden|without|no|free from|fri for) (?:animalske produkter|animal products"
-        r"|maelk|maelkeprodukter|mejeriprodukter|dairy|milk|smoer|butter)",
+        r"|(?:uden|without|no|free from|fri for) (?:(?:aeg|eggs?) (?:og|eller|and|or) )?"
+        r"(?:animalske produkter|animal products|maelk|maelkeprodukter|mejeriprodukter|dairy"
+        r"|milk|smoer|butter)",
         "xvegan",
     ),
     (r"sugar free|(?:uden|without|no) (?:sukker|sugar)", "xsugar"),
@@ -160,7 +162,12 @@ PHRASES: list[tuple[str, str]] = [
         "xservice",
     ),
     (r"flat (?:tire|tyre)s?|inner tube", "xpuncture"),
-    (r"rent (?:out|ud)|lejer (?:\w+ )?ud|hire (?:a|an|one|two|some|out)", "xrent"),
+    (r"urban arrow|long john", "xcargo"),
+    (r"drop (?:\w+ )?off|leave (?:it|them|my bike|the bike)", "xready"),
+    (r"wait(?:ing)? times?|(?:is|are) the wait|ventetiden?", "xduration"),
+    (r"for a fee|mod betaling|against payment", "xprice"),
+    (r"(?:call|ring|ringe|phone) (?:\w+ )?(?:ahead|first|i forvejen|foerst|forud)", "xbook"),
+    (r"rent (?:out|ud)|lejer (?:\w+ ){0,2}ud|hire (?:a|an|one|two|some|out)", "xrent"),
     (
         r"(?:are|is) (?:you|u|anyone) hiring|looking for (?:staff|people|help)"
         r"|soeger (?:i|de) (?:folk|personale|medarbejdere)|arbejde (?:hos|for) (?:jer|you)",
@@ -169,6 +176,7 @@ PHRASES: list[tuple[str, str]] = [
     (
         r"bike racks?|cykel parkering|holde\w* (?:ind|med bil\w*|bil\w*)"
         r"|(?:leave|put|lock) (?:my|the|our|a) (?:car|bike|cargo bike)|laase (?:min )?cykl\w*"
+        r"|parking (?:spot|space|lot|garage|place)s?|car park|plads til (?:cykl\w*|bil\w*)"
         r"|come by car|kommer i bil|komme i bil",
         "xpark",
     ),

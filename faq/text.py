@@ -27,7 +27,12 @@ EMOJI = regex.compile(r"[\p{Extended_Pictographic}\p{Emoji_Modifier}\u200d\ufe0f
 _REPEAT = re.compile(r"(\w)\1{2,}")
 _WORD = re.compile(r"[a-z0-9]+")
 # Sentence ends; a question mark stays with its sentence so we can tell questions apart.
-_SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
+# A dot in a time, a Danish ordinal or after an abbreviation ("17.30", "2. juledag",
+# "kl. 8", "ca. 3 dage") ends none.
+_SENTENCE = re.compile(
+    r"(?:[^.!?\n]|\.(?=\d)|(?<=\b\d)\.(?= [a-z])|(?<=\b\d\d)\.(?= [a-z])"
+    r"|(?<=\bkl)\.|(?<=\bca)\.|(?<=\bevt)\.|(?<=\bd)\.)+[.!?]*"
+)
 
 
 def fold(text: str) -> str:

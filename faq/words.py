@@ -43,6 +43,7 @@ CHAT = {
     "hvorn": "hvornaar",
     "bday": "birthday",
     "yall": "you all",
+    "rn": "right now",
     "ha": "have",
     "ebike": "ebikes",
     "ebikes": "ebikes",
@@ -172,14 +173,16 @@ INCIDENTAL = frozenset(
     " quick question curious hoping visiting visit next last week weeks month months year"
     " years old first time see look find know tell want wants wanna gonna grab eat take"
     " takes taking accept accepts around somewhere right"
+    " after before during until till since via through thru stock available availability"
+    " cheap cheaper"
     # Danish
     " mor mors far fars forældre søn søns datter datters kone kæreste veninde ven venner"
     " kollega kollegaer kolleger familie gæster turister bedstemor mormor farmor"
     " måske evt egentlig præcis præcist nemt nem muligt spørgsmål gerne næste uge ugen"
     " måned år års cirka ca omkring første gang se kigge finde vide fortælle tage tager"
-    " modtager komme kommer kom klare trænger brug behøver korte kortere gamle gammel".replace(
-        "æ", "ae"
-    )
+    " modtager komme kommer kom klare trænger brug behøver korte kortere gamle gammel"
+    " efter inden før indtil siden gennem kl klokken først lager tilgængelig billig billigt"
+    " billige".replace("æ", "ae")
     .replace("ø", "oe")
     .replace("å", "aa")
     .split()

@@ -13,7 +13,7 @@ import pytest
 
 from dripcast.core.faq import Faq, FaqAnswer
 from faq import Decider, lexicon
-from faq.text import CONCEPTS, TOKENS, content, fold, topics
+from faq.text import CONCEPTS, TOKENS, content, fold, sentences, topics
 from faq.words import DAYS, INCIDENTAL, STOP
 
 # English examples only, as a brand might first write them.
@@ -88,6 +88,8 @@ def test_words_that_only_look_like_a_topic_have_none(word: str) -> None:
         ("Looking for gluten free bread", "gluten_free"),  # a request without a "?"
         ("Mon I har åbent i morgen", "hours"),
         ("Adresse tak 🙏", "address"),  # a topic and a please
+        ("where's the closest parking spot?", "parking"),
+        ("do u do anything without eggs and dairy", "vegan"),
     ],
 )
 def test_other_words_and_the_other_language_meet_the_faq(text: str, faq: str) -> None:
@@ -138,6 +140,11 @@ def test_a_statement_after_a_question_is_not_a_second_question() -> None:
     assert (got.action, got.faq) == ("answer", "hours"), got.reason
     assert Decider(FAQ).decide_text("Do you deliver? will pay ofc").action == "answer"
     assert Decider(FAQ).decide_text("Do you deliver? Can I pay cash").action == "escalate"
+
+
+def test_a_time_or_an_ordinal_does_not_end_a_sentence() -> None:
+    assert sentences("lukker I kl. 17 eller 17.30?") == ["lukker i kl. 17 eller 17.30?"]
+    assert sentences("Har I åbent 2. juledag? Tak.") == ["har i aabent 2. juledag?", "tak."]
 
 
 def test_thanks_is_still_thanks() -> None:
