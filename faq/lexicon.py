@@ -46,7 +46,7 @@ WORDS: dict[str, str] = {
     "xfree": "gratis free",
     # Coming in: booking a time, or just turning up.
     "xbook": "book booke booker booked booking bookinger appointment appointments"
-    " tidsbestilling xbooktime",
+    " tidsbestilling xbooktime schedule",
     "xdropin": "xdropin walkin walkins dropin",
     # Ordering ahead, made to order.
     "xorder": "order orders ordering ordered preorder preorders bestil bestille bestiller"
@@ -126,6 +126,12 @@ ASKS = frozenset(
         "xvoucher",
         "xsource",
     ]
+)
+
+# Topics a question is about but that ask nothing by themselves: "croissants on
+# saturday?" asks no FAQ answer's question (more likely it tags a friend).
+THINGS = frozenset(
+    ["xday", "xbread", "xcake", "xpastry", "xbike", "xoccasion", "xnear", "xoutside", "xfree"]
 )
 
 # Words one letter or an ending away from a lexicon word that mean something else.

@@ -132,9 +132,6 @@ DAYS = frozenset(
         "aften",
         "aftenen",
         "frokost",
-        "now",
-        "nu",
-        "currently",
     ]
 )
 
@@ -174,7 +171,7 @@ INCIDENTAL = frozenset(
     " years old first time see look find know tell want wants wanna gonna grab eat take"
     " takes taking accept accepts around somewhere right"
     " after before during until till since via through thru stock available availability"
-    " cheap cheaper"
+    " cheap cheaper now currently moving move trip commute school uni university"
     # Danish
     " mor mors far fars forældre søn søns datter datters kone kæreste veninde ven venner"
     " kollega kollegaer kolleger familie gæster turister bedstemor mormor farmor"
@@ -182,7 +179,7 @@ INCIDENTAL = frozenset(
     " måned år års cirka ca omkring første gang se kigge finde vide fortælle tage tager"
     " modtager komme kommer kom klare trænger brug behøver korte kortere gamle gammel"
     " efter inden før indtil siden gennem kl klokken først lager tilgængelig billig billigt"
-    " billige".replace("æ", "ae")
+    " billige nu flytning flytte flytter tur udflugt skole studie".replace("æ", "ae")
     .replace("ø", "oe")
     .replace("å", "aa")
     .split()

@@ -152,8 +152,9 @@ def test_thanks_is_still_thanks() -> None:
     assert Decider(FAQ).decide_text("Tak for kagen").action == "ignore"
 
 
-def test_a_day_alone_asks_nothing() -> None:
-    assert Decider(FAQ).decide_text("@sofie @laura lørdag??").action != "answer"
+@pytest.mark.parametrize("text", ["@sofie @laura lørdag??", "@emil kanelsnegle på lørdag?"])
+def test_a_day_or_a_product_alone_asks_nothing(text: str) -> None:
+    assert Decider(FAQ).decide_text(text).action != "answer"
 
 
 def test_the_lexicon_is_consistent() -> None:
