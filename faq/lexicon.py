@@ -183,6 +183,7 @@ PHRASES: list[tuple[str, str]] = [
         r"bike racks?|cykel parkering|holde\w* (?:ind|med bil\w*|bil\w*)"
         r"|(?:leave|put|lock) (?:my|the|our|a) (?:car|bike|cargo bike)|laase (?:min )?cykl\w*"
         r"|parking (?:spot|space|lot|garage|place)s?|car park|plads til (?:cykl\w*|bil\w*)"
+        r"|p (?:plads|pladser|skive)"
         r"|come by car|kommer i bil|komme i bil",
         "xpark",
     ),
@@ -190,6 +191,7 @@ PHRASES: list[tuple[str, str]] = [
     (
         r"walk ins?|drop by|drop in|show up|turn up|rock up|pop (?:in|by)|swing by|stop by"
         r"|just (?:come|pop|walk|turn|show) (?:in|by|up|over)|bare komme? ind|ind fra gaden"
+        r"|(?:bare|just) (?:komme|come)"
         r"|come by|kom\w* (?:bare |lige )?forbi|kig\w* (?:bare |lige )?forbi|dukke\w* op"
         r"|droppe\w* forbi|(?:uden|without) (?:an? )?(?:tid|aftale|booking|appointment)",
         "xdropin",

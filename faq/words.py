@@ -242,6 +242,11 @@ VERB_OPENERS = frozenset(
         "udlejer",
         "lejer",
         "reparerer",
+        "fixer",
+        "servicerer",
+        "bager",
+        "sender",
+        "accepterer",
         "sells",
     ]
 )
