@@ -187,7 +187,12 @@ PHRASES: list[tuple[str, str]] = [
         r"|come by car|kommer i bil|komme i bil",
         "xpark",
     ),
-    (r"e bikes?|el cykl\w*|el cykel", "xebike"),
+    # An electric bike or a cargo bike is that kind of bike, not also just a bike.
+    (
+        r"e bikes?|el cykl\w*|el cykel|electric (?:bikes?|cycles?|bicycles?)|elektriske? cykl\w*",
+        "xebike",
+    ),
+    (r"(?:cargo|christiania|box) (?:bikes?|cycles?)", "xcargo"),
     (
         r"walk ins?|drop by|drop in|show up|turn up|rock up|pop (?:in|by)|swing by|stop by"
         r"|just (?:come|pop|walk|turn|show) (?:in|by|up|over)|bare komme? ind|ind fra gaden"
