@@ -6,10 +6,16 @@ entry) counts for more than "open" (several); a word no FAQ entry knows counts
 the most, because a question about something else must not pass for a known
 one ("do you sell helmets?" is not "do you sell used bikes?").
 
-Words are compared with rapidfuzz (Jaro-Winkler and the Indel ratio) plus
-prefix/suffix containment, which takes typos (`glutnfri`), inflection
-(`åbner`/`åbent`, `park`/`parking`) and Danish compounds (`lagkage`/`kage`) in
-its stride without a model or a stemmer per language.
+Both sides are first read through the topic lexicon (faq.text, faq.lexicon), so
+"Har I cykelstativer?" and "where can I park?" share `xpark`; a topic token only
+matches itself. Other words are compared with rapidfuzz (Jaro-Winkler and the
+Indel ratio) plus prefix/suffix containment, which takes typos (`glutnfri`),
+inflection (`åbner`/`åbent`) and Danish compounds (`lagkage`/`kage`) in its
+stride without a model or a stemmer per language.
+
+Two rules on top: a question that asks about a topic no entry knows (a price, of
+a FAQ without prices) matches nothing, however much else it shares; and one about
+nothing but things (a product, a day) matches nothing either.
 """
 
 from __future__ import annotations

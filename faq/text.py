@@ -3,6 +3,10 @@
 People write `åbningstider`, `aabningstider` and `abningstider` for the same word,
 `u` for `you`, and wrap questions in emoji; the FAQ is written properly. Both
 sides go through the same folding, so the matcher compares like with like.
+
+Then the words that name a topic of faq.lexicon become its token (`xpark` for
+`cykelstativer`, `bike racks` and `parkering`), also when inflected, compounded or
+misspelt by a letter; filler (faq.words) goes.
 """
 
 from __future__ import annotations
@@ -62,6 +66,29 @@ def words(folded: str) -> list[str]:
     return out
 
 
+# The lexicon in folded spelling, and every token that names a topic or a shape.
+CONCEPTS = {fold(w): c for c, ws in lexicon.WORDS.items() for w in ws.split()}
+PHRASES = [(re.compile(rf"(?<= )(?:{p})(?= )"), t) for p, t in lexicon.PHRASES] + SHAPES
+TOKENS = frozenset(
+    [*lexicon.WORDS, *(w for _, t in PHRASES for w in t.split() if w.startswith("x")), "xday"]
+)
+
+# Endings that inflect a lexicon word (Danish and English), longest first; a short
+# stem only takes the plain plural and definite endings ("bilen", "cars", not "care").
+# fmt: off
+_ENDINGS = (
+    "erne", "ende", "ede", "ene", "ies", "ing", "de", "ed", "en", "er", "es", "et", "ne",
+    "d", "e", "r", "s", "t",
+)
+# fmt: on
+# Typos spare the first letter more often than not; comparing only within it is faster.
+_BY_LETTER: dict[str, list[str]] = {}
+for _w in CONCEPTS:
+    if len(_w) >= 5:
+        _BY_LETTER.setdefault(_w[0], []).append(_w)
+_SHORT_OK = frozenset(["s", "en", "er", "et", "es", "erne", "ene"])
+
+
 def content(folded: str) -> list[str]:
     """The words that carry meaning: question shapes and the lexicon's topics become
     one token each (`xprice`, `xwhere`, `xpark`…), day names become `xday`, filler and
@@ -84,43 +111,6 @@ def content(folded: str) -> list[str]:
 def _incidental(word: str) -> bool:
     """Filler also in the plural or genitive: "my moms 60th", "min søns fødselsdag"."""
     return word in INCIDENTAL or (word.endswith("s") and word[:-1] in INCIDENTAL)
-
-
-# The lexicon in folded spelling, and every token that names a topic or a shape.
-CONCEPTS = {fold(w): c for c, ws in lexicon.WORDS.items() for w in ws.split()}
-PHRASES = [(re.compile(rf"(?<= )(?:{p})(?= )"), t) for p, t in lexicon.PHRASES] + SHAPES
-TOKENS = frozenset(
-    [*lexicon.WORDS, *(w for _, t in PHRASES for w in t.split() if w.startswith("x")), "xday"]
-)
-
-# Endings that inflect a lexicon word (Danish and English), longest first; a short
-# stem only takes the plain plural and definite endings ("bilen", "cars", not "care").
-_ENDINGS = [
-    "erne",
-    "ende",
-    "ede",
-    "ene",
-    "ies",
-    "ing",
-    "de",
-    "ed",
-    "en",
-    "er",
-    "es",
-    "et",
-    "ne",
-    "d",
-    "e",
-    "r",
-    "s",
-    "t",
-]
-# Typos spare the first letter more often than not; comparing only within it is faster.
-_BY_LETTER: dict[str, list[str]] = {}
-for _w in CONCEPTS:
-    if len(_w) >= 5:
-        _BY_LETTER.setdefault(_w[0], []).append(_w)
-_SHORT_OK = frozenset(["s", "en", "er", "et", "es", "erne", "ene"])
 
 
 def topic(word: str) -> str | None:
