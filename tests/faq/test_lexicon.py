@@ -48,6 +48,7 @@ FAQ = Faq(
         ("cykelstativer", ("xpark",)),
         ("cykelhjelme", ("cykelhjelme",)),  # a bike helmet is a helmet, not a bike
         ("boernecykler", ("boerne", "xbike")),  # children's bikes are bikes
+        ("bryllupskager", ("xoccasion", "xcake")),
         ("adress", ("xaddress",)),  # one letter off
         ("glutenfir", ("xgluten",)),
     ],
