@@ -92,6 +92,8 @@ WORDS: dict[str, str] = {
     "xpuncture": "puncture punctures punktering punkteringer lappe lappet flat slange",
     "xused": "used secondhand brugt brugte refurbished",
     "xsell": "sell sells selling sale sælge sælger salg buy buys købe køber",
+    # Where what they sell comes from (not where the shop is).
+    "xsource": "origin oprindelse herkomst supplier suppliers leverandør leverandører",
     # Cards that are not a way to pay.
     "xvoucher": "voucher vouchers gavekort giftcard giftcards klippekort stempelkort"
     " rabatkort medlemskort",
