@@ -60,6 +60,7 @@ WORDS: dict[str, str] = {
     "xready": "ready klar færdig done hente henter hentes afhente afhenter afhentning pickup"
     " collect collection aflevere afleverer afleveret indlevere indleverer dropoff",
     "xduration": "turnaround ventetid",
+    "xwait": "xwait",
     "xnotify": "sms besked notify notified notification",
     # Diets. Allergies and coeliac disease are the brand's escalate words, not here.
     "xgluten": "gluten glutenfri glutenfrit glutenfrie glutenfree gf hvedefri wheatfree"
@@ -226,10 +227,9 @@ PHRASES: list[tuple[str, str]] = [
         "xnotify",
     ),
     (r"hvor meget (?:koster|er|skal|tager)|hvad skal (?:i|de|man) (?:have|ha) for", "xprice"),
-    (
-        r"how much (?:notice|time|in advance|ahead)|same day|samme dag|while (?:i|you|we) wait|mens (?:jeg|man|du|vi) venter",
-        "xduration",
-    ),
+    (r"how much (?:notice|time|in advance|ahead)|same day|samme dag", "xduration"),
+    # Done on the spot: a small job, not a turnaround.
+    (r"while (?:i|you|we|u) wait|mens (?:jeg|man|du|vi|i) venter", "xwait"),
     (
         r"pick (?:\w+ )?up|get (?:it|them|\w+ bike) back|faa\w* (?:den|det|dem|cyklen) (?:igen|tilbage)",
         "xready",
