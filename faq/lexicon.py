@@ -41,8 +41,7 @@ WORDS: dict[str, str] = {
     " leveret leveres hjemlevering udbringning shipping ship ships shipped forsendelse"
     " wolt justeat foodora",
     "xprice": "price prices pricing priced pris prisen priser prisliste prislisten cost"
-    " costs koste koster expensive dyrt rates fee"
-    " fees takst takster",
+    " costs koste koster expensive dyrt rates fee fees takst takster",
     "xfree": "gratis free",
     # Coming in: booking a time, or just turning up.
     "xbook": "book booke booker booked booking bookinger appointment appointments"
@@ -60,7 +59,7 @@ WORDS: dict[str, str] = {
     "xready": "ready klar færdig done hente henter hentes afhente afhenter afhentning pickup"
     " collect collection aflevere afleverer afleveret indlevere indleverer dropoff",
     "xduration": "turnaround ventetid",
-    "xwait": "xwait",
+    "xwait": "xwait",  # "while I wait" (a phrase): a small job done on the spot
     "xnotify": "sms besked notify notified notification",
     # Diets. Allergies and coeliac disease are the brand's escalate words, not here.
     "xgluten": "gluten glutenfri glutenfrit glutenfrie glutenfree gf hvedefri wheatfree"

@@ -1,7 +1,8 @@
 """Word lists, English and Danish, in folded spelling (æ→ae, ø→oe, å→aa).
 
 Small on purpose: they name the *shape* of a comment (a question, a complaint,
-spam, filler); what a question is about comes from the brand's own FAQ.
+spam, filler, who asks and when); what a question is about comes from the topic
+lexicon (faq.lexicon) and the brand's own FAQ.
 """
 
 from __future__ import annotations
