@@ -29,13 +29,13 @@ WORDS: dict[str, str] = {
     " lukketid lukketider tider tiderne times",
     # Where: the address and the way there.
     "xaddress": "address adresse adressen located location beliggenhed ligger directions"
-    " vejvisning rutevejledning",
+    " vejvisning rutevejledning whereabouts",
     "xnear": "nearby near nær nærheden closer closest nearest nærmeste",
     "xoutside": "outside udenfor foran",
     # Coming by car or bike; a car at a shop is nearly always a parking question.
     "xpark": "park parking parkere parkering parkeringsplads parkeringspladser pplads"
     " ppladser pskive parkeringsskive car cars bil bilen bilerne cykelstativ"
-    " cykelstativer cykelparkering",
+    " cykelstativer cykelparkering phus parkeringshus parkeringskælder",
     # Getting it brought: delivery, shipping, the delivery apps.
     "xdeliver": "deliver delivers delivery delivering delivered levering levere leverer"
     " leveret leveres hjemlevering udbringning shipping ship ships shipped forsendelse"
@@ -45,7 +45,7 @@ WORDS: dict[str, str] = {
     "xfree": "gratis free",
     # Coming in: booking a time, or just turning up.
     "xbook": "book booke booker booked booking bookinger appointment appointments"
-    " tidsbestilling xbooktime schedule",
+    " tidsbestilling xbooktime schedule aftale",
     "xdropin": "xdropin walkin walkins dropin",
     # Ordering ahead, made to order.
     "xorder": "order orders ordering ordered preorder preorders bestil bestille bestiller"
@@ -54,7 +54,7 @@ WORDS: dict[str, str] = {
     " specialbestilling",
     "xpay": "pay paying payment payments betale betaling betaler mobilepay card cards kort"
     " kortet dankort visa mastercard amex kreditkort creditcard cash kontant kontanter"
-    " applepay googlepay contactless kontaktløs faktura invoice",
+    " applepay googlepay contactless kontaktløs faktura invoice ean paypal",
     # Leaving it and getting it back: the turnaround.
     "xready": "ready klar færdig done hente henter hentes afhente afhenter afhentning pickup"
     " collect collection aflevere afleverer afleveret indlevere indleverer dropoff",
@@ -70,11 +70,12 @@ WORDS: dict[str, str] = {
     "xhalal": "halal kosher",
     "xorganic": "organic økologisk økologiske øko",
     # Things bakeries and cafés sell.
-    "xcake": "cake cakes kage kager lagkage lagkager",
+    "xcake": "cake cakes kage kager lagkage lagkager kringle kransekage kagemand tærte"
+    " tærter tart tarts pie pies",
     "xbread": "bread breads loaf loaves brød rugbrød rugbrødet surdejsbrød morgenbrød"
-    " sourdough surdej franskbrød",
+    " sourdough surdej franskbrød rundstykker rundstykke",
     "xpastry": "pastry pastries wienerbrød croissant croissants kanelsnegl kanelsnegle"
-    " snegl snegle bun buns bolle boller",
+    " snegl snegle bun buns bolle boller tebirkes spandauer",
     "xoccasion": "birthday fødselsdag wedding bryllup party fest konfirmation barnedåb"
     " christening farewell afsked afskedsreception reception jubilæum anniversary"
     " graduation studenterfest dimission",
@@ -86,11 +87,11 @@ WORDS: dict[str, str] = {
     " udlejning hire borrow låne lease leasing",
     "xloanbike": "lånecykel lånecykler erstatningscykel",
     "xrepair": "repair repairs repairing repaired fix fixes fixing fixed mend reparere"
-    " reparerer reparation reparationer",
+    " reparerer reparation reparationer fikse fikser fixe ordne ordner",
     "xservice": "service services servicing serviced servicere servicerer tuneup eftersyn"
-    " serviceeftersyn checkup overhaul justere justering adjust",
+    " serviceeftersyn checkup overhaul justere justering adjust tjek tjekke",
     "xpuncture": "puncture punctures punktering punkteringer lappe lappet flat slange",
-    "xused": "used secondhand brugt brugte refurbished",
+    "xused": "used secondhand brugt brugte refurbished genbrug",
     "xsell": "sell sells selling sale sælge sælger salg buy buys købe køber",
     # Where what they sell comes from (not where the shop is).
     "xsource": "origin oprindelse herkomst supplier suppliers leverandør leverandører",
@@ -169,6 +170,10 @@ PHRASES: list[tuple[str, str]] = [
     ),
     (r"flat (?:tire|tyre)s?|inner tube", "xpuncture"),
     (r"urban arrow|long john", "xcargo"),
+    (r"cinnamon (?:rolls?|swirls?|buns?)", "xpastry"),
+    (r"ledige? tid(?:er)?|free slots?|(?:any|a) slot", "xbook"),
+    (r"med posten|by (?:post|mail)|mail order", "xdeliver"),
+    (r"how to get (?:there|to you)", "xaddress"),
     (r"in advance|i forvejen|paa forhaand|ahead of time", "ahead"),
     (r"drop (?:\w+ )?off|leave (?:it|them|my bike|the bike)", "xready"),
     (r"wait(?:ing)? times?|(?:is|are) the wait|ventetiden?", "xduration"),

@@ -324,7 +324,7 @@ COMPLAINT = re.compile(
     # health: always a person's answer
     r"|blev syg|got sick|made (?:me|us|him|her) sick|threw up|kastede op|ondt i maven"
     r"|food poisoning|madforgiftning|allergic reaction|allergisk reaktion"
-    r"|diabet\w*|intoleran\w*)\b"
+    r"|diabet\w*)\b"
 )
 
 # A comment without a question is left alone only when it is plainly kind or
