@@ -29,7 +29,7 @@ WORDS: dict[str, str] = {
     " lukketid lukketider tider tiderne times",
     # Where: the address and the way there.
     "xaddress": "address adresse adressen located location beliggenhed ligger directions"
-    " vejvisning rutevejledning whereabouts",
+    " vejvisning rutevejledning whereabouts postcode postnummer",
     "xnear": "nearby near nær nærheden closer closest nearest nærmeste",
     "xoutside": "outside udenfor foran",
     # Coming by car or bike; a car at a shop is nearly always a parking question.
@@ -54,7 +54,7 @@ WORDS: dict[str, str] = {
     " specialbestilling",
     "xpay": "pay paying payment payments betale betaling betaler mobilepay card cards kort"
     " kortet dankort visa mastercard amex kreditkort creditcard cash kontant kontanter"
-    " applepay googlepay contactless kontaktløs faktura invoice ean paypal",
+    " applepay googlepay contactless kontaktløs faktura invoice ean paypal cashless",
     # Leaving it and getting it back: the turnaround.
     "xready": "ready klar færdig done hente henter hentes afhente afhenter afhentning pickup"
     " collect collection aflevere afleverer afleveret indlevere indleverer dropoff",
@@ -85,11 +85,12 @@ WORDS: dict[str, str] = {
     "xcargo": "cargo ladcykel ladcykler ladcyklen christiania bakfiets babboe bullitt longjohn",
     "xrent": "rent rents rental rentals renting rented leje lejer lejes udleje udlejer"
     " udlejning hire borrow låne lease leasing",
-    "xloanbike": "lånecykel lånecykler erstatningscykel",
+    "xloanbike": "lånecykel lånecykler erstatningscykel loaner",
     "xrepair": "repair repairs repairing repaired fix fixes fixing fixed mend reparere"
     " reparerer reparation reparationer fikse fikser fixe ordne ordner",
     "xservice": "service services servicing serviced servicere servicerer tuneup eftersyn"
-    " serviceeftersyn checkup overhaul justere justering adjust tjek tjekke",
+    " serviceeftersyn checkup overhaul justere justering adjust tjek tjekke maintenance"
+    " vedligehold vedligeholdelse",
     "xpuncture": "puncture punctures punktering punkteringer lappe lappet flat slange",
     "xused": "used secondhand brugt brugte refurbished genbrug",
     "xsell": "sell sells selling sale sælge sælger salg buy buys købe køber",
@@ -175,6 +176,7 @@ PHRASES: list[tuple[str, str]] = [
     (r"med posten|by (?:post|mail)|mail order", "xdeliver"),
     (r"how to get (?:there|to you)", "xaddress"),
     (r"in advance|i forvejen|paa forhaand|ahead of time", "ahead"),
+    (r"drop (?:\w+ )?off (?:at|to) (?:my|our|the)", "xdeliver"),
     (r"drop (?:\w+ )?off|leave (?:it|them|my bike|the bike)", "xready"),
     (r"wait(?:ing)? times?|(?:is|are) the wait|ventetiden?", "xduration"),
     (r"for a fee|mod betaling|against payment", "xprice"),
@@ -238,7 +240,7 @@ PHRASES: list[tuple[str, str]] = [
         r"pick (?:\w+ )?up|get (?:it|them|\w+ bike) back|faa\w* (?:den|det|dem|cyklen) (?:igen|tilbage)",
         "xready",
     ),
-    (r"work on|arbejde\w* paa", "xrepair"),
+    (r"work on|arbejde\w* paa|sort (?:\w+ )?out|(?:have|take) a look at", "xrepair"),
     # A cake with a name on it is made to order.
     (
         r"(?:names?|text|message|photo|picture|logo|navn|tekst|billede|foto) (?:on|paa)"
