@@ -26,6 +26,7 @@ from faq.text import URL, content, fold, has_letters, sentences, topics, words
 from faq.words import (
     BACK_REFERENCES,
     COMPLAINT,
+    DANISH_VERB_OPENERS,
     DATES,
     EMBEDDED,
     JOINERS,
@@ -154,11 +155,10 @@ def _questions(text: str) -> list[tuple[str, str]]:
     park?") or after a comma ("when are you open, do you have …") counts as its own."""
     out: list[tuple[str, str]] = []
     said = sentences(text)
-    # Who marks questions with "?" marks them all: "Skal forbi inden arbejde" after
-    # one is a statement (Danish drops the subject), not a second question; "Can I pay
-    # cash" with its subject still asks.
     marked = any(s.endswith("?") for s in said)
+    before = ""  # the statement before, what "it" in a question may point back to
     for s in said:
+        asked = len(out)
         for clause, context in _clauses(s):
             if context and not content(clause):
                 clause, context = context + " " + clause, ""  # "my gf is vegan, what can she eat?"
@@ -170,11 +170,7 @@ def _questions(text: str) -> list[tuple[str, str]]:
                 asks = (
                     s.endswith("?")
                     or ws[0] in QUESTION_OPENERS
-                    or (
-                        ws[0] in VERB_OPENERS
-                        and (len(ws) == 1 or ws[1] not in NOT_SUBJECTS)
-                        and (not marked or i > 0 or (len(ws) > 1 and ws[1] in SUBJECTS))
-                    )
+                    or _verb_first(ws, marked=marked and i == 0)
                     or ws[0] in ("any", "anything")
                     or bool(REQUEST.search(" " + part + " "))
                     or bool(EMBEDDED.search(" " + part + " "))
@@ -184,11 +180,31 @@ def _questions(text: str) -> list[tuple[str, str]]:
                     or (len(ws) <= 3 and ws[-1] == "tak" and set(topics(ws[0])) & ASKS)
                     or (i > 0)  # split off by a joiner: it opened like a question
                 )
+                if asks and i == 0 and before and not context and BACK_REFERENCES & set(ws):
+                    part = before + " " + part  # "Har lige købt en ladcykel. Kan I servicere den?"
                 if asks and content(part):
                     out.append((part.strip(), context if i == 0 else ""))
                 elif asks and i == 0 and s.endswith("?") and len(parts) == 1:
                     out.append((part.strip(), ""))  # "where is this?": the shape is the content
+        before = " ".join(words(s)) if len(out) == asked else ""
     return out
+
+
+def _verb_first(ws: Sequence[str], *, marked: bool) -> bool:
+    """Whether a clause opens with a verb that asks: one with its subject next ("do
+    you", "har I", "er cyklen"). Danish chat drops the subject of statements ("Skal
+    forbi inden arbejde", "har lige købt"), so a Danish verb needs one; English asks
+    with a noun too ("is parking free"). Who marks questions with "?" marks them all:
+    unmarked, only a verb with its subject asks ("Do you deliver? Can I pay cash")."""
+    if not ws or ws[0] not in VERB_OPENERS:
+        return False
+    if len(ws) == 1 or ws[1] in SUBJECTS:
+        return True
+    if marked or ws[1] in NOT_SUBJECTS:
+        return False
+    if ws[0] in DANISH_VERB_OPENERS:  # a definite noun: "er cyklen klar", "har bageriet …"
+        return len(ws[1]) > 4 and ws[1].endswith(("en", "et", "ne"))
+    return True
 
 
 def _clauses(sentence: str) -> list[tuple[str, str]]:

@@ -209,47 +209,13 @@ QUESTION_OPENERS = frozenset(
 )
 # A verb first asks only with its subject next ("har I …", "do you …"): Danish chat
 # also drops the "I" of statements ("har en gammel racer" = I have an old racer).
-VERB_OPENERS = frozenset(
-    [
-        "do",
-        "does",
-        "did",
-        "is",
-        "are",
-        "was",
-        "can",
-        "could",
-        "will",
-        "would",
-        "should",
-        "shall",
-        "may",
-        "have",
-        "has",
-        "got",
-        "any",
-        "anything",
-        "er",
-        "kan",
-        "skal",
-        "vil",
-        "maa",
-        "har",
-        "laver",
-        "leverer",
-        "tager",
-        "saelger",
-        "koeber",
-        "udlejer",
-        "lejer",
-        "reparerer",
-        "fixer",
-        "servicerer",
-        "bager",
-        "sender",
-        "accepterer",
-        "sells",
-    ]
+DANISH_VERB_OPENERS = frozenset(
+    "er kan skal vil maa har laver leverer tager saelger koeber udlejer lejer reparerer"
+    " fixer servicerer bager sender accepterer".split()
+)
+VERB_OPENERS = DANISH_VERB_OPENERS | frozenset(
+    "do does did is are was can could will would should shall may have has got any anything"
+    " sells".split()
 )
 NOT_SUBJECTS = frozenset(
     [

@@ -151,6 +151,18 @@ def test_a_time_or_an_ordinal_does_not_end_a_sentence() -> None:
     assert sentences("Har I åbent 2. juledag? Tak.") == ["har i aabent 2. juledag?", "tak."]
 
 
+def test_a_danish_statement_without_its_subject_asks_nothing() -> None:
+    # "Skal have lavet min cykel" = (I) need my bike fixed: one question here, not two
+    got = Decider(FAQ).decide_text("Skal have en ny cykel. Sælger I brugte cykler")
+    assert (got.action, got.faq) == ("answer", "used_bikes"), got.reason
+
+
+def test_a_question_that_points_back_takes_the_sentence_before() -> None:
+    got = Decider(FAQ).decide_text("Har en gammel cykel. Køber I den?")
+    assert (got.action, got.faq) == ("answer", "used_bikes"), got.reason
+    assert Decider(FAQ).decide_text("Har en cykelhjelm. Køber I den?").action == "escalate"
+
+
 def test_thanks_is_still_thanks() -> None:
     assert Decider(FAQ).decide_text("Tak for kagen").action == "ignore"
 
