@@ -178,7 +178,8 @@ INCIDENTAL = frozenset(
     " kollega kollegaer kolleger familie gæster turister bedstemor mormor farmor"
     " måske evt egentlig præcis præcist nemt nem muligt spørgsmål gerne næste uge ugen"
     " måned år års cirka ca omkring første gang se kigge finde vide fortælle tage tager"
-    " modtager komme kommer kom klare trænger brug behøver korte kortere gamle gammel"
+    " modtager komme kommer kom klare klarer klaret trænger brug behøver korte kortere gamle"
+    " gammel"
     " efter inden før indtil siden gennem kl klokken først lager tilgængelig billig billigt"
     " billige nu flytning flytte flytter tur udflugt skole studie".replace("æ", "ae")
     .replace("ø", "oe")
