@@ -136,6 +136,11 @@ ASKS = frozenset(
 # does ask: "birthday cakes?" is about ordering one.
 THINGS = frozenset(["xday", "xbread", "xcake", "xpastry", "xbike", "xnear", "xoutside", "xfree"])
 
+# Short lexicon words that end Danish compounds often enough to split them off
+# ("chokoladekage", "timepris"); other tails need five letters, so English words are
+# not taken apart ("facebook", "coffees").
+SHORT_TAILS = frozenset(["kage", "pris", "fest", "leje"])
+
 # Words one letter or an ending away from a lexicon word that mean something else.
 LOOKALIKES = frozenset(["smell", "smells", "shopping", "ballpark"])
 

@@ -81,11 +81,12 @@ _ENDINGS = (
     "d", "e", "r", "s", "t",
 )
 # fmt: on
-# Typos spare the first letter more often than not; comparing only within it is faster.
-_BY_LETTER: dict[str, list[str]] = {}
+# Typos spare the first two letters more often than not ("slipping" is no "shipping");
+# comparing only within them is faster too.
+_BY_START: dict[str, list[str]] = {}
 for _w in CONCEPTS:
     if len(_w) >= 5:
-        _BY_LETTER.setdefault(_w[0], []).append(_w)
+        _BY_START.setdefault(_w[:2], []).append(_w)
 _SHORT_OK = frozenset(["s", "en", "er", "et", "es", "erne", "ene"])
 
 
@@ -137,7 +138,7 @@ def topics(word: str) -> tuple[str, ...]:
     """The word as topic tokens: its own topic, or a Danish compound's parts
     (`udlejningscykler` → `xrent xbike`, `børnecykler` → `børne xbike`), or the topic
     of the lexicon word it is a typo of (`adress`, `parkring`: one letter off in six,
-    two in nine), or itself."""
+    two in nine, the first two right), or itself."""
     if word in lexicon.LOOKALIKES:
         return (word,)
     found = topic(word)
@@ -148,7 +149,7 @@ def topics(word: str) -> tuple[str, ...]:
         return parts
     near = process.extractOne(
         word,
-        _BY_LETTER.get(word[0], ()),
+        _BY_START.get(word[:2], ()),
         scorer=Levenshtein.distance,
         score_cutoff=1 if len(word) < 9 else 2,
     )
@@ -163,8 +164,8 @@ def _compound(word: str) -> tuple[str, ...]:
     for i in range(3, len(word) - 3):
         head, tail = word[:i], word[i:]
         right = topic(tail)
-        if right is None:
-            continue
+        if right is None or (len(tail) < 5 and tail not in lexicon.SHORT_TAILS):
+            continue  # "face-book", "cof-fees": English, not compounds
         # A joint letter between the parts: udlejning-s-cykler, børn-e-cykel. The head
         # as written, the tail as inflected: few false parts in names of places.
         left = CONCEPTS.get(head) or (CONCEPTS.get(head[:-1]) if head[-1] in "se" else None)

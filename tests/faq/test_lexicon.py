@@ -49,6 +49,7 @@ FAQ = Faq(
         ("cykelhjelme", ("cykelhjelme",)),  # a bike helmet is a helmet, not a bike
         ("boernecykler", ("boerne", "xbike")),  # children's bikes are bikes
         ("bryllupskager", ("xoccasion", "xcake")),
+        ("chokoladekage", ("chokolade", "xcake")),
         ("kringle", ("xcake",)),
         ("adress", ("xaddress",)),  # one letter off
         ("glutenfir", ("xgluten",)),
@@ -62,7 +63,7 @@ def test_topics_of_a_word(word: str, want: tuple[str, ...]) -> None:
     "word",
     [
         *("care", "cardigan", "carrot", "smells", "shopping", "frederiksberg"),
-        *("korte", "ballpark"),
+        *("korte", "ballpark", "facebook", "coffees", "slipping", "apprenticeship"),
     ],
 )
 def test_words_that_only_look_like_a_topic_have_none(word: str) -> None:
