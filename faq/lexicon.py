@@ -29,7 +29,7 @@ WORDS: dict[str, str] = {
     " lukketid lukketider tider tiderne times",
     # Where: the address and the way there.
     "xaddress": "address adresse adressen located location beliggenhed ligger directions"
-    " vejvisning rutevejledning whereabouts postcode postnummer",
+    " vejvisning rutevejledning whereabouts postcode postnummer adress",
     "xnear": "nearby near nær nærheden closer closest nearest nærmeste",
     "xoutside": "outside udenfor foran",
     # Coming by car or bike; a car at a shop is nearly always a parking question.
@@ -50,7 +50,7 @@ WORDS: dict[str, str] = {
     # Ordering ahead, made to order.
     "xorder": "order orders ordering ordered preorder preorders bestil bestille bestiller"
     " bestilling bestillinger forudbestil forudbestille forudbestiller forudbestilling"
-    " reserve reservere reservation custom personalised personalized personlig"
+    " reserve reservere reservation custom personalised personalized"
     " specialbestilling",
     "xpay": "pay paying payment payments betale betaling betaler mobilepay card cards kort"
     " kortet dankort visa mastercard amex kreditkort creditcard cash kontant kontanter"
@@ -86,7 +86,7 @@ WORDS: dict[str, str] = {
     "xrent": "rent rents rental rentals renting rented leje lejer lejes udleje udlejer"
     " udlejning hire borrow låne lease leasing",
     "xloanbike": "lånecykel lånecykler erstatningscykel loaner",
-    "xrepair": "repair repairs repairing repaired fix fixes fixing fixed mend reparere"
+    "xrepair": "repair repairs repairing repaired fix fixes fixing fixed reparere"
     " reparerer reparation reparationer fikse fikser fixe ordne ordner",
     "xservice": "service services servicing serviced servicere servicerer tuneup eftersyn"
     " serviceeftersyn checkup overhaul justere justering adjust tjek tjekke maintenance"
@@ -137,12 +137,16 @@ ASKS = frozenset(
 THINGS = frozenset(["xday", "xbread", "xcake", "xpastry", "xbike", "xnear", "xoutside", "xfree"])
 
 # Short lexicon words that end Danish compounds often enough to split them off
-# ("chokoladekage", "timepris"); other tails need five letters, so English words are
-# not taken apart ("facebook", "coffees").
+# ("chokoladekage", "timepris"); other tails need five letters and no English plural
+# "s", so English words are not taken apart ("facebook", "coffees", "sometimes").
 SHORT_TAILS = frozenset(["kage", "pris", "fest", "leje"])
 
 # Words one letter or an ending away from a lexicon word that mean something else.
-LOOKALIKES = frozenset(["smell", "smells", "shopping", "ballpark"])
+LOOKALIKES = (
+    "smell smells shopping ballpark customer customers customs closet klart ordning"
+    " ordninger prise prised prises prising surprise surprised package packages packaged"
+    " packaging supplies supplied extensive expansive sommetider maaltider maaltid"
+)
 
 PHRASES: list[tuple[str, str]] = [
     # "my gf" is a girlfriend, "any gf loaves" gluten-free.

@@ -17,7 +17,7 @@ from functools import lru_cache
 
 import regex
 from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from faq import lexicon
 from faq.words import CHAT, DAYS, INCIDENTAL, STOP
@@ -69,12 +69,13 @@ def words(folded: str) -> list[str]:
 # The lexicon in folded spelling, and every token that names a topic or a shape.
 CONCEPTS = {fold(w): c for c, ws in lexicon.WORDS.items() for w in ws.split()}
 PHRASES = [(re.compile(rf"(?<= )(?:{p})(?= )"), t) for p, t in lexicon.PHRASES] + SHAPES
+LOOKALIKES = frozenset(fold(lexicon.LOOKALIKES).split())
 TOKENS = frozenset(
     [*lexicon.WORDS, *(w for _, t in PHRASES for w in t.split() if w.startswith("x")), "xday"]
 )
 
 # Endings that inflect a lexicon word (Danish and English), longest first; a short
-# stem only takes the plain plural and definite endings ("bilen", "cars", not "care").
+# stem only takes the plain plural and definite endings ("bilen", "cars", not "cares").
 # fmt: off
 _ENDINGS = (
     "erne", "ende", "ede", "ene", "ies", "ing", "de", "ed", "en", "er", "es", "et", "ne",
@@ -87,7 +88,7 @@ _BY_START: dict[str, list[str]] = {}
 for _w in CONCEPTS:
     if len(_w) >= 5:
         _BY_START.setdefault(_w[:2], []).append(_w)
-_SHORT_OK = frozenset(["s", "en", "er", "et", "es", "erne", "ene"])
+_SHORT_OK = frozenset(["s", "en", "er", "erne", "ene"])
 
 
 def content(folded: str) -> list[str]:
@@ -118,6 +119,8 @@ def topic(word: str) -> str | None:
     """The lexicon topic of a folded word, also when inflected (`leveret` → `xdeliver`)."""
     if word in CONCEPTS or word in TOKENS:
         return CONCEPTS.get(word, word)
+    if word in LOOKALIKES:
+        return None
     for end in _ENDINGS:
         stem = word[: -len(end)]
         if not word.endswith(end) or len(stem) < 3:
@@ -137,21 +140,20 @@ def topic(word: str) -> str | None:
 def topics(word: str) -> tuple[str, ...]:
     """The word as topic tokens: its own topic, or a Danish compound's parts
     (`udlejningscykler` → `xrent xbike`, `børnecykler` → `børne xbike`), or the topic
-    of the lexicon word it is a typo of (`adress`, `parkring`: one letter off in six,
-    two in nine, the first two right), or itself."""
-    if word in lexicon.LOOKALIKES:
+    of the lexicon word a long word is a typo of (`parkring`, `reperation`: one letter
+    off or two swapped, the first two right), or itself. Shorter words are left alone:
+    too many real words are a letter away from one in the lexicon (`hendes`/`hentes`,
+    `resting`/`renting`)."""
+    if word in LOOKALIKES:
         return (word,)
     found = topic(word)
     if found:
         return (found,)
     parts = _compound(word)
-    if sum(p in TOKENS for p in parts) == 2 or len(word) < 6:
+    if sum(p in TOKENS for p in parts) == 2 or len(word) < 8:
         return parts
     near = process.extractOne(
-        word,
-        _BY_START.get(word[:2], ()),
-        scorer=Levenshtein.distance,
-        score_cutoff=1 if len(word) < 9 else 2,
+        word, _BY_START.get(word[:2], ()), scorer=OSA.distance, score_cutoff=1
     )
     return (CONCEPTS[near[0]],) if near else parts
 
@@ -164,8 +166,10 @@ def _compound(word: str) -> tuple[str, ...]:
     for i in range(3, len(word) - 3):
         head, tail = word[:i], word[i:]
         right = topic(tail)
-        if right is None or (len(tail) < 5 and tail not in lexicon.SHORT_TAILS):
-            continue  # "face-book", "cof-fees": English, not compounds
+        if right is None or (
+            (len(tail) < 5 or tail.endswith("s")) and tail not in lexicon.SHORT_TAILS
+        ):
+            continue  # "face-book", "some-times", "apprentice-ships": English plurals
         # A joint letter between the parts: udlejning-s-cykler, børn-e-cykel. The head
         # as written, the tail as inflected: few false parts in names of places.
         left = CONCEPTS.get(head) or (CONCEPTS.get(head[:-1]) if head[-1] in "se" else None)

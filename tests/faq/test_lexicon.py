@@ -64,6 +64,7 @@ def test_topics_of_a_word(word: str, want: tuple[str, ...]) -> None:
     [
         *("care", "cardigan", "carrot", "smells", "shopping", "frederiksberg"),
         *("korte", "ballpark", "facebook", "coffees", "slipping", "apprenticeship"),
+        *("recommended", "surprise", "sometimes", "sommetider", "hendes", "resting"),
     ],
 )
 def test_words_that_only_look_like_a_topic_have_none(word: str) -> None:
