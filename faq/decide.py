@@ -60,7 +60,10 @@ class _Word:
         if len(stem) > 5 and stem[-1] in "aeiouy":
             stem = stem[:-1]
         body = r"\s+".join([*parts[:-1], stem]) if parts else re.escape(word)
-        return cls(re.compile(rf"\b{body}\w{{0,5}}\b"))
+        # Danish writes an allergy as a compound: glutenallergi, hasselnødder. A short
+        # word must start one (a "nut" is no "donut").
+        head = r"\w*" if len(parts) == 1 and len(parts[0]) >= 5 else ""
+        return cls(re.compile(rf"\b{head}{body}\w{{0,5}}\b"))
 
 
 class Decider:

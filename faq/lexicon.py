@@ -82,7 +82,8 @@ WORDS: dict[str, str] = {
     # Bikes, and what workshops do to them.
     "xbike": "bike bikes bicycle bicycles cycle cykel cykler cyklen cyklerne cyklens",
     "xebike": "ebike ebikes elcykel elcykler elcyklen electric elektrisk elektriske pedelec",
-    "xcargo": "cargo ladcykel ladcykler ladcyklen christiania bakfiets babboe bullitt longjohn",
+    "xcargo": "cargo ladcykel ladcykler ladcyklen christiania bakfiets babboe bullitt longjohn"
+    " elladcykel elladcykler",
     "xrent": "rent rents rental rentals renting rented leje lejer lejes udleje udlejer"
     " udlejning hire borrow låne lease leasing",
     "xloanbike": "lånecykel lånecykler erstatningscykel loaner",
@@ -94,6 +95,8 @@ WORDS: dict[str, str] = {
     "xpuncture": "puncture punctures punktering punkteringer lappe lappet flat slange",
     "xused": "used secondhand brugt brugte refurbished genbrug",
     "xsell": "sell sells selling sale sælge sælger salg buy buys købe køber",
+    # The ways there, which the address answer names ("a minute from the station").
+    "xtransit": "metro metroen station stationen stoget train bus bussen tog toget",
     # Where what they sell comes from (not where the shop is).
     "xsource": "origin oprindelse herkomst supplier suppliers leverandør leverandører",
     # Cards that are not a way to pay.
@@ -180,13 +183,21 @@ PHRASES: list[tuple[str, str]] = [
     ),
     (r"flat (?:tire|tyre)s?|inner tube", "xpuncture"),
     (r"urban arrow|long john", "xcargo"),
+    (r"slaa\w* (?:\w+ )?doer\w* op|(?:open|opens) (?:the|your|their) doors", "xopen"),
+    (r"koer\w* (?:\w+ )?ud(?: med)?", "xdeliver"),
+    (r"moed\w* op", "xdropin"),
+    # How long one wants it, not when one comes: "rent a bike for a few hours".
+    (
+        r"for (?:a few|a couple of|some|two|three|\d+) (?:hours|days)|(?:i )?(?:et par|nogle|\d+) (?:timer|dage)",
+        "xday",
+    ),
     (r"cinnamon (?:rolls?|swirls?|buns?)", "xpastry"),
     (r"ledige? tid(?:er)?|free slots?|(?:any|a) slot", "xbook"),
     (r"med posten|by (?:post|mail)|mail order", "xdeliver"),
     (r"how to get (?:there|to you)", "xaddress"),
     (r"in advance|i forvejen|paa forhaand|ahead of time", "ahead"),
     (r"drop (?:\w+ )?off (?:at|to) (?:my|our|the)", "xdeliver"),
-    (r"drop (?:\w+ )?off|leave (?:it|them|my bike|the bike)", "xready"),
+    (r"drop (?:\w+ )?off|leave (?:my|the) bike", "xready"),
     (r"wait(?:ing)? times?|(?:is|are) the wait|ventetiden?", "xduration"),
     (r"for a fee|mod betaling|against payment", "xprice"),
     (r"(?:call|ring|ringe|phone) (?:\w+ )?(?:ahead|first|i forvejen|foerst|forud)", "xbook"),

@@ -173,9 +173,11 @@ def _compound(word: str) -> tuple[str, ...]:
         # A joint letter between the parts: udlejning-s-cykler, børn-e-cykel. The head
         # as written, the tail as inflected: few false parts in names of places.
         left = CONCEPTS.get(head) or (CONCEPTS.get(head[:-1]) if head[-1] in "se" else None)
-        known = 1 + (left is not None)
+        known = 1 + (left is not None or _incidental(head) or _incidental(head[:-1]))
         if (known, len(tail)) > best[:2]:
-            best = (known, len(tail), (left or head, right))
+            # a damecykel is a bike: a head that is filler goes
+            kept = (left,) if left else () if known == 2 else (head,)
+            best = (known, len(tail), (*kept, right))
     return best[2]
 
 

@@ -45,6 +45,8 @@ CHAT = {
     "bday": "birthday",
     "yall": "you all",
     "rn": "right now",
+    "hrs": "hours",
+    "hr": "hour",
     "ha": "have",
     "ebike": "ebikes",
     "ebikes": "ebikes",
@@ -173,6 +175,7 @@ INCIDENTAL = frozenset(
     " takes taking accept accepts around somewhere right"
     " after before during until till since via through thru stock available availability"
     " cheap cheaper now currently moving move trip commute school uni university"
+    " office offices road mountain kids"
     # Danish
     " mor mors far fars forældre søn søns datter datters kone kæreste veninde ven venner"
     " kollega kollegaer kolleger familie gæster turister bedstemor mormor farmor"
@@ -181,7 +184,9 @@ INCIDENTAL = frozenset(
     " modtager komme kommer kom klare klarer klaret trænger brug behøver korte kortere gamle"
     " gammel"
     " efter inden før indtil siden gennem kl klokken først lager tilgængelig billig billigt"
-    " billige nu flytning flytte flytter tur udflugt skole studie".replace("æ", "ae")
+    " billige nu flytning flytte flytter tur udflugt skole studie kontor kontoret"
+    # kinds of bike: a racercykel, a damecykel is still a bike
+    " dame herre boerne barne pige drenge racer".replace("æ", "ae")
     .replace("ø", "oe")
     .replace("å", "aa")
     .split()
