@@ -92,7 +92,11 @@ class Matcher:
         self.unknown = math.log(n + 1) + 1  # a word no entry has weighs the most
 
     def weight(self, word: str) -> float:
-        """The idf of the vocabulary word this one is, or the unknown weight."""
+        """The idf of the vocabulary word this one is, or the unknown weight. A topic no
+        entry knows that only qualifies a question (a bike at a bakery, buying) weighs
+        like a word every entry has: it tells less than a word nobody knows."""
+        if word in TOKENS and word not in ASKS and word not in self.topics:
+            return 1.0
         best, weight = 0.0, self.unknown
         for w, idf in self.idf.items():
             s = similarity(word, w)
