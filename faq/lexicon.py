@@ -183,6 +183,7 @@ PHRASES: list[tuple[str, str]] = [
     ),
     (r"flat (?:tire|tyre)s?|inner tube", "xpuncture"),
     (r"urban arrow|long john", "xcargo"),
+    (r"(?:moving|move) house", "moving"),
     (r"slaa\w* (?:\w+ )?doer\w* op|(?:open|opens) (?:the|your|their) doors", "xopen"),
     (r"koer\w* (?:\w+ )?ud(?: med)?", "xdeliver"),
     (r"moed\w* op", "xdropin"),
@@ -211,6 +212,7 @@ PHRASES: list[tuple[str, str]] = [
         r"bike racks?|cykel parkering|holde\w* (?:ind|med bil\w*|(?:\w+ ){0,2}bil\w*)"
         r"|(?:leave|put|lock) (?:my|the|our|a) (?:car|bike|cargo bike)|laase (?:min )?cykl\w*"
         r"|parking (?:spot|space|lot|garage|place)s?|car park|plads til (?:cykl\w*|bil\w*)"
+        r"|holde\w* (?:paa gaden|udenfor|foran)"
         r"|p (?:plads|pladser|skive)"
         r"|come by car|kommer i bil|komme i bil",
         "xpark",

@@ -28,7 +28,7 @@ FAQ = Faq(
         FaqAnswer(id="gluten_free", questions=("do you have gluten-free bread?",), answer="Yes"),
         FaqAnswer(id="vegan", questions=("anything vegan?",), answer="All our bread"),
         FaqAnswer(id="address", questions=("what's your address?",), answer="Main St 1"),
-        FaqAnswer(id="rental", questions=("do you rent out bikes?",), answer="100 kr/day"),
+        FaqAnswer(id="rental", questions=("do you rent out bikes?",), answer="By the day"),
         FaqAnswer(id="used_bikes", questions=("do you sell used bikes?",), answer="Yes"),
         FaqAnswer(id="payment", questions=("can I pay with card?",), answer="Cards, cash"),
     ),
@@ -149,6 +149,14 @@ def test_an_escalate_word_ends_a_compound_but_a_short_one_starts_a_word() -> Non
     assert Decider(faq).decide_text("any nuts in the bread?").action == "escalate"
     got = Decider(faq).decide_text("do you have vegan donuts?")
     assert (got.action, got.faq) == ("answer", "vegan"), got.reason
+
+
+def test_an_answer_that_quotes_a_price_answers_what_it_costs() -> None:
+    rental = FaqAnswer(id="rental", questions=("do you rent out bikes?",), answer="100 kr/day")
+    faq = Faq(mode="auto", answers=(*FAQ.answers[:6], rental), escalate=())
+    got = Decider(faq).decide_text("Hvad koster det at leje en cykel?")
+    assert (got.action, got.faq) == ("answer", "rental"), got.reason
+    assert Decider(FAQ).decide_text("Hvad koster det at leje en cykel?").action == "escalate"
 
 
 def test_a_statement_after_a_question_is_not_a_second_question() -> None:
