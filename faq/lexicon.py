@@ -184,6 +184,8 @@ PHRASES: list[tuple[str, str]] = [
     (r"flat (?:tire|tyre)s?|inner tube", "xpuncture"),
     (r"urban arrow|long john", "xcargo"),
     (r"(?:moving|move) house", "moving"),
+    (r"(?:komme og|kan man|kan jeg|kan vi) handle", "xopen"),
+    (r"(?:get|have|order) (?:\w+ ){0,3}made", "xorder"),
     (r"slaa\w* (?:\w+ )?doer\w* op|(?:open|opens) (?:the|your|their) doors", "xopen"),
     (r"koer\w* (?:\w+ )?ud(?: med)?", "xdeliver"),
     (r"moed\w* op", "xdropin"),

@@ -175,7 +175,7 @@ INCIDENTAL = frozenset(
     " takes taking accept accepts around somewhere right"
     " after before during until till since via through thru stock available availability"
     " cheap cheaper now currently moving move trip commute school uni university"
-    " office offices road mountain kids"
+    " office offices road mountain kids friendly home"
     # Danish
     " mor mors far fars forældre søn søns datter datters kone kæreste veninde ven venner"
     " kollega kollegaer kolleger familie gæster turister bedstemor mormor farmor"
@@ -183,7 +183,7 @@ INCIDENTAL = frozenset(
     " måned år års cirka ca omkring første gang se kigge finde vide fortælle tage tager"
     " modtager komme kommer kom klare klarer klaret trænger brug behøver korte kortere gamle"
     " gammel"
-    " efter inden før indtil siden gennem kl klokken først lager tilgængelig billig billigt"
+    " efter inden før indtil siden gennem kl klokken først lager tilgængelig billig billigt hjem"
     " billige nu flytning flytte flytter tur udflugt skole studie kontor kontoret"
     # kinds of bike: a racercykel, a damecykel is still a bike
     " dame herre boerne barne pige drenge racer".replace("æ", "ae")
@@ -316,7 +316,8 @@ POSITIVE = re.compile(
 # Spam and self-promotion: ignored, never answered.
 SPAM = re.compile(
     r"\b(?:followers?|follow (?:us|me|back)|dm (?:us|me|for|now)|message me|link in bio"
-    r"|check (?:out )?my|promo\w*|promote|ambassador|collab\w*|sponsor\w*|crypto\w*|bitcoin"
+    r"|check out my|check my (?:page|profile|account|channel|bio|insta\w*|site|website|shop|feed)"
+    r"|promo\w*|promote|ambassador|collab\w*|sponsor\w*|crypto\w*|bitcoin"
     r"|invest\w*|forex|earn \$?\d*|profits?|guaranteed|click(?: here| now)?|free iphone"
     r"|giveaway|win (?:a|free|prize)|prize|get featured|featured|send pics|onlyfans"
     r"|cheap ads|\d+% off ads|work from home|from home|affiliate"

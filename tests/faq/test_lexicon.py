@@ -97,6 +97,8 @@ def test_words_that_only_look_like_a_topic_have_none(word: str) -> None:
         ("do u do anything without eggs and dairy", "vegan"),
         ("Kører I ud med brød?", "delivery"),  # Danish idioms
         ("hvornår slår I dørene op i morgen?", "hours"),
+        ("is the swirl vegan friendly?", "vegan"),
+        ("Kan man få jeres brød leveret hjem?", "delivery"),
     ],
 )
 def test_other_words_and_the_other_language_meet_the_faq(text: str, faq: str) -> None:
@@ -170,6 +172,9 @@ def test_a_statement_after_a_question_is_not_a_second_question() -> None:
 def test_a_time_or_an_ordinal_does_not_end_a_sentence() -> None:
     assert sentences("lukker I kl. 17 eller 17.30?") == ["lukker i kl. 17 eller 17.30?"]
     assert sentences("Har I åbent 2. juledag? Tak.") == ["har i aabent 2. juledag?", "tak."]
+    assert sentences("Hvad koster en slange inkl. montering?") == [
+        "hvad koster en slange inkl. montering?"
+    ]
 
 
 def test_a_danish_statement_without_its_subject_asks_nothing() -> None:
@@ -182,6 +187,13 @@ def test_a_question_that_points_back_takes_the_sentence_before() -> None:
     got = Decider(FAQ).decide_text("Har en gammel cykel. Køber I den?")
     assert (got.action, got.faq) == ("answer", "used_bikes"), got.reason
     assert Decider(FAQ).decide_text("Har en cykelhjelm. Køber I den?").action == "escalate"
+
+
+def test_checking_my_bike_is_no_spam() -> None:
+    assert (
+        Decider(FAQ).decide_text("can you check my bike and give me a price?").action == "escalate"
+    )
+    assert Decider(FAQ).decide_text("check out my page for free followers").action == "ignore"
 
 
 def test_thanks_is_still_thanks() -> None:
