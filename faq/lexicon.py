@@ -257,7 +257,7 @@ PHRASES: list[tuple[str, str]] = [
         "xnotify",
     ),
     (r"hvor meget (?:koster|er|skal|tager)|hvad skal (?:i|de|man) (?:have|ha) for", "xprice"),
-    (r"how much (?:notice|time|in advance|ahead)|same day|samme dag", "xduration"),
+    (r"how much (?:notice|time|in advance|ahead)|same ?day|samme ?dag", "xduration"),
     # Done on the spot: a small job, not a turnaround.
     (r"while (?:i|you|we|u) wait|mens (?:jeg|man|du|vi|i) venter", "xwait"),
     (

@@ -162,18 +162,22 @@ def topics(word: str) -> tuple[str, ...]:
 def _compound(word: str) -> tuple[str, ...]:
     """A Danish compound's parts when its last part (what it is) is a lexicon word:
     `udlejningscykler` → `xrent xbike`, `børnecykler` → `børne xbike`. When only the
-    first part is known the word stays whole: a `cykelhjelm` is a helmet, not a bike."""
+    first part is known the word stays whole: a `cykelhjelm` is a helmet, not a bike,
+    unless the last part is filler (`parkeringsmuligheder`: parking)."""
     best: tuple[int, int, tuple[str, ...]] = (0, 0, (word,))
     for i in range(3, len(word) - 3):
         head, tail = word[:i], word[i:]
         right = topic(tail)
+        # A joint letter between the parts: udlejning-s-cykler, børn-e-cykel. The head
+        # as written, the tail as inflected: few false parts in names of places.
+        left = CONCEPTS.get(head) or (CONCEPTS.get(head[:-1]) if head[-1] in "se" else None)
+        if right is None and left and (tail in STOP or _incidental(tail)):
+            best = max(best, (1, 0, (left,)))  # parkerings-muligheder: parking
+            continue
         if right is None or (
             (len(tail) < 5 or tail.endswith("s")) and tail not in lexicon.SHORT_TAILS
         ):
             continue  # "face-book", "some-times", "apprentice-ships": English plurals
-        # A joint letter between the parts: udlejning-s-cykler, børn-e-cykel. The head
-        # as written, the tail as inflected: few false parts in names of places.
-        left = CONCEPTS.get(head) or (CONCEPTS.get(head[:-1]) if head[-1] in "se" else None)
         known = 1 + (left is not None or _incidental(head) or _incidental(head[:-1]))
         if (known, len(tail)) > best[:2]:
             # a damecykel is a bike: a head that is filler goes

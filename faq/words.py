@@ -288,7 +288,7 @@ COMPLAINT = re.compile(
     r"|(?:still|stadig) (?:waiting|venter)|venter stadig|no (?:reply|answer|response)"
     r"|svarer (?:i )?aldrig|nobody (?:answers|answering|picks)|ingen svarer"
     r"|(?:do not|does not|did not) work\w*|virker ikke"
-    r"|broke|broken|gik i stykker|scratch\w*|ridse\w*|hair in|haar i|ruined"
+    r"|broke|broken|gik i stykker|scratch\w*|ridse\w*|hair in|haar i|mou?ld\w*|mugne\w*|mugnet|muggen\w*|skimmel\w*|ruined"
     r"|scam|rip ?off|fup|snyd\w*|waste of|spild af"
     r"|not impressed|ikke imponeret|died|dead|doed|stopped working|holdt op med at virke"
     r"|charged|overcharg\w*|only got|fik kun|defect\w*|defekt\w*|problems?|issues?"
