@@ -31,6 +31,7 @@ from faq.words import (
     EMBEDDED,
     JOINERS,
     LEADS,
+    MONTHS,
     NOT_SUBJECTS,
     POSITIVE,
     QUESTION_OPENERS,
@@ -115,8 +116,10 @@ class Decider:
                 action="escalate", reason=f"only the brand can answer ({m[0].strip()!r})"
             )
         m = DATES.search(fold(text))
-        if m and any("xopen" in content(q) for q, _ in questions):
-            return Decision(action="escalate", reason=f"opening on a given date ({m[0].strip()!r})")
+        if m or (
+            (m := MONTHS.search(fold(text))) and any("xopen" in content(q) for q, _ in questions)
+        ):
+            return Decision(action="escalate", reason=f"on a given date ({m[0].strip()!r})")
         return self._match(questions)
 
     def _match(self, questions: Sequence[tuple[str, str]]) -> Decision:

@@ -238,7 +238,7 @@ PHRASES: list[tuple[str, str]] = [
         r"|faa\w* (?:(?:jeg|man|vi|du) )?(?:en )?tid|(?:get|make) an appointment",
         "xbooktime",
     ),
-    (r"close by|taet paa|i naerheden|nearby|near (?:by|you|the)", "xnear"),
+    (r"close (?:by|to)|taet (?:paa|ved)|i naerheden|nearby|near (?:by|to|you|the)", "xnear"),
     (
         r"br(?:ing|inge|inger|inges|agt) (?:\w+ )?ud"
         r"|(?:send|sende|sender|sent|sendt|ship|ships|shipped) (?:\w+ )?(?:home|hjem|to me|to my|to your)"

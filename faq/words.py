@@ -175,7 +175,7 @@ INCIDENTAL = frozenset(
     " takes taking accept accepts around somewhere right"
     " after before during until till since via through thru stock available availability"
     " cheap cheaper now currently moving move trip commute school uni university"
-    " office offices road mountain kids friendly home"
+    " office offices road mountain kids friendly home counter"
     # Danish
     " mor mors far fars forældre søn søns datter datters kone kæreste veninde ven venner"
     " kollega kollegaer kolleger familie gæster turister bedstemor mormor farmor"
@@ -184,7 +184,7 @@ INCIDENTAL = frozenset(
     " modtager komme kommer kom klare klarer klaret trænger brug behøver korte kortere gamle"
     " gammel"
     " efter inden før indtil siden gennem kl klokken først lager tilgængelig billig billigt hjem"
-    " billige nu flytning flytte flytter tur udflugt skole studie kontor kontoret"
+    " billige nu flytning flytte flytter tur udflugt skole studie kontor kontoret disk disken"
     # kinds of bike: a racercykel, a damecykel is still a bike
     " dame herre boerne barne pige drenge racer".replace("æ", "ae")
     .replace("ø", "oe")
@@ -287,7 +287,7 @@ COMPLAINT = re.compile(
     r"|did not (?:get|receive|work)|fik (?:aldrig|ikke)|aldrig igen|har ikke faaet"
     r"|(?:still|stadig) (?:waiting|venter)|venter stadig|no (?:reply|answer|response)"
     r"|svarer (?:i )?aldrig|nobody (?:answers|answering|picks)|ingen svarer"
-    r"|(?:do not|does not|did not) work\w*|virker ikke"
+    r"|(?:do not|does not|did not) work\w*|virker ikke|(?:is not|not) holding up|holder ikke"
     r"|broke|broken|gik i stykker|scratch\w*|ridse\w*|hair in|haar i|mou?ld\w*|mugne\w*|mugnet|muggen\w*|skimmel\w*|ruined"
     r"|scam|rip ?off|fup|snyd\w*|waste of|spild af"
     r"|not impressed|ikke imponeret|died|dead|doed|stopped working|holdt op med at virke"
@@ -332,16 +332,18 @@ SPECIAL_DAYS = re.compile(
     r"|grundlovsdag|juleaften|nytaarsdag)\b"
 )
 
-# A date: opening hours on a given date may be a holiday's (checked on folded text).
+# A day of the calendar ("the 14th", "d. 24.", "24/12"): what happens on it only the
+# brand knows (a holiday's hours, a delivery, an order that day). A month alone only
+# matters for opening hours ("open in december?"). Checked on folded text.
 _MONTHS = (
     "jan|january|januar|feb|february|februar|mar|marts|apr|april|jun|june|juni|jul|july|juli"
     "|aug|august|sep|sept|september|oct|okt|october|oktober|nov|november|dec|december"
 )
 DATES = re.compile(
     rf"\b(?:the|on|d\.?|den) \d{{1,2}}(?:st|nd|rd|th|\.)?(?![\d.:]\d)"
-    rf"|\b\d{{1,2}}(?:st|nd|rd|th|\.)? (?:of )?(?:{_MONTHS}|maj|may)\b"
-    rf"|\b(?:{_MONTHS})\b|\b\d{{1,2}}/\d{{1,2}}\b"
+    rf"|\b\d{{1,2}}(?:st|nd|rd|th|\.)? (?:of )?(?:{_MONTHS}|maj|may)\b|\b\d{{1,2}}/\d{{1,2}}\b"
 )
+MONTHS = re.compile(rf"\b(?:{_MONTHS})\b")
 
 # Asking after one's own order or repair: only the shop knows.
 STATUS = re.compile(

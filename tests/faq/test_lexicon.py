@@ -31,6 +31,7 @@ FAQ = Faq(
         FaqAnswer(id="rental", questions=("do you rent out bikes?",), answer="By the day"),
         FaqAnswer(id="used_bikes", questions=("do you sell used bikes?",), answer="Yes"),
         FaqAnswer(id="payment", questions=("can I pay with card?",), answer="Cards, cash"),
+        FaqAnswer(id="cake_order", questions=("can I order a birthday cake?",), answer="Yes"),
     ),
     escalate=("refund", "allergy"),
 )
@@ -100,6 +101,7 @@ def test_words_that_only_look_like_a_topic_have_none(word: str) -> None:
         ("hvornår slår I dørene op i morgen?", "hours"),
         ("is the swirl vegan friendly?", "vegan"),
         ("Kan man få jeres brød leveret hjem?", "delivery"),
+        ("Vi skal have barnedåb i juni, kan vi bestille en kage?", "cake_order"),  # a month
     ],
 )
 def test_other_words_and_the_other_language_meet_the_faq(text: str, faq: str) -> None:
@@ -123,6 +125,8 @@ def test_other_words_and_the_other_language_meet_the_faq(text: str, faq: str) ->
         "I ordered a cake for saturday, is it ready?",  # their own order
         "Har I noget glutenfrit? Min søn har glutenallergi",  # an escalate word in a compound
         "My bread had mould in it!",  # a complaint without a question
+        "can you deliver a cake to a hotel on the 14th?",  # a day of the calendar
+        "my repair from last week isn't holding up",
     ],
 )
 def test_still_escalates(text: str) -> None:
