@@ -184,6 +184,12 @@ PHRASES: list[tuple[str, str]] = [
     (r"flat (?:tire|tyre)s?|inner tube", "xpuncture"),
     (r"urban arrow|long john", "xcargo"),
     (r"(?:moving|move) house", "moving"),
+    # A time of day asks when: "kan man købe morgenbrød kl. 6.30?"
+    (r"kl \d+(?: \d\d)?|\d+(?: \d\d)? ?(?:am|pm)", "xwhen"),
+    (r"stille\w* (?:\w+ )?(?:bil\w*|cykl\w*|ladcykl\w*)|hvor stiller (?:jeg|man|vi)", "xpark"),
+    (r"hvad hedder gaden|street name|gadenavn(?:et)?", "xaddress"),
+    (r"(?:kan|kunne) (?:i|du|de) naa(?:r)? at", "xduration"),
+    (r"(?:med|with) el", "xebike"),
     (r"(?:komme og|kan man|kan jeg|kan vi) handle", "xopen"),
     (r"(?:get|have|order) (?:\w+ ){0,3}made", "xorder"),
     (r"slaa\w* (?:\w+ )?doer\w* op|(?:open|opens) (?:the|your|their) doors", "xopen"),
@@ -230,7 +236,8 @@ PHRASES: list[tuple[str, str]] = [
         r"|just (?:come|pop|walk|turn|show) (?:in|by|up|over)|bare komme? ind|ind fra gaden"
         r"|(?:bare|just) (?:komme|come)"
         r"|come by|kom\w* (?:bare |lige )?forbi|kig\w* (?:bare |lige )?forbi|dukke\w* op"
-        r"|droppe\w* forbi|(?:uden|without) (?:an? )?(?:tid|aftale|booking|appointment)",
+        r"|droppe\w* forbi|(?:uden|without) (?:an? )?(?:tid|aftale|booking|appointment)"
+        r"|uden at (?:have )?(?:book\w*|bestil\w*)",
         "xdropin",
     ),
     (
@@ -240,7 +247,7 @@ PHRASES: list[tuple[str, str]] = [
     ),
     (r"close (?:by|to)|taet (?:paa|ved)|i naerheden|nearby|near (?:by|to|you|the)", "xnear"),
     (
-        r"br(?:ing|inge|inger|inges|agt) (?:\w+ )?ud"
+        r"br(?:ing|inge|inger|inges|agt) (?:\w+ ){0,2}ud"
         r"|(?:send|sende|sender|sent|sendt|ship|ships|shipped) (?:\w+ )?(?:home|hjem|to me|to my|to your)"
         r"|home delivery|just eat|to (?:my|the|your) door|til (?:doeren|min doer)"
         r"|hjem til (?:mig|os)|(?:can|could|will|do) (?:you|u) bring|(?:kan|vil) i bringe",

@@ -175,7 +175,8 @@ INCIDENTAL = frozenset(
     " takes taking accept accepts around somewhere right"
     " after before during until till since via through thru stock available availability"
     " cheap cheaper now currently moving move trip commute school uni university"
-    " office offices road mountain kids friendly home counter"
+    " office offices road mountain kids friendly home counter intolerant intolerance"
+    " sensitive area neighbourhood brand model student students hard difficult"
     # Danish
     " mor mors far fars forældre søn søns datter datters kone kæreste veninde ven venner"
     " kollega kollegaer kolleger familie gæster turister bedstemor mormor farmor"
@@ -185,6 +186,8 @@ INCIDENTAL = frozenset(
     " gammel"
     " efter inden før indtil siden gennem kl klokken først lager tilgængelig billig billigt hjem"
     " billige nu flytning flytte flytter tur udflugt skole studie kontor kontoret disk disken"
+    " intolerant intolerans sensitiv svært område området kvarteret mærke mærket model"
+    " studerende hver hvert imod"
     # kinds of bike: a racercykel, a damecykel is still a bike
     " dame herre boerne barne pige drenge racer".replace("æ", "ae")
     .replace("ø", "oe")

@@ -14,7 +14,9 @@ import pytest
 from dripcast.core.faq import Faq, FaqAnswer
 from faq import Decider, lexicon
 from faq.text import CONCEPTS, TOKENS, content, fold, sentences, topics
-from faq.words import DAYS, INCIDENTAL, STOP
+from faq.words import DAYS, INCIDENTAL, PHRASES, STOP
+
+SHAPES = {"xday", *(token for _, token in PHRASES)}  # question shapes: "how much", "when"
 
 # English examples only, as a brand might first write them.
 FAQ = Faq(
@@ -100,6 +102,9 @@ def test_words_that_only_look_like_a_topic_have_none(word: str) -> None:
         ("Kører I ud med brød?", "delivery"),  # Danish idioms
         ("hvornår slår I dørene op i morgen?", "hours"),
         ("is the swirl vegan friendly?", "vegan"),
+        ("Hvor stiller jeg ladcyklen?", "parking"),  # not the address: where to put it
+        ("Bringer I også ud i weekenden?", "delivery"),
+        ("Kan man handle hos jer kl. 6.30?", "hours"),  # a time of day asks when
         ("Kan man få jeres brød leveret hjem?", "delivery"),
         ("Vi skal have barnedåb i juni, kan vi bestille en kage?", "cake_order"),  # a month
     ],
@@ -223,5 +228,5 @@ def test_the_lexicon_is_consistent() -> None:
         re.compile(pattern)
         assert pattern == fold(pattern).replace("'", "'"), f"fold {pattern!r}: it meets folded text"
         for token in tokens.split():  # a topic the lexicon has, or a plain word
-            assert token in {*lexicon.WORDS, *CONCEPTS, "xday"} or token[0] != "x", token
+            assert token in {*lexicon.WORDS, *CONCEPTS, *SHAPES} or token[0] != "x", token
     assert set(CONCEPTS.values()) <= TOKENS
