@@ -113,9 +113,12 @@ class Matcher:
         return weight
 
     def entry_score(self, i: int, words: Sequence[str]) -> float:
+        vocab = self.vocab[i]
+        # The day a question is about ("deliver on saturday?") counts for an entry that
+        # names days (opening hours) and is not held against the others.
+        words = [t for t in words if t != "xday" or t in vocab or t in self.said[i]]
         if not words:
             return 0.0
-        vocab = self.vocab[i]
         weights = [self.weight(t) for t in words]
         said = self.said[i]
         hits = [

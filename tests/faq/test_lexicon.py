@@ -105,6 +105,7 @@ def test_words_that_only_look_like_a_topic_have_none(word: str) -> None:
         ("Hvor stiller jeg ladcyklen?", "parking"),  # not the address: where to put it
         ("Bringer I også ud i weekenden?", "delivery"),
         ("Kan man handle hos jer kl. 6.30?", "hours"),  # a time of day asks when
+        ("Leverer I om lørdagen?", "delivery"),  # the day is not held against delivery
         ("Kan man få jeres brød leveret hjem?", "delivery"),
         ("Vi skal have barnedåb i juni, kan vi bestille en kage?", "cake_order"),  # a month
     ],
