@@ -173,19 +173,8 @@ def _questions(text: str) -> list[tuple[str, str]]:
                 ws = part.split()
                 if not ws:
                     continue
-                asks = (
-                    s.endswith("?")
-                    or ws[0] in QUESTION_OPENERS
-                    or _verb_first(ws, marked=marked and i == 0)
-                    or ws[0] in ("any", "anything")
-                    or bool(REQUEST.search(" " + part + " "))
-                    or bool(EMBEDDED.search(" " + part + " "))
-                    or (len(ws) > 1 and ws[0] in LEADS and ws[1] in QUESTION_OPENERS)
-                    or "please" in ws
-                    # "Adresse tak", "åbningstider tak": a topic and a please
-                    or (len(ws) <= 3 and ws[-1] == "tak" and set(topics(ws[0])) & ASKS)
-                    or (i > 0)  # split off by a joiner: it opened like a question
-                )
+                # split off by a joiner, it opened like a question
+                asks = s.endswith("?") or i > 0 or _asks(ws, marked=marked)
                 if asks and i == 0 and before and not context and BACK_REFERENCES & set(ws):
                     part = before + " " + part  # "Har lige købt en ladcykel. Kan I servicere den?"
                 if asks and content(part):
@@ -194,6 +183,22 @@ def _questions(text: str) -> list[tuple[str, str]]:
                     out.append((part.strip(), ""))  # "where is this?": the shape is the content
         before = " ".join(words(s)) if len(out) == asked else ""
     return out
+
+
+def _asks(ws: Sequence[str], *, marked: bool) -> bool:
+    """Whether a clause without a "?" asks something, by how it opens or what it says."""
+    part = " " + " ".join(ws) + " "
+    return (
+        ws[0] in QUESTION_OPENERS
+        or _verb_first(ws, marked=marked)
+        or ws[0] in ("any", "anything")
+        or bool(REQUEST.search(part))
+        or bool(EMBEDDED.search(part))
+        or (len(ws) > 1 and ws[0] in LEADS and ws[1] in QUESTION_OPENERS)
+        or "please" in ws
+        # "Adresse tak", "åbningstider tak": a topic and a please
+        or (len(ws) <= 3 and ws[-1] == "tak" and bool(set(topics(ws[0])) & ASKS))
+    )
 
 
 def _verb_first(ws: Sequence[str], *, marked: bool) -> bool:
