@@ -29,6 +29,7 @@ from faq.words import (
     DANISH_VERB_OPENERS,
     DATES,
     EMBEDDED,
+    GREETINGS,
     JOINERS,
     LEADS,
     MONTHS,
@@ -186,7 +187,10 @@ def _questions(text: str) -> list[tuple[str, str]]:
 
 
 def _asks(ws: Sequence[str], *, marked: bool) -> bool:
-    """Whether a clause without a "?" asks something, by how it opens or what it says."""
+    """Whether a clause without a "?" asks something, by how it opens (after a greeting:
+    "yo are u open today") or what it says."""
+    while len(ws) > 1 and ws[0] in GREETINGS:
+        ws = ws[1:]
     part = " " + " ".join(ws) + " "
     return (
         ws[0] in QUESTION_OPENERS

@@ -184,6 +184,8 @@ PHRASES: list[tuple[str, str]] = [
     (r"flat (?:tire|tyre)s?|inner tube", "xpuncture"),
     (r"urban arrow|long john", "xcargo"),
     (r"(?:moving|move) house", "moving"),
+    (r"(?:bragt|bringe|bringer|leveret|levere|sendt|sende) hjem", "xdeliver"),
+    (r"in front(?: of)?", "xoutside"),
     # A time of day asks when: "kan man købe morgenbrød kl. 6.30?"
     (r"kl \d+(?: \d\d)?|\d+(?: \d\d)? ?(?:am|pm)", "xwhen"),
     (r"stille\w* (?:\w+ )?(?:bil\w*|cykl\w*|ladcykl\w*)|hvor stiller (?:jeg|man|vi)", "xpark"),

@@ -70,6 +70,7 @@ _PHRASES = [
     ),
     (
         r"what time|hvad tid|hvornaar|when|how early|how late|hvor tidligt|hvor tidlig"
+        r"|(?:the )?(?:earliest|latest)|tidligst"
         r"|hvor sent|til hvad tid|fra hvad tid|until what time|from what time",
         "xwhen",
     ),
@@ -176,7 +177,8 @@ INCIDENTAL = frozenset(
     " after before during until till since via through thru stock available availability"
     " cheap cheaper now currently moving move trip commute school uni university"
     " office offices road mountain kids friendly home counter intolerant intolerance"
-    " sensitive area neighbourhood brand model student students hard difficult"
+    " sensitive area neighbourhood brand model student students hard difficult mins"
+    " minutes kr dkk"
     # Danish
     " mor mors far fars forældre søn søns datter datters kone kæreste veninde ven venner"
     " kollega kollegaer kolleger familie gæster turister bedstemor mormor farmor"
@@ -187,7 +189,7 @@ INCIDENTAL = frozenset(
     " efter inden før indtil siden gennem kl klokken først lager tilgængelig billig billigt hjem"
     " billige nu flytning flytte flytter tur udflugt skole studie kontor kontoret disk disken"
     " intolerant intolerans sensitiv svært område området kvarteret mærke mærket model"
-    " studerende hver hvert imod"
+    " studerende hver hvert imod minutter kroner"
     # kinds of bike: a racercykel, a damecykel is still a bike
     " dame herre boerne barne pige drenge racer".replace("æ", "ae")
     .replace("ø", "oe")
@@ -259,6 +261,8 @@ SUBJECTS = frozenset(
 BACK_REFERENCES = frozenset(
     "it them those these that one ones any some den det dem nogen nogle noget".split()
 )
+# Said before a question, not part of it: "yo are u open today", "hej har I …".
+GREETINGS = frozenset("hi hey hello yo hej hejsa hallo halloj goddag dav heya hiya".split())
 # A preposition before the question word: "til hvad tid …", "from what time …".
 LEADS = frozenset(["til", "fra", "from", "until", "till", "at", "by", "in", "i", "paa", "om"])
 # A question inside a sentence: "if I drop it off monday when will it be ready".

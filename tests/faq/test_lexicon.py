@@ -106,6 +106,8 @@ def test_words_that_only_look_like_a_topic_have_none(word: str) -> None:
         ("Bringer I også ud i weekenden?", "delivery"),
         ("Kan man handle hos jer kl. 6.30?", "hours"),  # a time of day asks when
         ("Leverer I om lørdagen?", "delivery"),  # the day is not held against delivery
+        ("yo are u open today", "hours"),  # a greeting before the question
+        ("Kan jeg få morgenbrød bragt hjem?", "delivery"),
         ("Kan man få jeres brød leveret hjem?", "delivery"),
         ("Vi skal have barnedåb i juni, kan vi bestille en kage?", "cake_order"),  # a month
     ],
