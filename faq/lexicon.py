@@ -40,7 +40,7 @@ WORDS: dict[str, str] = {
     "xdeliver": "deliver delivers delivery delivering delivered levering levere leverer"
     " leveret leveres hjemlevering udbringning shipping ship ships shipped forsendelse"
     " wolt justeat foodora",
-    "xprice": "price prices pricing priced pris prisen priser prisliste prislisten cost"
+    "xprice": "price prices pricing priced pricey pricy pris prisen priser prisliste cost"
     " costs koste koster expensive dyrt rates fee fees takst takster",
     "xfree": "gratis free",
     # Coming in: booking a time, or just turning up.
@@ -157,7 +157,8 @@ PHRASES: list[tuple[str, str]] = [
     (r"opening (?:times|hours)|open(?:ing)? times", "xopen"),
     (
         r"gluten (?:free|fri|frit|frie)|(?:uden|without|no|free from|fri for) gluten"
-        r"|wheat free|(?:uden|without|no) (?:hvede|wheat)|(?:ikke|not|can not) (?:taale\w*|tolerate\w*|eat|spise) gluten",
+        r"|wheat free|(?:uden|without|no) (?:hvede|wheat)|(?:ikke|not|can not) (?:taale\w*|tolerate\w*|eat|spise|have)"
+        r" (?:gluten|hvede|wheat)",
         "xgluten",
     ),
     # Eggs are not here: "without egg" is more often an allergy than a diet.
@@ -184,6 +185,7 @@ PHRASES: list[tuple[str, str]] = [
     (r"flat (?:tire|tyre)s?|inner tube", "xpuncture"),
     (r"urban arrow|long john", "xcargo"),
     (r"(?:moving|move) house", "moving"),
+    (r"trade (?:\w+ )?in|indbytte\w*|bytte (?:\w+ ){0,2}(?:ind|til en ny)", "xsell xused"),
     (r"(?:bragt|bringe|bringer|leveret|levere|sendt|sende) hjem", "xdeliver"),
     (r"in front(?: of)?", "xoutside"),
     # A time of day asks when: "kan man købe morgenbrød kl. 6.30?"
@@ -244,7 +246,7 @@ PHRASES: list[tuple[str, str]] = [
     ),
     (
         r"(?:bestil\w*|book\w*|reserve\w*) (?:(?:jeg|man|vi|du) )?(?:en )?tid"
-        r"|faa\w* (?:(?:jeg|man|vi|du) )?(?:en )?tid|(?:get|make) an appointment",
+        r"|(?:faa\w*|have|ha) (?:(?:jeg|man|vi|du) )?(?:en )?tid|(?:get|make) an appointment",
         "xbooktime",
     ),
     (r"close (?:by|to)|taet (?:paa|ved)|i naerheden|nearby|near (?:by|to|you|the)", "xnear"),

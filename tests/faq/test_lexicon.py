@@ -108,6 +108,8 @@ def test_words_that_only_look_like_a_topic_have_none(word: str) -> None:
         ("Leverer I om lørdagen?", "delivery"),  # the day is not held against delivery
         ("yo are u open today", "hours"),  # a greeting before the question
         ("Kan jeg få morgenbrød bragt hjem?", "delivery"),
+        ("my daughter can't eat wheat, anything for her?", "gluten_free"),
+        ("do you trade in old bikes?", "used_bikes"),
         ("Kan man få jeres brød leveret hjem?", "delivery"),
         ("Vi skal have barnedåb i juni, kan vi bestille en kage?", "cake_order"),  # a month
     ],
