@@ -93,7 +93,7 @@ WORDS: dict[str, str] = {
     " serviceeftersyn checkup overhaul justere justering adjust tjek tjekke maintenance"
     " vedligehold vedligeholdelse",
     "xpuncture": "puncture punctures punktering punkteringer lappe lappet flat slange",
-    "xused": "used secondhand brugt brugte refurbished genbrug",
+    "xused": "used secondhand preowned brugt brugte refurbished genbrug",
     "xsell": "sell sells selling sale sælge sælger salg buy buys købe køber",
     # The ways there, which the address answer names ("a minute from the station").
     "xtransit": "metro metroen station stationen stoget train bus bussen tog toget",

@@ -35,7 +35,8 @@ _WORD = re.compile(r"[a-z0-9]+")
 # "kl. 8", "ca. 3 dage") ends none.
 _SENTENCE = re.compile(
     r"(?:[^.!?\n]|\.(?=\d)|(?<=\b\d)\.(?= [a-z])|(?<=\b\d\d)\.(?= [a-z])"
-    r"|(?<=\bkl)\.|(?<=\bca)\.|(?<=\bevt)\.|(?<=\bd)\.|(?<=\binkl)\.|(?<=\bincl)\.|(?<=\bnr)\."
+    r"|(?<=\bkl)\.|(?<=\bca)\.|(?<=\bevt)\.|(?<=\bd)\.|(?<=\binkl)\.|(?<=\bincl)\."
+    r"|(?<=\bnr)\.|(?<=\bpr)\."
     r"|(?<=\bfx)\.|(?<=\bf)\.(?=eks)|(?<=\beks)\.)+[.!?]*"
 )
 
