@@ -20,13 +20,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from dripcast.core.faq import Comment, Decision, Faq
+from faq.lexicon import ASKS
 from faq.match import Matcher
-from faq.text import URL, content, fold, has_letters, sentences, words
+from faq.text import URL, content, fold, has_letters, sentences, topics, words
 from faq.words import (
+    BACK_REFERENCES,
     COMPLAINT,
+    DANISH_VERB_OPENERS,
+    DATES,
     EMBEDDED,
+    GREETINGS,
     JOINERS,
     LEADS,
+    MONTHS,
     NOT_SUBJECTS,
     POSITIVE,
     QUESTION_OPENERS,
@@ -34,6 +40,7 @@ from faq.words import (
     SPAM,
     SPECIAL_DAYS,
     STATUS,
+    SUBJECTS,
     VERB_OPENERS,
 )
 
@@ -55,7 +62,10 @@ class _Word:
         if len(stem) > 5 and stem[-1] in "aeiouy":
             stem = stem[:-1]
         body = r"\s+".join([*parts[:-1], stem]) if parts else re.escape(word)
-        return cls(re.compile(rf"\b{body}\w{{0,5}}\b"))
+        # Danish writes an allergy as a compound: glutenallergi, hasselnødder. A short
+        # word must start one (a "nut" is no "donut").
+        head = r"\w*" if len(parts) == 1 and len(parts[0]) >= 5 else ""
+        return cls(re.compile(rf"\b{head}{body}\w{{0,5}}\b"))
 
 
 class Decider:
@@ -106,10 +116,15 @@ class Decider:
             return Decision(
                 action="escalate", reason=f"only the brand can answer ({m[0].strip()!r})"
             )
+        m = DATES.search(fold(text))
+        if m or (
+            (m := MONTHS.search(fold(text))) and any("xopen" in content(q) for q, _ in questions)
+        ):
+            return Decision(action="escalate", reason=f"on a given date ({m[0].strip()!r})")
         return self._match(questions)
 
-    def _match(self, questions: Sequence[str]) -> Decision:
-        matches = [self.matcher.best(q) for q in questions]
+    def _match(self, questions: Sequence[tuple[str, str]]) -> Decision:
+        matches = [self.matcher.best(q, context=c) for q, c in questions]
         found = [m for m in matches if m is not None]
         if len(found) < len(questions) or not found:
             return Decision(action="escalate", reason="the brand has no FAQ answers")
@@ -122,6 +137,13 @@ class Decider:
                 reason="more than one question: " + ", ".join(sorted(ids)),
             )
         weakest = min(found, key=lambda m: m.score)
+        if weakest.uncovered:
+            topic = weakest.uncovered.removeprefix("x")
+            return Decision(
+                action="escalate",
+                score=0.0,
+                reason=f"asks about {topic}, which no FAQ answer covers",
+            )
         if weakest.score < self.faq.threshold:
             return Decision(
                 action="escalate",
@@ -134,29 +156,96 @@ class Decider:
         )
 
 
-def _questions(text: str) -> list[str]:
-    """The sentences (folded) that ask something; a second question joined by "and"
-    ("… and where can I park?") counts as its own."""
-    out: list[str] = []
-    for s in sentences(text):
-        parts = JOINERS.split(" " + " ".join(words(s)) + " ")
-        for i, part in enumerate(parts):
-            ws = part.split()
-            if not ws:
-                continue
-            asks = (
-                s.endswith("?")
-                or ws[0] in QUESTION_OPENERS
-                or (ws[0] in VERB_OPENERS and (len(ws) == 1 or ws[1] not in NOT_SUBJECTS))
-                or ws[0] in ("any", "anything")
-                or bool(REQUEST.search(" " + part + " "))
-                or bool(EMBEDDED.search(" " + part + " "))
-                or (len(ws) > 1 and ws[0] in LEADS and ws[1] in QUESTION_OPENERS)
-                or "please" in ws
-                or (i > 0)  # split off by a joiner: it opened like a question
-            )
-            if asks and content(part):
-                out.append(part.strip())
-            elif asks and i == 0 and s.endswith("?") and len(parts) == 1:
-                out.append(part.strip())  # "where is this?": the shape is the content
+def _questions(text: str) -> list[tuple[str, str]]:
+    """The questions (folded) a comment asks, each with the words around it that only
+    say why it is asked; a second question joined by "and" ("… and where can I
+    park?") or after a comma ("when are you open, do you have …") counts as its own."""
+    out: list[tuple[str, str]] = []
+    said = sentences(text)
+    marked = any(s.endswith("?") for s in said)
+    before = ""  # the statement before, what "it" in a question may point back to
+    for s in said:
+        asked = len(out)
+        for clause, context in _clauses(s):
+            if context and not content(clause):
+                clause, context = context + " " + clause, ""  # "my gf is vegan, what can she eat?"
+            parts = JOINERS.split(" " + clause + " ")
+            for i, part in enumerate(parts):
+                ws = part.split()
+                if not ws:
+                    continue
+                # split off by a joiner, it opened like a question
+                asks = s.endswith("?") or i > 0 or _asks(ws, marked=marked)
+                if asks and i == 0 and before and not context and BACK_REFERENCES & set(ws):
+                    part = before + " " + part  # "Har lige købt en ladcykel. Kan I servicere den?"
+                if asks and content(part):
+                    out.append((part.strip(), context if i == 0 else ""))
+                elif asks and i == 0 and s.endswith("?") and len(parts) == 1:
+                    out.append((part.strip(), ""))  # "where is this?": the shape is the content
+        before = " ".join(words(s)) if len(out) == asked else ""
     return out
+
+
+def _asks(ws: Sequence[str], *, marked: bool) -> bool:
+    """Whether a clause without a "?" asks something, by how it opens (after a greeting:
+    "yo are u open today") or what it says."""
+    while len(ws) > 1 and ws[0] in GREETINGS:
+        ws = ws[1:]
+    part = " " + " ".join(ws) + " "
+    return (
+        ws[0] in QUESTION_OPENERS
+        or _verb_first(ws, marked=marked)
+        or ws[0] in ("any", "anything")
+        or bool(REQUEST.search(part))
+        or bool(EMBEDDED.search(part))
+        or (len(ws) > 1 and ws[0] in LEADS and ws[1] in QUESTION_OPENERS)
+        or "please" in ws
+        # "Adresse tak", "åbningstider tak": a topic and a please
+        or (len(ws) <= 3 and ws[-1] == "tak" and bool(set(topics(ws[0])) & ASKS))
+    )
+
+
+def _verb_first(ws: Sequence[str], *, marked: bool) -> bool:
+    """Whether a clause opens with a verb that asks: one with its subject next ("do
+    you", "har I", "er cyklen"). Danish chat drops the subject of statements ("Skal
+    forbi inden arbejde", "har lige købt"), so a Danish verb needs one; English asks
+    with a noun too ("is parking free"). Who marks questions with "?" marks them all:
+    unmarked, only a verb with its subject asks ("Do you deliver? Can I pay cash")."""
+    if not ws or ws[0] not in VERB_OPENERS:
+        return False
+    if len(ws) == 1 or ws[1] in SUBJECTS:
+        return True
+    if marked or ws[1] in NOT_SUBJECTS:
+        return False
+    if ws[0] in DANISH_VERB_OPENERS:  # a definite noun: "er cyklen klar", "har bageriet …"
+        return len(ws[1]) > 4 and ws[1].endswith(("en", "et", "ne"))
+    return True
+
+
+def _clauses(sentence: str) -> list[tuple[str, str]]:
+    """The sentence cut at commas before each clause that opens like a question, each
+    with its context: in "new in town, how do I find you?" the question is the last
+    clause and "new in town" only says why. When the question points back ("I need a
+    helmet, do you sell them?") the clause before it is its topic and stays in it."""
+    chunks = [c for c in (" ".join(words(c)) for c in sentence.split(",")) if c]
+    starts = [i for i, c in enumerate(chunks) if i > 0 and _opens(c.split())]
+    if not starts:
+        return [(" ".join(chunks), "")]
+    lead = " ".join(chunks[: starts[0]])
+    spans = [" ".join(chunks[a:b]) for a, b in zip(starts, [*starts[1:], len(chunks)], strict=True)]
+    if _opens(chunks[0].split()):
+        return [(lead, ""), *((span, "") for span in spans)]
+    if BACK_REFERENCES & set(spans[0].split()):
+        return [(lead + " " + spans[0], ""), *((span, "") for span in spans[1:])]
+    return [(spans[0], lead), *((span, "") for span in spans[1:])]
+
+
+def _opens(ws: Sequence[str]) -> bool:
+    """Whether a clause's words open like a question: a question word, or a verb with
+    its subject next ("do you", "har I", "kan man")."""
+    return bool(ws) and (
+        ws[0] in QUESTION_OPENERS
+        or ws[0] in ("any", "anything")
+        or (len(ws) > 1 and ws[0] in VERB_OPENERS and ws[1] in SUBJECTS)
+        or (len(ws) > 1 and ws[0] in LEADS and ws[1] in QUESTION_OPENERS)
+    )

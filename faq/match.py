@@ -6,15 +6,22 @@ entry) counts for more than "open" (several); a word no FAQ entry knows counts
 the most, because a question about something else must not pass for a known
 one ("do you sell helmets?" is not "do you sell used bikes?").
 
-Words are compared with rapidfuzz (Jaro-Winkler and the Indel ratio) plus
-prefix/suffix containment, which takes typos (`glutnfri`), inflection
-(`åbner`/`åbent`, `park`/`parking`) and Danish compounds (`lagkage`/`kage`) in
-its stride without a model or a stemmer per language.
+Both sides are first read through the topic lexicon (faq.text, faq.lexicon), so
+"Har I cykelstativer?" and "where can I park?" share `xpark`; a topic token only
+matches itself. Other words are compared with rapidfuzz (Jaro-Winkler and the
+Indel ratio) plus prefix/suffix containment, which takes typos (`glutnfri`),
+inflection (`åbner`/`åbent`) and Danish compounds (`lagkage`/`kage`) in its
+stride without a model or a stemmer per language.
+
+Two rules on top: a question that asks about a topic no entry knows (a price, of
+a FAQ without prices) matches nothing, however much else it shares; and one about
+nothing but things (a product, a day) matches nothing either.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -22,7 +29,8 @@ from functools import lru_cache
 from rapidfuzz.distance import Indel, JaroWinkler
 
 from dripcast.core.faq import FaqAnswer
-from faq.text import content, fold
+from faq.lexicon import ASKS, THINGS
+from faq.text import TOKENS, content, fold
 
 MIN_LEN = 4  # shorter words must match exactly: "bake" is not "bike"
 ANSWER_CREDIT = 0.5
@@ -31,7 +39,10 @@ ANSWER_CREDIT = 0.5
 # after the last tuning (tests/data/faq/*.dev2.jsonl) showed the old weight counting each
 # incidental word ("for my mom's 60th") too hard against a plainly asked question.
 COVERED = 0.6
-MARGIN = 0.2  # runner-up closer than this: less sure by the difference
+MARGIN = 0.2
+MONEY = re.compile(
+    r"\d\s*(?:kr\b|dkk\b|,-|€|\$|eur\b)|[€$£]\s*\d", re.IGNORECASE
+)  # runner-up closer than this: less sure by the difference
 
 
 @lru_cache(maxsize=65536)
@@ -40,7 +51,7 @@ def similarity(a: str, b: str) -> float:
     if a == b:
         return 1.0
     short, long = sorted((a, b), key=len)
-    if len(short) < MIN_LEN or a in _TOKENS or b in _TOKENS:
+    if len(short) < MIN_LEN or a in TOKENS or b in TOKENS:
         return 0.0
     if long.startswith(short):
         return 0.9  # inflection: glutenfri/glutenfrie, park/parking
@@ -52,15 +63,13 @@ def similarity(a: str, b: str) -> float:
     return best * 0.95
 
 
-_TOKENS = frozenset({"xprice", "xduration", "xwhen", "xwhere", "xday"})
-
-
 @dataclass(frozen=True, kw_only=True)
 class Match:
     faq: str
     score: float  # confidence 0..1, margin to the runner-up included
     raw: float  # the entry's own overlap score
     runner_up: str | None = None
+    uncovered: str | None = None  # a topic asked that no entry knows
 
 
 class Matcher:
@@ -77,16 +86,25 @@ class Matcher:
         self.said: list[set[str]] = [
             set(content(fold(a.answer))) - v for a, v in zip(answers, self.vocab, strict=True)
         ]
+        # An answer that quotes a price ("city bikes 100 kr/day") answers what it costs.
+        for a, said in zip(answers, self.said, strict=True):
+            if MONEY.search(a.answer):
+                said.add("xprice")
         n = len(answers)
         df: dict[str, int] = {}
         for v in self.vocab:
             for w in v:
                 df[w] = df.get(w, 0) + 1
         self.idf = {w: math.log((n + 1) / (d + 1)) + 1 for w, d in df.items()}
+        self.topics = {w for v in [*self.vocab, *self.said] for w in v if w in TOKENS}
         self.unknown = math.log(n + 1) + 1  # a word no entry has weighs the most
 
     def weight(self, word: str) -> float:
-        """The idf of the vocabulary word this one is, or the unknown weight."""
+        """The idf of the vocabulary word this one is, or the unknown weight. A topic no
+        entry knows that only qualifies a question (a bike at a bakery, buying) weighs
+        like a word every entry has: it tells less than a word nobody knows."""
+        if word in TOKENS and word not in ASKS and word not in self.topics:
+            return 1.0
         best, weight = 0.0, self.unknown
         for w, idf in self.idf.items():
             s = similarity(word, w)
@@ -95,9 +113,12 @@ class Matcher:
         return weight
 
     def entry_score(self, i: int, words: Sequence[str]) -> float:
+        vocab = self.vocab[i]
+        # The day a question is about ("deliver on saturday?") counts for an entry that
+        # names days (opening hours) and is not held against the others.
+        words = [t for t in words if t != "xday" or t in vocab or t in self.said[i]]
         if not words:
             return 0.0
-        vocab = self.vocab[i]
         weights = [self.weight(t) for t in words]
         said = self.said[i]
         hits = [
@@ -117,15 +138,29 @@ class Matcher:
             asked = max(asked, sum(w * f for w, f in zip(qw, found, strict=True)) / sum(qw))
         return COVERED * covered + (1 - COVERED) * asked
 
-    def best(self, folded: str) -> Match | None:
-        """The entry this sentence most likely asks, or None when the FAQ is empty."""
+    def known(self, word: str) -> bool:
+        """Whether any entry's examples or answer have this word (or one like it)."""
+        return any(similarity(word, v) > 0 for v in self.idf) or any(
+            similarity(word, v) > 0 for said in self.said for v in said
+        )
+
+    def best(self, folded: str, *, context: str = "") -> Match | None:
+        """The entry this question most likely asks, or None when the FAQ is empty.
+        Of the context around the question ("new in town, …") only the words the FAQ
+        knows count: the rest says why it is asked, not what."""
         words = content(folded)
+        words += [w for w in content(context) if self.known(w) and w not in words]
         if not self.ids:
             return None
         scores = sorted(
             ((self.entry_score(i, words), i) for i in range(len(self.ids))), reverse=True
         )
         raw, i = scores[0]
+        if not set(words) - THINGS:
+            raw = 0.0  # "@sofie lørdag??", "kanelsnegle på lørdag?": no question about them
+        uncovered = next((w for w in words if w in ASKS and w not in self.topics), None)
+        if uncovered:
+            raw = 0.0  # "what does a gluten-free cake cost?" of a FAQ without prices
         second, j = scores[1] if len(scores) > 1 else (0.0, -1)
         # Two entries about as likely: the comment may mean either, so be less sure.
         margin = raw - second
@@ -135,4 +170,5 @@ class Matcher:
             score=max(0.0, min(1.0, score)),
             raw=raw,
             runner_up=self.ids[j] if j >= 0 and second > 0 else None,
+            uncovered=uncovered,
         )
