@@ -16,13 +16,15 @@ plain fork of it could copy a lock held mid-operation) and replaced after
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 import threading
 import time
 from collections import deque
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 
 from dripcast.app.memory import tune_malloc
@@ -31,6 +33,8 @@ from formatters.decode import ImageError
 from formatters.images import Variant, cut_variants
 from formatters.specs import ChannelSpec
 from ingest.photos import Checked, check
+
+log = logging.getLogger("dripcast.imaging")
 
 MAX_WORKERS = 4
 WATCH_SECONDS = 1.0  # how often a worker checks that the service still runs
@@ -100,11 +104,20 @@ def _watch(service: int) -> None:
 
 
 class Cutter:
-    """The worker pool the service cuts photos in; `cut` is safe to call from any thread."""
+    """The worker pool the service cuts photos in; `cut` is safe to call from any thread.
 
-    def __init__(self, workers: int | None = None, in_flight: int | None = None) -> None:
+    `task` is what a worker runs per attachment (`cut_one`; tests pass one that dies).
+    """
+
+    def __init__(
+        self,
+        workers: int | None = None,
+        in_flight: int | None = None,
+        task: Callable[[Attachment, Sequence[ChannelSpec], int], Cut] = cut_one,
+    ) -> None:
         self.workers = workers or max(1, min(os.cpu_count() or 1, MAX_WORKERS))
         self.in_flight = in_flight or 2 * self.workers
+        self.task = task
         self._slots = threading.BoundedSemaphore(self.in_flight)
         self._lock = threading.Lock()
         self._pool: ProcessPoolExecutor | None = None
@@ -121,6 +134,13 @@ class Cutter:
                 )
             return self._pool
 
+    def _discard(self, pool: ProcessPoolExecutor) -> None:
+        """A broken pool: the next caller starts a new one (other callers saw it break too)."""
+        with self._lock:
+            if self._pool is pool:
+                self._pool = None
+        pool.shutdown(wait=False, cancel_futures=True)
+
     def cut(
         self,
         attachments: Iterable[Attachment],
@@ -128,19 +148,42 @@ class Cutter:
     ) -> list[Cut]:
         """Like `cut_here`, in the pool; results in attachment order.
 
-        A task is submitted only when one of the `in_flight` slots is free, so a message
-        with many photos waits for the workers instead of queueing all of its bytes.
+        A worker that dies mid-photo (killed, out of memory, a decoder's crash) breaks
+        the pool for every photo in it, whoever sent them. The pool is replaced and the
+        message cut once more; if that breaks too (a photo that kills its worker each
+        time), BrokenProcessPool is raised: the message fails, the service goes on.
         """
+        atts, specs = list(attachments), tuple(specs)
         pool = self._executor()
-        specs = tuple(specs)
+        try:
+            return self._cut(pool, atts, specs)
+        except BrokenProcessPool:
+            log.warning("a photo worker died; cutting the message again in a new pool")
+            self._discard(pool)
+        pool = self._executor()
+        try:
+            return self._cut(pool, atts, specs)
+        except BrokenProcessPool:
+            self._discard(pool)
+            raise
+
+    def _cut(
+        self, pool: ProcessPoolExecutor, atts: list[Attachment], specs: tuple[ChannelSpec, ...]
+    ) -> list[Cut]:
+        """A task is submitted only when one of the `in_flight` slots is free, so a message
+        with many photos waits for the workers instead of queueing all of its bytes."""
         pending: deque[Future[Cut]] = deque()
         out: list[Cut] = []
         try:
-            for att in attachments:
+            for att in atts:
                 while not self._slots.acquire(timeout=0.05):
                     if pending and pending[0].done():
                         out.append(pending.popleft().result())
-                future = pool.submit(cut_one, att, specs, 1)
+                try:
+                    future = pool.submit(self.task, att, specs, 1)
+                except BaseException:
+                    self._slots.release()
+                    raise
                 future.add_done_callback(lambda _: self._slots.release())
                 pending.append(future)
             while pending:

@@ -1,0 +1,197 @@
+"""Issue 16 point 4: messages in flight at once, planned in order, memory bounded by design;
+a photo worker that dies mid-photo costs nothing but a second cut.
+
+Behaviour only, with bounded polling: bench/serve_burst.py measures the speed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures.process import BrokenProcessPool
+from datetime import UTC, datetime
+from functools import partial
+from pathlib import Path
+
+import pytest
+
+from dripcast.app import pipeline, service
+from dripcast.app.imaging import Cut, Cutter, cut_here, cut_one
+from dripcast.app.service import Service
+from dripcast.core.config import load
+from dripcast.core.domain import Attachment
+from dripcast.store import queries as store
+from dripcast.store.db import migrate
+from formatters.specs import SPECS, ChannelSpec
+from ingest.intake import Intake
+from tests.mail import jpeg, photo_mail
+
+WAIT = 30.0  # seconds any one condition may take on a busy machine before the test fails
+
+
+def until(done: Callable[[], bool], what: str) -> None:
+    deadline = time.monotonic() + WAIT
+    while not done():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.01)
+
+
+class Gated:
+    """A `Cutter` stand-in: each message's cut waits until the test opens its gate."""
+
+    def __init__(self, first_byte: dict[bytes, int]) -> None:
+        self.message_of = first_byte  # a photo's bytes → the message it came in
+        self.gates: dict[int, threading.Event] = {}
+        self.started: list[int] = []
+        self.cut_done: list[int] = []
+
+    def gate(self, n: int) -> threading.Event:
+        return self.gates.setdefault(n, threading.Event())
+
+    def cut(self, atts: Sequence[Attachment], specs: Sequence[ChannelSpec]) -> list[Cut]:
+        n = self.message_of[atts[0].data]
+        self.started.append(n)
+        assert self.gate(n).wait(WAIT), f"message {n} never let through"
+        out = cut_here(atts, specs)
+        self.cut_done.append(n)
+        return out
+
+    def close(self) -> None:
+        pass
+
+
+class Recording(Service):
+    """The real service, counting messages taken and not yet planned, and the plan order."""
+
+    def __init__(self, *args: object, **kw: object) -> None:
+        super().__init__(*args, **kw)  # type: ignore[arg-type]
+        self.lock = threading.Lock()
+        self.open = 0  # claimed (and cut, or being cut) and not yet planned
+        self.most = 0
+        self.planned: list[int] = []
+
+    def claim_and_cut(self, message_id: int) -> pipeline.Claimed | None:
+        with self.lock:
+            self.open += 1
+            self.most = max(self.most, self.open)
+        return super().claim_and_cut(message_id)
+
+    def plan(self, claimed: pipeline.Claimed) -> None:
+        super().plan(claimed)
+        with self.lock:
+            self.planned.append(claimed.message_id)
+            self.open -= 1
+
+
+def test_the_next_message_is_cut_while_one_is_cut_and_plans_wait_their_turn(
+    make_config: Callable[..., Path],
+) -> None:
+    cfg = load(make_config())
+    svc = Recording(cfg)
+    migrate(svc.engine)
+    intake = Intake(cfg, svc.engine, clock=lambda: datetime.now(UTC), blobs=svc.blobs)
+    colours = [(200, 120, 40), (40, 90, 200), (90, 200, 40)]
+    photos = [jpeg(900, 600, color=c) for c in colours]
+    ids = []
+    for n, data in enumerate(photos, start=1):
+        raw = photo_mail(photos=[data], body=f"Loaf number {n}", message_id=f"<m{n}@x.com>")
+        out = intake.accept(
+            raw, mail_from="owner@example.com", rcpt="bakery@localhost", transport="smtp"
+        )
+        assert out.queued and out.message_id is not None
+        ids.append(out.message_id)
+    gated = Gated({data: n for n, data in enumerate(photos, start=1)})
+    svc.cutter = gated  # type: ignore[assignment]
+    assert service.MESSAGES_AT_ONCE == 2
+
+    async def run() -> None:
+        svc.limits_read.set()
+        processor = asyncio.create_task(svc._processor())
+        for mid in ids:
+            svc.enqueue(mid)
+
+        async def until_async(done: Callable[[], bool], what: str) -> None:
+            await asyncio.to_thread(until, done, what)
+
+        # Two messages in flight at once: the second is cut while the first still is.
+        await until_async(lambda: gated.started == [1, 2], "messages 1 and 2 being cut")
+        # The second is cut first; it waits for the first to be planned, and the third
+        # waits for a free place (two messages are in flight: the bound).
+        gated.gate(2).set()
+        await until_async(lambda: gated.cut_done == [2], "message 2 cut")
+        assert svc.planned == [] and gated.started == [1, 2]
+        gated.gate(1).set()
+        await until_async(lambda: svc.planned[:2] == ids[:2], "messages 1 and 2 planned")
+        await until_async(lambda: gated.started == [1, 2, 3], "message 3 being cut")
+        gated.gate(3).set()
+        await until_async(lambda: svc.planned == ids, "message 3 planned")
+        processor.cancel()
+        await asyncio.gather(processor, *svc.messages, return_exceptions=True)
+
+    try:
+        asyncio.run(run())
+    finally:
+        for gate in gated.gates.values():
+            gate.set()
+        svc.processing.shutdown(wait=True)
+        svc.blobs.close()
+        svc.engine.dispose()
+    assert svc.most == 2
+    rows = {m["id"]: m for m in store.messages(svc.engine)}
+    assert [(rows[i]["status"], rows[i]["reason"]) for i in ids] == [("planned", None)] * 3
+    # Each message planned against the posts of the one before it: on every channel, the
+    # posts go out in the order the mails came, each in a slot of its own.
+    posts = store.posts(svc.engine)
+    for channel in {p["channel"] for p in posts}:
+        mine = sorted((p["due_at"], p["message"]) for p in posts if p["channel"] == channel)
+        assert [m for _, m in mine] == ids
+        assert len({due for due, _ in mine}) == len(ids)
+
+
+def _dies(att: Attachment, specs: Sequence[ChannelSpec], threads: int, *, marker: Path) -> Cut:
+    """`cut_one`, except that a photo named "die…" kills its worker: once ("die-once"),
+    or every time ("die")."""
+    if att.filename == "die" or (att.filename == "die-once" and not marker.exists()):
+        marker.touch()
+        os._exit(1)  # as a decoder's crash or the OOM killer would
+    return cut_one(att, specs, threads)
+
+
+def _atts(crasher: str) -> list[Attachment]:
+    return [
+        Attachment(filename=name, content_type="image/jpeg", data=jpeg(640, 480, color=c))
+        for name, c in (("a", (200, 0, 0)), (crasher, (0, 200, 0)), ("c", (0, 0, 200)))
+    ]
+
+
+def test_a_worker_that_dies_mid_photo_costs_the_message_a_second_cut(tmp_path: Path) -> None:
+    specs = [SPECS["instagram"], SPECS["x"]]
+    atts = _atts("die-once")
+    cutter = Cutter(workers=2, in_flight=2, task=partial(_dies, marker=tmp_path / "died"))
+    try:
+        assert cutter.cut(atts, specs) == cut_here(atts, specs)
+        assert (tmp_path / "died").exists()
+        # Every slot is free again, and the new pool cuts the next message.
+        assert all(cutter._slots.acquire(blocking=False) for _ in range(cutter.in_flight))
+        for _ in range(cutter.in_flight):
+            cutter._slots.release()
+        assert cutter.cut(atts[:1], specs) == cut_here(atts[:1], specs)
+    finally:
+        cutter.close()
+
+
+def test_a_photo_that_kills_its_worker_every_time_fails_its_message_only(
+    tmp_path: Path,
+) -> None:
+    specs = [SPECS["instagram"]]
+    cutter = Cutter(workers=2, in_flight=2, task=partial(_dies, marker=tmp_path / "died"))
+    try:
+        with pytest.raises(BrokenProcessPool):
+            cutter.cut(_atts("die"), specs)
+        good = _atts("b")
+        assert cutter.cut(good, specs) == cut_here(good, specs)
+    finally:
+        cutter.close()
