@@ -120,6 +120,7 @@ class Cutter:
         self.task = task
         self._slots = threading.BoundedSemaphore(self.in_flight)
         self._lock = threading.Lock()
+        self._turn = threading.Lock()  # held by the caller submitting its photos
         self._pool: ProcessPoolExecutor | None = None
 
     def _executor(self) -> ProcessPoolExecutor:
@@ -171,21 +172,27 @@ class Cutter:
         self, pool: ProcessPoolExecutor, atts: list[Attachment], specs: tuple[ChannelSpec, ...]
     ) -> list[Cut]:
         """A task is submitted only when one of the `in_flight` slots is free, so a message
-        with many photos waits for the workers instead of queueing all of its bytes."""
+        with many photos waits for the workers instead of queueing all of its bytes.
+
+        One caller submits at a time, all of its photos: the message taken first is cut
+        first and is ready to plan first (plans go in order), while the next one's photos
+        fill the slots its last ones leave, so the workers never wait for a plan or a parse.
+        """
         pending: deque[Future[Cut]] = deque()
         out: list[Cut] = []
         try:
-            for att in atts:
-                while not self._slots.acquire(timeout=0.05):
-                    if pending and pending[0].done():
-                        out.append(pending.popleft().result())
-                try:
-                    future = pool.submit(self.task, att, specs, 1)
-                except BaseException:
-                    self._slots.release()
-                    raise
-                future.add_done_callback(lambda _: self._slots.release())
-                pending.append(future)
+            with self._turn:
+                for att in atts:
+                    while not self._slots.acquire(timeout=0.05):
+                        if pending and pending[0].done():
+                            out.append(pending.popleft().result())
+                    try:
+                        future = pool.submit(self.task, att, specs, 1)
+                    except BaseException:
+                        self._slots.release()
+                        raise
+                    future.add_done_callback(lambda _: self._slots.release())
+                    pending.append(future)
             while pending:
                 out.append(pending.popleft().result())
         finally:
