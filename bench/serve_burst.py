@@ -145,13 +145,15 @@ def rss_kb(pid: int) -> int:
 TICK = os.sysconf("SC_CLK_TCK")
 
 
-def cpu_seconds(pid: int) -> float | None:
-    """User + system CPU time the process has used so far."""
+def cpu_seconds(pid: int) -> tuple[float, bool] | None:
+    """User + system CPU time the process has used so far, and whether its main thread
+    has work now (running, or runnable and waiting for a core: how busy a worker is
+    whatever else the machine runs)."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
         return None
-    return (int(fields[11]) + int(fields[12])) / TICK
+    return (int(fields[11]) + int(fields[12])) / TICK, fields[0] in ("R", "D")
 
 
 def role(pid: int, root: int) -> str:
@@ -173,6 +175,7 @@ class Sampler(threading.Thread):
         self.at_peak: list[int] = []  # each process's RSS at the peak
         self.each: dict[int, int] = {}  # each process's own peak, for the breakdown
         self.cpu: dict[int, tuple[str, float, float]] = {}  # pid → role, CPU at first, at last
+        self.busy: dict[int, tuple[int, int]] = {}  # pid → samples, samples with work
 
     def run(self) -> None:
         start = True  # CPU used before the burst is not counted
@@ -182,12 +185,15 @@ class Sampler(threading.Thread):
             for p, kb in sizes.items():
                 self.each[p] = max(self.each.get(p, 0), kb)
             for p in pids:
-                used = cpu_seconds(p)
-                if used is None:
+                got = cpu_seconds(p)
+                if got is None:
                     continue
+                used, working = got
                 first = self.cpu[p][1] if p in self.cpu else (used if start else 0.0)
                 name = self.cpu[p][0] if p in self.cpu else role(p, self.pid)
                 self.cpu[p] = (name, first, used)
+                seen, busy = self.busy.get(p, (0, 0))
+                self.busy[p] = (seen + 1, busy + working)
             start = False
             total = sum(sizes.values())
             if total > self.peak:
@@ -267,9 +273,12 @@ def burst(root: Path, mails: list[tuple[bytes, str]]) -> tuple[float, int, int, 
                 counts = dict(conn.execute("SELECT status, count(*) FROM posts GROUP BY status"))
             each = sorted(sampler.each.values(), reverse=True)
             cpu = ", ".join(
-                f"{name} {last - first:.1f} s ({(last - first) / took:.0%})"
-                for name, first, last in sorted(sampler.cpu.values(), key=lambda c: c[1] - c[2])
-                if last - first >= 0.05
+                f"{name} {last - first:.1f} s ({(last - first) / took:.0%} of the time"
+                + (f", had work {busy[1] / busy[0]:.0%})" if name == "worker" else ")")
+                for pid, (name, first, last) in sorted(
+                    sampler.cpu.items(), key=lambda c: c[1][1] - c[1][2]
+                )
+                if last - first >= 0.05 and (busy := sampler.busy.get(pid, (1, 0)))
             )
             print(
                 f"    {root}: {took:.1f} s (all received at {received:.1f} s), peak"
