@@ -7,7 +7,11 @@ Behaviour only, with bounded polling: bench/serve_burst.py measures the speed.
 from __future__ import annotations
 
 import asyncio
+import base64
+import io
 import os
+import random
+import re
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -17,6 +21,7 @@ from functools import partial
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from dripcast.app import pipeline, service
 from dripcast.app.imaging import Cut, Cutter, cut_here, cut_one
@@ -26,6 +31,7 @@ from dripcast.core.domain import Attachment
 from dripcast.store import queries as store
 from dripcast.store.db import migrate
 from formatters.specs import SPECS, ChannelSpec
+from ingest import parse as parse_module
 from ingest.intake import Intake
 from tests.mail import jpeg, photo_mail
 
@@ -195,3 +201,43 @@ def test_a_photo_that_kills_its_worker_every_time_fails_its_message_only(
         assert cutter.cut(good, specs) == cut_here(good, specs)
     finally:
         cutter.close()
+
+
+def _noisy(seed: int) -> bytes:
+    """A JPEG of noise: over 64 KB, as a photo is (a flat test JPEG is a few KB)."""
+    pixels = random.Random(seed).randbytes(300 * 300 * 3)
+    out = io.BytesIO()
+    Image.frombytes("RGB", (300, 300), pixels).save(out, "JPEG", quality=90)
+    return out.getvalue()
+
+
+def _big_mail() -> bytes:
+    """Photos (one with broken base64) and a long quoted-printable text, all over 64 KB."""
+    photo = _noisy(1)
+    raw = photo_mail(photos=[photo, _noisy(2)], body="Crumb shot\n\n" + "é" * 70_000)
+    # A third photo part whose base64 has a stray character and lost its padding.
+    b64 = base64.encodebytes(photo).decode().replace("A", "*", 1).rstrip("=\n")
+    part = (
+        "\n--{b}\nContent-Type: image/jpeg\nContent-Transfer-Encoding: base64\n"
+        'Content-Disposition: attachment; filename="odd.jpg"\n\n' + b64 + "\n"
+    )
+    boundary = re.search(rb'boundary="([^"]+)"', raw)
+    assert boundary is not None
+    end = b"\n--" + boundary[1] + b"--"
+    return raw.replace(end, part.format(b=boundary[1].decode()).encode() + end)
+
+
+def test_large_parts_are_decoded_as_the_parser_ends_them_with_the_same_result(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    raw = _big_mail()
+    early = parse_module.parse(raw)
+    msg = parse_module.read_message(raw)
+    leaves = [p for p in msg.walk() if not p.is_multipart()]
+    big = [p for p in leaves if isinstance(p, parse_module._Decoded) and p.decoded is not None]
+    assert len(big) == 4  # three photos and the text: none is held as text any more
+    assert all(p.get_payload() == "" for p in big)
+    monkeypatch.setattr(parse_module, "DECODE_AT_ONCE", 10**9)
+    late = parse_module.parse(raw)
+    assert early == late
+    assert [a.filename for a in early.attachments] == ["IMG_0001.JPG", "IMG_0002.JPG", "odd.jpg"]
