@@ -157,14 +157,18 @@ def cpu_seconds(pid: int) -> tuple[float, bool] | None:
 
 
 def role(pid: int, root: int) -> str:
-    """main, its helpers (the fork server, the resource tracker), or a worker under them."""
+    """main, a helper (a fork server, the resource tracker), or a worker (a fork server's
+    workers are forks of it: the same command line, another parent)."""
     if pid == root:
         return "main"
     try:
+        cmd = Path(f"/proc/{pid}/cmdline").read_bytes()
         parent = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
     except OSError:
         return "gone"
-    return "helper" if parent == root else "worker"
+    if b"resource_tracker" in cmd or (b"forkserver" in cmd and parent == root):
+        return "helper"
+    return "worker"
 
 
 class Sampler(threading.Thread):
