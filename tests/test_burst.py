@@ -92,15 +92,15 @@ class Recording(Service):
             self.open -= 1
 
 
-def test_the_next_message_is_cut_while_one_is_cut_and_plans_wait_their_turn(
-    make_config: Callable[..., Path],
-) -> None:
+def _service_with_mails(
+    make_config: Callable[..., Path], count: int
+) -> tuple[Recording, list[int], Gated]:
+    """A service (not started) with `count` one-photo mails stored, cut through `Gated`."""
     cfg = load(make_config())
     svc = Recording(cfg)
     migrate(svc.engine)
     intake = Intake(cfg, svc.engine, clock=lambda: datetime.now(UTC), blobs=svc.blobs)
-    colours = [(200, 120, 40), (40, 90, 200), (90, 200, 40)]
-    photos = [jpeg(900, 600, color=c) for c in colours]
+    photos = [jpeg(900, 600, color=(60 * n % 256, 90, 200 - 50 * n)) for n in range(count)]
     ids = []
     for n, data in enumerate(photos, start=1):
         raw = photo_mail(photos=[data], body=f"Loaf number {n}", message_id=f"<m{n}@x.com>")
@@ -111,29 +111,37 @@ def test_the_next_message_is_cut_while_one_is_cut_and_plans_wait_their_turn(
         ids.append(out.message_id)
     gated = Gated({data: n for n, data in enumerate(photos, start=1)})
     svc.cutter = gated  # type: ignore[assignment]
+    svc.limits_read.set()
+    return svc, ids, gated
+
+
+async def _until(done: Callable[[], bool], what: str) -> None:
+    await asyncio.to_thread(until, done, what)
+
+
+def test_the_next_message_is_cut_while_one_is_cut_and_plans_wait_their_turn(
+    make_config: Callable[..., Path],
+) -> None:
+    svc, ids, gated = _service_with_mails(make_config, 3)
     assert service.MESSAGES_AT_ONCE == 2
 
     async def run() -> None:
-        svc.limits_read.set()
         processor = asyncio.create_task(svc._processor())
         for mid in ids:
             svc.enqueue(mid)
 
-        async def until_async(done: Callable[[], bool], what: str) -> None:
-            await asyncio.to_thread(until, done, what)
-
         # Two messages in flight at once: the second is cut while the first still is.
-        await until_async(lambda: gated.started == [1, 2], "messages 1 and 2 being cut")
+        await _until(lambda: gated.started == [1, 2], "messages 1 and 2 being cut")
         # The second is cut first; it waits for the first to be planned, and the third
         # waits for a free place (two messages are in flight: the bound).
         gated.gate(2).set()
-        await until_async(lambda: gated.cut_done == [2], "message 2 cut")
+        await _until(lambda: gated.cut_done == [2], "message 2 cut")
         assert svc.planned == [] and gated.started == [1, 2]
         gated.gate(1).set()
-        await until_async(lambda: svc.planned[:2] == ids[:2], "messages 1 and 2 planned")
-        await until_async(lambda: gated.started == [1, 2, 3], "message 3 being cut")
+        await _until(lambda: svc.planned[:2] == ids[:2], "messages 1 and 2 planned")
+        await _until(lambda: gated.started == [1, 2, 3], "message 3 being cut")
         gated.gate(3).set()
-        await until_async(lambda: svc.planned == ids, "message 3 planned")
+        await _until(lambda: svc.planned == ids, "message 3 planned")
         processor.cancel()
         await asyncio.gather(processor, *svc.messages, return_exceptions=True)
 
@@ -155,6 +163,47 @@ def test_the_next_message_is_cut_while_one_is_cut_and_plans_wait_their_turn(
         mine = sorted((p["due_at"], p["message"]) for p in posts if p["channel"] == channel)
         assert [m for _, m in mine] == ids
         assert len({due for due, _ in mine}) == len(ids)
+
+
+def test_a_message_cut_and_not_planned_at_stop_stays_claimed_and_is_planned_once_later(
+    make_config: Callable[..., Path],
+) -> None:
+    svc, ids, gated = _service_with_mails(make_config, 2)
+
+    async def run() -> None:
+        processor = asyncio.create_task(svc._processor())
+        for mid in ids:
+            svc.enqueue(mid)
+        await _until(lambda: gated.started == [1, 2], "messages 1 and 2 being cut")
+        gated.gate(2).set()
+        await _until(lambda: gated.cut_done == [2], "message 2 cut, waiting for its turn")
+        # Stopping, as Service.run does: the message tasks are cancelled mid-way.
+        for task in (processor, *svc.messages):
+            task.cancel()
+        await asyncio.gather(processor, *svc.messages, return_exceptions=True)
+
+    try:
+        asyncio.run(run())
+    finally:
+        for gate in gated.gates.values():
+            gate.set()
+        svc.processing.shutdown(wait=True)
+    try:
+        rows = {m["id"]: m for m in store.messages(svc.engine)}
+        assert [rows[i]["status"] for i in ids] == ["processing"] * 2
+        assert store.posts(svc.engine) == []
+        # At the next start this node takes both back and plans each once.
+        assert store.release_claims(svc.engine, svc.node) == 2
+        for mid in ids:
+            assert pipeline.process(svc.config, svc.engine, mid, datetime.now(UTC), blobs=svc.blobs)
+        posts = store.posts(svc.engine)
+        assert {p["message"] for p in posts} == set(ids)
+        once = [(p["message"], p["channel"], tuple(p["photos"])) for p in posts]
+        assert len(once) == len(set(once))  # one post per channel and photo
+        assert svc.planned == []  # nothing was planned by the stopped service
+    finally:
+        svc.blobs.close()
+        svc.engine.dispose()
 
 
 def _dies(att: Attachment, specs: Sequence[ChannelSpec], threads: int, *, marker: Path) -> Cut:
