@@ -142,21 +142,67 @@ def rss_kb(pid: int) -> int:
     return 0
 
 
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> tuple[float, bool] | None:
+    """User + system CPU time the process has used so far, and whether its main thread
+    has work now (running, or runnable and waiting for a core: how busy a worker is
+    whatever else the machine runs)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / TICK, fields[0] in ("R", "D")
+
+
+def role(pid: int, root: int) -> str:
+    """main, a helper (a fork server, the resource tracker), or a worker (a fork server's
+    workers are forks of it: the same command line, another parent)."""
+    if pid == root:
+        return "main"
+    try:
+        cmd = Path(f"/proc/{pid}/cmdline").read_bytes()
+        parent = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except OSError:
+        return "gone"
+    if b"resource_tracker" in cmd or (b"forkserver" in cmd and parent == root):
+        return "helper"
+    return "worker"
+
+
 class Sampler(threading.Thread):
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
         self.pid, self.peak, self.procs, self.stop = pid, 0, 1, threading.Event()
+        self.peak_at = 0.0
+        self.at_peak: list[int] = []  # each process's RSS at the peak
         self.each: dict[int, int] = {}  # each process's own peak, for the breakdown
+        self.cpu: dict[int, tuple[str, float, float]] = {}  # pid → role, CPU at first, at last
+        self.busy: dict[int, tuple[int, int]] = {}  # pid → samples, samples with work
 
     def run(self) -> None:
+        start = True  # CPU used before the burst is not counted
         while not self.stop.wait(0.02):
             pids = tree(self.pid)
             sizes = {p: rss_kb(p) for p in pids}
             for p, kb in sizes.items():
                 self.each[p] = max(self.each.get(p, 0), kb)
+            for p in pids:
+                got = cpu_seconds(p)
+                if got is None:
+                    continue
+                used, working = got
+                first = self.cpu[p][1] if p in self.cpu else (used if start else 0.0)
+                name = self.cpu[p][0] if p in self.cpu else role(p, self.pid)
+                self.cpu[p] = (name, first, used)
+                seen, busy = self.busy.get(p, (0, 0))
+                self.busy[p] = (seen + 1, busy + working)
+            start = False
             total = sum(sizes.values())
             if total > self.peak:
-                self.peak, self.procs = total, len(pids)
+                self.peak, self.procs, self.peak_at = total, len(pids), time.perf_counter()
+                self.at_peak = sorted(sizes.values(), reverse=True)
 
 
 def planned(db: Path) -> int:
@@ -218,6 +264,7 @@ def burst(root: Path, mails: list[tuple[bytes, str]]) -> tuple[float, int, int, 
                 t.join()
             if errors:
                 raise RuntimeError(f"sending failed: {errors[0]!r}")
+            received = time.perf_counter() - start
             db = folder / "dripcast.db"
             while planned(db) < len(mails):
                 if proc.poll() is not None or time.perf_counter() - start > 900:
@@ -229,9 +276,19 @@ def burst(root: Path, mails: list[tuple[bytes, str]]) -> tuple[float, int, int, 
             with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
                 counts = dict(conn.execute("SELECT status, count(*) FROM posts GROUP BY status"))
             each = sorted(sampler.each.values(), reverse=True)
+            cpu = ", ".join(
+                f"{name} {last - first:.1f} s ({(last - first) / took:.0%} of the time"
+                + (f", had work {busy[1] / busy[0]:.0%})" if name == "worker" else ")")
+                for pid, (name, first, last) in sorted(
+                    sampler.cpu.items(), key=lambda c: c[1][1] - c[1][2]
+                )
+                if last - first >= 0.05 and (busy := sampler.busy.get(pid, (1, 0)))
+            )
             print(
-                f"    {root}: {took:.1f} s, peak {sampler.peak // 1024} MB; per process"
-                f" peaks {[kb // 1024 for kb in each]} MB",
+                f"    {root}: {took:.1f} s (all received at {received:.1f} s), peak"
+                f" {sampler.peak // 1024} MB at {sampler.peak_at - start:.1f} s"
+                f" ({'+'.join(str(kb // 1024) for kb in sampler.at_peak)}); per process"
+                f" peaks {[kb // 1024 for kb in each]} MB; CPU (busy) {cpu}",
                 flush=True,
             )
             return took, sampler.peak, sampler.procs, counts

@@ -289,7 +289,7 @@ def test_x_captions_that_surely_fit_do_fit(text: str) -> None:
 
 
 def test_workers_leave_when_the_service_is_killed(tmp_path: Path) -> None:
-    """kill -9 of the service must not leave the pool's workers (and their fork server)."""
+    """kill -9 of the service must not leave the pool's workers behind."""
     script = tmp_path / "serve_like.py"
     script.write_text(
         "import os, sys, time\n"
@@ -316,7 +316,7 @@ def test_workers_leave_when_the_service_is_killed(tmp_path: Path) -> None:
     proc.stdin.write(noisy_jpeg((400, 300)))
     proc.stdin.close()
     kids = [int(k) for k in proc.stdout.readline().split()]
-    assert kids  # the fork server (and the resource tracker)
+    assert kids  # the worker (and the resource tracker)
     family = set(kids)
     for k in kids:
         out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(k)], capture_output=True, text=True)

@@ -9,18 +9,20 @@ encoded variants travel back, never pixels.
 at most MAX_WORKERS) and at most `in_flight` tasks submitted and not yet collected,
 for all callers together. Memory is bounded by those two numbers, not by how many
 photos arrive: each task holds one attachment's bytes, and a worker decodes one
-photo at a time. Workers are started by a fork server (the service has threads; a
-plain fork of it could copy a lock held mid-operation) and replaced after
+photo at a time. Workers are spawned, fresh interpreters (the service has threads; a
+plain fork of it could copy a lock held mid-operation; a fork server would be a
+process more, 13 MB, for nothing: it preloads no module) and replaced after
 `TASKS_PER_WORKER` tasks, so a worker's heap cannot creep up over weeks.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
 from collections import deque
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
@@ -34,6 +36,8 @@ from ingest.photos import Checked, check
 
 if TYPE_CHECKING:  # multiprocessing loads when the service starts its pool, not for `preview`
     from concurrent.futures import ProcessPoolExecutor
+
+log = logging.getLogger("dripcast.imaging")
 
 MAX_WORKERS = 4
 WATCH_SECONDS = 1.0  # how often a worker checks that the service still runs
@@ -94,9 +98,9 @@ def cut_here(
 def _worker_start(service: int) -> None:
     """In each worker: malloc tuned, and an exit when the service is gone.
 
-    A pool's worker waits for work forever, and the fork server lives while a worker
-    does: after `kill -9` of the service they would stay behind (the kill -9 test left
-    them). A watcher thread ends the worker once the service's process is gone.
+    A pool's worker waits for work forever: after `kill -9` of the service it would
+    stay behind (the kill -9 test left them). A watcher thread ends the worker once
+    the service's process is gone.
     """
     tune_malloc()
     threading.Thread(target=_watch, args=(service,), name="watch-service", daemon=True).start()
@@ -114,13 +118,23 @@ def _watch(service: int) -> None:
 
 
 class Cutter:
-    """The worker pool the service cuts photos in; `cut` is safe to call from any thread."""
+    """The worker pool the service cuts photos in; `cut` is safe to call from any thread.
 
-    def __init__(self, workers: int | None = None, in_flight: int | None = None) -> None:
+    `task` is what a worker runs per attachment (`cut_one`; tests pass one that dies).
+    """
+
+    def __init__(
+        self,
+        workers: int | None = None,
+        in_flight: int | None = None,
+        task: Callable[[Attachment, Sequence[ChannelSpec], int], Cut] = cut_one,
+    ) -> None:
         self.workers = workers or max(1, min(os.cpu_count() or 1, MAX_WORKERS))
         self.in_flight = in_flight or 2 * self.workers
+        self.task = task
         self._slots = threading.BoundedSemaphore(self.in_flight)
         self._lock = threading.Lock()
+        self._turn = threading.Lock()  # held by the caller submitting its photos
         self._pool: ProcessPoolExecutor | None = None
 
     def _executor(self) -> ProcessPoolExecutor:
@@ -131,12 +145,19 @@ class Cutter:
             if self._pool is None:
                 self._pool = ProcessPoolExecutor(
                     max_workers=self.workers,
-                    mp_context=multiprocessing.get_context("forkserver"),
+                    mp_context=multiprocessing.get_context("spawn"),
                     max_tasks_per_child=TASKS_PER_WORKER,
                     initializer=_worker_start,
                     initargs=(os.getpid(),),
                 )
             return self._pool
+
+    def _discard(self, pool: ProcessPoolExecutor) -> None:
+        """A broken pool: the next caller starts a new one (other callers saw it break too)."""
+        with self._lock:
+            if self._pool is pool:
+                self._pool = None
+        pool.shutdown(wait=False, cancel_futures=True)
 
     def cut(
         self,
@@ -145,21 +166,52 @@ class Cutter:
     ) -> list[Cut]:
         """Like `cut_here`, in the pool; results in attachment order.
 
-        A task is submitted only when one of the `in_flight` slots is free, so a message
-        with many photos waits for the workers instead of queueing all of its bytes.
+        A worker that dies mid-photo (killed, out of memory, a decoder's crash) breaks
+        the pool for every photo in it, whoever sent them. The pool is replaced and the
+        message cut once more; if that breaks too (a photo that kills its worker each
+        time), BrokenProcessPool is raised: the message fails, the service goes on.
         """
+        from concurrent.futures.process import BrokenProcessPool  # loaded with the pool
+
+        atts, specs = list(attachments), tuple(specs)
         pool = self._executor()
-        specs = tuple(specs)
+        try:
+            return self._cut(pool, atts, specs)
+        except BrokenProcessPool:
+            log.warning("a photo worker died; cutting the message again in a new pool")
+            self._discard(pool)
+        pool = self._executor()
+        try:
+            return self._cut(pool, atts, specs)
+        except BrokenProcessPool:
+            self._discard(pool)
+            raise
+
+    def _cut(
+        self, pool: ProcessPoolExecutor, atts: list[Attachment], specs: tuple[ChannelSpec, ...]
+    ) -> list[Cut]:
+        """A task is submitted only when one of the `in_flight` slots is free, so a message
+        with many photos waits for the workers instead of queueing all of its bytes.
+
+        One caller submits at a time, all of its photos: the message taken first is cut
+        first and is ready to plan first (plans go in order), while the next one's photos
+        fill the slots its last ones leave, so the workers never wait for a plan or a parse.
+        """
         pending: deque[Future[Cut]] = deque()
         out: list[Cut] = []
         try:
-            for att in attachments:
-                while not self._slots.acquire(timeout=0.05):
-                    if pending and pending[0].done():
-                        out.append(pending.popleft().result())
-                future = pool.submit(cut_one, att, specs, 1)
-                future.add_done_callback(lambda _: self._slots.release())
-                pending.append(future)
+            with self._turn:
+                for att in atts:
+                    while not self._slots.acquire(timeout=0.05):
+                        if pending and pending[0].done():
+                            out.append(pending.popleft().result())
+                    try:
+                        future = pool.submit(self.task, att, specs, 1)
+                    except BaseException:
+                        self._slots.release()
+                        raise
+                    future.add_done_callback(lambda _: self._slots.release())
+                    pending.append(future)
             while pending:
                 out.append(pending.popleft().result())
         finally:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable, Collection, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -99,6 +100,40 @@ class MediaStore:
         return str(path)
 
 
+@dataclass(frozen=True, kw_only=True)
+class Taken:
+    """A submission with its photos checked and cut: what `prepare` does before it reads
+    the store, so one message can be cut while another is planned. Holds the photos'
+    bytes and their encoded variants, never pixels."""
+
+    brand: Brand
+    submission: Submission
+    channels: Sequence[ChannelBase] = ()
+    notes: Sequence[str] = ()
+    cuts: Sequence[Cut] = ()  # one per attachment; none for a submission with problems
+
+
+def take(
+    raw: bytes | Submission,
+    brand: Brand,
+    *,
+    limits: Mapping[str, int] | None = None,
+    cut: CutAll = cut_here,
+) -> Taken:
+    """Parse (unless `raw` comes parsed), choose the channels, check and cut every
+    attachment into every channel's variant in one task (`cut`): one decode per photo.
+    A photo later dropped (posted before, a twin) was cut for nothing; that is rare,
+    and the price of never decoding a photo twice."""
+    sub = raw if isinstance(raw, Submission) else parse(raw)
+    del raw
+    if sub.problems:
+        return Taken(brand=brand, submission=sub)
+    channels, notes = select_channels(brand, sub)
+    specs = list(dict.fromkeys(spec_for(ch, limits) for ch in channels))
+    cuts = cut(sub.attachments, specs)
+    return Taken(brand=brand, submission=sub, channels=channels, notes=notes, cuts=cuts)
+
+
 def prepare(
     raw: bytes | Submission,
     brand: Brand,
@@ -116,17 +151,29 @@ def prepare(
 
     `raw` may come parsed already (`ingest.parse.parse`): the service parses first and
     lets go of the message's bytes (44 MB for 20 photos) before the photos are cut.
-    Each attachment is checked and cut into every channel's variant in one task (`cut`):
-    one decode per photo. A photo later dropped (posted before, a twin) was cut for
-    nothing; that is rare, and the price of never decoding a photo twice.
     """
-    sub = raw if isinstance(raw, Submission) else parse(raw)
+    taken = take(raw, brand, limits=limits, cut=cut)
     del raw
+    return plan_taken(
+        taken, now=now, media=media, queue=queue, seen=seen, limits=limits, recent=recent
+    )
+
+
+def plan_taken(
+    taken: Taken,
+    *,
+    now: datetime,
+    media: MediaSink,
+    queue: Sequence[Queued] = (),
+    seen: Callable[[list[str]], set[str]] = lambda _: set(),
+    limits: Mapping[str, int] | None = None,
+    recent: Mapping[str, Collection[str]] | None = None,
+) -> Prepared:
+    """The rest of `prepare`, against what the store knows now: duplicates, texts, the plan."""
+    brand, sub, channels, notes = taken.brand, taken.submission, list(taken.channels), taken.notes
     if sub.problems:
         return Prepared(brand=brand, submission=sub, accepted=False, reason="; ".join(sub.problems))
-    channels, notes = select_channels(brand, sub)
-    specs = list(dict.fromkeys(spec_for(ch, limits) for ch in channels))
-    cuts = cut(sub.attachments, specs)
+    cuts = taken.cuts
     photos, skipped = collect(sub.attachments, [c.checked for c in cuts])
     by_photo = _by_photo(sub.attachments, cuts, photos)
     posted = seen([p.pixels for p in photos])
@@ -343,6 +390,39 @@ def process(
     The variants are put in the blob store before that commit, so no post points at nothing.
     `on_done(message, prepared, post_ids)` is called after that commit, planned or
     refused (the client's confirmation or refusal mail); its failure is logged only.
+    The service runs the two halves, `claim_and_cut` and `plan_claimed`, apart.
+    """
+    claimed = claim_and_cut(config, engine, message_id, now, limits, cut, blobs=blobs)
+    if claimed is None:
+        return None
+    return plan_claimed(config, engine, claimed, now, limits, on_done, blobs=blobs)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Claimed:
+    """A message this process claimed, taken (parsed and cut) or failed on the way."""
+
+    message_id: int
+    claim: datetime | None  # its `claimed_until`, checked again at the commit
+    taken: Taken | None
+    error: str | None = None
+
+
+def claim_and_cut(
+    config: Config,
+    engine: Engine,
+    message_id: int,
+    now: datetime,
+    limits: Mapping[str, Mapping[str, int]] | None = None,
+    cut: CutAll = cut_here,
+    *,
+    blobs: Blobs,
+    parsing: AbstractContextManager[object] | None = None,
+) -> Claimed | None:
+    """Claim the message, read and parse it (inside `parsing`: the service parses one
+    message at a time, so one message's raw bytes are in memory at most) and cut its
+    photos. None when another process holds it. Nothing is stored but the claim: a
+    crash from here to the plan's commit leaves the message claimed, to be taken again.
     """
     from dripcast.store import queries as store
     from dripcast.store.blobs import read_message
@@ -352,29 +432,49 @@ def process(
     if not store.claim_messages(engine, now=now, lease=lease, ids=[message_id], node=node):
         return None
     row = store.message(engine, message_id)
-    claim = row.claimed_until
     brand = config.brand(row.brand)
+    try:
+        with parsing or nullcontext():
+            # Parsed before anything else holds the bytes: they are freed when parse returns.
+            sub = parse(read_message(blobs, config.resolve(config.service.spool_dir), row.spool))
+        taken = take(sub, brand, limits=(limits or {}).get(brand.id), cut=cut)
+    except Exception as e:
+        log.exception("message %d could not be processed", message_id)
+        return Claimed(message_id=message_id, claim=row.claimed_until, taken=None, error=repr(e))
+    return Claimed(message_id=message_id, claim=row.claimed_until, taken=taken)
+
+
+def plan_claimed(
+    config: Config,
+    engine: Engine,
+    claimed: Claimed,
+    now: datetime,
+    limits: Mapping[str, Mapping[str, int]] | None = None,
+    on_done: Callable[[int, Prepared, list[int]], object] | None = None,
+    *,
+    blobs: Blobs,
+) -> list[int] | None:
+    """Plan a claimed message against the store as it is now and commit the plan (see
+    `process`). Messages of a brand must be planned one after the other, in order: each
+    plans against the posts the one before it stored."""
+    from dripcast.store import queries as store
+
+    message_id, claim, taken = claimed.message_id, claimed.claim, claimed.taken
+    if taken is None:
+        return _failed(engine, message_id, now, claim, claimed.error)
+    brand = taken.brand
     media = BlobMedia(brand.id)
     try:
-        # Parsed before anything else holds the bytes: they are freed when parse returns.
-        sub = parse(read_message(blobs, config.resolve(config.service.spool_dir), row.spool))
-        prepared = prepare(
-            sub,
-            brand,
+        prepared = plan_taken(
+            taken,
             now=now,
             media=media,
             limits=(limits or {}).get(brand.id),
-            cut=cut,
             **planned_against(engine, brand.id, now),
         )
     except Exception as e:
-        # A bug or a pathological file must not stop the service or the other messages.
         log.exception("message %d could not be processed", message_id)
-        reason = f"internal error: {e!r}"
-        store.finish_message(
-            engine, message_id, now=now, status=MessageStatus.FAILED, reason=reason, claim=claim
-        )
-        return []
+        return _failed(engine, message_id, now, claim, repr(e))
     if not prepared.accepted:
         log.info("message %d refused: %s", message_id, prepared.reason)
         store.finish_message(
@@ -403,6 +503,19 @@ def process(
     log.info("message %d planned: %d posts", message_id, len(ids))
     _done(on_done, message_id, prepared, ids)
     return ids
+
+
+def _failed(
+    engine: Engine, message_id: int, now: datetime, claim: datetime | None, error: str | None
+) -> list[int]:
+    """A bug or a pathological file fails its message, not the service or the other messages."""
+    from dripcast.store import queries as store
+
+    reason = f"internal error: {error}"
+    store.finish_message(
+        engine, message_id, now=now, status=MessageStatus.FAILED, reason=reason, claim=claim
+    )
+    return []
 
 
 def _done(

@@ -12,6 +12,7 @@ import contextlib
 import functools
 import logging
 import signal
+import threading
 from collections.abc import Callable, Coroutine, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
@@ -46,6 +47,9 @@ from scheduler.dispatch import Dispatcher
 log = logging.getLogger("dripcast.service")
 
 MAIL_SWEEP = timedelta(seconds=60)  # held digests and replies: once a minute at most
+# Messages claimed and cut at once: the next one is parsed while this one's photos are cut,
+# so the workers never wait for the parser. Each holds its photos and their variants.
+MESSAGES_AT_ONCE = 2
 JOB_GRACE = 20.0  # seconds a running job (a tick mid-publish) gets to end at stop (unit: 30)
 
 
@@ -174,7 +178,10 @@ class Service:
         self.limits: dict[str, dict[str, int]] = {}  # brand → channel → text limit the network told
         self.limits_read = asyncio.Event()
         self.cutter = Cutter()  # photos are checked and cut on every core, in worker processes
-        self.processing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="process")
+        # Messages in flight: claimed, parsed and cut, then planned one at a time in order.
+        self.processing = ThreadPoolExecutor(MESSAGES_AT_ONCE, thread_name_prefix="process")
+        self.parsing = threading.Lock()  # one message's raw bytes and parse at a time
+        self.messages: set[asyncio.Task[None]] = set()
         self.client_mail = mail(config, self.engine, blobs=self.blobs)
         self.mailer = Mailer(config, self.engine, self.clock)
         self.loop: asyncio.AbstractEventLoop | None = None
@@ -258,9 +265,9 @@ class Service:
                 await asyncio.wait(set(self.jobs), timeout=JOB_GRACE)
             aps.shutdown(wait=False)
             ended = await asyncio.gather(*adapters, return_exceptions=True)
-            for t in tasks:
-                t.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
+            for t in (*tasks, *self.messages):
+                t.cancel()  # a message taken and not planned stays claimed: taken again at start
+            await asyncio.gather(*tasks, *self.messages, return_exceptions=True)
         await asyncio.to_thread(self.cutter.close)
         self.processing.shutdown(wait=True)
         await asyncio.to_thread(self.blobs.close)
@@ -364,28 +371,63 @@ class Service:
             self.mailer.wake()
 
     async def _processor(self) -> None:
+        """Up to MESSAGES_AT_ONCE messages at a time, oldest first, each claimed and cut
+        while the one before it is cut or planned; planned strictly in the order taken,
+        so each plans against the posts of the one before it."""
         await self.limits_read.wait()
-        loop = asyncio.get_running_loop()
+        slots = asyncio.Semaphore(MESSAGES_AT_ONCE)
+        before: asyncio.Future[None] | None = None  # the previous message's plan
         while True:
+            await slots.acquire()
             mid = await self.queue.get()
-            try:
-                # Always the same thread: its malloc arena is reused by every message, where
-                # the default pool's threads would each keep one message's worth of heap.
-                await loop.run_in_executor(self.processing, self.process, mid)
-            except Exception:
-                log.exception("processing message %d failed; it stays pending", mid)
-            finally:
-                self.queued.discard(mid)
-            self.wake()
+            planned = asyncio.get_running_loop().create_future()
+            task = asyncio.create_task(self._message(mid, before, planned, slots))
+            self.messages.add(task)
+            task.add_done_callback(self.messages.discard)
+            before = planned
 
-    def process(self, message_id: int) -> None:
-        pipeline.process(
+    async def _message(
+        self,
+        mid: int,
+        before: asyncio.Future[None] | None,
+        planned: asyncio.Future[None],
+        slots: asyncio.Semaphore,
+    ) -> None:
+        loop = asyncio.get_running_loop()
+        try:
+            claimed = await loop.run_in_executor(self.processing, self.claim_and_cut, mid)
+            if before is not None:
+                await asyncio.shield(before)
+            if claimed is not None:
+                await loop.run_in_executor(self.processing, self.plan, claimed)
+        except Exception:
+            log.exception("processing message %d failed; it stays pending", mid)
+        finally:
+            if not planned.done():
+                planned.set_result(None)
+            self.queued.discard(mid)
+            slots.release()
+        self.wake()
+
+    def claim_and_cut(self, message_id: int) -> pipeline.Claimed | None:
+        return pipeline.claim_and_cut(
             self.config,
             self.engine,
             message_id,
             self.clock(),
             self.limits,
             self.cutter.cut,
+            blobs=self.blobs,
+            parsing=self.parsing,
+        )
+
+    def plan(self, claimed: pipeline.Claimed) -> None:
+        pipeline.plan_claimed(
+            self.config,
+            self.engine,
+            claimed,
+            self.clock(),
+            self.limits,
             self._processed,
             blobs=self.blobs,
         )
