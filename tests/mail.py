@@ -38,6 +38,7 @@ def photo_mail(
     body: str = "Sourdough out of the oven",
     photos: list[bytes] | None = None,
     message_id: str | None = None,
+    kind: str = "jpeg",
 ) -> bytes:
     msg = EmailMessage()
     msg["From"] = sender
@@ -48,5 +49,5 @@ def photo_mail(
         msg["Message-ID"] = message_id
     msg.set_content(body)
     for i, data in enumerate(photos if photos is not None else [jpeg()], 1):
-        msg.add_attachment(data, maintype="image", subtype="jpeg", filename=f"IMG_{i:04d}.JPG")
+        msg.add_attachment(data, maintype="image", subtype=kind, filename=f"IMG_{i:04d}.{kind}")
     return msg.as_bytes(policy=email.policy.SMTP)

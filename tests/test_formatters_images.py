@@ -14,7 +14,7 @@ from formatters.geometry import geometry
 from formatters.images import MIN_QUALITY, Source
 from formatters.specs import SPECS
 from tests.formatters.helpers import jpeg, marked
-from tests.formatters.icc import display_p3
+from tests.formatters.icc import display_p3, in_srgb
 
 
 def one(data: bytes, network: str = "outbox") -> Image.Image:
@@ -65,13 +65,7 @@ def test_every_metadata_block_is_removed() -> None:
 
 def test_display_p3_is_converted_to_srgb() -> None:
     colour = (200, 100, 50)
-    p3 = ImageCms.ImageCmsProfile(io.BytesIO(display_p3()))
-    expect = ImageCms.profileToProfile(
-        Image.new("RGB", (1, 1), colour), p3, ImageCms.createProfile("sRGB"), outputMode="RGB"
-    )
-    assert expect is not None
-    want = expect.getpixel((0, 0))
-    assert isinstance(want, tuple) and want != colour  # the test means something
+    want = in_srgb(colour)
     out = one(jpeg(Image.new("RGB", (64, 64), colour), icc_profile=display_p3()))
     got = out.getpixel((32, 32))
     assert isinstance(got, tuple)

@@ -15,7 +15,6 @@ import random
 import subprocess
 import sys
 import time
-from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +38,7 @@ from formatters.specs import SPECS
 from ingest.parse import read_head
 from ingest.photos import check
 from tests.formatters.helpers import brand, jpeg, photo, submission
+from tests.mail import photo_mail
 from tests.test_formatters_compose import Folder
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -76,15 +76,8 @@ def test_preview_without_a_database_loads_no_sqlalchemy_nor_dns(tmp_path: Path) 
         "    drip: {days: 3, slots: ['09:00'], weekdays: mon-sun, min_gap: 1h}\n"
         "    channels:\n      - {id: outbox, type: outbox, path: out}\n"
     )
-    msg = EmailMessage()
-    msg["From"] = "owner@example.com"
-    msg["To"] = "b@example.com"
-    msg["Subject"] = "Bread"
-    msg["Date"] = "Thu, 26 Nov 2026 09:00:00 +0000"
-    msg.set_content("Fresh")
-    msg.add_attachment(noisy_jpeg((600, 400)), maintype="image", subtype="jpeg", filename="a.jpg")
     mail = tmp_path / "m.eml"
-    mail.write_bytes(msg.as_bytes())
+    mail.write_bytes(photo_mail(to="b@example.com", photos=[noisy_jpeg((600, 400))]))
     out = run_python(
         "import sys, json\n"
         "from click.testing import CliRunner\n"

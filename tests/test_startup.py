@@ -14,7 +14,6 @@ import json
 import os
 import subprocess
 import sys
-from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +24,7 @@ from PIL import Image
 
 from dripcast.store.db import make_engine, migrate
 from formatters.caption import DEFAULT_TEMPLATE, _default
+from tests.mail import photo_mail
 
 ROOT = Path(__file__).resolve().parent.parent
 # Third-party packages (and our own stages) that take 10–300 ms to import.
@@ -77,15 +77,10 @@ def config(tmp_path: Path, *, template: str | None = None) -> Path:
 
 
 def mail(tmp_path: Path, photo: bytes, kind: str) -> Path:
-    msg = EmailMessage()
-    msg["From"] = "owner@example.com"
-    msg["To"] = "b@example.com"
-    msg["Subject"] = "Bread"
-    msg["Date"] = "Thu, 26 Nov 2026 09:00:00 +0000"
-    msg.set_content("Fresh")
-    msg.add_attachment(photo, maintype="image", subtype=kind, filename=f"a.{kind}")
     path = tmp_path / "m.eml"
-    path.write_bytes(msg.as_bytes())
+    path.write_bytes(
+        photo_mail(to="b@example.com", subject="", body="Fresh", photos=[photo], kind=kind)
+    )
     return path
 
 

@@ -7,6 +7,7 @@ ICC v2 matrix/TRC monitor profile: D50-adapted P3 primaries (as in Apple's own
 
 from __future__ import annotations
 
+import io
 import struct
 
 _P3 = {
@@ -64,3 +65,18 @@ def display_p3() -> bytes:
     )
     assert len(header) == 128
     return header + struct.pack(">I", len(tags)) + table + body
+
+
+def in_srgb(colour: tuple[int, int, int]) -> tuple[int, ...]:
+    """What a Display P3 colour is in sRGB, by LittleCMS: what a conversion should give.
+    Never the colour itself, so a test comparing against it means something."""
+    from PIL import Image, ImageCms
+
+    p3 = ImageCms.ImageCmsProfile(io.BytesIO(display_p3()))
+    pixel = ImageCms.profileToProfile(
+        Image.new("RGB", (1, 1), colour), p3, ImageCms.createProfile("sRGB"), outputMode="RGB"
+    )
+    assert pixel is not None
+    want = pixel.getpixel((0, 0))
+    assert isinstance(want, tuple) and want != colour
+    return want
