@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from dripcast.core.faq import Comment, Decision, Faq
-from faq.lexicon import ASKS
+from faq.lexicon import ASKS, LEAD_TIMES, SERVICES
 from faq.match import Matcher
 from faq.text import URL, content, fold, has_letters, sentences, topics, words
 from faq.words import (
@@ -28,11 +28,13 @@ from faq.words import (
     COMPLAINT,
     DANISH_VERB_OPENERS,
     DATES,
+    DEADLINE,
     EMBEDDED,
     GREETINGS,
     JOINERS,
     LEADS,
     MONTHS,
+    NEEDS_PERSON,
     NOT_SUBJECTS,
     POSITIVE,
     QUESTION_OPENERS,
@@ -106,11 +108,7 @@ class Decider:
             return Decision(action="escalate", reason=f"a complaint ({m[0].strip()!r})")
         questions = _questions(text)
         if not questions:
-            if POSITIVE.search(plain) or len(content(fold(text))) <= SHORT or URL.search(text):
-                return Decision(action="ignore", reason="no question (thanks, praise, a visit)")
-            return Decision(
-                action="escalate", reason="not a question, nor thanks or praise: a person reads it"
-            )
+            return _statement(text, plain)
         m = SPECIAL_DAYS.search(plain) or STATUS.search(plain)
         if m:
             return Decision(
@@ -121,9 +119,9 @@ class Decider:
             (m := MONTHS.search(fold(text))) and any("xopen" in content(q) for q, _ in questions)
         ):
             return Decision(action="escalate", reason=f"on a given date ({m[0].strip()!r})")
-        return self._match(questions)
+        return self._match(questions, fold(text))
 
-    def _match(self, questions: Sequence[tuple[str, str]]) -> Decision:
+    def _match(self, questions: Sequence[tuple[str, str]], deadline_text: str) -> Decision:
         matches = [self.matcher.best(q, context=c) for q, c in questions]
         found = [m for m in matches if m is not None]
         if len(found) < len(questions) or not found:
@@ -144,6 +142,13 @@ class Decider:
                 score=0.0,
                 reason=f"asks about {topic}, which no FAQ answer covers",
             )
+        unnamed = next((m.unnamed for m in found if m.unnamed), None)
+        if unnamed:
+            return Decision(
+                action="escalate",
+                score=0.0,
+                reason=f"asks about {unnamed!r}, which the {found[0].faq} answer does not name",
+            )
         if weakest.score < self.faq.threshold:
             return Decision(
                 action="escalate",
@@ -151,9 +156,37 @@ class Decider:
                 reason=f"no FAQ answer is close enough (best {weakest.faq} at {weakest.score:.2f})",
             )
         faq = found[0].faq
+        m = DEADLINE.search(deadline_text)
+        if m and any(self.matcher.knows(faq, t) for t in LEAD_TIMES):
+            return Decision(
+                action="escalate",
+                score=0.0,
+                reason=f"asks for a deadline ({m[0].strip()!r}); the {faq} answer gives the usual",
+            )
         return Decision(
             action="answer", faq=faq, score=score, reply=self.answers[faq], reason="matches"
         )
+
+
+def _statement(text: str, plain: str) -> Decision:
+    """A comment that asks nothing: ignored (praise, an anecdote, a visit), unless it
+    may need a person: trouble, a body hurt, someone's own order or plan, or one of
+    the brand's services mentioned without thanks or praise ("bestilte en lagkage")."""
+    m = NEEDS_PERSON.search(plain) or STATUS.search(plain)
+    if m:
+        return Decision(
+            action="escalate", reason=f"not a question, but a person should read it ({m[0]!r})"
+        )
+    said = content(fold(text))
+    if POSITIVE.search(plain) or len(said) <= SHORT or URL.search(text):
+        return Decision(action="ignore", reason="no question (thanks, praise, a visit)")
+    service = next((t for t in said if t in SERVICES), None)
+    if service:
+        return Decision(
+            action="escalate",
+            reason=f"not a question, but about {service.removeprefix('x')}: a person reads it",
+        )
+    return Decision(action="ignore", reason="no question (a remark, an anecdote)")
 
 
 def _questions(text: str) -> list[tuple[str, str]]:

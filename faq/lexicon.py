@@ -41,7 +41,7 @@ WORDS: dict[str, str] = {
     " leveret leveres hjemlevering udbringning shipping ship ships shipped forsendelse"
     " wolt justeat foodora",
     "xprice": "price prices pricing priced pricey pricy pris prisen priser prisliste cost"
-    " costs koste koster expensive dyrt rates fee fees takst takster",
+    " costs koste koster expensive dyrt rates fee fees takst takster charge charges",
     "xfree": "gratis free",
     # Coming in: booking a time, or just turning up.
     "xbook": "book booke booker booked booking bookinger appointment appointments"
@@ -65,7 +65,9 @@ WORDS: dict[str, str] = {
     "xgluten": "gluten glutenfri glutenfrit glutenfrie glutenfree gf hvedefri wheatfree"
     " cøliaki coeliac celiac",
     "xvegan": "vegan vegans vegansk veganske veganer plantbased plantebaseret"
-    " plantebaserede dairyfree mælkefri mælkefrit laktosefri laktosefrit lactosefree",
+    " plantebaserede dairyfree mælkefri mælkefrit laktosefri laktosefrit lactosefree"
+    # what vegan leaves out: "is there butter in it" asks whether it is vegan
+    " butter smør milk mælk dairy",
     "xsugar": "sukkerfri sukkerfrit sugarfree",
     "xhalal": "halal kosher",
     "xorganic": "organic økologisk økologiske øko",
@@ -81,18 +83,21 @@ WORDS: dict[str, str] = {
     " graduation studenterfest dimission",
     # Bikes, and what workshops do to them.
     "xbike": "bike bikes bicycle bicycles cycle cykel cykler cyklen cyklerne cyklens",
-    "xebike": "ebike ebikes elcykel elcykler elcyklen electric elektrisk elektriske pedelec",
+    "xebike": "ebike ebikes elcykel elcykler elcyklen electric elektrisk elektriske pedelec"
+    " motor motoren battery batteri batteriet",
     "xcargo": "cargo ladcykel ladcykler ladcyklen christiania bakfiets babboe bullitt longjohn"
     " elladcykel elladcykler",
     "xrent": "rent rents rental rentals renting rented leje lejer lejes udleje udlejer"
     " udlejning hire borrow låne lease leasing",
     "xloanbike": "lånecykel lånecykler erstatningscykel loaner",
     "xrepair": "repair repairs repairing repaired fix fixes fixing fixed reparere"
-    " reparerer reparation reparationer fikse fikser fixe ordne ordner",
+    " reparerer reparation reparationer fikse fikser fixe ordne ordner replace skifte skifter"
+    " skiftet udskifte",
     "xservice": "service services servicing serviced servicere servicerer tuneup eftersyn"
     " serviceeftersyn checkup overhaul justere justering adjust tjek tjekke maintenance"
     " vedligehold vedligeholdelse",
-    "xpuncture": "puncture punctures punktering punkteringer lappe lappet flat slange",
+    "xpuncture": "puncture punctures punktering punkteringer lappe lappet flat slange patch"
+    " tire tires tyre tyres dæk",
     "xused": "used secondhand preowned brugt brugte refurbished genbrug",
     "xsell": "sell sells selling sale sælge sælger salg buy buys købe køber",
     # The ways there, which the address answer names ("a minute from the station").
@@ -102,6 +107,8 @@ WORDS: dict[str, str] = {
     # Cards that are not a way to pay.
     "xvoucher": "voucher vouchers gavekort giftcard giftcards klippekort stempelkort"
     " rabatkort medlemskort",
+    # Ordering or booking on the web: an answer with a link answers it.
+    "xonline": "online nettet website hjemmeside hjemmesiden link linket webshop",
     "xjob": "job jobs hiring vacancy vacancies ansætter ansøgning studiejob praktik"
     " internship lærling",
 }
@@ -134,10 +141,41 @@ ASKS = frozenset(
     ]
 )
 
+# What the brand does for a customer: a statement about one of these ("bestilte en
+# lagkage til lørdag", "left my bike with you") may need a person; a remark about
+# anything else ("my grandad had this bike") is left alone.
+SERVICES = ASKS | frozenset(["xorder", "xready", "xnotify", "xduration", "xpuncture", "xused"])
+
+# What is done for a customer in some time (ordering, delivery, a repair, a rental):
+# an entry about one answers with the usual lead time, never whether a deadline holds.
+LEAD_TIMES = frozenset(
+    ["xorder", "xready", "xduration", "xdeliver", "xbook", "xrepair", "xservice", "xrent"]
+)
+
 # Topics a question is about but that ask nothing by themselves: "croissants on
 # saturday?" asks no FAQ answer's question (more likely it tags a friend). An occasion
 # does ask: "birthday cakes?" is about ordering one.
 THINGS = frozenset(["xday", "xbread", "xcake", "xpastry", "xbike", "xnear", "xoutside", "xfree"])
+
+# Kinds of a thing or a job: an answer about another kind does not cover one ("how much
+# is a used bike?" of a price list without used bikes; "how long does a puncture take?"
+# of an answer about services). A question naming one its entry never names escalates.
+# Only for an entry about such things (bikes, jobs on them): parking a cargo bike is
+# still parking.
+KINDS = frozenset(["xused", "xpuncture", "xcargo", "xebike", "xloanbike"])
+KINDS_OF = KINDS | frozenset(["xbike", "xrepair", "xservice"])
+
+# Diets, and the single products a diet question may be about: "is the croissant
+# vegan?" is not answered by "there is always a vegan cinnamon swirl". A diet question
+# naming a product its entry's examples and answer do not name escalates.
+DIETS = frozenset(["xvegan", "xgluten", "xsugar", "xhalal", "xorganic"])
+PRODUCTS = (
+    "croissant croissants kanelsnegl kanelsnegle snegl snegle tebirkes spandauer"
+    " spandauere wienerbrød kringle kransekage kagemand tærte tærter tart tarts pie pies"
+    " muffin muffins cookie cookies småkager brownie brownies scone scones donut donuts"
+    " lagkage lagkager rugbrød franskbrød rundstykker rundstykke boller bolle bun buns"
+    " surdejsbrød sourdough baguette baguettes flute"
+)
 
 # Short lexicon words that end Danish compounds often enough to split them off
 # ("chokoladekage", "timepris"); other tails need five letters and no English plural
@@ -166,7 +204,7 @@ PHRASES: list[tuple[str, str]] = [
         r"plant(?:e)? based|plante baseret|dairy free|lactose free"
         r"|(?:uden|without|no|free from|fri for) (?:(?:aeg|eggs?) (?:og|eller|and|or) )?"
         r"(?:animalske produkter|animal products|maelk|maelkeprodukter|mejeriprodukter|dairy"
-        r"|milk|smoer|butter)",
+        r"|milk|smoer|butter)(?: (?:og|eller|and|or) (?:aeg|eggs?))?",
         "xvegan",
     ),
     (r"sugar free|(?:uden|without|no) (?:sukker|sugar)", "xsugar"),

@@ -29,8 +29,10 @@ from functools import lru_cache
 from rapidfuzz.distance import Indel, JaroWinkler
 
 from dripcast.core.faq import FaqAnswer
-from faq.lexicon import ASKS, THINGS
-from faq.text import TOKENS, content, fold
+from faq.lexicon import ASKS, DIETS, KINDS, KINDS_OF, THINGS
+from faq.text import TOKENS, URL, content, fold, product
+from faq.text import words as tokens
+from faq.words import GENERAL
 
 MIN_LEN = 4  # shorter words must match exactly: "bake" is not "bike"
 ANSWER_CREDIT = 0.5
@@ -70,6 +72,7 @@ class Match:
     raw: float  # the entry's own overlap score
     runner_up: str | None = None
     uncovered: str | None = None  # a topic asked that no entry knows
+    unnamed: str | None = None  # a word of the question the entry's examples and answer lack
 
 
 class Matcher:
@@ -81,6 +84,11 @@ class Matcher:
             [content(fold(q)) for q in a.questions] for a in answers
         ]
         self.vocab: list[set[str]] = [{w for q in qs for w in q} for qs in self.questions]
+        # Every word an entry's examples and answer use, before the lexicon: which
+        # products it names (a croissant, not just pastries).
+        self.wording: list[set[str]] = [
+            set(tokens(fold(" ".join([*a.questions, a.answer])))) for a in answers
+        ]
         # The answer says what the entry covers ("… puncture 149 kr incl. tube"): its words
         # earn half credit, so a question about something it names is not unknown.
         self.said: list[set[str]] = [
@@ -90,6 +98,8 @@ class Matcher:
         for a, said in zip(answers, self.said, strict=True):
             if MONEY.search(a.answer):
                 said.add("xprice")
+            if URL.search(a.answer):
+                said.add("xonline")  # "book at egerne.dk/book" answers "can I book online?"
         n = len(answers)
         df: dict[str, int] = {}
         for v in self.vocab:
@@ -161,6 +171,14 @@ class Matcher:
         uncovered = next((w for w in words if w in ASKS and w not in self.topics), None)
         if uncovered:
             raw = 0.0  # "what does a gluten-free cake cost?" of a FAQ without prices
+        # A thing the entry does not name (an egg in the swirl, a tandem, Valby): its
+        # answer may be wrong or incomplete about it.
+        asked = content(folded)
+        unnamed = next((w for w in asked if not self.names(i, w)), None)
+        if unnamed is None and set(asked) & DIETS:
+            unnamed = next(
+                (w for w in tokens(folded) if product(w) and not self.words_of(i, w)), None
+            )
         second, j = scores[1] if len(scores) > 1 else (0.0, -1)
         # Two entries about as likely: the comment may mean either, so be less sure.
         margin = raw - second
@@ -171,4 +189,24 @@ class Matcher:
             raw=raw,
             runner_up=self.ids[j] if j >= 0 and second > 0 else None,
             uncovered=uncovered,
+            unnamed=unnamed,
         )
+
+    def names(self, i: int, word: str) -> bool:
+        """Whether entry i's examples or answer name this word (or one like it). A
+        topic or a question shape names itself, save a kind of thing or job (KINDS)."""
+        known = self.vocab[i] | self.said[i]
+        if word in KINDS:
+            return word in known or not known & KINDS_OF
+        if word in TOKENS or word in GENERAL:
+            return True
+        return any(similarity(word, v) > 0 for v in known)
+
+    def knows(self, faq: str, token: str) -> bool:
+        """Whether an entry's examples or answer name a topic."""
+        i = self.ids.index(faq)
+        return token in self.vocab[i] or token in self.said[i]
+
+    def words_of(self, i: int, word: str) -> bool:
+        """Whether entry i's examples or answer use this very word (or one like it)."""
+        return any(similarity(word, v) > 0 for v in self.wording[i])

@@ -136,6 +136,15 @@ DAYS = frozenset(
         "aften",
         "aftenen",
         "frokost",
+        "breakfast",
+        "brunch",
+        "morgenmad",
+        "morgen",
+        "day",
+        "days",
+        "dag",
+        "dage",
+        "dagen",
     ]
 )
 
@@ -159,7 +168,7 @@ STOP = frozenset(
     " faa fik faar goer gjorde ogsaa bare lige noget nogen nogle alle alt ingen ikke"
     " nu da hvis som selv mere meget mange hej tak tusind"
     " butik butikken bageri bageriet vaerksted vaerkstedet stedet jo nok vel mon"
-    " hvorfor".split()
+    " hvorfor naar henne yo".split()
 )
 
 # Words that say who asks, when or how politely, never what about: "my mum", "next
@@ -179,6 +188,10 @@ INCIDENTAL = frozenset(
     " office offices road mountain kids friendly home counter intolerant intolerance"
     " sensitive area neighbourhood brand model student students hard difficult mins"
     " minutes kr dkk"
+    # how, how much and why one asks, never what: "any chance", "roughly", "student budget",
+    # "open late", "a new tube", "for 20 people", "regular bikes", "my gf went vegan"
+    " chance roughly ballpark basic budget late early new regular normal ordinary people"
+    " per moment went without looking treats goodies snacks"
     # Danish
     " mor mors far fars forældre søn søns datter datters kone kæreste veninde ven venner"
     " kollega kollegaer kolleger familie gæster turister bedstemor mormor farmor"
@@ -190,12 +203,19 @@ INCIDENTAL = frozenset(
     " billige nu flytning flytte flytter tur udflugt skole studie kontor kontoret disk disken"
     " intolerant intolerans sensitiv svært område området kvarteret mærke mærket model"
     " studerende hver hvert imod minutter kroner"
+    # the same in Danish; "laver/lavet" (make, made) ask what "har I" asks
+    " bedst ny nye almindelig almindelige normal normale personer øjeblik svigermor svigerfar"
+    " svigerforældre spise spiser spist"
     # kinds of bike: a racercykel, a damecykel is still a bike
     " dame herre boerne barne pige drenge racer".replace("æ", "ae")
     .replace("ø", "oe")
     .replace("å", "aa")
     .split()
 )
+
+# Verbs that say what one wants done, not to what: never a thing the answer must name.
+# Not filler, since they still tell entries apart ("kan I lave ladcykler?": repair).
+GENERAL = frozenset("laver lave lavet lavede make makes made making do doing done".split())
 
 # A sentence that opens like this asks something, with or without a question mark.
 QUESTION_OPENERS = frozenset(
@@ -306,6 +326,29 @@ COMPLAINT = re.compile(
     r"|diabet\w*)\b"
 )
 
+# A statement (no question) that may need a person all the same: trouble with a thing
+# or an order, a body hurt, a plan or a need the brand must act on. Any of these and
+# it is escalated; a statement without them (praise, an anecdote, "my grandad had this
+# bike") is left alone.
+NEEDS_PERSON = re.compile(
+    r"\b(?:noise\w*|nois[ye]|squeak\w*|creak\w*|click(?:s|ing)|rattl\w*|grind\w*|slipp\w*"
+    r"|(?:came|come|fell|falls|fall|falling) (?:off|apart)|crash\w*|hurt|hurts|injur\w*|bleed\w*"
+    r"|rash|swollen|itch\w*|vomit\w*|hospital\w*|doctor|ambulance|emergency|unsafe"
+    r"|dangerous|lost|forgot\w*|late|delay\w*|cancel\w*|change|changed|leak\w*"
+    r"|loose|wobbl\w*|bent|snapped|cracked|stolen|damage\w*"
+    r"|larm\w*|stoej\w*|knirk\w*|klik\w*|rasl\w*|hopper af|faldt af|falder af|vaelte\w*"
+    r"|styrt\w*|kvaest\w*|slaaet|blod\w*|udslaet|haevet|syg|kloe\w*|kaste\w* op|galt"
+    r"|mistet|glemt|forsinke\w*|for sent|aflys\w*|aendre\w*|skade\w*|loes|slinger\w*"
+    r"|boejet|knaekke\w*|revne\w*|skadestue\w*|laege\w*|farlig\w*"
+    r"|utryg\w*|i stykker"
+    # a need or a plan: "I need it Friday", "jeg skal hente en lagkage i morgen"
+    r"|(?:i|we) (?:need|want|have to|must|would like|wanna|gotta)"
+    r" (?:it|my|a|an|the|to (?:order|pick|get|have|change|cancel|book|collect))"
+    r"|(?:i|we) (?:left|dropped)|(?:jeg|vi) (?:har brug for|afleverede|efterlod)"
+    r"|(?:jeg|vi) (?:skal|maa) (?:have|hente|bruge|bestille|aflevere|aendre|aflyse)"
+    r"|skal have)\b"
+)
+
 # A comment without a question is left alone only when it is plainly kind or
 # neutral: thanks, praise, a visit announced, a friend tagged. Anything else a person
 # reads (SPEC: when unsure, escalate).
@@ -351,6 +394,22 @@ DATES = re.compile(
     rf"|\b\d{{1,2}}(?:st|nd|rd|th|\.)? (?:of )?(?:{_MONTHS}|maj|may)\b|\b\d{{1,2}}/\d{{1,2}}\b"
 )
 MONTHS = re.compile(rf"\b(?:{_MONTHS})\b")
+
+# A deadline ("by tomorrow", "in time for Saturday", "til i morgen", "kan I nå at"):
+# an answer about the usual lead time or turnaround does not say whether that one can
+# be met. Only for an entry about something done for the customer (faq.lexicon's
+# LEAD_TIMES): opening hours or a diet are asked with a day too ("open today?").
+_WEEKDAYS = (
+    "monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend|mandag|tirsdag|onsdag"
+    "|torsdag|fredag|loerdag|soendag|weekenden"
+)
+DEADLINE = re.compile(
+    rf"\b(?:by|before|in time for|ready for|done for|til|inden|senest|klar til|faerdig til"
+    rf"|i tide til) (?:(?:paa|on|the|this|next|naeste|paa den) )?(?:{_WEEKDAYS})\b"
+    r"|\b(?:by|before|for|til|inden|in time for) (?:tomorrow|today|tonight|i morgen|i dag"
+    r"|i aften|i overmorgen)\b|\b(?:today|tonight|i dag|i aften) *\?"
+    r"|\bnaa(?:r)? at\b|\basap\b|\burgent\w*|\bhaster\b|\bhurtigst muligt\b|\bin a hurry\b"
+)
 
 # Asking after one's own order or repair: only the shop knows.
 STATUS = re.compile(

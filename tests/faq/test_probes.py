@@ -1,0 +1,157 @@
+"""Probes for the weak spots found on comments nobody tuned on, against the two
+labelled brands' real FAQs (tests/data/faq): each a general rule, in Danish and English.
+
+- a known topic plus a specific thing the entry's examples and answer do not name
+  (a product, a kind of bike, a place, a platform) is escalated, not answered;
+- a deadline is not answered by an answer about the usual lead time;
+- a statement without a question is left alone, unless a person may be needed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dripcast.core.config import load
+from faq import Decider
+
+CONFIG = load(Path(__file__).parent.parent / "data" / "faq" / "config.yaml")
+BRANDS = {b.id: Decider(b.faq) for b in CONFIG.brands if b.faq is not None}
+BAKERY, BIKES = "solsikke", "egerne"
+
+
+@pytest.mark.parametrize(
+    ("brand", "text", "why"),
+    [
+        # an ingredient, or a single product the diet answer does not name
+        (BAKERY, "is there egg in the vegan swirl?", "'egg'"),
+        (BAKERY, "Er der æg i den veganske kanelsnegl?", "'aeg'"),
+        (BAKERY, "Er rugbrødet lavet med honning?", "'honning'"),
+        (BAKERY, "what are the ingredients in the vegan cinnamon swirl?", "'ingredients'"),
+        (BAKERY, "is the croissant vegan?", "'croissant'"),
+        (BAKERY, "Er tebirkes veganske?", "'tebirkes'"),
+        (BAKERY, "Er kransekagen glutenfri?", "'kransekagen'"),
+        (BAKERY, "is the carrot cake gluten free?", "'carrot'"),
+        # a kind of bike or job the answer does not name
+        (BIKES, "do you rent tandem bikes?", "'tandem'"),
+        (BIKES, "Kan man leje en tandemcykel?", "'tandem'"),
+        (BIKES, "do you rent e-bikes?", "'xebike'"),
+        (BIKES, "can you fix my electric scooter?", "'scooter'"),
+        (BIKES, "Reparerer I el-løbehjul?", "'elloebehjul'"),
+        (BIKES, "how much is a used bike?", "'xused'"),
+        (BIKES, "Hvad koster en brugt cykel?", "'xused'"),
+        (BIKES, "How long does a puncture repair take?", "'xpuncture'"),
+        (BIKES, "do you fix Brompton folding bikes?", "'brompton'"),
+        # a place, a platform
+        (BAKERY, "do you deliver to Valby?", "'valby'"),
+        (BAKERY, "Leverer I til Amager?", "'amager'"),
+        (BAKERY, "can you deliver a cake to Hellerup?", "'hellerup'"),
+        (BAKERY, "do you deliver with Uber Eats?", "'uber'"),
+        (BAKERY, "can I order a cake on Facebook?", "'facebook'"),
+        (BAKERY, "Kan man bestille kage på Instagram?", "'instagram'"),
+    ],
+)
+def test_a_thing_the_answer_does_not_name_escalates(brand: str, text: str, why: str) -> None:
+    got = BRANDS[brand].decide_text(text)
+    assert got.action == "escalate", got
+    assert why in got.reason
+
+
+@pytest.mark.parametrize(
+    ("brand", "text", "faq"),
+    [
+        (BAKERY, "do you deliver to Nørrebro?", "delivery"),  # the answer names it
+        (BAKERY, "Leverer I på Østerbro?", "delivery"),
+        (BAKERY, "is the rugbrød vegan?", "vegan"),  # named in the examples
+        (BAKERY, "Er kanelsneglen vegansk?", "vegan"),  # named in the answer
+        (BAKERY, "is ur bread vegan or is there butter in it", "vegan"),  # what vegan leaves out
+        (BAKERY, "Any chance you take Dankort?", "payment"),  # how one asks, not what
+        (BAKERY, "min svigermor spiser ikke gluten, har I noget brød?", "gluten_free"),
+        (BIKES, "Kan man booke online?", "booking"),  # the answer gives a link
+        (BIKES, "Do you rent cargo bikes?", "rental"),  # the answer names them
+        (BIKES, "hvad koster det at få skiftet en slange?", "prices"),
+        (BIKES, "repairs take roughly how long, ballpark?", "duration"),
+    ],
+)
+def test_what_the_entry_names_or_only_says_who_asks_is_still_answered(
+    brand: str, text: str, faq: str
+) -> None:
+    got = BRANDS[brand].decide_text(text)
+    assert (got.action, got.faq) == ("answer", faq), got.reason
+
+
+@pytest.mark.parametrize(
+    ("brand", "text"),
+    [
+        (BAKERY, "can I order a birthday cake by tomorrow?"),
+        (BAKERY, "can I order a cake for today?"),
+        (BAKERY, "Kan I lave en lagkage til i morgen?"),
+        (BAKERY, "kan jeg forudbestille en kringle til fredag"),
+        (BAKERY, "do you deliver today?"),
+        (BIKES, "can you have my bike ready by tomorrow?"),
+        (BIKES, "Kan cyklen være klar til fredag?"),
+        (BIKES, "Kan I nå at lave min cykel inden weekenden?"),
+        (BIKES, "can you service my bike today?"),
+    ],
+)
+def test_a_deadline_is_not_answered_with_the_usual_lead_time(brand: str, text: str) -> None:
+    got = BRANDS[brand].decide_text(text)
+    assert got.action == "escalate", got
+
+
+@pytest.mark.parametrize(
+    ("brand", "text", "faq"),
+    [
+        (BAKERY, "what time do you close today?", "hours"),  # a day asks opening hours
+        (BAKERY, "Er der noget glutenfrit i dag?", "gluten_free"),
+        (BIKES, "can I rent a bike for the weekend?", "rental"),  # how long, not by when
+    ],
+)
+def test_a_day_that_is_no_deadline_is_still_answered(brand: str, text: str, faq: str) -> None:
+    got = BRANDS[brand].decide_text(text)
+    assert (got.action, got.faq) == ("answer", faq), got.reason
+
+
+@pytest.mark.parametrize(
+    ("brand", "text"),
+    [
+        (BAKERY, "the smell in the morning when you walk past… heaven"),
+        (BAKERY, "Min mormor købte altid sit rugbrød her"),
+        (BAKERY, "we walked past yesterday with the dog"),
+        (BIKES, "my grandad had this exact bike"),
+        (BIKES, "Min morfar havde præcis sådan en cykel"),
+        (BIKES, "Har lige kørt 100 km på den, kører som en drøm"),
+        (BIKES, "I'll be there tomorrow with my old Raleigh"),
+    ],
+)
+def test_a_remark_without_a_question_is_left_alone(brand: str, text: str) -> None:
+    got = BRANDS[brand].decide_text(text)
+    assert got.action == "ignore", got
+
+
+@pytest.mark.parametrize(
+    ("brand", "text"),
+    [
+        # health and safety
+        (BAKERY, "my daughter got a rash after eating your bread"),
+        (BAKERY, "jeg fik ondt i maven efter jeres kage"),
+        (BIKES, "Jeg væltede fordi forhjulet faldt af"),
+        (BIKES, "my chain came off on the way home"),
+        # trouble with a thing
+        (BIKES, "the bike you sold me makes a clicking noise"),
+        (BIKES, "Cyklen knirker stadig efter eftersynet"),
+        (BIKES, "Kæden hopper af hele tiden"),
+        (BIKES, "min elcykel fra jer er gået i stykker igen"),
+        (BIKES, "the tire you fixed is flat again after two days"),
+        # one's own order or plan
+        (BAKERY, "I ordered a cake for Saturday and want to change the name on it"),
+        (BAKERY, "Jeg skal hente en lagkage i morgen men kan først komme kl 16"),
+        (BAKERY, "Bestilte en kringle til søndag"),
+        (BIKES, "I left my bike with you on monday"),
+        (BAKERY, "my order never came"),
+    ],
+)
+def test_a_statement_that_may_need_a_person_escalates(brand: str, text: str) -> None:
+    got = BRANDS[brand].decide_text(text)
+    assert got.action == "escalate", got
