@@ -54,7 +54,7 @@ WORDS: dict[str, str] = {
     " specialbestilling",
     "xpay": "pay paying payment payments betale betaling betaler mobilepay card cards kort"
     " kortet dankort visa mastercard amex kreditkort creditcard cash kontant kontanter"
-    " applepay googlepay contactless kontaktløs faktura invoice ean paypal cashless",
+    " applepay googlepay contactless kontaktløs faktura invoice ean paypal cashless credit",
     # Leaving it and getting it back: the turnaround.
     "xready": "ready klar færdig done hente henter hentes afhente afhenter afhentning pickup"
     " collect collection aflevere afleverer afleveret indlevere indleverer dropoff",
@@ -98,6 +98,7 @@ WORDS: dict[str, str] = {
     " vedligehold vedligeholdelse",
     "xpuncture": "puncture punctures punktering punkteringer lappe lappet flat slange patch"
     " tire tires tyre tyres dæk",
+    "xnew": "brandnew",  # and "new bike", "nye cykler" (PHRASES); a new tube is a tube
     "xused": "used secondhand preowned brugt brugte refurbished genbrug",
     "xsell": "sell sells selling sale sælge sælger salg buy buys købe køber",
     # The ways there, which the address answer names ("a minute from the station").
@@ -162,7 +163,7 @@ THINGS = frozenset(["xday", "xbread", "xcake", "xpastry", "xbike", "xnear", "xou
 # of an answer about services). A question naming one its entry never names escalates.
 # Only for an entry about such things (bikes, jobs on them): parking a cargo bike is
 # still parking.
-KINDS = frozenset(["xused", "xpuncture", "xcargo", "xebike", "xloanbike"])
+KINDS = frozenset(["xnew", "xused", "xpuncture", "xcargo", "xebike", "xloanbike"])
 KINDS_OF = KINDS | frozenset(["xbike", "xrepair", "xservice"])
 
 # Diets, and the single products a diet question may be about: "is the croissant
@@ -216,6 +217,12 @@ PHRASES: list[tuple[str, str]] = [
     (r"loan bike|courtesy bike|replacement bike", "xloanbike"),
     (r"(?:buy|buys|koebe|koeber|take|tager) (?:\w+ )?(?:old|gamle|gammel)", "xsell xused"),
     (r"second hand|pre owned|brugt cykel|til salg|for sale", "xused"),
+    # A new bike is a kind of bike (not a used one); a new tube is just a tube.
+    (
+        r"(?:brand new|new|ny|nye|nyt)(?= (?:\w+ )?(?:bikes?|bicycles?|cykel|cykler|cyklen"
+        r"|ebikes?|elcykl\w*|ladcykl\w*|cargo))",
+        "xnew",
+    ),
     (
         r"tune up|check up|tjek\w* (?:\w+ ){0,3}igennem|gennemgang|look (?:it |\w+ bike )?over",
         "xservice",

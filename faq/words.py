@@ -24,6 +24,7 @@ CHAT = {
     "wen": "when",
     "wheres": "where is",
     "whats": "what is",
+    "thats": "that is",
     "hows": "how is",
     "whens": "when is",
     "im": "i am",
@@ -191,7 +192,8 @@ INCIDENTAL = frozenset(
     # how, how much and why one asks, never what: "any chance", "roughly", "student budget",
     # "open late", "a new tube", "for 20 people", "regular bikes", "my gf went vegan"
     " chance roughly ballpark basic budget late early new regular normal ordinary people"
-    " per moment went without looking treats goodies snacks"
+    " per moment went without looking treats goodies snacks enough exact big small little"
+    " large only"
     # Danish
     " mor mors far fars forældre søn søns datter datters kone kæreste veninde ven venner"
     " kollega kollegaer kolleger familie gæster turister bedstemor mormor farmor"
@@ -204,10 +206,10 @@ INCIDENTAL = frozenset(
     " intolerant intolerans sensitiv svært område området kvarteret mærke mærket model"
     " studerende hver hvert imod minutter kroner"
     # the same in Danish; "laver/lavet" (make, made) ask what "har I" asks
-    " bedst ny nye almindelig almindelige normal normale personer øjeblik svigermor svigerfar"
-    " svigerforældre spise spiser spist"
+    " bedst ny nye nyt almindelig almindelige normal normale personer øjeblik svigermor svigerfar"
+    " svigerforældre spise spiser spist helt kun stor store lille små tidlig tidligt sent mens"
     # kinds of bike: a racercykel, a damecykel is still a bike
-    " dame herre boerne barne pige drenge racer".replace("æ", "ae")
+    " dame herre boerne barne pige drenge racer city road".replace("æ", "ae")
     .replace("ø", "oe")
     .replace("å", "aa")
     .split()

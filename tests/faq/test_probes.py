@@ -43,6 +43,10 @@ BAKERY, BIKES = "solsikke", "egerne"
         (BIKES, "Hvad koster en brugt cykel?", "'xused'"),
         (BIKES, "How long does a puncture repair take?", "'xpuncture'"),
         (BIKES, "do you fix Brompton folding bikes?", "'brompton'"),
+        (BIKES, "how much is a new bike?", "'xnew'"),
+        (BIKES, "Sælger I nye cykler?", "'xnew'"),
+        (BIKES, "how much is a service for an e-bike?", "'xebike'"),
+        (BIKES, "what would a new chain cost?", "'chain'"),
         # a place, a platform
         (BAKERY, "do you deliver to Valby?", "'valby'"),
         (BAKERY, "Leverer I til Amager?", "'amager'"),
@@ -72,6 +76,11 @@ def test_a_thing_the_answer_does_not_name_escalates(brand: str, text: str, why: 
         (BIKES, "Do you rent cargo bikes?", "rental"),  # the answer names them
         (BIKES, "hvad koster det at få skiftet en slange?", "prices"),
         (BIKES, "repairs take roughly how long, ballpark?", "duration"),
+        (BIKES, "hvad koster en ny slange", "prices"),  # a new tube is a tube
+        (BIKES, "how do I book a time for my city bike", "booking"),
+        (BAKERY, "hvor ligger bageriet helt præcist?", "address"),
+        (BAKERY, "do you accept credit cards or only mobilepay", "payment"),
+        (BAKERY, "Har I glutenfri kager eller kun brød?", "gluten_free"),
     ],
 )
 def test_what_the_entry_names_or_only_says_who_asks_is_still_answered(
