@@ -7,7 +7,9 @@ escalation; when unsure, escalate):
 2. spam and self-promotion → ignore
 3. an `escalate` word, a complaint (also one phrased as a question), a special
    day, someone's own order → escalate
-4. no question in it (thanks, praise, tagging a friend) → ignore
+4. no question in it (thanks, praise, tagging a friend, an anecdote) → ignore, unless
+   a person may be needed (trouble, health, one's own order or plan, a service
+   mentioned without thanks) → escalate
 5. every question must match one FAQ entry above the threshold, and all of
    them the same entry → answer; otherwise escalate
 6. a thread the brand already answered in → escalate instead of answering again
@@ -22,7 +24,7 @@ from dataclasses import dataclass
 from dripcast.core.faq import Comment, Decision, Faq
 from faq.lexicon import ASKS, LEAD_TIMES, SERVICES
 from faq.match import Matcher
-from faq.text import URL, content, fold, has_letters, sentences, topics, words
+from faq.text import MENTION, URL, content, fold, has_letters, sentences, topics, words
 from faq.words import (
     BACK_REFERENCES,
     COMPLAINT,
@@ -45,9 +47,6 @@ from faq.words import (
     SUBJECTS,
     VERB_OPENERS,
 )
-
-# A statement this short (in words that carry meaning) is small talk: "first", "nice pic".
-SHORT = 2
 
 
 @dataclass(frozen=True)
@@ -119,7 +118,16 @@ class Decider:
             (m := MONTHS.search(fold(text))) and any("xopen" in content(q) for q, _ in questions)
         ):
             return Decision(action="escalate", reason=f"on a given date ({m[0].strip()!r})")
-        return self._match(questions, fold(text))
+        d = self._match(questions, fold(text))
+        # "@frederik hvem er med på cykeltur søndag?": a question to the friend tagged,
+        # about nothing the brand does (none of its services named), is not for us.
+        if (
+            d.action == "escalate"
+            and MENTION.match(text.strip())
+            and not any(t in SERVICES for q, _ in questions for t in content(q))
+        ):
+            return Decision(action="ignore", reason="a question to the friend tagged")
+        return d
 
     def _match(self, questions: Sequence[tuple[str, str]], deadline_text: str) -> Decision:
         matches = [self.matcher.best(q, context=c) for q, c in questions]
@@ -177,10 +185,9 @@ def _statement(text: str, plain: str) -> Decision:
         return Decision(
             action="escalate", reason=f"not a question, but a person should read it ({m[0]!r})"
         )
-    said = content(fold(text))
-    if POSITIVE.search(plain) or len(said) <= SHORT or URL.search(text):
+    if POSITIVE.search(plain) or URL.search(text):
         return Decision(action="ignore", reason="no question (thanks, praise, a visit)")
-    service = next((t for t in said if t in SERVICES), None)
+    service = next((t for t in content(fold(text)) if t in SERVICES), None)
     if service:
         return Decision(
             action="escalate",

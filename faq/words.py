@@ -340,9 +340,11 @@ NEEDS_PERSON = re.compile(
     r"|loose|wobbl\w*|bent|snapped|cracked|stolen|damage\w*"
     r"|larm\w*|stoej\w*|knirk\w*|klik\w*|rasl\w*|hopper af|faldt af|falder af|vaelte\w*"
     r"|styrt\w*|kvaest\w*|slaaet|blod\w*|udslaet|haevet|syg|kloe\w*|kaste\w* op|galt"
-    r"|mistet|glemt|forsinke\w*|for sent|aflys\w*|aendre\w*|skade\w*|loes|slinger\w*"
+    r"|mistet|glemt\w*|forsinke\w*|for sent|aflys\w*|aendre\w*|skade\w*|loes|slinger\w*"
     r"|boejet|knaekke\w*|revne\w*|skadestue\w*|laege\w*|farlig\w*"
-    r"|utryg\w*|i stykker"
+    r"|utryg\w*|i stykker|weird|strange|odd|sound\w*|lyd|lyde|underlig\w*|maerkelig\w*"
+    r"|dies|dying|plastic|plastik|glass|glas|found a|fandt|hard as|nightmare|mareridt"
+    r"|(?:is|are|er) (?:down|nede)|mistake|fejl\w*|needs (?:new|a|an|to|fixing)|need (?:new|fixing)|traenger til"
     # a need or a plan: "I need it Friday", "jeg skal hente en lagkage i morgen"
     r"|(?:i|we) (?:need|want|have to|must|would like|wanna|gotta)"
     r" (?:it|my|a|an|the|to (?:order|pick|get|have|change|cancel|book|collect))"
@@ -362,7 +364,7 @@ POSITIVE = re.compile(
     r"|nam|venlig\w*|sweet|kind|friendly|10/10|recommend\w*|anbefal\w*|favou?rite|favorit\w*"
     r"|happy|glad|glaeder|hurtig\w*|quick|fast|can not wait|kan ikke vente|see you|ses"
     r"|coming (?:by|over|in)|kommer (?:forbi|ned)|be there|herhen|on my way|paa vej|try|proeve"
-    r"|prove|miss|savner|cheers|saved (?:my|me|us|the day)|lifesaver|reddede)\b"
+    r"|prove|miss|savner|cheers|would (?:\w+ ){0,5}again|saved (?:my|me|us|the day)|lifesaver|reddede)\b"
 )
 
 # Spam and self-promotion: ignored, never answered.

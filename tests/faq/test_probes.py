@@ -132,6 +132,12 @@ def test_a_day_that_is_no_deadline_is_still_answered(brand: str, text: str, faq:
         (BIKES, "Min morfar havde præcis sådan en cykel"),
         (BIKES, "Har lige kørt 100 km på den, kører som en drøm"),
         (BIKES, "I'll be there tomorrow with my old Raleigh"),
+        (BAKERY, "We had your kringle at my grandmother's 90th"),
+        (BIKES, "Bought my daughter's first bike here"),
+        (BIKES, "10/10 would get my flat fixed again"),
+        # a question to the friend tagged, about nothing the brand does
+        (BAKERY, "@anna skal vi tage hertil på lørdag?"),
+        (BIKES, "@jonas ride this sunday?"),
     ],
 )
 def test_a_remark_without_a_question_is_left_alone(brand: str, text: str) -> None:
@@ -159,6 +165,19 @@ def test_a_remark_without_a_question_is_left_alone(brand: str, text: str) -> Non
         (BAKERY, "Bestilte en kringle til søndag"),
         (BIKES, "I left my bike with you on monday"),
         (BAKERY, "my order never came"),
+        (BAKERY, "the bread was hard as a rock today"),
+        (BAKERY, "I found a piece of plastic in my bun"),
+        (BAKERY, "your website is down"),
+        (BAKERY, "Parking is a nightmare around here"),
+        (BIKES, "Jeg glemte min hjelm hos jer i går"),
+        (BIKES, "My bike is making a weird sound"),
+        (BIKES, "Der er en underlig lyd fra pedalerne"),
+        (BIKES, "The e-bike battery dies after 10 km now"),
+        (BIKES, "I have a 2015 Trek that needs new brakes"),
+        (BIKES, "got a puncture on the way to work ugh"),
+        # tagged, but about the brand's own things
+        (BAKERY, "@anna is the croissant vegan?"),
+        (BAKERY, "@sofie do they deliver to Valby?"),
     ],
 )
 def test_a_statement_that_may_need_a_person_escalates(brand: str, text: str) -> None:
