@@ -255,6 +255,13 @@ PHRASES: list[tuple[str, str]] = [
     (r"how to get (?:there|to you)", "xaddress"),
     (r"in advance|i forvejen|paa forhaand|ahead of time", "ahead"),
     (r"drop (?:\w+ )?off (?:at|to) (?:my|our|the)", "xdeliver"),
+    # Fetched from the customer is a delivery service, not a pick-up in the shop.
+    (
+        r"(?:pick|collect) (?:\w+ ){0,2}up (?:from|at) (?:my|our|the)"
+        r"|(?:pick|collect) (?:\w+ ){0,3}from (?:my|our)"
+        r"|hent\w* (?:\w+ ){0,2}(?:hos|hjemme hos) (?:mig|os)",
+        "xdeliver",
+    ),
     (r"drop (?:\w+ )?off|leave (?:my|the) bike", "xready"),
     (r"wait(?:ing)? times?|(?:is|are) the wait|ventetiden?", "xduration"),
     (r"for a fee|mod betaling|against payment", "xprice"),

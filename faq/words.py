@@ -413,6 +413,8 @@ DEADLINE = re.compile(
     r"|\b(?:by|before|for|til|inden|in time for) (?:tomorrow|today|tonight|i morgen|i dag"
     r"|i aften|i overmorgen)\b|\b(?:today|tonight|i dag|i aften) *\?"
     r"|\bnaa(?:r)? at\b|\basap\b|\burgent\w*|\bhaster\b|\bhurtigst muligt\b|\bin a hurry\b"
+    r"|\bin time for\b|\bi tide til\b|\b(?:need|needs|skal bruge|har brug for) (?:\w+ ){0,3}"
+    r"(?:by|before|til|inden|senest)\b"
 )
 
 # Asking after one's own order or repair: only the shop knows.

@@ -46,6 +46,8 @@ BAKERY, BIKES = "solsikke", "egerne"
         (BIKES, "how much is a new bike?", "'xnew'"),
         (BIKES, "Sælger I nye cykler?", "'xnew'"),
         (BIKES, "how much is a service for an e-bike?", "'xebike'"),
+        (BIKES, "can you pick up my bike from my home?", "deliver"),  # fetched, a service
+        (BIKES, "Kan I hente cyklen hjemme hos mig?", "deliver"),
         (BIKES, "what would a new chain cost?", "'chain'"),
         # a place, a platform
         (BAKERY, "do you deliver to Valby?", "'valby'"),
@@ -102,6 +104,8 @@ def test_what_the_entry_names_or_only_says_who_asks_is_still_answered(
         (BIKES, "Kan cyklen være klar til fredag?"),
         (BIKES, "Kan I nå at lave min cykel inden weekenden?"),
         (BIKES, "can you service my bike today?"),
+        (BIKES, "how long does a service take? need it before my trip on Saturday"),
+        (BAKERY, "can I get a wedding cake in time for the wedding"),
     ],
 )
 def test_a_deadline_is_not_answered_with_the_usual_lead_time(brand: str, text: str) -> None:
