@@ -55,9 +55,10 @@ WORDS: dict[str, str] = {
     "xpay": "pay paying payment payments betale betaling betaler mobilepay card cards kort"
     " kortet dankort visa mastercard amex kreditkort creditcard cash kontant kontanter"
     " applepay googlepay contactless kontaktløs faktura invoice ean paypal cashless credit",
-    # Leaving it and getting it back: the turnaround.
-    "xready": "ready klar færdig done hente henter hentes afhente afhenter afhentning pickup"
-    " collect collection aflevere afleverer afleveret indlevere indleverer dropoff",
+    # Leaving it and getting it back: the turnaround. When it is ready asks something
+    # (ASKS); picking it up in the shop ("preorder for pickup") only says how.
+    "xready": "ready klar færdig done aflevere afleverer afleveret indlevere indleverer dropoff",
+    "xpickup": "hente henter hentes afhente afhenter afhentning pickup collect collection",
     "xduration": "turnaround ventetid",
     "xwait": "xwait",  # "while I wait" (a phrase): a small job done on the spot
     "xnotify": "sms besked notify notified notification",
@@ -139,13 +140,14 @@ ASKS = frozenset(
         "xjob",
         "xvoucher",
         "xsource",
+        "xready",
     ]
 )
 
 # What the brand does for a customer: a statement about one of these ("bestilte en
 # lagkage til lørdag", "left my bike with you") may need a person; a remark about
 # anything else ("my grandad had this bike") is left alone.
-SERVICES = ASKS | frozenset(["xorder", "xready", "xnotify", "xduration", "xpuncture", "xused"])
+SERVICES = ASKS | frozenset(["xorder", "xpickup", "xnotify", "xduration", "xpuncture", "xused"])
 
 # What is done for a customer in some time (ordering, delivery, a repair, a rental):
 # an entry about one answers with the usual lead time, never whether a deadline holds.
@@ -324,9 +326,10 @@ PHRASES: list[tuple[str, str]] = [
     # Done on the spot: a small job, not a turnaround.
     (r"while (?:i|you|we|u) wait|mens (?:jeg|man|du|vi|i) venter", "xwait"),
     (
-        r"pick (?:\w+ )?up|get (?:it|them|\w+ bike) back|faa\w* (?:den|det|dem|cyklen) (?:igen|tilbage)",
+        r"get (?:it|them|\w+ bike) back|faa\w* (?:den|det|dem|cyklen) (?:igen|tilbage)",
         "xready",
     ),
+    (r"pick (?:\w+ )?up", "xpickup"),
     (r"work on|arbejde\w* paa|sort (?:\w+ )?out|(?:have|take) a look at", "xrepair"),
     # A cake with a name on it is made to order.
     (

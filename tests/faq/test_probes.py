@@ -49,6 +49,9 @@ BAKERY, BIKES = "solsikke", "egerne"
         (BIKES, "can you pick up my bike from my home?", "deliver"),  # fetched, a service
         (BIKES, "Kan I hente cyklen hjemme hos mig?", "deliver"),
         (BIKES, "what would a new chain cost?", "'chain'"),
+        # when a thing is ready, of a FAQ without a turnaround
+        (BAKERY, "Hvornår er rugbrødet klar om morgenen?", "ready"),
+        (BAKERY, "what time are the cinnamon buns ready?", "ready"),
         # a place, a platform
         (BAKERY, "do you deliver to Valby?", "'valby'"),
         (BAKERY, "Leverer I til Amager?", "'amager'"),
@@ -80,6 +83,8 @@ def test_a_thing_the_answer_does_not_name_escalates(brand: str, text: str, why: 
         (BIKES, "repairs take roughly how long, ballpark?", "duration"),
         (BIKES, "hvad koster en ny slange", "prices"),  # a new tube is a tube
         (BIKES, "how do I book a time for my city bike", "booking"),
+        (BIKES, "Hvornår kan jeg hente min cykel?", "duration"),
+        (BAKERY, "Can I preorder for pickup?", "cake_order"),  # pick-up only says how
         (BAKERY, "hvor ligger bageriet helt præcist?", "address"),
         (BAKERY, "do you accept credit cards or only mobilepay", "payment"),
         (BAKERY, "Har I glutenfri kager eller kun brød?", "gluten_free"),
