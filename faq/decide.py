@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from dripcast.core.faq import Comment, Decision, Faq
 from faq.lexicon import ASKS, LEAD_TIMES, SERVICES
 from faq.match import Matcher
-from faq.text import MENTION, URL, content, fold, has_letters, sentences, topics, words
+from faq.text import MENTION, TOKENS, URL, content, fold, has_letters, sentences, topics, words
 from faq.words import (
     BACK_REFERENCES,
     COMPLAINT,
@@ -152,6 +152,7 @@ class Decider:
             )
         unnamed = next((m.unnamed for m in found if m.unnamed), None)
         if unnamed:
+            unnamed = unnamed.removeprefix("x") if unnamed in TOKENS else unnamed
             return Decision(
                 action="escalate",
                 score=0.0,

@@ -144,6 +144,11 @@ ASKS = frozenset(
     ]
 )
 
+# Jobs are what is booked, priced or timed: "book a service" asks one thing (booking).
+# Any other topic of ASKS that the matched entry lacks and another entry has is a
+# second question ("pay with MobilePay when ordering a cake?").
+JOBS = frozenset(["xrepair", "xservice"])
+
 # What the brand does for a customer: a statement about one of these ("bestilte en
 # lagkage til lørdag", "left my bike with you") may need a person; a remark about
 # anything else ("my grandad had this bike") is left alone.

@@ -29,7 +29,7 @@ from functools import lru_cache
 from rapidfuzz.distance import Indel, JaroWinkler
 
 from dripcast.core.faq import FaqAnswer
-from faq.lexicon import ASKS, DIETS, KINDS, KINDS_OF, THINGS
+from faq.lexicon import ASKS, DIETS, JOBS, KINDS, KINDS_OF, THINGS
 from faq.text import TOKENS, URL, content, fold, product
 from faq.text import words as tokens
 from faq.words import GENERAL
@@ -194,10 +194,13 @@ class Matcher:
 
     def names(self, i: int, word: str) -> bool:
         """Whether entry i's examples or answer name this word (or one like it). A
-        topic or a question shape names itself, save a kind of thing or job (KINDS)."""
+        topic or a question shape names itself, save a kind of thing or job (KINDS) and
+        a topic asked that another entry answers."""
         known = self.vocab[i] | self.said[i]
         if word in KINDS:
             return word in known or not known & KINDS_OF
+        if word in ASKS and word not in JOBS:
+            return word in known or word not in self.topics
         if word in TOKENS or word in GENERAL:
             return True
         return any(similarity(word, v) > 0 for v in known)
