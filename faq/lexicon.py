@@ -59,7 +59,7 @@ WORDS: dict[str, str] = {
     # (ASKS); picking it up in the shop ("preorder for pickup") only says how.
     "xready": "ready klar færdig done aflevere afleverer afleveret indlevere indleverer dropoff",
     "xpickup": "hente henter hentes afhente afhenter afhentning pickup collect collection",
-    "xduration": "turnaround ventetid",
+    "xduration": "turnaround ventetid notice varsel",
     "xwait": "xwait",  # "while I wait" (a phrase): a small job done on the spot
     "xnotify": "sms besked notify notified notification",
     # Diets. Allergies and coeliac disease are the brand's escalate words, not here.

@@ -88,6 +88,10 @@ def test_a_thing_the_answer_does_not_name_escalates(brand: str, text: str, why: 
         (BIKES, "how do I book a time for my city bike", "booking"),
         (BIKES, "Hvornår kan jeg hente min cykel?", "duration"),
         (BAKERY, "Can I preorder for pickup?", "cake_order"),  # pick-up only says how
+        (BAKERY, "Hvor ligger I henne i byen?", "address"),
+        (BAKERY, "can you send bread to my house?", "delivery"),
+        (BAKERY, "I'd like to order a cake for my daughter's birthday", "cake_order"),
+        (BAKERY, "how many days notice for a cake order?", "cake_order"),
         (BAKERY, "hvor ligger bageriet helt præcist?", "address"),
         (BAKERY, "do you accept credit cards or only mobilepay", "payment"),
         (BAKERY, "Har I glutenfri kager eller kun brød?", "gluten_free"),
