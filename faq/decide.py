@@ -150,13 +150,20 @@ class Decider:
                 score=0.0,
                 reason=f"asks about {topic}, which no FAQ answer covers",
             )
-        unnamed = next((m.unnamed for m in found if m.unnamed), None)
-        if unnamed:
-            unnamed = unnamed.removeprefix("x") if unnamed in TOKENS else unnamed
+        un = next((m for m in found if m.unnamed), None)
+        if un and un.unnamed:
+            thing = un.unnamed.removeprefix("x") if un.unnamed in TOKENS else un.unnamed
             return Decision(
                 action="escalate",
                 score=0.0,
-                reason=f"asks about {unnamed!r}, which the {found[0].faq} answer does not name",
+                reason=f"asks about {thing!r}, which the {un.faq} answer does not name",
+            )
+        misses = next((m for m in found if m.misses), None)
+        if misses:
+            return Decision(
+                action="escalate",
+                score=0.0,
+                reason=f"does not ask what the {misses.faq} answer answers ({misses.misses})",
             )
         if weakest.score < self.faq.threshold:
             return Decision(

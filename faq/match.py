@@ -13,9 +13,13 @@ Indel ratio) plus prefix/suffix containment, which takes typos (`glutnfri`),
 inflection (`åbner`/`åbent`) and Danish compounds (`lagkage`/`kage`) in its
 stride without a model or a stemmer per language.
 
-Two rules on top: a question that asks about a topic no entry knows (a price, of
-a FAQ without prices) matches nothing, however much else it shares; and one about
-nothing but things (a product, a day) matches nothing either.
+Rules on top: a question that asks about a topic no entry knows (a price, of a
+FAQ without prices) matches nothing, however much else it shares; one about
+nothing but things (a product, a day) matches nothing either. And the best entry
+must name everything the question names (`Match.unnamed`: an egg, Valby, a used
+bike of a price list, a second topic another entry answers) and the question must
+ask what all the entry's examples ask (`Match.misses`: a price of a price list);
+otherwise the decider escalates (SPEC: when unsure, escalate).
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from faq.text import TOKENS, URL, content, fold, product
 from faq.text import words as tokens
 from faq.words import GENERAL
 
+SHAPES = frozenset(["xwhen", "xwhere", "xduration", "xprice"])  # how a question asks
 MIN_LEN = 4  # shorter words must match exactly: "bake" is not "bike"
 ANSWER_CREDIT = 0.5
 # An entry's score: how much of the comment it covers, and how much of its best example
@@ -73,6 +78,7 @@ class Match:
     runner_up: str | None = None
     uncovered: str | None = None  # a topic asked that no entry knows
     unnamed: str | None = None  # a word of the question the entry's examples and answer lack
+    misses: str | None = None  # what all the entry's examples ask and the question does not
 
 
 class Matcher:
@@ -107,6 +113,12 @@ class Matcher:
                 df[w] = df.get(w, 0) + 1
         self.idf = {w: math.log((n + 1) / (d + 1)) + 1 for w, d in df.items()}
         self.topics = {w for v in [*self.vocab, *self.said] for w in v if w in TOKENS}
+        # What every example of an entry asks ("price" for a price list): a question
+        # asking none of it ("do you fix punctures on weekends?") asks something else.
+        self.asks: list[frozenset[str]] = [
+            frozenset.intersection(*(frozenset(q) & ASKS for q in qs)) if qs else frozenset()
+            for qs in self.questions
+        ]
         self.unknown = math.log(n + 1) + 1  # a word no entry has weighs the most
 
     def weight(self, word: str) -> float:
@@ -171,14 +183,6 @@ class Matcher:
         uncovered = next((w for w in words if w in ASKS and w not in self.topics), None)
         if uncovered:
             raw = 0.0  # "what does a gluten-free cake cost?" of a FAQ without prices
-        # A thing the entry does not name (an egg in the swirl, a tandem, Valby): its
-        # answer may be wrong or incomplete about it.
-        asked = content(folded)
-        unnamed = next((w for w in asked if not self.names(i, w)), None)
-        if unnamed is None and set(asked) & DIETS:
-            unnamed = next(
-                (w for w in tokens(folded) if product(w) and not self.words_of(i, w)), None
-            )
         second, j = scores[1] if len(scores) > 1 else (0.0, -1)
         # Two entries about as likely: the comment may mean either, so be less sure.
         margin = raw - second
@@ -189,8 +193,28 @@ class Matcher:
             raw=raw,
             runner_up=self.ids[j] if j >= 0 and second > 0 else None,
             uncovered=uncovered,
-            unnamed=unnamed,
+            unnamed=self._unnamed(i, folded),
+            misses=self._misses(i, words),
         )
+
+    def _unnamed(self, i: int, folded: str) -> str | None:
+        """A thing the question names and entry i does not (an egg in the swirl, a
+        tandem, Valby): the answer may be wrong or incomplete about it. In a diet
+        question, a single product too (a croissant, when it names the swirl)."""
+        asked = content(folded)
+        unnamed = next((w for w in asked if not self.names(i, w)), None)
+        if unnamed is None and set(asked) & DIETS:
+            products = (w for w in tokens(folded) if product(w))
+            unnamed = next((w for w in products if not self.words_of(i, w)), None)
+        return unnamed
+
+    def _misses(self, i: int, words: Sequence[str]) -> str | None:
+        """What all of entry i's examples ask (a price) when the question asks none of
+        it ("do you fix punctures on weekends?" of a price list), nor asks the way the
+        examples do ("how early" of opening hours)."""
+        if not self.asks[i] or self.asks[i] & set(words) or set(words) & SHAPES & self.vocab[i]:
+            return None
+        return "/".join(sorted(t.removeprefix("x") for t in self.asks[i]))
 
     def names(self, i: int, word: str) -> bool:
         """Whether entry i's examples or answer name this word (or one like it). A

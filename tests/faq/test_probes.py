@@ -55,6 +55,8 @@ BAKERY, BIKES = "solsikke", "egerne"
         # when a thing is ready, of a FAQ without a turnaround
         (BAKERY, "Hvornår er rugbrødet klar om morgenen?", "ready"),
         (BAKERY, "what time are the cinnamon buns ready?", "ready"),
+        # none of what the entry's examples all ask (a price)
+        (BIKES, "do you fix punctures on weekends?", "(price)"),
         # a place, a platform
         (BAKERY, "do you deliver to Valby?", "'valby'"),
         (BAKERY, "Leverer I til Amager?", "'amager'"),
@@ -92,6 +94,7 @@ def test_a_thing_the_answer_does_not_name_escalates(brand: str, text: str, why: 
         (BAKERY, "can you send bread to my house?", "delivery"),
         (BAKERY, "I'd like to order a cake for my daughter's birthday", "cake_order"),
         (BAKERY, "how many days notice for a cake order?", "cake_order"),
+        (BAKERY, "how early can i grab a croissant in the morning", "hours"),  # asks when
         (BAKERY, "hvor ligger bageriet helt præcist?", "address"),
         (BAKERY, "do you accept credit cards or only mobilepay", "payment"),
         (BAKERY, "Har I glutenfri kager eller kun brød?", "gluten_free"),
