@@ -119,6 +119,15 @@ class Matcher:
             frozenset.intersection(*(frozenset(q) & ASKS for q in qs)) if qs else frozenset()
             for qs in self.questions
         ]
+        # Else, how every example of an entry asks, when each asks with a shape ("how
+        # long", "when" for a turnaround): a question asking in none of them asks other
+        # things.
+        self.shapes: list[frozenset[str]] = [
+            frozenset(t for q in qs for t in q if t in SHAPES)
+            if qs and not asks and all(set(q) & SHAPES for q in qs)
+            else frozenset()
+            for qs, asks in zip(self.questions, self.asks, strict=True)
+        ]
         self.unknown = math.log(n + 1) + 1  # a word no entry has weighs the most
 
     def weight(self, word: str) -> float:
@@ -211,7 +220,11 @@ class Matcher:
     def _misses(self, i: int, words: Sequence[str]) -> str | None:
         """What all of entry i's examples ask (a price) when the question asks none of
         it ("do you fix punctures on weekends?" of a price list), nor asks the way the
-        examples do ("how early" of opening hours)."""
+        examples do ("how early" of opening hours). An entry whose examples all ask
+        "how long" or "when" needs one of those asked."""
+        # (the answer's own topics count: "besked når cyklen er færdig?", of "we text you")
+        if self.shapes[i] and not (self.shapes[i] | (self.said[i] & TOKENS)) & set(words):
+            return "/".join(sorted(t.removeprefix("x") for t in self.shapes[i]))
         if not self.asks[i] or self.asks[i] & set(words) or set(words) & SHAPES & self.vocab[i]:
             return None
         return "/".join(sorted(t.removeprefix("x") for t in self.asks[i]))

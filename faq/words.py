@@ -172,7 +172,7 @@ STOP = frozenset(
     " faa fik faar goer gjorde ogsaa bare lige noget nogen nogle alle alt ingen ikke"
     " nu da hvis som selv mere meget mange hej tak tusind"
     " butik butikken bageri bageriet vaerksted vaerkstedet stedet jo nok vel mon"
-    " hvorfor naar henne yo".split()
+    " hvorfor naar henne yo igennem".split()
 )
 
 # Words that say who asks, when or how politely, never what about: "my mum", "next
@@ -196,7 +196,7 @@ INCIDENTAL = frozenset(
     # "open late", "a new tube", "for 20 people", "regular bikes", "my gf went vegan"
     " chance roughly ballpark basic budget late early new regular normal ordinary people"
     " per moment went without looking treats goodies snacks enough exact big small little"
-    " large only town house"
+    " large only town house whole entire"
     # Danish
     " mor mors far fars forældre søn søns datter datters kone kæreste veninde ven venner"
     " kollega kollegaer kolleger familie gæster turister bedstemor mormor farmor"
@@ -210,7 +210,7 @@ INCIDENTAL = frozenset(
     " studerende hver hvert imod minutter kroner"
     # the same in Danish; "laver/lavet" (make, made) ask what "har I" asks
     " bedst ny nye nyt almindelig almindelige normal normale personer øjeblik svigermor svigerfar"
-    " svigerforældre spise spiser spist byen helt kun stor store lille små tidlig tidligt sent mens"
+    " svigerforældre spise spiser spist byen hele helt kun stor store lille små tidlig tidligt sent mens"
     # kinds of bike: a racercykel, a damecykel is still a bike
     " dame herre boerne barne pige drenge racer city road".replace("æ", "ae")
     .replace("ø", "oe")

@@ -57,6 +57,10 @@ BAKERY, BIKES = "solsikke", "egerne"
         (BAKERY, "what time are the cinnamon buns ready?", "ready"),
         # none of what the entry's examples all ask (a price)
         (BIKES, "do you fix punctures on weekends?", "(price)"),
+        (BIKES, "Kan I tjekke min cykel igennem?", "(duration/when)"),
+        # a phrase around a thing keeps it
+        (BIKES, "Lejer I tandemcykler ud?", "'tandem'"),
+        (BAKERY, "can I get a vegan cake made?", "'vegan'"),
         # a place, a platform
         (BAKERY, "do you deliver to Valby?", "'valby'"),
         (BAKERY, "Leverer I til Amager?", "'amager'"),
@@ -95,6 +99,10 @@ def test_a_thing_the_answer_does_not_name_escalates(brand: str, text: str, why: 
         (BAKERY, "I'd like to order a cake for my daughter's birthday", "cake_order"),
         (BAKERY, "how many days notice for a cake order?", "cake_order"),
         (BAKERY, "how early can i grab a croissant in the morning", "hours"),  # asks when
+        (BIKES, "Får jeg besked når cyklen er færdig?", "duration"),  # the answer: a text
+        (BIKES, "Lejer I cykler ud?", "rental"),
+        (BAKERY, "Kører I brød ud?", "delivery"),
+        (BAKERY, "Bringer I lagkager ud?", "delivery"),
         (BAKERY, "hvor ligger bageriet helt præcist?", "address"),
         (BAKERY, "do you accept credit cards or only mobilepay", "payment"),
         (BAKERY, "Har I glutenfri kager eller kun brød?", "gluten_free"),
