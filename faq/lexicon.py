@@ -55,10 +55,11 @@ WORDS: dict[str, str] = {
     "xpay": "pay paying payment payments betale betaling betaler mobilepay card cards kort"
     " kortet dankort visa mastercard amex kreditkort creditcard cash kontant kontanter"
     " applepay googlepay contactless kontaktløs faktura invoice ean paypal cashless credit",
-    # Leaving it and getting it back: the turnaround. When it is ready asks something
-    # (ASKS); picking it up in the shop ("preorder for pickup") only says how.
-    "xready": "ready klar færdig done aflevere afleverer afleveret indlevere indleverer dropoff",
-    "xpickup": "hente henter hentes afhente afhenter afhentning pickup collect collection",
+    # When it is ready asks something (ASKS); handing it in or picking it up in the
+    # shop ("preorder for pickup", "drop my bike off") only says how.
+    "xready": "ready klar færdig done",
+    "xpickup": "hente henter hentes afhente afhenter afhentning pickup collect collection"
+    " aflevere afleverer afleveret indlevere indleverer dropoff",
     "xduration": "turnaround ventetid notice varsel",
     "xwait": "xwait",  # "while I wait" (a phrase): a small job done on the spot
     "xnotify": "sms besked notify notified notification",
@@ -157,7 +158,17 @@ SERVICES = ASKS | frozenset(["xorder", "xpickup", "xnotify", "xduration", "xpunc
 # What is done for a customer in some time (ordering, delivery, a repair, a rental):
 # an entry about one answers with the usual lead time, never whether a deadline holds.
 LEAD_TIMES = frozenset(
-    ["xorder", "xready", "xduration", "xdeliver", "xbook", "xrepair", "xservice", "xrent"]
+    [
+        "xorder",
+        "xready",
+        "xpickup",
+        "xduration",
+        "xdeliver",
+        "xbook",
+        "xrepair",
+        "xservice",
+        "xrent",
+    ]
 )
 
 # Topics a question is about but that ask nothing by themselves: "croissants on
@@ -271,7 +282,7 @@ PHRASES: list[tuple[str, str]] = [
         r"|hent\w* (?:\w+ ){0,2}(?:hos|hjemme hos) (?:mig|os)",
         "xdeliver",
     ),
-    (r"drop (?:\w+ )?off|leave (?:my|the) bike", "xready"),
+    (r"drop (?:\w+ ){0,2}off|leave (?:my|the) bike", "xpickup"),
     (r"wait(?:ing)? times?|(?:is|are) the wait|ventetiden?", "xduration"),
     (r"for a fee|mod betaling|against payment", "xprice"),
     (r"(?:call|ring|ringe|phone) (?:\w+ )?(?:ahead|first|i forvejen|foerst|forud)", "xbook"),
@@ -335,6 +346,12 @@ PHRASES: list[tuple[str, str]] = [
     (
         r"get (?:it|them|\w+ bike) back|faa\w* (?:den|det|dem|cyklen) (?:igen|tilbage)",
         "xready",
+    ),
+    # When one can fetch it asks when it is ready: "when can I pick it up?"
+    (
+        r"(?:when|hvornaar) (?:can|could|will|kan|skal) (?:i|we|jeg|vi|man)"
+        r" (?:pick|collect|get|hente|afhente)\w*",
+        "xwhen xready",
     ),
     (r"pick (?:\w+ )?up", "xpickup"),
     (r"work on|arbejde\w* paa|sort (?:\w+ )?out|(?:have|take) a look at", "xrepair"),

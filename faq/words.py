@@ -172,7 +172,9 @@ STOP = frozenset(
     " faa fik faar goer gjorde ogsaa bare lige noget nogen nogle alle alt ingen ikke"
     " nu da hvis som selv mere meget mange hej tak tusind"
     " butik butikken bageri bageriet vaerksted vaerkstedet stedet jo nok vel mon"
-    " hvorfor naar henne yo igennem".split()
+    " hvorfor naar henne igennem"
+    # greetings (GREETINGS): "heyy what time do u open"
+    " yo hii heyy hejj hejsa hallo halloj goddag dav heya hiya".split()
 )
 
 # Words that say who asks, when or how politely, never what about: "my mum", "next
@@ -196,7 +198,7 @@ INCIDENTAL = frozenset(
     # "open late", "a new tube", "for 20 people", "regular bikes", "my gf went vegan"
     " chance roughly ballpark basic budget late early new regular normal ordinary people"
     " per moment went without looking treats goodies snacks enough exact big small little"
-    " large only town house whole entire"
+    " large only town house whole entire best good"
     # Danish
     " mor mors far fars forældre søn søns datter datters kone kæreste veninde ven venner"
     " kollega kollegaer kolleger familie gæster turister bedstemor mormor farmor"
@@ -287,7 +289,9 @@ BACK_REFERENCES = frozenset(
     "it them those these that one ones any some den det dem nogen nogle noget".split()
 )
 # Said before a question, not part of it: "yo are u open today", "hej har I …".
-GREETINGS = frozenset("hi hey hello yo hej hejsa hallo halloj goddag dav heya hiya".split())
+GREETINGS = frozenset(
+    "hi hii hey heyy hello yo hej hejj hejsa hallo halloj goddag dav heya hiya".split()
+)
 # A preposition before the question word: "til hvad tid …", "from what time …".
 LEADS = frozenset(["til", "fra", "from", "until", "till", "at", "by", "in", "i", "paa", "om"])
 # A question inside a sentence: "if I drop it off monday when will it be ready".
