@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from dripcast.core.faq import Comment, Decision, Faq
-from faq.lexicon import ASKS, LEAD_TIMES, SERVICES
+from faq.lexicon import ASKS, DIETS, LEAD_TIMES, SERVICES
 from faq.match import Matcher
 from faq.text import MENTION, TOKENS, URL, content, fold, has_letters, sentences, topics, words
 from faq.words import (
@@ -31,8 +31,10 @@ from faq.words import (
     DANISH_VERB_OPENERS,
     DATES,
     DEADLINE,
+    DIET_LABEL,
     EMBEDDED,
     GREETINGS,
+    INGREDIENT,
     JOINERS,
     LEADS,
     MONTHS,
@@ -113,6 +115,9 @@ class Decider:
             return Decision(
                 action="escalate", reason=f"only the brand can answer ({m[0].strip()!r})"
             )
+        m = INGREDIENT.search(plain)
+        if m and not DIET_LABEL.search(plain) and _ingredient(m[1] or m[2]):
+            return Decision(action="escalate", reason=f"what is in it ({m[0].strip()!r})")
         m = DATES.search(fold(text))
         if m or (
             (m := MONTHS.search(fold(text))) and any("xopen" in content(q) for q, _ in questions)
@@ -182,6 +187,14 @@ class Decider:
         return Decision(
             action="answer", faq=faq, score=score, reply=self.answers[faq], reason="matches"
         )
+
+
+def _ingredient(word: str) -> bool:
+    """Whether a word after "is there …"/"made with …" may be an ingredient: one of a
+    diet's (milk, butter) or a word no topic has (egg, honey), not a topic of its own
+    ("is there parking") nor filler ("is there anything")."""
+    found = content(word)
+    return bool(found) and all(t not in TOKENS or t in DIETS for t in found)
 
 
 def _statement(text: str, plain: str) -> Decision:

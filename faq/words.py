@@ -424,6 +424,21 @@ DEADLINE = re.compile(
     r"(?:by|before|til|inden|senest)\b"
 )
 
+# What is in a thing ("is there milk in the swirl?", "er rugbrødet lavet med honning?"):
+# only the brand knows its recipes, unless the comment asks a diet by name ("is it
+# vegan or is there butter in it?"), which a diet answer answers. Group 1 or 2 is the
+# ingredient, so "er der parkering i nærheden" is no such question (it has a topic).
+INGREDIENT = re.compile(
+    r"\b(?:is there|are there|er der) (?:any |nogen |noget )?(\w+) (?:\w+ )?(?:in|i)\b"
+    r"|\b(?:made with|lavet med|bagt med|contains?|indeholder|ingredients? in|ingredienser i)"
+    r" (?:any |nogen |noget )?(\w+)"
+)
+DIET_LABEL = re.compile(
+    r"\b(?:vegan\w*|plant\w* based|plantebaser\w*|gluten ?(?:free|fri\w*)|glutenfree|gf"
+    r"|(?:uden|without|no|free from|fri for) gluten|sugar ?free|sukkerfri\w*"
+    r"|(?:dairy|lactose|milk) ?free|(?:laktose|maelke)fri\w*|(?:uden|without) (?:maelk|milk))\b"
+)
+
 # Asking after one's own order or repair: only the shop knows.
 STATUS = re.compile(
     r"\b(?:order (?:no\.? ?|number |#)?\d+|ordre ?(?:nr\.? ?)?\d+|#\d{3,}"

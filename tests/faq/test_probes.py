@@ -27,8 +27,12 @@ BAKERY, BIKES = "solsikke", "egerne"
         # an ingredient, or a single product the diet answer does not name
         (BAKERY, "is there egg in the vegan swirl?", "'egg'"),
         (BAKERY, "Er der æg i den veganske kanelsnegl?", "'aeg'"),
-        (BAKERY, "Er rugbrødet lavet med honning?", "'honning'"),
+        (BAKERY, "Er rugbrødet lavet med honning?", "what is in it"),
         (BAKERY, "what are the ingredients in the vegan cinnamon swirl?", "'ingredients'"),
+        (BAKERY, "Is there milk in the cinnamon swirl?", "what is in it"),
+        (BAKERY, "Er der mælk i jeres brød?", "what is in it"),
+        (BAKERY, "Er der gluten i kanelsneglen?", "what is in it"),
+        (BAKERY, "do your breads contain dairy?", "what is in it"),
         (BAKERY, "is the croissant vegan?", "'croissant'"),
         (BAKERY, "Er tebirkes veganske?", "'tebirkes'"),
         (BAKERY, "Er kransekagen glutenfri?", "'kransekagen'"),
@@ -83,7 +87,9 @@ def test_a_thing_the_answer_does_not_name_escalates(brand: str, text: str, why: 
         (BAKERY, "Leverer I på Østerbro?", "delivery"),
         (BAKERY, "is the rugbrød vegan?", "vegan"),  # named in the examples
         (BAKERY, "Er kanelsneglen vegansk?", "vegan"),  # named in the answer
-        (BAKERY, "is ur bread vegan or is there butter in it", "vegan"),  # what vegan leaves out
+        (BAKERY, "is ur bread vegan or is there butter in it", "vegan"),  # asks vegan by name
+        (BAKERY, "Er jeres surdejsbrød lavet uden mælk og æg?", "vegan"),
+        (BAKERY, "er der parkering i nærheden?", "parking"),  # parking is no ingredient
         (BAKERY, "Any chance you take Dankort?", "payment"),  # how one asks, not what
         (BAKERY, "min svigermor spiser ikke gluten, har I noget brød?", "gluten_free"),
         (BIKES, "Kan man booke online?", "booking"),  # the answer gives a link
