@@ -408,14 +408,15 @@ MONTHS = re.compile(rf"\b(?:{_MONTHS})\b")
 
 # A deadline ("by tomorrow", "in time for Saturday", "til i morgen", "kan I nå at"):
 # an answer about the usual lead time or turnaround does not say whether that one can
-# be met. Only for an entry about something done for the customer (faq.lexicon's
+# be met. "Til fredag" alone is no deadline: like "for Friday", it names the day it
+# is for. Only for an entry about something done for the customer (faq.lexicon's
 # LEAD_TIMES): opening hours or a diet are asked with a day too ("open today?").
 _WEEKDAYS = (
     "monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend|mandag|tirsdag|onsdag"
     "|torsdag|fredag|loerdag|soendag|weekenden"
 )
 DEADLINE = re.compile(
-    rf"\b(?:by|before|in time for|ready for|done for|til|inden|senest|klar til|faerdig til"
+    rf"\b(?:by|before|in time for|ready for|done for|inden|senest|klar til|faerdig til"
     rf"|i tide til) (?:(?:paa|on|the|this|next|naeste|paa den) )?(?:{_WEEKDAYS})\b"
     r"|\b(?:by|before|for|til|inden|in time for) (?:tomorrow|today|tonight|i morgen|i dag"
     r"|i aften|i overmorgen)\b|\b(?:today|tonight|i dag|i aften) *\?"

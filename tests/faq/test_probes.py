@@ -131,7 +131,7 @@ def test_what_the_entry_names_or_only_says_who_asks_is_still_answered(
         (BAKERY, "can I order a birthday cake by tomorrow?"),
         (BAKERY, "can I order a cake for today?"),
         (BAKERY, "Kan I lave en lagkage til i morgen?"),
-        (BAKERY, "kan jeg forudbestille en kringle til fredag"),
+        (BAKERY, "Kan I have kringlen klar inden fredag?"),
         (BAKERY, "do you deliver today?"),
         (BIKES, "can you have my bike ready by tomorrow?"),
         (BIKES, "Kan cyklen være klar til fredag?"),
@@ -152,6 +152,7 @@ def test_a_deadline_is_not_answered_with_the_usual_lead_time(brand: str, text: s
         (BAKERY, "what time do you close today?", "hours"),  # a day asks opening hours
         (BAKERY, "Er der noget glutenfrit i dag?", "gluten_free"),
         (BIKES, "can I rent a bike for the weekend?", "rental"),  # how long, not by when
+        (BAKERY, "kan jeg forudbestille en kringle til fredag", "cake_order"),  # the day it is for
     ],
 )
 def test_a_day_that_is_no_deadline_is_still_answered(brand: str, text: str, faq: str) -> None:
