@@ -113,6 +113,12 @@ def test_a_thing_the_answer_does_not_name_escalates(brand: str, text: str, why: 
         (BAKERY, "best place to park near you?", "parking"),
         (BIKES, "Can I drop my bike off without an appointment?", "booking"),
         (BIKES, "when can I pick up my bike?", "duration"),
+        # who asks and why, around the question
+        (BAKERY, "do you deliver to my work?", "delivery"),
+        (BAKERY, "when do you open on saturday, planning a little trip with the kids", "hours"),
+        (BAKERY, "Har I veganske kager? Min veninde er lige blevet veganer", "vegan"),
+        (BIKES, "do you rent bikes? we're visiting for the weekend", "rental"),
+        (BIKES, "hvad koster et eftersyn? det er en gammel Raleigh", "prices"),
         (BAKERY, "hvor ligger bageriet helt præcist?", "address"),
         (BAKERY, "do you accept credit cards or only mobilepay", "payment"),
         (BAKERY, "Har I glutenfri kager eller kun brød?", "gluten_free"),
