@@ -39,6 +39,7 @@ from faq.words import (
     LEADS,
     MONTHS,
     NEEDS_PERSON,
+    NEGATION,
     NOT_SUBJECTS,
     POSITIVE,
     QUESTION_OPENERS,
@@ -199,8 +200,9 @@ def _ingredient(word: str) -> bool:
 
 def _statement(text: str, plain: str) -> Decision:
     """A comment that asks nothing: ignored (praise, an anecdote, a visit), unless it
-    may need a person: trouble, a body hurt, someone's own order or plan, or one of
-    the brand's services mentioned without thanks or praise ("bestilte en lagkage")."""
+    may need a person: trouble, a body hurt, someone's own order or plan, a person
+    asked for, or (without thanks or praise) a denial ("not fresh") or one of the
+    brand's services ("bestilte en lagkage")."""
     m = NEEDS_PERSON.search(plain) or STATUS.search(plain)
     if m:
         return Decision(
@@ -208,6 +210,11 @@ def _statement(text: str, plain: str) -> Decision:
         )
     if POSITIVE.search(plain) or URL.search(text):
         return Decision(action="ignore", reason="no question (thanks, praise, a visit)")
+    m = NEGATION.search(plain)
+    if m:
+        return Decision(
+            action="escalate", reason=f"not a question, but it denies something ({m[0]!r})"
+        )
     service = next((t for t in content(fold(text)) if t in SERVICES), None)
     if service:
         return Decision(

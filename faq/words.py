@@ -352,12 +352,32 @@ NEEDS_PERSON = re.compile(
     r"|utryg\w*|i stykker|weird|strange|odd|sound\w*|lyd|lyde|underlig\w*|maerkelig\w*"
     r"|dies|dying|plastic|plastik|glass|glas|found a|fandt|hard as|nightmare|mareridt"
     r"|(?:is|are|er) (?:down|nede)|mistake|fejl\w*|needs (?:new|a|an|to|fixing)|need (?:new|fixing)|traenger til"
+    # bad food, a thing gone wrong, a part that acts up
+    r"|dry|toer|toert|tasted|smagte|bug|bugs|insect\w*|insekt\w*|flue|worm|orm|stone|sten"
+    r"|too (?:long|slow|expensive|small|little|busy|crowded|hot|cold|dry|sweet|salty|late)"
+    r"|alt for|error\w*|spring\w*|skips|skipping|ignor\w*|could (?:\w+ )?be better"
+    r"|kunne (?:\w+ )?vaere bedre|used to be|plejede at vaere"
+    # a person asked for, or tried: "speak to the owner", "ring mig op", "I called"
+    r"|(?:speak|talk) (?:to|with)|(?:tale|snakke) med|contact\w*|kontakt\w*|call me|called"
+    r"|ring\w* (?:\w+ )?(?:mig|tilbage|op)|ringede|ringet|get back to me|reach (?:me|you)|heard from"
+    r"|hoert fra|vende tilbage|vender tilbage|email\w*"
+    # business, press, the authorities
+    r"|cater\w*|event|events|arrangement\w*|journalist\w*|presse|press|interview\w*"
+    r"|wholesale|engros|firma\w*|company|companies|kommune\w*|municipality|bulk"
     # a need or a plan: "I need it Friday", "jeg skal hente en lagkage i morgen"
     r"|(?:i|we) (?:need|want|have to|must|would like|wanna|gotta)"
     r" (?:it|my|a|an|the|to (?:order|pick|get|have|change|cancel|book|collect))"
     r"|(?:i|we) (?:left|dropped)|(?:jeg|vi) (?:har brug for|afleverede|efterlod)"
     r"|(?:jeg|vi) (?:skal|maa) (?:have|hente|bruge|bestille|aflevere|aendre|aflyse)"
     r"|skal have)\b"
+)
+
+# A statement that denies something ("not fresh", "nobody picked up", "ingen svarede")
+# is more often a problem than an anecdote: escalated unless it is praise ("can't
+# wait to try", "never had better").
+NEGATION = re.compile(
+    r"\b(?:not|no|never|nobody|nothing|havent|hasnt|wasnt|werent|couldnt|wouldnt"
+    r"|ikke|aldrig|ingen|intet|ingenting)\b"
 )
 
 # A comment without a question is left alone only when it is plainly kind or
@@ -371,7 +391,8 @@ POSITIVE = re.compile(
     r"|nam|venlig\w*|sweet|kind|friendly|10/10|recommend\w*|anbefal\w*|favou?rite|favorit\w*"
     r"|happy|glad|glaeder|hurtig\w*|quick|fast|can not wait|kan ikke vente|see you|ses"
     r"|coming (?:by|over|in)|kommer (?:forbi|ned)|be there|herhen|on my way|paa vej|try|proeve"
-    r"|prove|miss|savner|cheers|would (?:\w+ ){0,5}again|saved (?:my|me|us|the day)|lifesaver|reddede)\b"
+    r"|prove|miss|savner|cheers|would (?:\w+ ){0,5}again|never (?:\w+ ){0,3}better"
+    r"|aldrig (?:\w+ ){0,3}bedre|saved (?:my|me|us|the day)|lifesaver|reddede)\b"
 )
 
 # Spam and self-promotion: ignored, never answered.

@@ -179,6 +179,9 @@ def test_a_day_that_is_no_deadline_is_still_answered(brand: str, text: str, faq:
         (BAKERY, "We had your kringle at my grandmother's 90th"),
         (BIKES, "Bought my daughter's first bike here"),
         (BIKES, "10/10 would get my flat fixed again"),
+        (BAKERY, "never had better bread"),
+        (BAKERY, "Jeg har aldrig smagt noget bedre"),
+        (BAKERY, "I grew up on this street"),
         # a question to the friend tagged, about nothing the brand does
         (BAKERY, "@anna skal vi tage hertil på lørdag?"),
         (BIKES, "@jonas ride this sunday?"),
@@ -222,6 +225,20 @@ def test_a_remark_without_a_question_is_left_alone(brand: str, text: str) -> Non
         # tagged, but about the brand's own things
         (BAKERY, "@anna is the croissant vegan?"),
         (BAKERY, "@sofie do they deliver to Valby?"),
+        # a denial, a poor thing, a person asked for or tried, business
+        (BAKERY, "The croissants were not fresh today"),
+        (BAKERY, "Jeg ringede men ingen tog telefonen"),
+        (BIKES, "Jeg har ikke hørt fra jer"),
+        (BAKERY, "Kagen var tør"),
+        (BAKERY, "There was a bug in my bread"),
+        (BAKERY, "the bread could be better"),
+        (BAKERY, "Køen var alt for lang i dag"),
+        (BIKES, "My e-bike shows error 503"),
+        (BIKES, "Gearet springer"),
+        (BAKERY, "I'd like to speak to the owner"),
+        (BAKERY, "Ring venligst tilbage på 12345678"),
+        (BAKERY, "We'd love to have you cater our event"),
+        (BAKERY, "I'm a journalist writing about bakeries"),
     ],
 )
 def test_a_statement_that_may_need_a_person_escalates(brand: str, text: str) -> None:
