@@ -40,6 +40,7 @@ from faq.words import (
     MONTHS,
     NEEDS_PERSON,
     NEGATION,
+    NOT_PRAISE,
     NOT_SUBJECTS,
     POSITIVE,
     QUESTION_OPENERS,
@@ -208,7 +209,7 @@ def _statement(text: str, plain: str) -> Decision:
         return Decision(
             action="escalate", reason=f"not a question, but a person should read it ({m[0]!r})"
         )
-    if POSITIVE.search(plain) or URL.search(text):
+    if POSITIVE.search(NOT_PRAISE.sub(" ", plain)) or URL.search(text):
         return Decision(action="ignore", reason="no question (thanks, praise, a visit)")
     m = NEGATION.search(plain)
     if m:

@@ -380,6 +380,9 @@ NEGATION = re.compile(
     r"|ikke|aldrig|ingen|intet|ingenting)\b"
 )
 
+# Praise denied is none: "not great", "ikke så lækkert" (the word after goes too).
+NOT_PRAISE = re.compile(r"\b(?:not|ikke)(?: (?:so|very|that|too|saa|saerlig|super|helt))? \w+")
+
 # A comment without a question is left alone only when it is plainly kind or
 # neutral: thanks, praise, a visit announced, a friend tagged. Anything else a person
 # reads (SPEC: when unsure, escalate).

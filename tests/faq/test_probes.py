@@ -182,6 +182,8 @@ def test_a_day_that_is_no_deadline_is_still_answered(brand: str, text: str, faq:
         (BAKERY, "never had better bread"),
         (BAKERY, "Jeg har aldrig smagt noget bedre"),
         (BAKERY, "I grew up on this street"),
+        (BAKERY, "can't wait to try the new rye"),
+        (BAKERY, "not gonna lie, best bread in town"),
         # a question to the friend tagged, about nothing the brand does
         (BAKERY, "@anna skal vi tage hertil på lørdag?"),
         (BIKES, "@jonas ride this sunday?"),
@@ -232,6 +234,8 @@ def test_a_remark_without_a_question_is_left_alone(brand: str, text: str) -> Non
         (BAKERY, "Kagen var tør"),
         (BAKERY, "There was a bug in my bread"),
         (BAKERY, "the bread could be better"),
+        (BAKERY, "not great tbh"),  # praise denied
+        (BAKERY, "Ikke så lækkert som sidst"),
         (BAKERY, "Køen var alt for lang i dag"),
         (BIKES, "My e-bike shows error 503"),
         (BIKES, "Gearet springer"),
