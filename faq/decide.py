@@ -42,6 +42,7 @@ from faq.words import (
     NEGATION,
     NOT_PRAISE,
     NOT_SUBJECTS,
+    PLANS,
     POSITIVE,
     QUESTION_OPENERS,
     REQUEST,
@@ -112,6 +113,11 @@ class Decider:
         questions = _questions(text)
         if not questions:
             return _statement(text, plain)
+        remark = _remark_for_a_person(text)
+        if remark:
+            return Decision(
+                action="escalate", reason=f"a question, and a remark a person reads ({remark!r})"
+            )
         m = SPECIAL_DAYS.search(plain) or STATUS.search(plain)
         if m:
             return Decision(
@@ -199,12 +205,26 @@ def _ingredient(word: str) -> bool:
     return bool(found) and all(t not in TOKENS or t in DIETS for t in found)
 
 
+def _remark_for_a_person(text: str) -> str | None:
+    """In a comment that asks, a sentence that asks nothing and may need a person:
+    "is the shop open? the door was locked"."""
+    for s in sentences(text):
+        if s.endswith("?") or _questions(s):
+            continue
+        plain = " " + " ".join(words(s)) + " "
+        # (a denial says why one asks more often here: "my wife can't have wheat")
+        m = NEEDS_PERSON.search(plain)
+        if m:
+            return m[0]
+    return None
+
+
 def _statement(text: str, plain: str) -> Decision:
     """A comment that asks nothing: ignored (praise, an anecdote, a visit), unless it
     may need a person: trouble, a body hurt, someone's own order or plan, a person
     asked for, or (without thanks or praise) a denial ("not fresh") or one of the
     brand's services ("bestilte en lagkage")."""
-    m = NEEDS_PERSON.search(plain) or STATUS.search(plain)
+    m = NEEDS_PERSON.search(plain) or PLANS.search(plain) or STATUS.search(plain)
     if m:
         return Decision(
             action="escalate", reason=f"not a question, but a person should read it ({m[0]!r})"

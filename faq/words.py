@@ -336,9 +336,10 @@ COMPLAINT = re.compile(
 )
 
 # A statement (no question) that may need a person all the same: trouble with a thing
-# or an order, a body hurt, a plan or a need the brand must act on. Any of these and
-# it is escalated; a statement without them (praise, an anecdote, "my grandad had this
-# bike") is left alone.
+# or an order, a body hurt, a person asked for, business. Any of these and it is
+# escalated (also after a question: "is the shop open? the door was locked"); a
+# statement without them (praise, an anecdote, "my grandad had this bike") is left
+# alone.
 NEEDS_PERSON = re.compile(
     r"\b(?:noise\w*|nois[ye]|squeak\w*|creak\w*|click(?:s|ing)|rattl\w*|grind\w*|slipp\w*"
     r"|(?:came|come|fell|falls|fall|falling) (?:off|apart)|crash\w*|hurt|hurts|injur\w*|bleed\w*"
@@ -351,21 +352,29 @@ NEEDS_PERSON = re.compile(
     r"|boejet|knaekke\w*|revne\w*|skadestue\w*|laege\w*|farlig\w*"
     r"|utryg\w*|i stykker|weird|strange|odd|sound\w*|lyd|lyde|underlig\w*|maerkelig\w*"
     r"|dies|dying|plastic|plastik|glass|glas|found a|fandt|hard as|nightmare|mareridt"
-    r"|(?:is|are|er) (?:down|nede)|mistake|fejl\w*|needs (?:new|a|an|to|fixing)|need (?:new|fixing)|traenger til"
+    r"|(?:is|are|er) (?:down|nede)|mistake|fejl\w*|needs (?:new|a|an|to|fixing)"
+    r"|need (?:new|fixing)|traenger til"
     # bad food, a thing gone wrong, a part that acts up
     r"|dry|toer|toert|tasted|smagte|bug|bugs|insect\w*|insekt\w*|flue|worm|orm|stone|sten"
     r"|too (?:long|slow|expensive|small|little|busy|crowded|hot|cold|dry|sweet|salty|late)"
     r"|alt for|error\w*|spring\w*|skips|skipping|ignor\w*|could (?:\w+ )?be better"
-    r"|kunne (?:\w+ )?vaere bedre|used to be|plejede at vaere"
+    r"|kunne (?:\w+ )?vaere bedre|used to be|plejede at vaere|locked|laast"
+    r"|(?:was|were|var) (?:closed|lukket)|saying closed"
     # a person asked for, or tried: "speak to the owner", "ring mig op", "I called"
     r"|(?:speak|talk) (?:to|with)|(?:tale|snakke) med|contact\w*|kontakt\w*|call me|called"
-    r"|ring\w* (?:\w+ )?(?:mig|tilbage|op)|ringede|ringet|get back to me|reach (?:me|you)|heard from"
+    r"|ring\w* (?:\w+ )?(?:mig|tilbage|op)|ringede|ringet|get back to me|reach (?:me|you)"
+    r"|heard from"
     r"|hoert fra|vende tilbage|vender tilbage|email\w*"
     # business, press, the authorities
     r"|cater\w*|event|events|arrangement\w*|journalist\w*|presse|press|interview\w*"
-    r"|wholesale|engros|firma\w*|company|companies|kommune\w*|municipality|bulk"
-    # a need or a plan: "I need it Friday", "jeg skal hente en lagkage i morgen"
-    r"|(?:i|we) (?:need|want|have to|must|would like|wanna|gotta)"
+    r"|wholesale|engros|firma\w*|company|companies|kommune\w*|municipality|bulk)\b"
+)
+
+# A statement of one's own need or plan: "I need it Friday", "jeg skal hente en
+# lagkage i morgen". Alone it asks for a person; before a question it only says why
+# one asks ("Skal have en ny cykel. Sælger I brugte cykler?").
+PLANS = re.compile(
+    r"\b(?:(?:i|we) (?:need|want|have to|must|would like|wanna|gotta)"
     r" (?:it|my|a|an|the|to (?:order|pick|get|have|change|cancel|book|collect))"
     r"|(?:i|we) (?:left|dropped)|(?:jeg|vi) (?:har brug for|afleverede|efterlod)"
     r"|(?:jeg|vi) (?:skal|maa) (?:have|hente|bruge|bestille|aflevere|aendre|aflyse)"

@@ -243,6 +243,10 @@ def test_a_remark_without_a_question_is_left_alone(brand: str, text: str) -> Non
         (BAKERY, "Ring venligst tilbage på 12345678"),
         (BAKERY, "We'd love to have you cater our event"),
         (BAKERY, "I'm a journalist writing about bakeries"),
+        # a question, and a remark that needs a person
+        (BAKERY, "is the shop open? the door was locked"),
+        (BAKERY, "Har I åbent i dag? I var lukket i går"),
+        (BIKES, "Hvor lang tid tager et eftersyn? Min cykel larmer"),
     ],
 )
 def test_a_statement_that_may_need_a_person_escalates(brand: str, text: str) -> None:
