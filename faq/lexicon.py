@@ -142,8 +142,14 @@ ASKS = frozenset(
         "xvoucher",
         "xsource",
         "xready",
+        "xamount",
     ]
 )
+
+# "How long" is answered only by an entry that names a time: a duration, days ("3
+# days ahead"), opening hours ("how long does delivery take?" of "we deliver via
+# Wolt" is not). ("When" is also a conjunction: "where do I park when I come".)
+ANSWERED_BY = {"xduration": frozenset(["xduration", "xday", "xopen"])}
 
 # Jobs are what is booked, priced or timed: "book a service" asks one thing (booking).
 # Any other topic of ASKS that the matched entry lacks and another entry has is a

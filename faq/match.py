@@ -33,7 +33,7 @@ from functools import lru_cache
 from rapidfuzz.distance import Indel, JaroWinkler
 
 from dripcast.core.faq import FaqAnswer
-from faq.lexicon import ASKS, DIETS, JOBS, KINDS, KINDS_OF, THINGS
+from faq.lexicon import ANSWERED_BY, ASKS, DIETS, JOBS, KINDS, KINDS_OF, THINGS
 from faq.text import TOKENS, URL, content, fold, product
 from faq.text import words as tokens
 from faq.words import GENERAL
@@ -238,6 +238,8 @@ class Matcher:
             return word in known or not known & KINDS_OF
         if word in ASKS and word not in JOBS:
             return word in known or word not in self.topics
+        if word in ANSWERED_BY:
+            return bool(known & ANSWERED_BY[word])
         if word in TOKENS or word in GENERAL:
             return True
         return any(similarity(word, v) > 0 for v in known)

@@ -78,6 +78,12 @@ _PHRASES = [
         r"|hvor sent|til hvad tid|fra hvad tid|until what time|from what time",
         "xwhen",
     ),
+    # How many, how big: a quantity or a size only the brand knows (no entry's topic).
+    (
+        r"how many|hvor mange|how big|how large|what size|hvor stor|hvor store"
+        r"|hvilken stoerrelse|how much (?:cake|bread|food)",
+        "xamount",
+    ),
     (r"where|hvor henne|hvor", "xwhere"),
     (r"without|uden|free from|fri for", "without"),
     (r"i dag|i morgen|i weekenden|this weekend|tomorrow|today|tonight", "xday"),

@@ -65,6 +65,11 @@ BAKERY, BIKES = "solsikke", "egerne"
         # a phrase around a thing keeps it
         (BIKES, "Lejer I tandemcykler ud?", "'tandem'"),
         (BAKERY, "can I get a vegan cake made?", "'vegan'"),
+        # how long, of an answer that names no time; how many, how big
+        (BAKERY, "how long does delivery take?", "'duration'"),
+        (BAKERY, "hvor lang tid tager levering?", "'duration'"),
+        (BAKERY, "How big are your birthday cakes?", "amount"),
+        (BAKERY, "Hvor mange personer er en lagkage til?", "amount"),
         # a place, a platform
         (BAKERY, "do you deliver to Valby?", "'valby'"),
         (BAKERY, "Leverer I til Amager?", "'amager'"),
