@@ -8,11 +8,16 @@ escalation; when unsure, escalate):
 3. an `escalate` word, a complaint (also one phrased as a question), a special
    day, someone's own order → escalate
 4. no question in it (thanks, praise, tagging a friend, an anecdote) → ignore, unless
-   a person may be needed (trouble, health, one's own order or plan, a service
-   mentioned without thanks) → escalate
-5. every question must match one FAQ entry above the threshold, and all of
-   them the same entry → answer; otherwise escalate
-6. a thread the brand already answered in → escalate instead of answering again
+   a person may be needed (trouble, health, one's own order or plan, a person asked
+   for, a denial or a service mentioned without praise) → escalate
+5. a question with such a remark, on a special day or date, or about what is in a
+   thing (not a diet by name) → escalate
+6. every question must match one FAQ entry above the threshold, and all of them
+   the same entry, which names everything the question names and answers what it
+   asks (faq.match), and no deadline for an entry about lead times → answer;
+   otherwise escalate (but a question to a tagged friend about none of the
+   brand's services → ignore)
+7. a thread the brand already answered in → escalate instead of answering again
 """
 
 from __future__ import annotations
@@ -22,35 +27,25 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from dripcast.core.faq import Comment, Decision, Faq
-from faq.lexicon import ASKS, DIETS, LEAD_TIMES, SERVICES
+from faq.lexicon import DIETS, LEAD_TIMES, SERVICES
 from faq.match import Matcher
-from faq.text import MENTION, TOKENS, URL, content, fold, has_letters, sentences, topics, words
+from faq.questions import find_questions
+from faq.text import MENTION, TOKENS, URL, content, fold, has_letters, sentences, words
 from faq.words import (
-    BACK_REFERENCES,
     COMPLAINT,
-    DANISH_VERB_OPENERS,
     DATES,
     DEADLINE,
     DIET_LABEL,
-    EMBEDDED,
-    GREETINGS,
     INGREDIENT,
-    JOINERS,
-    LEADS,
     MONTHS,
     NEEDS_PERSON,
     NEGATION,
     NOT_PRAISE,
-    NOT_SUBJECTS,
     PLANS,
     POSITIVE,
-    QUESTION_OPENERS,
-    REQUEST,
     SPAM,
     SPECIAL_DAYS,
     STATUS,
-    SUBJECTS,
-    VERB_OPENERS,
 )
 
 
@@ -110,7 +105,7 @@ class Decider:
         m = COMPLAINT.search(plain)
         if m:
             return Decision(action="escalate", reason=f"a complaint ({m[0].strip()!r})")
-        questions = _questions(text)
+        questions = find_questions(text)
         if not questions:
             return _statement(text, plain)
         remark = _remark_for_a_person(text)
@@ -209,7 +204,7 @@ def _remark_for_a_person(text: str) -> str | None:
     """In a comment that asks, a sentence that asks nothing and may need a person:
     "is the shop open? the door was locked"."""
     for s in sentences(text):
-        if s.endswith("?") or _questions(s):
+        if s.endswith("?") or find_questions(s):
             continue
         plain = " " + " ".join(words(s)) + " "
         # (a denial says why one asks more often here: "my wife can't have wheat")
@@ -243,98 +238,3 @@ def _statement(text: str, plain: str) -> Decision:
             reason=f"not a question, but about {service.removeprefix('x')}: a person reads it",
         )
     return Decision(action="ignore", reason="no question (a remark, an anecdote)")
-
-
-def _questions(text: str) -> list[tuple[str, str]]:
-    """The questions (folded) a comment asks, each with the words around it that only
-    say why it is asked; a second question joined by "and" ("… and where can I
-    park?") or after a comma ("when are you open, do you have …") counts as its own."""
-    out: list[tuple[str, str]] = []
-    said = sentences(text)
-    marked = any(s.endswith("?") for s in said)
-    before = ""  # the statement before, what "it" in a question may point back to
-    for s in said:
-        asked = len(out)
-        for clause, context in _clauses(s):
-            if context and not content(clause):
-                clause, context = context + " " + clause, ""  # "my gf is vegan, what can she eat?"
-            parts = JOINERS.split(" " + clause + " ")
-            for i, part in enumerate(parts):
-                ws = part.split()
-                if not ws:
-                    continue
-                # split off by a joiner, it opened like a question
-                asks = s.endswith("?") or i > 0 or _asks(ws, marked=marked)
-                if asks and i == 0 and before and not context and BACK_REFERENCES & set(ws):
-                    part = before + " " + part  # "Har lige købt en ladcykel. Kan I servicere den?"
-                if asks and content(part):
-                    out.append((part.strip(), context if i == 0 else ""))
-                elif asks and i == 0 and s.endswith("?") and len(parts) == 1:
-                    out.append((part.strip(), ""))  # "where is this?": the shape is the content
-        before = " ".join(words(s)) if len(out) == asked else ""
-    return out
-
-
-def _asks(ws: Sequence[str], *, marked: bool) -> bool:
-    """Whether a clause without a "?" asks something, by how it opens (after a greeting:
-    "yo are u open today") or what it says."""
-    while len(ws) > 1 and ws[0] in GREETINGS:
-        ws = ws[1:]
-    part = " " + " ".join(ws) + " "
-    return (
-        ws[0] in QUESTION_OPENERS
-        or _verb_first(ws, marked=marked)
-        or ws[0] in ("any", "anything")
-        or bool(REQUEST.search(part))
-        or bool(EMBEDDED.search(part))
-        or (len(ws) > 1 and ws[0] in LEADS and ws[1] in QUESTION_OPENERS)
-        or "please" in ws
-        # "Adresse tak", "åbningstider tak": a topic and a please
-        or (len(ws) <= 3 and ws[-1] == "tak" and bool(set(topics(ws[0])) & ASKS))
-    )
-
-
-def _verb_first(ws: Sequence[str], *, marked: bool) -> bool:
-    """Whether a clause opens with a verb that asks: one with its subject next ("do
-    you", "har I", "er cyklen"). Danish chat drops the subject of statements ("Skal
-    forbi inden arbejde", "har lige købt"), so a Danish verb needs one; English asks
-    with a noun too ("is parking free"). Who marks questions with "?" marks them all:
-    unmarked, only a verb with its subject asks ("Do you deliver? Can I pay cash")."""
-    if not ws or ws[0] not in VERB_OPENERS:
-        return False
-    if len(ws) == 1 or ws[1] in SUBJECTS:
-        return True
-    if marked or ws[1] in NOT_SUBJECTS:
-        return False
-    if ws[0] in DANISH_VERB_OPENERS:  # a definite noun: "er cyklen klar", "har bageriet …"
-        return len(ws[1]) > 4 and ws[1].endswith(("en", "et", "ne"))
-    return True
-
-
-def _clauses(sentence: str) -> list[tuple[str, str]]:
-    """The sentence cut at commas before each clause that opens like a question, each
-    with its context: in "new in town, how do I find you?" the question is the last
-    clause and "new in town" only says why. When the question points back ("I need a
-    helmet, do you sell them?") the clause before it is its topic and stays in it."""
-    chunks = [c for c in (" ".join(words(c)) for c in sentence.split(",")) if c]
-    starts = [i for i, c in enumerate(chunks) if i > 0 and _opens(c.split())]
-    if not starts:
-        return [(" ".join(chunks), "")]
-    lead = " ".join(chunks[: starts[0]])
-    spans = [" ".join(chunks[a:b]) for a, b in zip(starts, [*starts[1:], len(chunks)], strict=True)]
-    if _opens(chunks[0].split()):
-        return [(lead, ""), *((span, "") for span in spans)]
-    if BACK_REFERENCES & set(spans[0].split()):
-        return [(lead + " " + spans[0], ""), *((span, "") for span in spans[1:])]
-    return [(spans[0], lead), *((span, "") for span in spans[1:])]
-
-
-def _opens(ws: Sequence[str]) -> bool:
-    """Whether a clause's words open like a question: a question word, or a verb with
-    its subject next ("do you", "har I", "kan man")."""
-    return bool(ws) and (
-        ws[0] in QUESTION_OPENERS
-        or ws[0] in ("any", "anything")
-        or (len(ws) > 1 and ws[0] in VERB_OPENERS and ws[1] in SUBJECTS)
-        or (len(ws) > 1 and ws[0] in LEADS and ws[1] in QUESTION_OPENERS)
-    )
