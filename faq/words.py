@@ -205,6 +205,7 @@ INCIDENTAL = frozenset(
     " chance roughly ballpark basic budget late early new regular normal ordinary people"
     " per moment went without looking treats goodies snacks enough exact big small little"
     " large only town house whole entire best good work break planning plan plans"
+    " alternative alternatives menu apartment street full complete"
     # Danish
     " mor mors far fars forældre søn søns datter datters kone kæreste veninde ven venner"
     " kollega kollegaer kolleger familie gæster turister bedstemor mormor farmor"
@@ -218,7 +219,9 @@ INCIDENTAL = frozenset(
     " studerende hver hvert imod minutter kroner"
     # the same in Danish; "laver/lavet" (make, made) ask what "har I" asks
     " bedst ny nye nyt almindelig almindelige normal normale personer øjeblik svigermor svigerfar"
-    " svigerforældre spise spiser spist byen hele helt kun arbejde pause planlægger stor store lille små tidlig tidligt sent mens"
+    " svigerforældre spise spiser spist byen hele helt kun arbejde pause planlægger børn børnene"
+    " alternativ alternativer menu menuen lejlighed lejligheden gade fuld fuldt komplet"
+    " stor store lille små tidlig tidligt sent mens"
     # kinds of bike: a racercykel, a damecykel is still a bike
     " dame herre boerne barne pige drenge racer city road".replace("æ", "ae")
     .replace("ø", "oe")
