@@ -70,6 +70,11 @@ def similarity(a: str, b: str) -> float:
     return best * 0.95
 
 
+def _adverb(word: str) -> bool:
+    """Says how, not what: "roughly", "usually", "muligvis", "nemt og hurtigt"."""
+    return len(word) > 4 and word.endswith(("ly", "ligt", "vis"))
+
+
 @dataclass(frozen=True, kw_only=True)
 class Match:
     faq: str
@@ -240,7 +245,7 @@ class Matcher:
             return word in known or word not in self.topics
         if word in ANSWERED_BY:
             return bool(known & ANSWERED_BY[word])
-        if word in TOKENS or word in GENERAL:
+        if word in TOKENS or word in GENERAL or _adverb(word):
             return True
         return any(similarity(word, v) > 0 for v in known)
 
