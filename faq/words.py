@@ -445,6 +445,8 @@ _MONTHS = (
 DATES = re.compile(
     rf"\b(?:the|on|d\.?|den) \d{{1,2}}(?:st|nd|rd|th|\.)?(?![\d.:]\d)"
     rf"|\b\d{{1,2}}(?:st|nd|rd|th|\.)? (?:of )?(?:{_MONTHS}|maj|may)\b|\b\d{{1,2}}/\d{{1,2}}\b"
+    # a numbered week: "open in week 7?", "har I åbent i uge 42?"
+    r"|\b(?:week|uge) \d{1,2}\b"
 )
 MONTHS = re.compile(rf"\b(?:{_MONTHS})\b")
 

@@ -153,6 +153,8 @@ def test_what_the_entry_names_or_only_says_who_asks_is_still_answered(
         (BIKES, "Kan cyklen være klar til fredag?"),
         (BIKES, "Kan I nå at lave min cykel inden weekenden?"),
         (BIKES, "can you service my bike today?"),
+        (BIKES, "are you open in week 7?"),  # a numbered week, like a date
+        (BIKES, "Har I åbent i uge 42?"),
         (BIKES, "how long does a service take? need it before my trip on Saturday"),
         (BAKERY, "can I get a wedding cake in time for the wedding"),
     ],
