@@ -34,7 +34,7 @@ from rapidfuzz.distance import Indel, JaroWinkler
 
 from dripcast.core.faq import FaqAnswer
 from faq.lexicon import ANSWERED_BY, ASKS, DIETS, JOBS, KINDS, KINDS_OF, THINGS
-from faq.text import TOKENS, URL, content, fold, product
+from faq.text import TOKENS, URL, content, fold, product, typo_topic
 from faq.text import words as tokens
 from faq.words import GENERAL
 
@@ -247,7 +247,7 @@ class Matcher:
             return bool(known & ANSWERED_BY[word])
         if word in TOKENS or word in GENERAL or _adverb(word):
             return True
-        return any(similarity(word, v) > 0 for v in known)
+        return any(similarity(word, v) > 0 for v in known) or typo_topic(word) in known
 
     def knows(self, faq: str, token: str) -> bool:
         """Whether an entry's examples or answer name a topic."""

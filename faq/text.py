@@ -161,6 +161,19 @@ def topics(word: str) -> tuple[str, ...]:
     return (CONCEPTS[near[0]],) if near else parts
 
 
+def typo_topic(word: str) -> str | None:
+    """The topic of the lexicon word this one may be a typo of (one letter off or two
+    swapped, the first two right), also in shorter words than `topics` dares
+    (`openin`, `servise`): for telling a typo from a thing no answer names, not for
+    matching."""
+    if len(word) < 5:
+        return None
+    near = process.extractOne(
+        word, _BY_START.get(word[:2], ()), scorer=OSA.distance, score_cutoff=1
+    )
+    return CONCEPTS[near[0]] if near else None
+
+
 def _compound(word: str) -> tuple[str, ...]:
     """A Danish compound's parts when its last part (what it is) is a lexicon word:
     `udlejningscykler` → `xrent xbike`, `børnecykler` → `børne xbike`. When only the

@@ -129,6 +129,8 @@ def test_a_thing_the_answer_does_not_name_escalates(brand: str, text: str, why: 
         (BIKES, "How long for a full service?", "duration"),
         (BAKERY, "do you typically have vegan stuff?", "vegan"),  # an adverb says how
         (BAKERY, "Har I muligvis noget glutenfrit?", "gluten_free"),
+        (BAKERY, "wat r ur openin hours", "hours"),  # a typo is no unnamed thing
+        (BIKES, "how much is a servise", "prices"),
         (BAKERY, "hvor ligger bageriet helt præcist?", "address"),
         (BAKERY, "do you accept credit cards or only mobilepay", "payment"),
         (BAKERY, "Har I glutenfri kager eller kun brød?", "gluten_free"),
