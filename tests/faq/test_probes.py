@@ -198,6 +198,8 @@ def test_a_day_that_is_no_deadline_is_still_answered(brand: str, text: str, faq:
         (BAKERY, "I grew up on this street"),
         (BAKERY, "can't wait to try the new rye"),
         (BAKERY, "not gonna lie, best bread in town"),
+        (BAKERY, "Sounds great, see you Saturday"),
+        (BAKERY, "found a new favourite bakery!"),
         # a question to the friend tagged, about nothing the brand does
         (BAKERY, "@anna skal vi tage hertil på lørdag?"),
         (BIKES, "@jonas ride this sunday?"),
@@ -253,6 +255,8 @@ def test_a_remark_without_a_question_is_left_alone(brand: str, text: str) -> Non
         (BAKERY, "Køen var alt for lang i dag"),
         (BIKES, "My e-bike shows error 503"),
         (BIKES, "Gearet springer"),
+        (BIKES, "The bike makes a clicking sound"),
+        (BAKERY, "Jeg fandt et stykke plastik i brødet"),
         (BAKERY, "I'd like to speak to the owner"),
         (BAKERY, "Ring venligst tilbage på 12345678"),
         (BAKERY, "We'd love to have you cater our event"),
