@@ -32,6 +32,7 @@ from faq.match import Matcher
 from faq.questions import find_questions
 from faq.text import MENTION, TOKENS, URL, content, fold, has_letters, sentences, words
 from faq.words import (
+    ADDRESSED,
     COMPLAINT,
     DATES,
     DEADLINE,
@@ -128,10 +129,12 @@ class Decider:
             return Decision(action="escalate", reason=f"on a given date ({m[0].strip()!r})")
         d = self._match(questions, fold(text))
         # "@frederik hvem er med på cykeltur søndag?": a question to the friend tagged,
-        # about nothing the brand does (none of its services named), is not for us.
+        # about nothing the brand does (none of its services named) and not asking
+        # "you" (the brand may be the one tagged), is not for us.
         if (
             d.action == "escalate"
             and MENTION.match(text.strip())
+            and not ADDRESSED & set(plain.split())
             and not any(t in SERVICES for q, _ in questions for t in content(q))
         ):
             return Decision(action="ignore", reason="a question to the friend tagged")

@@ -293,6 +293,9 @@ SUBJECTS = frozenset(
     " du jeg vi de han hun den det der jeres din dit dine min mit mine man nogen noget"
     " nogle".split()
 )
+# Who a question asks when it asks the brand: "you", "I" (Danish plural you), "jer".
+# A question to a tagged friend ("@jonas ride this sunday?") asks none of them.
+ADDRESSED = frozenset("you your yours i jer jeres du dig din dit".split())
 # Words by which a question points back to the clause before it ("… do you sell them?").
 BACK_REFERENCES = frozenset(
     "it them those these that one ones any some den det dem nogen nogle noget".split()

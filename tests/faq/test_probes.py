@@ -243,6 +243,7 @@ def test_a_remark_without_a_question_is_left_alone(brand: str, text: str) -> Non
         # tagged, but about the brand's own things
         (BAKERY, "@anna is the croissant vegan?"),
         (BAKERY, "@sofie do they deliver to Valby?"),
+        (BAKERY, "@solsikke do you sell coffee?"),  # the brand may be the one tagged
         # a denial, a poor thing, a person asked for or tried, business
         (BAKERY, "The croissants were not fresh today"),
         (BAKERY, "Jeg ringede men ingen tog telefonen"),
