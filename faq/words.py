@@ -416,7 +416,8 @@ POSITIVE = re.compile(
     r"|nam|venlig\w*|sweet|kind|friendly|10/10|recommend\w*|anbefal\w*|favou?rite|favorit\w*"
     r"|happy|glad|glaeder|hurtig\w*|quick|fast|can not wait|kan ikke vente|see you|ses"
     r"|coming (?:by|over|in)|kommer (?:forbi|ned)|be there|herhen|on my way|paa vej|try|proeve"
-    r"|prove|miss|savner|cheers|would (?:\w+ ){0,5}again|never (?:\w+ ){0,3}better"
+    r"|prove|miss|savner|cheers|would (?:\w+ ){0,5}again|never (?:\w+ ){0,3}better|nothing beats"
+    r"|intet slaar|ingen slaar|no words needed"
     r"|aldrig (?:\w+ ){0,3}bedre|saved (?:my|me|us|the day)|lifesaver|reddede)\b"
 )
 

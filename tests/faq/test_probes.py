@@ -200,6 +200,7 @@ def test_a_day_that_is_no_deadline_is_still_answered(brand: str, text: str, faq:
         (BAKERY, "not gonna lie, best bread in town"),
         (BAKERY, "Sounds great, see you Saturday"),
         (BAKERY, "found a new favourite bakery!"),
+        (BAKERY, "Intet slår jeres rugbrød"),  # a denial that praises
         # a question to the friend tagged, about nothing the brand does
         (BAKERY, "@anna skal vi tage hertil på lørdag?"),
         (BIKES, "@jonas ride this sunday?"),
