@@ -202,6 +202,14 @@ PRODUCTS = (
     " surdejsbrød sourdough baguette baguettes flute"
 )
 
+# Apps and services a brand may or may not be on: "are you on Foodora?" is not
+# answered by "we deliver through Wolt". One the comment names must be named by the
+# entry's examples or answer (as written, spaces aside).
+PLATFORMS = (
+    r"wolt|just ?eat|foodora|uber ?eats?|too ?good ?to ?go|nemlig|airbnb|donkey ?republic"
+    r"|swapfiets|bycyklen|facebook|instagram|messenger|whatsapp|tiktok"
+)
+
 # Short lexicon words that end Danish compounds often enough to split them off
 # ("chokoladekage", "timepris"); other tails need five letters and no English plural
 # "s", so English words are not taken apart ("facebook", "coffees", "sometimes").

@@ -33,12 +33,13 @@ from functools import lru_cache
 from rapidfuzz.distance import Indel, JaroWinkler
 
 from dripcast.core.faq import FaqAnswer
-from faq.lexicon import ANSWERED_BY, ASKS, DIETS, JOBS, KINDS, KINDS_OF, THINGS
+from faq.lexicon import ANSWERED_BY, ASKS, DIETS, JOBS, KINDS, KINDS_OF, PLATFORMS, THINGS
 from faq.text import TOKENS, URL, content, fold, product, typo_topic
 from faq.text import words as tokens
 from faq.words import GENERAL
 
 SHAPES = frozenset(["xwhen", "xwhere", "xduration", "xprice"])  # how a question asks
+PLATFORM = re.compile(rf"\b(?:{PLATFORMS})\b")
 MIN_LEN = 4  # shorter words must match exactly: "bake" is not "bike"
 ANSWER_CREDIT = 0.5
 # An entry's score: how much of the comment it covers, and how much of its best example
@@ -100,6 +101,8 @@ class Matcher:
         self.wording: list[set[str]] = [
             set(tokens(fold(" ".join([*a.questions, a.answer])))) for a in answers
         ]
+        # ... and as written, spaces aside: which apps it names ("justeat", "wolt")
+        self.written = ["".join(tokens(fold(" ".join([*a.questions, a.answer])))) for a in answers]
         # The answer says what the entry covers ("… puncture 149 kr incl. tube"): its words
         # earn half credit, so a question about something it names is not unknown.
         self.said: list[set[str]] = [
@@ -217,6 +220,11 @@ class Matcher:
         question, a single product too (a croissant, when it names the swirl)."""
         asked = content(folded)
         unnamed = next((w for w in asked if not self.names(i, w)), None)
+        if unnamed is None:
+            platforms = (m[0] for m in PLATFORM.finditer(" ".join(tokens(folded))))
+            unnamed = next(
+                (p for p in platforms if p.replace(" ", "") not in self.written[i]), None
+            )
         if unnamed is None and set(asked) & DIETS:
             products = (w for w in tokens(folded) if product(w))
             unnamed = next((w for w in products if not self.words_of(i, w)), None)

@@ -75,6 +75,8 @@ BAKERY, BIKES = "solsikke", "egerne"
         (BAKERY, "Leverer I til Amager?", "'amager'"),
         (BAKERY, "can you deliver a cake to Hellerup?", "'hellerup'"),
         (BAKERY, "do you deliver with Uber Eats?", "'uber'"),
+        (BAKERY, "are you on Foodora?", "'foodora'"),  # an app the answer does not name
+        (BAKERY, "Er I på Just Eat?", "'just eat'"),
         (BAKERY, "can I order a cake on Facebook?", "'facebook'"),
         (BAKERY, "Kan man bestille kage på Instagram?", "'instagram'"),
     ],
@@ -89,6 +91,7 @@ def test_a_thing_the_answer_does_not_name_escalates(brand: str, text: str, why: 
     ("brand", "text", "faq"),
     [
         (BAKERY, "do you deliver to Nørrebro?", "delivery"),  # the answer names it
+        (BAKERY, "Er I på Wolt?", "delivery"),
         (BAKERY, "Leverer I på Østerbro?", "delivery"),
         (BAKERY, "is the rugbrød vegan?", "vegan"),  # named in the examples
         (BAKERY, "Er kanelsneglen vegansk?", "vegan"),  # named in the answer
