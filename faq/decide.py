@@ -33,6 +33,7 @@ from faq.questions import find_questions
 from faq.text import MENTION, TOKENS, URL, content, fold, has_letters, sentences, words
 from faq.words import (
     ADDRESSED,
+    ADDRESSED_STATEMENT,
     COMPLAINT,
     DATES,
     DEADLINE,
@@ -233,6 +234,17 @@ def _statement(text: str, plain: str) -> Decision:
     if m:
         return Decision(
             action="escalate", reason=f"not a question, but it denies something ({m[0]!r})"
+        )
+    # Said to the brand ("your sign fell down", "jeres skilt er blæst ned", "check your
+    # DMs") or with a number (a time, an amount, a date: "we're 12 people at 10"):
+    # more often something to act on than an anecdote.
+    told = ADDRESSED_STATEMENT & set(plain.split())
+    if MENTION.match(text.strip()):
+        told = frozenset()  # "@emma you need this for your sad bike": told to a friend
+    if told or re.search(r"\d", plain):
+        said = next(iter(told), "a number")
+        return Decision(
+            action="escalate", reason=f"not a question, but told to the brand ({said!r})"
         )
     service = next((t for t in content(fold(text)) if t in SERVICES), None)
     if service:

@@ -296,6 +296,9 @@ SUBJECTS = frozenset(
 # Who a question asks when it asks the brand: "you", "I" (Danish plural you), "jer".
 # A question to a tagged friend ("@jonas ride this sunday?") asks none of them.
 ADDRESSED = frozenset("you your yours i jer jeres du dig din dit".split())
+# The same in a statement, where "i" is more often English "I" and "you" anyone ("the
+# smell when you walk past"): only "your", "jeres"… say it is told to the brand.
+ADDRESSED_STATEMENT = ADDRESSED - {"i", "you"}
 # Words by which a question points back to the clause before it ("… do you sell them?").
 BACK_REFERENCES = frozenset(
     "it them those these that one ones any some den det dem nogen nogle noget".split()
@@ -377,10 +380,18 @@ NEEDS_PERSON = re.compile(
     r"|(?:speak|talk) (?:to|with)|(?:tale|snakke) med|contact\w*|kontakt\w*|call me|called"
     r"|ring\w* (?:\w+ )?(?:mig|tilbage|op)|ringede|ringet|get back to me|reach (?:me|you)"
     r"|heard from"
-    r"|hoert fra|vende tilbage|vender tilbage|email\w*"
+    r"|hoert fra|vende tilbage|vender tilbage|email\w*|mail|mailen|sent you|sendt jer"
+    # waiting: "has been there two weeks now"
+    r"|(?:two|three|four|several|many|to|tre|fire|flere) (?:weeks|days|uger|dage)"
     # business, press, the authorities
     r"|cater\w*|event|events|arrangement\w*|journalist\w*|presse|press|interview\w*"
-    r"|wholesale|engros|firma\w*|company|companies|kommune\w*|municipality|bulk)\b"
+    r"|wholesale|engros|firma\w*|company|companies|kommune\w*|municipality|bulk"
+    # what the brand did: "you gave me someone else's bike", "I lovede den til fredag"
+    r"|you (?:gave|sold|told|said|promised|put|took|kept|sent)"
+    r"|i (?:gav|solgte|sagde|lovede|tog|sendte)"
+    # a bill, a quote, a screen, vermin, smoke
+    r"|bill|regning\w*|quote|overslag\w*|faktura\w*|display|skaerm\w*|blank|mouse|mice|mus"
+    r"|rat|rats|rotte\w*|smok\w*|ryge\w*|ryger)\b"
 )
 
 # A statement of one's own need or plan: "I need it Friday", "jeg skal hente en
@@ -417,7 +428,8 @@ POSITIVE = re.compile(
     r"|happy|glad|glaeder|hurtig\w*|quick|fast|can not wait|kan ikke vente|see you|ses"
     r"|coming (?:by|over|in)|kommer (?:forbi|ned)|be there|herhen|on my way|paa vej|try|proeve"
     r"|prove|miss|savner|cheers|would (?:\w+ ){0,5}again|never (?:\w+ ){0,3}better|nothing beats"
-    r"|intet slaar|ingen slaar|no words needed"
+    r"|intet slaar|ingen slaar|no words needed|(?:som|like) (?:en|a) droem|like a dream"
+    r"|like new|som ny|going strong"
     r"|aldrig (?:\w+ ){0,3}bedre|saved (?:my|me|us|the day)|lifesaver|reddede)\b"
 )
 
