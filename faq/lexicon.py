@@ -76,7 +76,7 @@ WORDS: dict[str, str] = {
     # Things bakeries and cafés sell.
     "xcake": "cake cakes kage kager lagkage lagkager kringle kransekage kagemand tærte"
     " tærter tart tarts pie pies",
-    "xbread": "bread breads loaf loaves brød rugbrød rugbrødet surdejsbrød morgenbrød"
+    "xbread": "bread breads loaf loaves rye brød rugbrød rugbrødet surdejsbrød morgenbrød"
     " sourdough surdej franskbrød rundstykker rundstykke",
     "xpastry": "pastry pastries wienerbrød croissant croissants kanelsnegl kanelsnegle"
     " snegl snegle bun buns bolle boller tebirkes spandauer",

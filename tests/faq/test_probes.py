@@ -94,6 +94,7 @@ def test_a_thing_the_answer_does_not_name_escalates(brand: str, text: str, why: 
         (BAKERY, "Er I på Wolt?", "delivery"),
         (BAKERY, "Leverer I på Østerbro?", "delivery"),
         (BAKERY, "is the rugbrød vegan?", "vegan"),  # named in the examples
+        (BAKERY, "is the rye bread vegan?", "vegan"),  # rye bread is rugbrød
         (BAKERY, "Er kanelsneglen vegansk?", "vegan"),  # named in the answer
         (BAKERY, "is ur bread vegan or is there butter in it", "vegan"),  # asks vegan by name
         (BAKERY, "Er jeres surdejsbrød lavet uden mælk og æg?", "vegan"),
