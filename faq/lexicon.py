@@ -99,7 +99,7 @@ WORDS: dict[str, str] = {
     " serviceeftersyn checkup overhaul justere justering adjust tjek tjekke maintenance"
     " vedligehold vedligeholdelse",
     "xpuncture": "puncture punctures punktering punkteringer lappe lappet flat slange patch"
-    " tire tires tyre tyres dæk",
+    " tire tires tyre tyres dæk hul hullet",
     "xnew": "brandnew",  # and "new bike", "nye cykler" (PHRASES); a new tube is a tube
     "xused": "used secondhand preowned brugt brugte refurbished genbrug",
     "xsell": "sell sells selling sale sælge sælger salg buy buys købe køber",

@@ -231,7 +231,10 @@ INCIDENTAL = frozenset(
 
 # Verbs that say what one wants done, not to what: never a thing the answer must name.
 # Not filler, since they still tell entries apart ("kan I lave ladcykler?": repair).
-GENERAL = frozenset("laver lave lavet lavede make makes made making do doing done".split())
+GENERAL = frozenset(
+    "laver lave lavet lavede make makes made making do doing done bring bringe bringer"
+    " ahead".split()
+)
 
 # A sentence that opens like this asks something, with or without a question mark.
 QUESTION_OPENERS = frozenset(

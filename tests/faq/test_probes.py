@@ -135,6 +135,9 @@ def test_a_thing_the_answer_does_not_name_escalates(brand: str, text: str, why: 
         (BAKERY, "Har I muligvis noget glutenfrit?", "gluten_free"),
         (BAKERY, "wat r ur openin hours", "hours"),  # a typo is no unnamed thing
         (BIKES, "how much is a servise", "prices"),
+        (BIKES, "hvad tager I for at lappe et hul?", "prices"),
+        (BIKES, "can I bring my bike in tomorrow without booking?", "booking"),
+        (BIKES, "Skal jeg bestille tid på forhånd?", "booking"),
         (BAKERY, "hvor ligger bageriet helt præcist?", "address"),
         (BAKERY, "do you accept credit cards or only mobilepay", "payment"),
         (BAKERY, "Har I glutenfri kager eller kun brød?", "gluten_free"),
