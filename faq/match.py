@@ -244,8 +244,9 @@ class Matcher:
 
     def names(self, i: int, word: str) -> bool:
         """Whether entry i's examples or answer name this word (or one like it). A
-        topic or a question shape names itself, save a kind of thing or job (KINDS) and
-        a topic asked that another entry answers."""
+        topic or a question shape names itself, save a kind of thing or job (KINDS), a
+        topic asked that another entry answers, and "how long" (ANSWERED_BY). Filler
+        verbs, adverbs and a typo of a topic the entry names are no things."""
         known = self.vocab[i] | self.said[i]
         if word in KINDS:
             return word in known or not known & KINDS_OF
