@@ -7,10 +7,17 @@ escalation; when unsure, escalate):
 2. spam and self-promotion → ignore
 3. an `escalate` word, a complaint (also one phrased as a question), a special
    day, someone's own order → escalate
-4. no question in it (thanks, praise, tagging a friend) → ignore
-5. every question must match one FAQ entry above the threshold, and all of
-   them the same entry → answer; otherwise escalate
-6. a thread the brand already answered in → escalate instead of answering again
+4. no question in it (thanks, praise, tagging a friend, an anecdote) → ignore, unless
+   a person may be needed (trouble, health, one's own order or plan, a person asked
+   for, a denial or a service mentioned without praise) → escalate
+5. a question with such a remark, on a special day or date, or about what is in a
+   thing (not a diet by name) → escalate
+6. every question must match one FAQ entry above the threshold, and all of them
+   the same entry, which names everything the question names and answers what it
+   asks (faq.match), and no deadline for an entry about lead times → answer;
+   otherwise escalate (but a question to a tagged friend about none of the
+   brand's services → ignore)
+7. a thread the brand already answered in → escalate instead of answering again
 """
 
 from __future__ import annotations
@@ -20,32 +27,28 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from dripcast.core.faq import Comment, Decision, Faq
-from faq.lexicon import ASKS
+from faq.lexicon import DIETS, LEAD_TIMES, SERVICES
 from faq.match import Matcher
-from faq.text import URL, content, fold, has_letters, sentences, topics, words
+from faq.questions import find_questions
+from faq.text import MENTION, TOKENS, URL, content, fold, has_letters, sentences, words
 from faq.words import (
-    BACK_REFERENCES,
+    ADDRESSED,
+    ADDRESSED_STATEMENT,
     COMPLAINT,
-    DANISH_VERB_OPENERS,
     DATES,
-    EMBEDDED,
-    GREETINGS,
-    JOINERS,
-    LEADS,
+    DEADLINE,
+    DIET_LABEL,
+    INGREDIENT,
     MONTHS,
-    NOT_SUBJECTS,
+    NEEDS_PERSON,
+    NEGATION,
+    NOT_PRAISE,
+    PLANS,
     POSITIVE,
-    QUESTION_OPENERS,
-    REQUEST,
     SPAM,
     SPECIAL_DAYS,
     STATUS,
-    SUBJECTS,
-    VERB_OPENERS,
 )
-
-# A statement this short (in words that carry meaning) is small talk: "first", "nice pic".
-SHORT = 2
 
 
 @dataclass(frozen=True)
@@ -104,26 +107,41 @@ class Decider:
         m = COMPLAINT.search(plain)
         if m:
             return Decision(action="escalate", reason=f"a complaint ({m[0].strip()!r})")
-        questions = _questions(text)
+        questions = find_questions(text)
         if not questions:
-            if POSITIVE.search(plain) or len(content(fold(text))) <= SHORT or URL.search(text):
-                return Decision(action="ignore", reason="no question (thanks, praise, a visit)")
+            return _statement(text, plain)
+        remark = _remark_for_a_person(text)
+        if remark:
             return Decision(
-                action="escalate", reason="not a question, nor thanks or praise: a person reads it"
+                action="escalate", reason=f"a question, and a remark a person reads ({remark!r})"
             )
         m = SPECIAL_DAYS.search(plain) or STATUS.search(plain)
         if m:
             return Decision(
                 action="escalate", reason=f"only the brand can answer ({m[0].strip()!r})"
             )
+        m = INGREDIENT.search(plain)
+        if m and not DIET_LABEL.search(plain) and _ingredient(m[1] or m[2]):
+            return Decision(action="escalate", reason=f"what is in it ({m[0].strip()!r})")
         m = DATES.search(fold(text))
         if m or (
             (m := MONTHS.search(fold(text))) and any("xopen" in content(q) for q, _ in questions)
         ):
             return Decision(action="escalate", reason=f"on a given date ({m[0].strip()!r})")
-        return self._match(questions)
+        d = self._match(questions, fold(text))
+        # "@frederik hvem er med på cykeltur søndag?": a question to the friend tagged,
+        # about nothing the brand does (none of its services named) and not asking
+        # "you" (the brand may be the one tagged), is not for us.
+        if (
+            d.action == "escalate"
+            and MENTION.match(text.strip())
+            and not ADDRESSED & set(plain.split())
+            and not any(t in SERVICES for q, _ in questions for t in content(q))
+        ):
+            return Decision(action="ignore", reason="a question to the friend tagged")
+        return d
 
-    def _match(self, questions: Sequence[tuple[str, str]]) -> Decision:
+    def _match(self, questions: Sequence[tuple[str, str]], deadline_text: str) -> Decision:
         matches = [self.matcher.best(q, context=c) for q, c in questions]
         found = [m for m in matches if m is not None]
         if len(found) < len(questions) or not found:
@@ -144,6 +162,21 @@ class Decider:
                 score=0.0,
                 reason=f"asks about {topic}, which no FAQ answer covers",
             )
+        un = next((m for m in found if m.unnamed), None)
+        if un and un.unnamed:
+            thing = un.unnamed.removeprefix("x") if un.unnamed in TOKENS else un.unnamed
+            return Decision(
+                action="escalate",
+                score=0.0,
+                reason=f"asks about {thing!r}, which the {un.faq} answer does not name",
+            )
+        misses = next((m for m in found if m.misses), None)
+        if misses:
+            return Decision(
+                action="escalate",
+                score=0.0,
+                reason=f"does not ask what the {misses.faq} answer answers ({misses.misses})",
+            )
         if weakest.score < self.faq.threshold:
             return Decision(
                 action="escalate",
@@ -151,101 +184,72 @@ class Decider:
                 reason=f"no FAQ answer is close enough (best {weakest.faq} at {weakest.score:.2f})",
             )
         faq = found[0].faq
+        m = DEADLINE.search(deadline_text)
+        if m and any(self.matcher.knows(faq, t) for t in LEAD_TIMES):
+            return Decision(
+                action="escalate",
+                score=0.0,
+                reason=f"asks for a deadline ({m[0].strip()!r}); the {faq} answer gives the usual",
+            )
         return Decision(
             action="answer", faq=faq, score=score, reply=self.answers[faq], reason="matches"
         )
 
 
-def _questions(text: str) -> list[tuple[str, str]]:
-    """The questions (folded) a comment asks, each with the words around it that only
-    say why it is asked; a second question joined by "and" ("… and where can I
-    park?") or after a comma ("when are you open, do you have …") counts as its own."""
-    out: list[tuple[str, str]] = []
-    said = sentences(text)
-    marked = any(s.endswith("?") for s in said)
-    before = ""  # the statement before, what "it" in a question may point back to
-    for s in said:
-        asked = len(out)
-        for clause, context in _clauses(s):
-            if context and not content(clause):
-                clause, context = context + " " + clause, ""  # "my gf is vegan, what can she eat?"
-            parts = JOINERS.split(" " + clause + " ")
-            for i, part in enumerate(parts):
-                ws = part.split()
-                if not ws:
-                    continue
-                # split off by a joiner, it opened like a question
-                asks = s.endswith("?") or i > 0 or _asks(ws, marked=marked)
-                if asks and i == 0 and before and not context and BACK_REFERENCES & set(ws):
-                    part = before + " " + part  # "Har lige købt en ladcykel. Kan I servicere den?"
-                if asks and content(part):
-                    out.append((part.strip(), context if i == 0 else ""))
-                elif asks and i == 0 and s.endswith("?") and len(parts) == 1:
-                    out.append((part.strip(), ""))  # "where is this?": the shape is the content
-        before = " ".join(words(s)) if len(out) == asked else ""
-    return out
+def _ingredient(word: str) -> bool:
+    """Whether a word after "is there …"/"made with …" may be an ingredient: one of a
+    diet's (milk, butter) or a word no topic has (egg, honey), not a topic of its own
+    ("is there parking") nor filler ("is there anything")."""
+    found = content(word)
+    return bool(found) and all(t not in TOKENS or t in DIETS for t in found)
 
 
-def _asks(ws: Sequence[str], *, marked: bool) -> bool:
-    """Whether a clause without a "?" asks something, by how it opens (after a greeting:
-    "yo are u open today") or what it says."""
-    while len(ws) > 1 and ws[0] in GREETINGS:
-        ws = ws[1:]
-    part = " " + " ".join(ws) + " "
-    return (
-        ws[0] in QUESTION_OPENERS
-        or _verb_first(ws, marked=marked)
-        or ws[0] in ("any", "anything")
-        or bool(REQUEST.search(part))
-        or bool(EMBEDDED.search(part))
-        or (len(ws) > 1 and ws[0] in LEADS and ws[1] in QUESTION_OPENERS)
-        or "please" in ws
-        # "Adresse tak", "åbningstider tak": a topic and a please
-        or (len(ws) <= 3 and ws[-1] == "tak" and bool(set(topics(ws[0])) & ASKS))
-    )
+def _remark_for_a_person(text: str) -> str | None:
+    """In a comment that asks, a sentence that asks nothing and may need a person:
+    "is the shop open? the door was locked"."""
+    for s in sentences(text):
+        if s.endswith("?") or find_questions(s):
+            continue
+        plain = " " + " ".join(words(s)) + " "
+        # (a denial says why one asks more often here: "my wife can't have wheat")
+        m = NEEDS_PERSON.search(plain)
+        if m:
+            return m[0]
+    return None
 
 
-def _verb_first(ws: Sequence[str], *, marked: bool) -> bool:
-    """Whether a clause opens with a verb that asks: one with its subject next ("do
-    you", "har I", "er cyklen"). Danish chat drops the subject of statements ("Skal
-    forbi inden arbejde", "har lige købt"), so a Danish verb needs one; English asks
-    with a noun too ("is parking free"). Who marks questions with "?" marks them all:
-    unmarked, only a verb with its subject asks ("Do you deliver? Can I pay cash")."""
-    if not ws or ws[0] not in VERB_OPENERS:
-        return False
-    if len(ws) == 1 or ws[1] in SUBJECTS:
-        return True
-    if marked or ws[1] in NOT_SUBJECTS:
-        return False
-    if ws[0] in DANISH_VERB_OPENERS:  # a definite noun: "er cyklen klar", "har bageriet …"
-        return len(ws[1]) > 4 and ws[1].endswith(("en", "et", "ne"))
-    return True
-
-
-def _clauses(sentence: str) -> list[tuple[str, str]]:
-    """The sentence cut at commas before each clause that opens like a question, each
-    with its context: in "new in town, how do I find you?" the question is the last
-    clause and "new in town" only says why. When the question points back ("I need a
-    helmet, do you sell them?") the clause before it is its topic and stays in it."""
-    chunks = [c for c in (" ".join(words(c)) for c in sentence.split(",")) if c]
-    starts = [i for i, c in enumerate(chunks) if i > 0 and _opens(c.split())]
-    if not starts:
-        return [(" ".join(chunks), "")]
-    lead = " ".join(chunks[: starts[0]])
-    spans = [" ".join(chunks[a:b]) for a, b in zip(starts, [*starts[1:], len(chunks)], strict=True)]
-    if _opens(chunks[0].split()):
-        return [(lead, ""), *((span, "") for span in spans)]
-    if BACK_REFERENCES & set(spans[0].split()):
-        return [(lead + " " + spans[0], ""), *((span, "") for span in spans[1:])]
-    return [(spans[0], lead), *((span, "") for span in spans[1:])]
-
-
-def _opens(ws: Sequence[str]) -> bool:
-    """Whether a clause's words open like a question: a question word, or a verb with
-    its subject next ("do you", "har I", "kan man")."""
-    return bool(ws) and (
-        ws[0] in QUESTION_OPENERS
-        or ws[0] in ("any", "anything")
-        or (len(ws) > 1 and ws[0] in VERB_OPENERS and ws[1] in SUBJECTS)
-        or (len(ws) > 1 and ws[0] in LEADS and ws[1] in QUESTION_OPENERS)
-    )
+def _statement(text: str, plain: str) -> Decision:
+    """A comment that asks nothing: ignored (praise, an anecdote, a visit), unless it
+    may need a person: trouble, a body hurt, someone's own order or plan, a person
+    asked for, or (without thanks or praise) a denial ("not fresh") or one of the
+    brand's services ("bestilte en lagkage")."""
+    m = NEEDS_PERSON.search(plain) or PLANS.search(plain) or STATUS.search(plain)
+    if m:
+        return Decision(
+            action="escalate", reason=f"not a question, but a person should read it ({m[0]!r})"
+        )
+    if POSITIVE.search(NOT_PRAISE.sub(" ", plain)) or URL.search(text):
+        return Decision(action="ignore", reason="no question (thanks, praise, a visit)")
+    m = NEGATION.search(plain)
+    if m:
+        return Decision(
+            action="escalate", reason=f"not a question, but it denies something ({m[0]!r})"
+        )
+    # Said to the brand ("your sign fell down", "jeres skilt er blæst ned", "check your
+    # DMs") or with a number (a time, an amount, a date: "we're 12 people at 10"):
+    # more often something to act on than an anecdote.
+    told = ADDRESSED_STATEMENT & set(plain.split())
+    if MENTION.match(text.strip()):
+        told = frozenset()  # "@emma you need this for your sad bike": told to a friend
+    if told or re.search(r"\d", plain):
+        said = next(iter(told), "a number")
+        return Decision(
+            action="escalate", reason=f"not a question, but told to the brand ({said!r})"
+        )
+    service = next((t for t in content(fold(text)) if t in SERVICES), None)
+    if service:
+        return Decision(
+            action="escalate",
+            reason=f"not a question, but about {service.removeprefix('x')}: a person reads it",
+        )
+    return Decision(action="ignore", reason="no question (a remark, an anecdote)")

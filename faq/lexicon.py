@@ -41,7 +41,7 @@ WORDS: dict[str, str] = {
     " leveret leveres hjemlevering udbringning shipping ship ships shipped forsendelse"
     " wolt justeat foodora",
     "xprice": "price prices pricing priced pricey pricy pris prisen priser prisliste cost"
-    " costs koste koster expensive dyrt rates fee fees takst takster",
+    " costs koste koster expensive dyrt rates fee fees takst takster charge charges",
     "xfree": "gratis free",
     # Coming in: booking a time, or just turning up.
     "xbook": "book booke booker booked booking bookinger appointment appointments"
@@ -54,25 +54,29 @@ WORDS: dict[str, str] = {
     " specialbestilling",
     "xpay": "pay paying payment payments betale betaling betaler mobilepay card cards kort"
     " kortet dankort visa mastercard amex kreditkort creditcard cash kontant kontanter"
-    " applepay googlepay contactless kontaktløs faktura invoice ean paypal cashless",
-    # Leaving it and getting it back: the turnaround.
-    "xready": "ready klar færdig done hente henter hentes afhente afhenter afhentning pickup"
-    " collect collection aflevere afleverer afleveret indlevere indleverer dropoff",
-    "xduration": "turnaround ventetid",
+    " applepay googlepay contactless kontaktløs faktura invoice ean paypal cashless credit",
+    # When it is ready asks something (ASKS); handing it in or picking it up in the
+    # shop ("preorder for pickup", "drop my bike off") only says how.
+    "xready": "ready klar færdig done",
+    "xpickup": "hente henter hentes afhente afhenter afhentning pickup collect collection"
+    " aflevere afleverer afleveret indlevere indleverer dropoff",
+    "xduration": "turnaround ventetid notice varsel",
     "xwait": "xwait",  # "while I wait" (a phrase): a small job done on the spot
     "xnotify": "sms besked notify notified notification",
     # Diets. Allergies and coeliac disease are the brand's escalate words, not here.
     "xgluten": "gluten glutenfri glutenfrit glutenfrie glutenfree gf hvedefri wheatfree"
     " cøliaki coeliac celiac",
     "xvegan": "vegan vegans vegansk veganske veganer plantbased plantebaseret"
-    " plantebaserede dairyfree mælkefri mælkefrit laktosefri laktosefrit lactosefree",
+    " plantebaserede dairyfree mælkefri mælkefrit laktosefri laktosefrit lactosefree"
+    # what vegan leaves out: "is there butter in it" asks whether it is vegan
+    " butter smør milk mælk dairy",
     "xsugar": "sukkerfri sukkerfrit sugarfree",
     "xhalal": "halal kosher",
     "xorganic": "organic økologisk økologiske øko",
     # Things bakeries and cafés sell.
     "xcake": "cake cakes kage kager lagkage lagkager kringle kransekage kagemand tærte"
     " tærter tart tarts pie pies",
-    "xbread": "bread breads loaf loaves brød rugbrød rugbrødet surdejsbrød morgenbrød"
+    "xbread": "bread breads loaf loaves rye brød rugbrød rugbrødet surdejsbrød morgenbrød"
     " sourdough surdej franskbrød rundstykker rundstykke",
     "xpastry": "pastry pastries wienerbrød croissant croissants kanelsnegl kanelsnegle"
     " snegl snegle bun buns bolle boller tebirkes spandauer",
@@ -81,18 +85,22 @@ WORDS: dict[str, str] = {
     " graduation studenterfest dimission",
     # Bikes, and what workshops do to them.
     "xbike": "bike bikes bicycle bicycles cycle cykel cykler cyklen cyklerne cyklens",
-    "xebike": "ebike ebikes elcykel elcykler elcyklen electric elektrisk elektriske pedelec",
+    "xebike": "ebike ebikes elcykel elcykler elcyklen electric elektrisk elektriske pedelec"
+    " motor motoren battery batteri batteriet",
     "xcargo": "cargo ladcykel ladcykler ladcyklen christiania bakfiets babboe bullitt longjohn"
     " elladcykel elladcykler",
     "xrent": "rent rents rental rentals renting rented leje lejer lejes udleje udlejer"
     " udlejning hire borrow låne lease leasing",
     "xloanbike": "lånecykel lånecykler erstatningscykel loaner",
     "xrepair": "repair repairs repairing repaired fix fixes fixing fixed reparere"
-    " reparerer reparation reparationer fikse fikser fixe ordne ordner",
+    " reparerer reparation reparationer fikse fikser fixe ordne ordner replace skifte skifter"
+    " skiftet udskifte",
     "xservice": "service services servicing serviced servicere servicerer tuneup eftersyn"
     " serviceeftersyn checkup overhaul justere justering adjust tjek tjekke maintenance"
     " vedligehold vedligeholdelse",
-    "xpuncture": "puncture punctures punktering punkteringer lappe lappet flat slange",
+    "xpuncture": "puncture punctures punktering punkteringer lappe lappet flat slange patch"
+    " tire tires tyre tyres dæk hul hullet",
+    "xnew": "brandnew",  # and "new bike", "nye cykler" (PHRASES); a new tube is a tube
     "xused": "used secondhand preowned brugt brugte refurbished genbrug",
     "xsell": "sell sells selling sale sælge sælger salg buy buys købe køber",
     # The ways there, which the address answer names ("a minute from the station").
@@ -102,6 +110,8 @@ WORDS: dict[str, str] = {
     # Cards that are not a way to pay.
     "xvoucher": "voucher vouchers gavekort giftcard giftcards klippekort stempelkort"
     " rabatkort medlemskort",
+    # Ordering or booking on the web: an answer with a link answers it.
+    "xonline": "online nettet website hjemmeside hjemmesiden link linket webshop",
     "xjob": "job jobs hiring vacancy vacancies ansætter ansøgning studiejob praktik"
     " internship lærling",
 }
@@ -131,6 +141,39 @@ ASKS = frozenset(
         "xjob",
         "xvoucher",
         "xsource",
+        "xready",
+        "xamount",
+    ]
+)
+
+# "How long" is answered only by an entry that names a time: a duration, days ("3
+# days ahead"), opening hours ("how long does delivery take?" of "we deliver via
+# Wolt" is not). ("When" is also a conjunction: "where do I park when I come".)
+ANSWERED_BY = {"xduration": frozenset(["xduration", "xday", "xopen"])}
+
+# Jobs are what is booked, priced or timed: "book a service" asks one thing (booking).
+# Any other topic of ASKS that the matched entry lacks and another entry has is a
+# second question ("pay with MobilePay when ordering a cake?").
+JOBS = frozenset(["xrepair", "xservice"])
+
+# What the brand does for a customer: a statement about one of these ("bestilte en
+# lagkage til lørdag", "left my bike with you") may need a person; a remark about
+# anything else ("my grandad had this bike") is left alone.
+SERVICES = ASKS | frozenset(["xorder", "xpickup", "xnotify", "xduration", "xpuncture", "xused"])
+
+# What is done for a customer in some time (ordering, delivery, a repair, a rental):
+# an entry about one answers with the usual lead time, never whether a deadline holds.
+LEAD_TIMES = frozenset(
+    [
+        "xorder",
+        "xready",
+        "xpickup",
+        "xduration",
+        "xdeliver",
+        "xbook",
+        "xrepair",
+        "xservice",
+        "xrent",
     ]
 )
 
@@ -138,6 +181,34 @@ ASKS = frozenset(
 # saturday?" asks no FAQ answer's question (more likely it tags a friend). An occasion
 # does ask: "birthday cakes?" is about ordering one.
 THINGS = frozenset(["xday", "xbread", "xcake", "xpastry", "xbike", "xnear", "xoutside", "xfree"])
+
+# Kinds of a thing or a job: an answer about another kind does not cover one ("how much
+# is a used bike?" of a price list without used bikes; "how long does a puncture take?"
+# of an answer about services). A question naming one its entry never names escalates.
+# Only for an entry about such things (bikes, jobs on them): parking a cargo bike is
+# still parking.
+KINDS = frozenset(["xnew", "xused", "xpuncture", "xcargo", "xebike", "xloanbike"])
+KINDS_OF = KINDS | frozenset(["xbike", "xrepair", "xservice"])
+
+# Diets, and the single products a diet question may be about: "is the croissant
+# vegan?" is not answered by "there is always a vegan cinnamon swirl". A diet question
+# naming a product its entry's examples and answer do not name escalates.
+DIETS = frozenset(["xvegan", "xgluten", "xsugar", "xhalal", "xorganic"])
+PRODUCTS = (
+    "croissant croissants kanelsnegl kanelsnegle snegl snegle tebirkes spandauer"
+    " spandauere wienerbrød kringle kransekage kagemand tærte tærter tart tarts pie pies"
+    " muffin muffins cookie cookies småkager brownie brownies scone scones donut donuts"
+    " lagkage lagkager rugbrød franskbrød rundstykker rundstykke boller bolle bun buns"
+    " surdejsbrød sourdough baguette baguettes flute"
+)
+
+# Apps and services a brand may or may not be on: "are you on Foodora?" is not
+# answered by "we deliver through Wolt". One the comment names must be named by the
+# entry's examples or answer (as written, spaces aside).
+PLATFORMS = (
+    r"wolt|just ?eat|foodora|uber ?eats?|too ?good ?to ?go|nemlig|airbnb|donkey ?republic"
+    r"|swapfiets|bycyklen|facebook|instagram|messenger|whatsapp|tiktok"
+)
 
 # Short lexicon words that end Danish compounds often enough to split them off
 # ("chokoladekage", "timepris"); other tails need five letters and no English plural
@@ -166,7 +237,7 @@ PHRASES: list[tuple[str, str]] = [
         r"plant(?:e)? based|plante baseret|dairy free|lactose free"
         r"|(?:uden|without|no|free from|fri for) (?:(?:aeg|eggs?) (?:og|eller|and|or) )?"
         r"(?:animalske produkter|animal products|maelk|maelkeprodukter|mejeriprodukter|dairy"
-        r"|milk|smoer|butter)",
+        r"|milk|smoer|butter)(?: (?:og|eller|and|or) (?:aeg|eggs?))?",
         "xvegan",
     ),
     (r"sugar free|(?:uden|without|no) (?:sukker|sugar)", "xsugar"),
@@ -178,8 +249,14 @@ PHRASES: list[tuple[str, str]] = [
     (r"loan bike|courtesy bike|replacement bike", "xloanbike"),
     (r"(?:buy|buys|koebe|koeber|take|tager) (?:\w+ )?(?:old|gamle|gammel)", "xsell xused"),
     (r"second hand|pre owned|brugt cykel|til salg|for sale", "xused"),
+    # A new bike is a kind of bike (not a used one); a new tube is just a tube.
     (
-        r"tune up|check up|tjek\w* (?:\w+ ){0,3}igennem|gennemgang|look (?:it |\w+ bike )?over",
+        r"(?:brand new|new|ny|nye|nyt)(?= (?:\w+ )?(?:bikes?|bicycles?|cykel|cykler|cyklen"
+        r"|ebikes?|elcykl\w*|ladcykl\w*|cargo))",
+        "xnew",
+    ),
+    (
+        r"tune up|check up|tjek\w*(?= (?:\w+ ){0,3}igennem)|gennemgang|look (?:it |\w+ bike )?over",
         "xservice",
     ),
     (r"flat (?:tire|tyre)s?|inner tube", "xpuncture"),
@@ -195,9 +272,11 @@ PHRASES: list[tuple[str, str]] = [
     (r"(?:kan|kunne) (?:i|du|de) naa(?:r)? at", "xduration"),
     (r"(?:med|with) el", "xebike"),
     (r"(?:komme og|kan man|kan jeg|kan vi) handle", "xopen"),
-    (r"(?:get|have|order) (?:\w+ ){0,3}made", "xorder"),
+    # Phrases that span a thing keep it ("get a vegan cake made", "lejer tandemcykler
+    # ud"): the matcher must see what is asked about, so they look ahead past it.
+    (r"(?:get|have|order)(?= (?:\w+ ){0,3}made)", "xorder"),
     (r"slaa\w* (?:\w+ )?doer\w* op|(?:open|opens) (?:the|your|their) doors", "xopen"),
-    (r"koer\w* (?:\w+ )?ud(?: med)?", "xdeliver"),
+    (r"koer\w*(?= (?:\w+ ){0,2}ud)", "xdeliver"),
     (r"moed\w* op", "xdropin"),
     # How long one wants it, not when one comes: "rent a bike for a few hours".
     (
@@ -210,11 +289,18 @@ PHRASES: list[tuple[str, str]] = [
     (r"how to get (?:there|to you)", "xaddress"),
     (r"in advance|i forvejen|paa forhaand|ahead of time", "ahead"),
     (r"drop (?:\w+ )?off (?:at|to) (?:my|our|the)", "xdeliver"),
-    (r"drop (?:\w+ )?off|leave (?:my|the) bike", "xready"),
+    # Fetched from the customer is a delivery service, not a pick-up in the shop.
+    (
+        r"(?:pick|collect) (?:\w+ ){0,2}up (?:from|at) (?:my|our|the)"
+        r"|(?:pick|collect) (?:\w+ ){0,3}from (?:my|our)"
+        r"|hent\w* (?:\w+ ){0,2}(?:hos|hjemme hos) (?:mig|os)",
+        "xdeliver",
+    ),
+    (r"drop (?:\w+ ){0,2}off|leave (?:my|the) bike", "xpickup"),
     (r"wait(?:ing)? times?|(?:is|are) the wait|ventetiden?", "xduration"),
     (r"for a fee|mod betaling|against payment", "xprice"),
     (r"(?:call|ring|ringe|phone) (?:\w+ )?(?:ahead|first|i forvejen|foerst|forud)", "xbook"),
-    (r"rent (?:out|ud)|lejer (?:\w+ ){0,2}ud|hire (?:a|an|one|two|some|out)", "xrent"),
+    (r"rent (?:out|ud)|hire (?:a|an|one|two|some|out)", "xrent"),
     (
         r"(?:are|is) (?:you|u|anyone) hiring|looking for (?:staff|people|help)"
         r"|soeger (?:i|de) (?:folk|personale|medarbejdere)|arbejde (?:hos|for) (?:jer|you)",
@@ -251,8 +337,8 @@ PHRASES: list[tuple[str, str]] = [
     ),
     (r"close (?:by|to)|taet (?:paa|ved)|i naerheden|nearby|near (?:by|to|you|the)", "xnear"),
     (
-        r"br(?:ing|inge|inger|inges|agt) (?:\w+ ){0,2}ud"
-        r"|(?:send|sende|sender|sent|sendt|ship|ships|shipped) (?:\w+ )?(?:home|hjem|to me|to my|to your)"
+        r"br(?:ing|inge|inger|inges|agt)(?= (?:\w+ ){0,2}ud)"
+        r"|(?:send|sende|sender|sent|sendt|ship|ships|shipped)(?= (?:\w+ )?(?:home|hjem|to me|to my|to your))"
         r"|home delivery|just eat|to (?:my|the|your) door|til (?:doeren|min doer)"
         r"|hjem til (?:mig|os)|(?:can|could|will|do) (?:you|u) bring|(?:kan|vil) i bringe",
         "xdeliver",
@@ -272,9 +358,16 @@ PHRASES: list[tuple[str, str]] = [
     # Done on the spot: a small job, not a turnaround.
     (r"while (?:i|you|we|u) wait|mens (?:jeg|man|du|vi|i) venter", "xwait"),
     (
-        r"pick (?:\w+ )?up|get (?:it|them|\w+ bike) back|faa\w* (?:den|det|dem|cyklen) (?:igen|tilbage)",
+        r"get (?:it|them|\w+ bike) back|faa\w* (?:den|det|dem|cyklen) (?:igen|tilbage)",
         "xready",
     ),
+    # When one can fetch it asks when it is ready: "when can I pick it up?"
+    (
+        r"(?:when|hvornaar) (?:can|could|will|kan|skal) (?:i|we|jeg|vi|man)"
+        r" (?:pick|collect|get|hente|afhente)\w*",
+        "xwhen xready",
+    ),
+    (r"pick (?:\w+ )?up", "xpickup"),
     (r"work on|arbejde\w* paa|sort (?:\w+ )?out|(?:have|take) a look at", "xrepair"),
     # A cake with a name on it is made to order.
     (

@@ -13,9 +13,13 @@ Indel ratio) plus prefix/suffix containment, which takes typos (`glutnfri`),
 inflection (`åbner`/`åbent`) and Danish compounds (`lagkage`/`kage`) in its
 stride without a model or a stemmer per language.
 
-Two rules on top: a question that asks about a topic no entry knows (a price, of
-a FAQ without prices) matches nothing, however much else it shares; and one about
-nothing but things (a product, a day) matches nothing either.
+Rules on top: a question that asks about a topic no entry knows (a price, of a
+FAQ without prices) matches nothing, however much else it shares; one about
+nothing but things (a product, a day) matches nothing either. And the best entry
+must name everything the question names (`Match.unnamed`: an egg, Valby, a used
+bike of a price list, a second topic another entry answers) and the question must
+ask what all the entry's examples ask (`Match.misses`: a price of a price list);
+otherwise the decider escalates (SPEC: when unsure, escalate).
 """
 
 from __future__ import annotations
@@ -29,9 +33,13 @@ from functools import lru_cache
 from rapidfuzz.distance import Indel, JaroWinkler
 
 from dripcast.core.faq import FaqAnswer
-from faq.lexicon import ASKS, THINGS
-from faq.text import TOKENS, content, fold
+from faq.lexicon import ANSWERED_BY, ASKS, DIETS, JOBS, KINDS, KINDS_OF, PLATFORMS, THINGS
+from faq.text import TOKENS, URL, content, fold, product, typo_topic
+from faq.text import words as tokens
+from faq.words import GENERAL
 
+SHAPES = frozenset(["xwhen", "xwhere", "xduration", "xprice"])  # how a question asks
+PLATFORM = re.compile(rf"\b(?:{PLATFORMS})\b")
 MIN_LEN = 4  # shorter words must match exactly: "bake" is not "bike"
 ANSWER_CREDIT = 0.5
 # An entry's score: how much of the comment it covers, and how much of its best example
@@ -63,6 +71,11 @@ def similarity(a: str, b: str) -> float:
     return best * 0.95
 
 
+def _adverb(word: str) -> bool:
+    """Says how, not what: "roughly", "usually", "muligvis", "nemt og hurtigt"."""
+    return len(word) > 4 and word.endswith(("ly", "ligt", "vis"))
+
+
 @dataclass(frozen=True, kw_only=True)
 class Match:
     faq: str
@@ -70,6 +83,8 @@ class Match:
     raw: float  # the entry's own overlap score
     runner_up: str | None = None
     uncovered: str | None = None  # a topic asked that no entry knows
+    unnamed: str | None = None  # a word of the question the entry's examples and answer lack
+    misses: str | None = None  # what all the entry's examples ask and the question does not
 
 
 class Matcher:
@@ -81,6 +96,13 @@ class Matcher:
             [content(fold(q)) for q in a.questions] for a in answers
         ]
         self.vocab: list[set[str]] = [{w for q in qs for w in q} for qs in self.questions]
+        # Every word an entry's examples and answer use, before the lexicon: which
+        # products it names (a croissant, not just pastries).
+        self.wording: list[set[str]] = [
+            set(tokens(fold(" ".join([*a.questions, a.answer])))) for a in answers
+        ]
+        # ... and as written, spaces aside: which apps it names ("justeat", "wolt")
+        self.written = ["".join(tokens(fold(" ".join([*a.questions, a.answer])))) for a in answers]
         # The answer says what the entry covers ("… puncture 149 kr incl. tube"): its words
         # earn half credit, so a question about something it names is not unknown.
         self.said: list[set[str]] = [
@@ -90,6 +112,8 @@ class Matcher:
         for a, said in zip(answers, self.said, strict=True):
             if MONEY.search(a.answer):
                 said.add("xprice")
+            if URL.search(a.answer):
+                said.add("xonline")  # "book at egerne.dk/book" answers "can I book online?"
         n = len(answers)
         df: dict[str, int] = {}
         for v in self.vocab:
@@ -97,6 +121,21 @@ class Matcher:
                 df[w] = df.get(w, 0) + 1
         self.idf = {w: math.log((n + 1) / (d + 1)) + 1 for w, d in df.items()}
         self.topics = {w for v in [*self.vocab, *self.said] for w in v if w in TOKENS}
+        # What every example of an entry asks ("price" for a price list): a question
+        # asking none of it ("do you fix punctures on weekends?") asks something else.
+        self.asks: list[frozenset[str]] = [
+            frozenset.intersection(*(frozenset(q) & ASKS for q in qs)) if qs else frozenset()
+            for qs in self.questions
+        ]
+        # Else, how every example of an entry asks, when each asks with a shape ("how
+        # long", "when" for a turnaround): a question asking in none of them asks other
+        # things.
+        self.shapes: list[frozenset[str]] = [
+            frozenset(t for q in qs for t in q if t in SHAPES)
+            if qs and not asks and all(set(q) & SHAPES for q in qs)
+            else frozenset()
+            for qs, asks in zip(self.questions, self.asks, strict=True)
+        ]
         self.unknown = math.log(n + 1) + 1  # a word no entry has weighs the most
 
     def weight(self, word: str) -> float:
@@ -171,4 +210,59 @@ class Matcher:
             raw=raw,
             runner_up=self.ids[j] if j >= 0 and second > 0 else None,
             uncovered=uncovered,
+            unnamed=self._unnamed(i, folded),
+            misses=self._misses(i, words),
         )
+
+    def _unnamed(self, i: int, folded: str) -> str | None:
+        """A thing the question names and entry i does not (an egg in the swirl, a
+        tandem, Valby): the answer may be wrong or incomplete about it. In a diet
+        question, a single product too (a croissant, when it names the swirl)."""
+        asked = content(folded)
+        unnamed = next((w for w in asked if not self.names(i, w)), None)
+        if unnamed is None:
+            platforms = (m[0] for m in PLATFORM.finditer(" ".join(tokens(folded))))
+            unnamed = next(
+                (p for p in platforms if p.replace(" ", "") not in self.written[i]), None
+            )
+        if unnamed is None and set(asked) & DIETS:
+            products = (w for w in tokens(folded) if product(w))
+            unnamed = next((w for w in products if not self.words_of(i, w)), None)
+        return unnamed
+
+    def _misses(self, i: int, words: Sequence[str]) -> str | None:
+        """What all of entry i's examples ask (a price) when the question asks none of
+        it ("do you fix punctures on weekends?" of a price list), nor asks the way the
+        examples do ("how early" of opening hours). An entry whose examples all ask
+        "how long" or "when" needs one of those asked."""
+        # (the answer's own topics count: "besked når cyklen er færdig?", of "we text you")
+        if self.shapes[i] and not (self.shapes[i] | (self.said[i] & TOKENS)) & set(words):
+            return "/".join(sorted(t.removeprefix("x") for t in self.shapes[i]))
+        if not self.asks[i] or self.asks[i] & set(words) or set(words) & SHAPES & self.vocab[i]:
+            return None
+        return "/".join(sorted(t.removeprefix("x") for t in self.asks[i]))
+
+    def names(self, i: int, word: str) -> bool:
+        """Whether entry i's examples or answer name this word (or one like it). A
+        topic or a question shape names itself, save a kind of thing or job (KINDS), a
+        topic asked that another entry answers, and "how long" (ANSWERED_BY). Filler
+        verbs, adverbs and a typo of a topic the entry names are no things."""
+        known = self.vocab[i] | self.said[i]
+        if word in KINDS:
+            return word in known or not known & KINDS_OF
+        if word in ASKS and word not in JOBS:
+            return word in known or word not in self.topics
+        if word in ANSWERED_BY:
+            return bool(known & ANSWERED_BY[word])
+        if word in TOKENS or word in GENERAL or _adverb(word):
+            return True
+        return any(similarity(word, v) > 0 for v in known) or typo_topic(word) in known
+
+    def knows(self, faq: str, token: str) -> bool:
+        """Whether an entry's examples or answer name a topic."""
+        i = self.ids.index(faq)
+        return token in self.vocab[i] or token in self.said[i]
+
+    def words_of(self, i: int, word: str) -> bool:
+        """Whether entry i's examples or answer use this very word (or one like it)."""
+        return any(similarity(word, v) > 0 for v in self.wording[i])

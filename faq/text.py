@@ -49,7 +49,7 @@ def fold(text: str) -> str:
     text = URL.sub(" ", text)
     text = MENTION.sub(" ", text)
     text = EMOJI.sub(" ", text)
-    text = text.replace("’", "'")
+    text = text.replace("’", "'").replace("w/o", "without")
     text = re.sub(r"(?<=\w)-(?=\w)", "", text)  # e-bikes, el-cykler, gluten-free: one word
     text = re.sub(r"(?<=\w)'(?=\w)", "", text)  # what's, where's, friend's
     return _REPEAT.sub(r"\1\1", text)  # sooo → soo, ??? stays punctuation
@@ -72,6 +72,7 @@ def words(folded: str) -> list[str]:
 CONCEPTS = {fold(w): c for c, ws in lexicon.WORDS.items() for w in ws.split()}
 PHRASES = [(re.compile(rf"(?<= )(?:{p})(?= )"), t) for p, t in lexicon.PHRASES] + SHAPES
 LOOKALIKES = frozenset(fold(lexicon.LOOKALIKES).split())
+PRODUCTS = frozenset(fold(lexicon.PRODUCTS).split())
 TOKENS = frozenset(
     [*lexicon.WORDS, *(w for _, t in PHRASES for w in t.split() if w.startswith("x")), "xday"]
 )
@@ -160,6 +161,19 @@ def topics(word: str) -> tuple[str, ...]:
     return (CONCEPTS[near[0]],) if near else parts
 
 
+def typo_topic(word: str) -> str | None:
+    """The topic of the lexicon word this one may be a typo of (one letter off or two
+    swapped, the first two right), also in shorter words than `topics` dares
+    (`openin`, `servise`): for telling a typo from a thing no answer names, not for
+    matching."""
+    if len(word) < 5:
+        return None
+    near = process.extractOne(
+        word, _BY_START.get(word[:2], ()), scorer=OSA.distance, score_cutoff=1
+    )
+    return CONCEPTS[near[0]] if near else None
+
+
 def _compound(word: str) -> tuple[str, ...]:
     """A Danish compound's parts when its last part (what it is) is a lexicon word:
     `udlejningscykler` → `xrent xbike`, `børnecykler` → `børne xbike`. When only the
@@ -185,6 +199,15 @@ def _compound(word: str) -> tuple[str, ...]:
             kept = (left,) if left else () if known == 2 else (head,)
             best = (known, len(tail), (*kept, right))
     return best[2]
+
+
+def product(word: str) -> bool:
+    """Whether a folded word names a single product (faq.lexicon.PRODUCTS), inflected
+    or not: `kransekagen`, `croissants`."""
+    return word in PRODUCTS or any(
+        word.endswith(end) and word[: -len(end)] in PRODUCTS
+        for end in ("n", "r", "s", "en", "et", "ne", "ene")
+    )
 
 
 def has_letters(text: str) -> bool:

@@ -24,9 +24,13 @@ CHAT = {
     "wen": "when",
     "wheres": "where is",
     "whats": "what is",
+    "thats": "that is",
     "hows": "how is",
     "whens": "when is",
     "im": "i am",
+    "id": "i would",
+    "ive": "i have",
+    "youre": "you are",
     "dont": "do not",
     "cant": "can not",
     "doesnt": "does not",
@@ -73,6 +77,12 @@ _PHRASES = [
         r"|(?:the )?(?:earliest|latest)|tidligst"
         r"|hvor sent|til hvad tid|fra hvad tid|until what time|from what time",
         "xwhen",
+    ),
+    # How many, how big: a quantity or a size only the brand knows (no entry's topic).
+    (
+        r"how many|hvor mange|how big|how large|what size|hvor stor|hvor store"
+        r"|hvilken stoerrelse|how much (?:cake|bread|food)",
+        "xamount",
     ),
     (r"where|hvor henne|hvor", "xwhere"),
     (r"without|uden|free from|fri for", "without"),
@@ -136,6 +146,15 @@ DAYS = frozenset(
         "aften",
         "aftenen",
         "frokost",
+        "breakfast",
+        "brunch",
+        "morgenmad",
+        "morgen",
+        "day",
+        "days",
+        "dag",
+        "dage",
+        "dagen",
     ]
 )
 
@@ -159,7 +178,9 @@ STOP = frozenset(
     " faa fik faar goer gjorde ogsaa bare lige noget nogen nogle alle alt ingen ikke"
     " nu da hvis som selv mere meget mange hej tak tusind"
     " butik butikken bageri bageriet vaerksted vaerkstedet stedet jo nok vel mon"
-    " hvorfor".split()
+    " hvorfor naar henne igennem"
+    # greetings (GREETINGS): "heyy what time do u open"
+    " yo hii heyy hejj hejsa hallo halloj goddag dav heya hiya".split()
 )
 
 # Words that say who asks, when or how politely, never what about: "my mum", "next
@@ -179,6 +200,12 @@ INCIDENTAL = frozenset(
     " office offices road mountain kids friendly home counter intolerant intolerance"
     " sensitive area neighbourhood brand model student students hard difficult mins"
     " minutes kr dkk"
+    # how, how much and why one asks, never what: "any chance", "roughly", "student budget",
+    # "open late", "a new tube", "for 20 people", "regular bikes", "my gf went vegan"
+    " chance roughly ballpark basic budget late early new regular normal ordinary people"
+    " per moment went without looking treats goodies snacks enough exact big small little"
+    " large only town house whole entire best good work break planning plan plans"
+    " alternative alternatives menu apartment street full complete"
     # Danish
     " mor mors far fars forældre søn søns datter datters kone kæreste veninde ven venner"
     " kollega kollegaer kolleger familie gæster turister bedstemor mormor farmor"
@@ -190,11 +217,23 @@ INCIDENTAL = frozenset(
     " billige nu flytning flytte flytter tur udflugt skole studie kontor kontoret disk disken"
     " intolerant intolerans sensitiv svært område området kvarteret mærke mærket model"
     " studerende hver hvert imod minutter kroner"
+    # the same in Danish; "laver/lavet" (make, made) ask what "har I" asks
+    " bedst ny nye nyt almindelig almindelige normal normale personer øjeblik svigermor svigerfar"
+    " svigerforældre spise spiser spist byen hele helt kun arbejde pause planlægger børn børnene"
+    " alternativ alternativer menu menuen lejlighed lejligheden gade fuld fuldt komplet"
+    " stor store lille små tidlig tidligt sent mens"
     # kinds of bike: a racercykel, a damecykel is still a bike
-    " dame herre boerne barne pige drenge racer".replace("æ", "ae")
+    " dame herre boerne barne pige drenge racer city road".replace("æ", "ae")
     .replace("ø", "oe")
     .replace("å", "aa")
     .split()
+)
+
+# Verbs that say what one wants done, not to what: never a thing the answer must name.
+# Not filler, since they still tell entries apart ("kan I lave ladcykler?": repair).
+GENERAL = frozenset(
+    "laver lave lavet lavede make makes made making do doing done bring bringe bringer"
+    " ahead".split()
 )
 
 # A sentence that opens like this asks something, with or without a question mark.
@@ -257,12 +296,20 @@ SUBJECTS = frozenset(
     " du jeg vi de han hun den det der jeres din dit dine min mit mine man nogen noget"
     " nogle".split()
 )
+# Who a question asks when it asks the brand: "you", "I" (Danish plural you), "jer".
+# A question to a tagged friend ("@jonas ride this sunday?") asks none of them.
+ADDRESSED = frozenset("you your yours i jer jeres du dig din dit".split())
+# The same in a statement, where "i" is more often English "I" and "you" anyone ("the
+# smell when you walk past"): only "your", "jeres"… say it is told to the brand.
+ADDRESSED_STATEMENT = ADDRESSED - {"i", "you"}
 # Words by which a question points back to the clause before it ("… do you sell them?").
 BACK_REFERENCES = frozenset(
     "it them those these that one ones any some den det dem nogen nogle noget".split()
 )
 # Said before a question, not part of it: "yo are u open today", "hej har I …".
-GREETINGS = frozenset("hi hey hello yo hej hejsa hallo halloj goddag dav heya hiya".split())
+GREETINGS = frozenset(
+    "hi hii hey heyy hello yo hej hejj hejsa hallo halloj goddag dav heya hiya".split()
+)
 # A preposition before the question word: "til hvad tid …", "from what time …".
 LEADS = frozenset(["til", "fra", "from", "until", "till", "at", "by", "in", "i", "paa", "om"])
 # A question inside a sentence: "if I drop it off monday when will it be ready".
@@ -306,6 +353,72 @@ COMPLAINT = re.compile(
     r"|diabet\w*)\b"
 )
 
+# A statement (no question) that may need a person all the same: trouble with a thing
+# or an order, a body hurt, a person asked for, business. Any of these and it is
+# escalated (also after a question: "is the shop open? the door was locked"); a
+# statement without them (praise, an anecdote, "my grandad had this bike") is left
+# alone.
+NEEDS_PERSON = re.compile(
+    r"\b(?:noise\w*|nois[ye]|squeak\w*|creak\w*|click(?:s|ing)|rattl\w*|grind\w*|slipp\w*"
+    r"|(?:came|come|fell|falls|fall|falling) (?:off|apart)|crash\w*|hurt|hurts|injur\w*|bleed\w*"
+    r"|rash|swollen|itch\w*|vomit\w*|hospital\w*|doctor|ambulance|emergency|unsafe"
+    r"|dangerous|lost|forgot\w*|late|delay\w*|cancel\w*|change|changed|leak\w*"
+    r"|loose|wobbl\w*|bent|snapped|cracked|stolen|damage\w*"
+    r"|larm\w*|stoej\w*|knirk\w*|klik\w*|rasl\w*|hopper af|faldt af|falder af|vaelte\w*"
+    r"|styrt\w*|kvaest\w*|slaaet|blod\w*|udslaet|haevet|syg|kloe\w*|kaste\w* op|galt"
+    r"|mistet|glemt\w*|forsinke\w*|for sent|aflys\w*|aendre\w*|skade\w*|loes|slinger\w*"
+    r"|boejet|knaekke\w*|revne\w*|skadestue\w*|laege\w*|farlig\w*"
+    r"|utryg\w*|i stykker|weird|strange|odd|(?:a|the|makes?|making) (?:\w+ )?sounds?|lyd"
+    r"|lyde|underlig\w*|maerkelig\w*|dies|dying|plastic|plastik|glass|glas"
+    r"|found (?:a|an|some) \w+ in|fandt (?:\w+ ){1,3}i|hard as|nightmare|mareridt"
+    r"|(?:is|are|er) (?:down|nede)|mistake|fejl\w*|needs (?:new|a|an|to|fixing)"
+    r"|need (?:new|fixing)|traenger til"
+    # bad food, a thing gone wrong, a part that acts up
+    r"|dry|toer|toert|tasted|smagte|bug|bugs|insect\w*|insekt\w*|flue|worm|orm|stone|sten"
+    r"|too (?:long|slow|expensive|small|little|busy|crowded|hot|cold|dry|sweet|salty|late)"
+    r"|alt for|error\w*|springer|sprang|skips|skipping|ignor\w*|could (?:\w+ )?be better"
+    r"|kunne (?:\w+ )?vaere bedre|used to be|plejede at vaere|locked|laast"
+    r"|(?:was|were|var) (?:closed|lukket)|saying closed"
+    # a person asked for, or tried: "speak to the owner", "ring mig op", "I called"
+    r"|(?:speak|talk) (?:to|with)|(?:tale|snakke) med|contact\w*|kontakt\w*|call me|called"
+    r"|ring\w* (?:\w+ )?(?:mig|tilbage|op)|ringede|ringet|get back to me|reach (?:me|you)"
+    r"|heard from"
+    r"|hoert fra|vende tilbage|vender tilbage|email\w*|mail|mailen|sent you|sendt jer"
+    # waiting: "has been there two weeks now"
+    r"|(?:two|three|four|several|many|to|tre|fire|flere) (?:weeks|days|uger|dage)"
+    # business, press, the authorities
+    r"|cater\w*|event|events|arrangement\w*|journalist\w*|presse|press|interview\w*"
+    r"|wholesale|engros|firma\w*|company|companies|kommune\w*|municipality|bulk"
+    # what the brand did: "you gave me someone else's bike", "I lovede den til fredag"
+    r"|you (?:gave|sold|told|said|promised|put|took|kept|sent)"
+    r"|i (?:gav|solgte|sagde|lovede|tog|sendte)"
+    # a bill, a quote, a screen, vermin, smoke
+    r"|bill|regning\w*|quote|overslag\w*|faktura\w*|display|skaerm\w*|blank|mouse|mice|mus"
+    r"|rat|rats|rotte\w*|smok\w*|ryge\w*|ryger)\b"
+)
+
+# A statement of one's own need or plan: "I need it Friday", "jeg skal hente en
+# lagkage i morgen". Alone it asks for a person; before a question it only says why
+# one asks ("Skal have en ny cykel. Sælger I brugte cykler?").
+PLANS = re.compile(
+    r"\b(?:(?:i|we) (?:need|want|have to|must|would like|wanna|gotta)"
+    r" (?:it|my|a|an|the|to (?:order|pick|get|have|change|cancel|book|collect))"
+    r"|(?:i|we) (?:left|dropped)|(?:jeg|vi) (?:har brug for|afleverede|efterlod)"
+    r"|(?:jeg|vi) (?:skal|maa) (?:have|hente|bruge|bestille|aflevere|aendre|aflyse)"
+    r"|skal have)\b"
+)
+
+# A statement that denies something ("not fresh", "nobody picked up", "ingen svarede")
+# is more often a problem than an anecdote: escalated unless it is praise ("can't
+# wait to try", "never had better").
+NEGATION = re.compile(
+    r"\b(?:not|no|never|nobody|nothing|havent|hasnt|wasnt|werent|couldnt|wouldnt"
+    r"|ikke|aldrig|ingen|intet|ingenting)\b"
+)
+
+# Praise denied is none: "not great", "ikke så lækkert" (the word after goes too).
+NOT_PRAISE = re.compile(r"\b(?:not|ikke)(?: (?:so|very|that|too|saa|saerlig|super|helt))? \w+")
+
 # A comment without a question is left alone only when it is plainly kind or
 # neutral: thanks, praise, a visit announced, a friend tagged. Anything else a person
 # reads (SPEC: when unsure, escalate).
@@ -317,7 +430,10 @@ POSITIVE = re.compile(
     r"|nam|venlig\w*|sweet|kind|friendly|10/10|recommend\w*|anbefal\w*|favou?rite|favorit\w*"
     r"|happy|glad|glaeder|hurtig\w*|quick|fast|can not wait|kan ikke vente|see you|ses"
     r"|coming (?:by|over|in)|kommer (?:forbi|ned)|be there|herhen|on my way|paa vej|try|proeve"
-    r"|prove|miss|savner|cheers|saved (?:my|me|us|the day)|lifesaver|reddede)\b"
+    r"|prove|miss|savner|cheers|would (?:\w+ ){0,5}again|never (?:\w+ ){0,3}better|nothing beats"
+    r"|intet slaar|ingen slaar|no words needed|(?:som|like) (?:en|a) droem|like a dream"
+    r"|like new|som ny|going strong"
+    r"|aldrig (?:\w+ ){0,3}bedre|saved (?:my|me|us|the day)|lifesaver|reddede)\b"
 )
 
 # Spam and self-promotion: ignored, never answered.
@@ -349,8 +465,44 @@ _MONTHS = (
 DATES = re.compile(
     rf"\b(?:the|on|d\.?|den) \d{{1,2}}(?:st|nd|rd|th|\.)?(?![\d.:]\d)"
     rf"|\b\d{{1,2}}(?:st|nd|rd|th|\.)? (?:of )?(?:{_MONTHS}|maj|may)\b|\b\d{{1,2}}/\d{{1,2}}\b"
+    # a numbered week: "open in week 7?", "har I åbent i uge 42?"
+    r"|\b(?:week|uge) \d{1,2}\b"
 )
 MONTHS = re.compile(rf"\b(?:{_MONTHS})\b")
+
+# A deadline ("by tomorrow", "in time for Saturday", "til i morgen", "kan I nå at"):
+# an answer about the usual lead time or turnaround does not say whether that one can
+# be met. "Til fredag" alone is no deadline: like "for Friday", it names the day it
+# is for. Only for an entry about something done for the customer (faq.lexicon's
+# LEAD_TIMES): opening hours or a diet are asked with a day too ("open today?").
+_WEEKDAYS = (
+    "monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend|mandag|tirsdag|onsdag"
+    "|torsdag|fredag|loerdag|soendag|weekenden"
+)
+DEADLINE = re.compile(
+    rf"\b(?:by|before|in time for|ready for|done for|inden|senest|klar til|faerdig til"
+    rf"|i tide til) (?:(?:paa|on|the|this|next|naeste|paa den) )?(?:{_WEEKDAYS})\b"
+    r"|\b(?:by|before|for|til|inden|in time for) (?:tomorrow|today|tonight|i morgen|i dag"
+    r"|i aften|i overmorgen)\b|\b(?:today|tonight|i dag|i aften) *\?"
+    r"|\bnaa(?:r)? at\b|\basap\b|\burgent\w*|\bhaster\b|\bhurtigst muligt\b|\bin a hurry\b"
+    r"|\bin time for\b|\bi tide til\b|\b(?:need|needs|skal bruge|har brug for) (?:\w+ ){0,3}"
+    r"(?:by|before|til|inden|senest)\b"
+)
+
+# What is in a thing ("is there milk in the swirl?", "er rugbrødet lavet med honning?"):
+# only the brand knows its recipes, unless the comment asks a diet by name ("is it
+# vegan or is there butter in it?"), which a diet answer answers. Group 1 or 2 is the
+# ingredient, so "er der parkering i nærheden" is no such question (it has a topic).
+INGREDIENT = re.compile(
+    r"\b(?:is there|are there|er der) (?:any |nogen |noget )?(\w+) (?:\w+ )?(?:in|i)\b"
+    r"|\b(?:made with|lavet med|bagt med|contains?|indeholder|ingredients? in|ingredienser i)"
+    r" (?:any |nogen |noget )?(\w+)"
+)
+DIET_LABEL = re.compile(
+    r"\b(?:vegan\w*|plant\w* based|plantebaser\w*|gluten ?(?:free|fri\w*)|glutenfree|gf"
+    r"|(?:uden|without|no|free from|fri for) gluten|sugar ?free|sukkerfri\w*"
+    r"|(?:dairy|lactose|milk) ?free|(?:laktose|maelke)fri\w*|(?:uden|without) (?:maelk|milk))\b"
+)
 
 # Asking after one's own order or repair: only the shop knows.
 STATUS = re.compile(

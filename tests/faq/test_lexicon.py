@@ -80,7 +80,7 @@ def test_words_that_only_look_like_a_topic_have_none(word: str) -> None:
     [
         ("Har I cykelstativer? 🚲", "parking"),  # Danish, and a compound
         ("Kan man holde med bilen lige udenfor?", "parking"),
-        ("Bringer I ud på Nørrebro?", "delivery"),
+        ("Bringer I brød ud?", "delivery"),
         ("Kan jeg få morgenbrød leveret?", "delivery"),
         ("Any GF loaves?", "gluten_free"),
         ("anything wheat-free?", "gluten_free"),
@@ -101,7 +101,7 @@ def test_words_that_only_look_like_a_topic_have_none(word: str) -> None:
         ("do u do anything without eggs and dairy", "vegan"),
         ("Kører I ud med brød?", "delivery"),  # Danish idioms
         ("hvornår slår I dørene op i morgen?", "hours"),
-        ("is the swirl vegan friendly?", "vegan"),
+        ("is the bread vegan friendly?", "vegan"),
         ("Hvor stiller jeg ladcyklen?", "parking"),  # not the address: where to put it
         ("Bringer I også ud i weekenden?", "delivery"),
         ("Kan man handle hos jer kl. 6.30?", "hours"),  # a time of day asks when
@@ -166,7 +166,11 @@ def test_an_escalate_word_ends_a_compound_but_a_short_one_starts_a_word() -> Non
     assert Decider(faq).decide_text("glutenfrit brød? har glutenallergi").action == "escalate"
     assert Decider(faq).decide_text("any nuts in the bread?").action == "escalate"
     got = Decider(faq).decide_text("do you have vegan donuts?")
-    assert (got.action, got.faq) == ("answer", "vegan"), got.reason
+    # escalated for the donuts the answer does not name, not for a "nut"
+    assert (got.action, got.reason) == (
+        "escalate",
+        "asks about 'donuts', which the vegan answer does not name",
+    )
 
 
 def test_an_answer_that_quotes_a_price_answers_what_it_costs() -> None:
