@@ -69,7 +69,7 @@ im = pyvips.Image.thumbnail(path, big[0], height=big[1], size="both", export_pro
 im = im.copy_memory()
 for i, (w, h) in enumerate(sizes):
     v = im.thumbnail_image(w, height=h, crop="attention")
-    v.jpegsave(f"{out}/p{i}.jpg", Q=85, strip=True, interlace=True, optimize_coding=True)
+    v.jpegsave(f"{out}/p{i}.jpg", Q=85, strip=True, optimize_coding=True)
 """
 
 
@@ -156,7 +156,7 @@ def main() -> None:
                     *("vipsthumbnail", str(photo), "-s", s),
                     *("-e", "srgb", "--smartcrop", "attention"),
                     "-o",
-                    f"{out}/v{i}.jpg[Q=85,strip,interlace,optimize_coding]",
+                    f"{out}/v{i}.jpg[Q=85,strip,optimize_coding]",
                 ]
                 for i, s in enumerate(want)
             ]

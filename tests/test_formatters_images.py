@@ -60,7 +60,7 @@ def test_every_metadata_block_is_removed() -> None:
     for marker in (b"Exif\0\0", b"PhoneMaker", b"xmpmeta", b"ICC_PROFILE", b"secret"):
         assert marker not in raw
     assert not out.getexif()
-    assert out.info.get("progressive") == 1
+    assert "progressive" not in out.info  # baseline: a third of the encode's CPU
 
 
 def test_display_p3_is_converted_to_srgb() -> None:
