@@ -30,7 +30,7 @@ from dripcast.core.faq import Comment, Decision, Faq
 from faq.lexicon import DIETS, LEAD_TIMES, SERVICES
 from faq.match import Matcher
 from faq.questions import find_questions
-from faq.text import MENTION, TOKENS, URL, content, fold, has_letters, sentences, words
+from faq.text import MENTION, TOKENS, URL, content, fold, has_letters, names, sentences, words
 from faq.words import (
     ADDRESSED,
     ADDRESSED_STATEMENT,
@@ -128,7 +128,7 @@ class Decider:
             (m := MONTHS.search(fold(text))) and any("xopen" in content(q) for q, _ in questions)
         ):
             return Decision(action="escalate", reason=f"on a given date ({m[0].strip()!r})")
-        d = self._match(questions, fold(text))
+        d = self._match(questions, fold(text), names(text))
         # "@frederik hvem er med på cykeltur søndag?": a question to the friend tagged,
         # about nothing the brand does (none of its services named) and not asking
         # "you" (the brand may be the one tagged), is not for us.
@@ -141,8 +141,10 @@ class Decider:
             return Decision(action="ignore", reason="a question to the friend tagged")
         return d
 
-    def _match(self, questions: Sequence[tuple[str, str]], deadline_text: str) -> Decision:
-        matches = [self.matcher.best(q, context=c) for q, c in questions]
+    def _match(
+        self, questions: Sequence[tuple[str, str]], deadline_text: str, written: frozenset[str]
+    ) -> Decision:
+        matches = [self.matcher.best(q, context=c, names=written) for q, c in questions]
         found = [m for m in matches if m is not None]
         if len(found) < len(questions) or not found:
             return Decision(action="escalate", reason="the brand has no FAQ answers")

@@ -17,7 +17,8 @@ Rules on top: a question that asks about a topic no entry knows (a price, of a
 FAQ without prices) matches nothing, however much else it shares; one about
 nothing but things (a product, a day) matches nothing either. And the best entry
 must name everything the question names (`Match.unnamed`: an egg, Valby, a used
-bike of a price list, a second topic another entry answers) and the question must
+bike of a price list, a second topic another entry answers; not a common word
+like "things" or "stadig", faq.freq) and the question must
 ask what all the entry's examples ask (`Match.misses`: a price of a price list);
 otherwise the decider escalates (SPEC: when unsure, escalate).
 """
@@ -33,10 +34,11 @@ from functools import lru_cache
 from rapidfuzz.distance import Indel, JaroWinkler
 
 from dripcast.core.faq import FaqAnswer
+from faq import freq
 from faq.lexicon import ANSWERED_BY, ASKS, DIETS, JOBS, KINDS, KINDS_OF, PLATFORMS, THINGS
 from faq.text import TOKENS, URL, content, fold, product, typo_topic
 from faq.text import words as tokens
-from faq.words import GENERAL
+from faq.words import DETERMINERS, GENERAL
 
 SHAPES = frozenset(["xwhen", "xwhere", "xduration", "xprice"])  # how a question asks
 PLATFORM = re.compile(rf"\b(?:{PLATFORMS})\b")
@@ -74,6 +76,17 @@ def similarity(a: str, b: str) -> float:
 def _adverb(word: str) -> bool:
     """Says how, not what: "roughly", "usually", "muligvis", "nemt og hurtigt"."""
     return len(word) > 4 and word.endswith(("ly", "ligt", "vis"))
+
+
+def _generic(word: str, said: Sequence[str], names: frozenset[str]) -> bool:
+    """Whether a word the entry does not name is only how people talk around a plain
+    question ("things", "usually", "stadig", "samlet et sted", "hos jer"), not a thing
+    the answer may be wrong about: a common word (faq.freq), not written as a name
+    ("Aarhus", "Sverige"), nor after a determiner ("fix a door", "for my dog")."""
+    if word in names or not freq.generic(word):
+        return False
+    at = [k for k, w in enumerate(said) if w == word]
+    return bool(at) and all(k == 0 or said[k - 1] not in DETERMINERS for k in at)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -183,10 +196,13 @@ class Matcher:
             similarity(word, v) > 0 for said in self.said for v in said
         )
 
-    def best(self, folded: str, *, context: str = "") -> Match | None:
+    def best(
+        self, folded: str, *, context: str = "", names: frozenset[str] = frozenset()
+    ) -> Match | None:
         """The entry this question most likely asks, or None when the FAQ is empty.
         Of the context around the question ("new in town, …") only the words the FAQ
-        knows count: the rest says why it is asked, not what."""
+        knows count: the rest says why it is asked, not what. `names`: the words the
+        comment writes as names (faq.text.names), things however common."""
         words = content(folded)
         words += [w for w in content(context) if self.known(w) and w not in words]
         if not self.ids:
@@ -210,16 +226,19 @@ class Matcher:
             raw=raw,
             runner_up=self.ids[j] if j >= 0 and second > 0 else None,
             uncovered=uncovered,
-            unnamed=self._unnamed(i, folded),
+            unnamed=self._unnamed(i, folded, names),
             misses=self._misses(i, words),
         )
 
-    def _unnamed(self, i: int, folded: str) -> str | None:
+    def _unnamed(self, i: int, folded: str, names: frozenset[str] = frozenset()) -> str | None:
         """A thing the question names and entry i does not (an egg in the swirl, a
         tandem, Valby): the answer may be wrong or incomplete about it. In a diet
         question, a single product too (a croissant, when it names the swirl)."""
         asked = content(folded)
-        unnamed = next((w for w in asked if not self.names(i, w)), None)
+        said = tokens(folded)
+        unnamed = next(
+            (w for w in asked if not self.names(i, w) and not _generic(w, said, names)), None
+        )
         if unnamed is None:
             platforms = (m[0] for m in PLATFORM.finditer(" ".join(tokens(folded))))
             unnamed = next(

@@ -212,3 +212,17 @@ def product(word: str) -> bool:
 
 def has_letters(text: str) -> bool:
     return any(c.isalpha() for c in fold(text))
+
+
+_NAME = re.compile(r"[^\W\d_]+")
+
+
+def names(text: str) -> frozenset[str]:
+    """The (folded) words written as names, with a capital letter inside a sentence:
+    "do you deliver to Aarhus?", "Leverer I til Sverige?" (not "I", nor shouting)."""
+    out: set[str] = set()
+    for s in re.split(r"[.!?:;\n]+", MENTION.sub(" ", URL.sub(" ", text))):
+        for w in _NAME.findall(s)[1:]:
+            if w[0].isupper() and not w.isupper():
+                out.update(words(fold(w)))
+    return frozenset(out)

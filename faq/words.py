@@ -231,9 +231,14 @@ INCIDENTAL = frozenset(
 
 # Verbs that say what one wants done, not to what: never a thing the answer must name.
 # Not filler, since they still tell entries apart ("kan I lave ladcykler?": repair).
-GENERAL = frozenset(
-    "laver lave lavet lavede make makes made making do doing done bring bringe bringer"
-    " ahead".split()
+# The rest are common enough for faq.freq to pass; these inflections are not, and
+# "ahead" is the token of a phrase (faq.lexicon: "på forhånd", "in advance").
+GENERAL = frozenset("lavede bringe bringer ahead".split())
+
+# A common word after one of these is a thing all the same (a door, my dog, the race).
+DETERMINERS = frozenset(
+    "a an the my your our his her their this that these those some"
+    " en et den det de min mit mine din dit dine vores jeres sin sit sine".split()
 )
 
 # A sentence that opens like this asks something, with or without a question mark.

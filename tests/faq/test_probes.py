@@ -287,3 +287,65 @@ def test_a_remark_without_a_question_is_left_alone(brand: str, text: str) -> Non
 def test_a_statement_that_may_need_a_person_escalates(brand: str, text: str) -> None:
     got = BRANDS[brand].decide_text(text)
     assert got.action == "escalate", got
+
+
+@pytest.mark.parametrize(
+    ("brand", "text", "faq"),
+    [
+        # common words around a plain question name no thing (faq.freq)
+        (BAKERY, "quick q, what time do you open on saturday?", "hours"),
+        (BAKERY, "anyone know if you take cards?", "payment"),
+        (BAKERY, "I don't carry cash, can I pay with card?", "payment"),
+        (BAKERY, "where do people usually park?", "parking"),
+        (BAKERY, "can I pay by card in the shop?", "payment"),
+        (BAKERY, "do you have vegan pastries, that kind of thing?", "vegan"),
+        (BAKERY, "what about gluten free bread?", "gluten_free"),
+        (BAKERY, "do you do vegan things?", "vegan"),
+        (BAKERY, "Har I veganske ting?", "vegan"),
+        (BAKERY, "Har I nogensinde glutenfrit brød?", "gluten_free"),
+        (BAKERY, "Har I stadig veganske kager?", "vegan"),
+        (BAKERY, "Kan man betale med kort hos jer?", "payment"),
+        (BAKERY, "Hvor kan man parkere, hvis man kommer i bil?", "parking"),
+        (BIKES, "what are your opening hours these days?", "hours"),
+        (BIKES, "Hvornår har I åbent, sådan cirka?", "hours"),
+        (BIKES, "Kan man stadig bare komme forbi med cyklen?", "booking"),
+        (BIKES, "do I usually need to book a time?", "booking"),
+        (BIKES, "anyone know how much a service is?", "prices"),
+    ],
+)
+def test_a_common_word_the_entry_does_not_name_is_no_thing(brand: str, text: str, faq: str) -> None:
+    got = BRANDS[brand].decide_text(text)
+    assert (got.action, got.faq) == ("answer", faq), got.reason
+
+
+@pytest.mark.parametrize(
+    ("brand", "text"),
+    [
+        # rare words name things
+        (BAKERY, "do you have vegan croissants?"),
+        (BAKERY, "are you on Foodora?"),
+        (BAKERY, "do you deliver to Valby?"),
+        (BAKERY, "do you deliver to Frederiksberg?"),
+        (BAKERY, "do you sell coffee too?"),
+        (BAKERY, "Sælger I kaffe?"),
+        (BAKERY, "is the soup vegan?"),
+        (BAKERY, "Har I glutenfri pizza?"),
+        (BIKES, "do you rent tandem bikes?"),
+        (BIKES, "do you sell helmets?"),
+        (BIKES, "Sælger I hjelme?"),
+        (BIKES, "can you fit a child seat on my bike?"),
+        (BIKES, "Har I lånecykler mens min er til reparation?"),
+        (BIKES, "hvad koster en ny sadel?"),
+        # common ones too, written as a name or after a determiner
+        (BAKERY, "Leverer I til Sverige?"),
+        (BAKERY, "do you deliver to Aarhus?"),
+        (BAKERY, "do you deliver to the hospital?"),
+        (BIKES, "how much does it cost to fix a door?"),
+        (BIKES, "are you open during the race?"),
+        (BIKES, "can I rent a bike for my dog?"),
+        (BAKERY, "Can I bring my dog inside?"),
+    ],
+)
+def test_a_thing_rare_or_named_still_escalates(brand: str, text: str) -> None:
+    got = BRANDS[brand].decide_text(text)
+    assert got.action == "escalate", got
