@@ -48,6 +48,7 @@ def photo_mail(
     if message_id:
         msg["Message-ID"] = message_id
     msg.set_content(body)
+    ext = "JPG" if kind == "jpeg" else kind.upper()
     for i, data in enumerate(photos if photos is not None else [jpeg()], 1):
-        msg.add_attachment(data, maintype="image", subtype=kind, filename=f"IMG_{i:04d}.{kind}")
+        msg.add_attachment(data, maintype="image", subtype=kind, filename=f"IMG_{i:04d}.{ext}")
     return msg.as_bytes(policy=email.policy.SMTP)
