@@ -14,61 +14,11 @@ escalation recall >= 0.90. Run with -s to see the figures per part.
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
-
-DATA = Path(__file__).parent.parent / "data" / "faq"
-BRANDS = {"solsikke": "bakery", "egerne": "bikes"}
-
-
-def run(brand: str, path: Path) -> list[dict[str, object]]:
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])}
-    out = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "dripcast",
-            "--config",
-            str(DATA / "config.yaml"),
-            "faq",
-            brand,
-            "--file",
-            str(path),
-            "--json",
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=True,
-    )
-    return [json.loads(line) for line in out.stdout.splitlines()]
-
-
-def figures(pairs: list[tuple[dict[str, object], dict[str, object]]]) -> dict[str, float]:
-    answered = [(want, got) for want, got in pairs if got["action"] == "answer"]
-    right = [
-        1 for want, got in answered if want["action"] == "answer" and want["faq"] == got["faq"]
-    ]
-    answerable = [(want, got) for want, got in pairs if want["action"] == "answer"]
-    found = [
-        1 for want, got in answerable if got["action"] == "answer" and got["faq"] == want["faq"]
-    ]
-    escalations = [(want, got) for want, got in pairs if want["action"] == "escalate"]
-    caught = [1 for want, got in escalations if got["action"] == "escalate"]
-    return {
-        "precision": len(right) / max(len(answered), 1),
-        "recall": len(found) / len(answerable),
-        "escalation_recall": len(caught) / len(escalations),
-        "n": len(pairs),
-    }
+from tests.faq.labelled import BRANDS, DATA, Pair, figures, labels, run
 
 
 def test_labelled_set_meets_the_bars() -> None:
-    halves: dict[str, list[tuple[dict[str, object], dict[str, object]]]] = {
+    halves: dict[str, list[Pair]] = {
         "dev": [],
         "dev2": [],
         "test": [],
@@ -82,7 +32,7 @@ def test_labelled_set_meets_the_bars() -> None:
             path = DATA / f"{name}.{half}.jsonl"
             if half == "holdout":
                 path = DATA / "holdout" / f"{name}.eval.jsonl"
-            want = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+            want = labels(path)
             got = run(brand, path)
             assert [g["text"] for g in got] == [w["text"] for w in want]
             for g in got:
@@ -94,7 +44,7 @@ def test_labelled_set_meets_the_bars() -> None:
         print(half, figures(pairs))
     total = figures([p for pairs in halves.values() for p in pairs])
     print("all", total)
-    assert total["n"] >= 200
-    assert total["precision"] >= 0.95
-    assert total["recall"] >= 0.80
-    assert total["escalation_recall"] >= 0.90
+    assert total.n >= 200
+    assert total.precision >= 0.95
+    assert total.recall >= 0.80
+    assert total.escalation_recall >= 0.90
