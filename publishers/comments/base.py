@@ -1,10 +1,10 @@
-"""What the comment readers share: HTML to text, times, and the time-based cursor."""
+"""What the comment readers share: HTML to text, times, the time-based cursor, a request budget."""
 
 from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -30,30 +30,64 @@ def when(value: Any) -> datetime:
     return t if t.tzinfo else t.replace(tzinfo=UTC)
 
 
+def is_new(mark: Mapping[str, Any], c: Comment) -> bool:
+    """Whether `c` is past a time mark ({"after": time, "seen": ids at that time}); an empty mark passes all."""
+    last = mark.get("after")
+    if not last:
+        return True
+    start = when(last)
+    return c.created_at > start or (
+        c.created_at == start and c.external_id not in set(mark.get("seen") or ())
+    )
+
+
+def mark_of(comments: Iterable[Comment], base: Mapping[str, Any]) -> dict[str, Any]:
+    """The mark just past `comments` and `base`: the newest time and every id seen at it."""
+    top = when(base["after"]) if base.get("after") else None
+    ids = set(base.get("seen") or ())
+    for c in comments:
+        if top is None or c.created_at > top:
+            top, ids = c.created_at, {c.external_id}
+        elif c.created_at == top:
+            ids.add(c.external_id)
+    return {"after": top.isoformat(), "seen": sorted(ids)} if top else {}
+
+
+def mark(value: Mapping[str, Any]) -> dict[str, Any]:
+    """The time mark inside a cursor value (which may carry more, like a resumable sweep)."""
+    return {k: value[k] for k in ("after", "seen") if k in value}
+
+
+def oldest_first(comments: Iterable[Comment]) -> list[Comment]:
+    unique = {c.external_id: c for c in comments}
+    return sorted(unique.values(), key=lambda c: (c.created_at, c.external_id))
+
+
 def after(since: Cursor, comments: Iterable[Comment]) -> tuple[list[Comment], Cursor]:
     """For networks read by time: the comments past the cursor, oldest first, and the next cursor.
 
     The cursor is the newest time seen and the ids seen at exactly that time, so two
-    comments in the same second are neither lost nor read twice.
+    comments in the same second are neither lost nor read twice. Only for a read that
+    reached the cursor: a read that stopped early must not move it past what it skipped.
     """
-    last = since.value.get("after")
-    seen = set(since.value.get("seen") or ())
-    start = when(last) if last else None
-    new = sorted(
-        (
-            c
-            for c in comments
-            if start is None
-            or c.created_at > start
-            or (c.created_at == start and c.external_id not in seen)
-        ),
-        key=lambda c: (c.created_at, c.external_id),
-    )
-    unique = list({c.external_id: c for c in new}.values())
-    if not unique:
+    base = mark(since.value)
+    new = oldest_first(c for c in comments if is_new(base, c))
+    if not new:
         return [], since
-    top = unique[-1].created_at
-    ids = [c.external_id for c in unique if c.created_at == top]
-    if start is not None and top == start:
-        ids += list(seen)
-    return unique, Cursor(value={"after": top.isoformat(), "seen": sorted(set(ids))})
+    return new, Cursor(value=mark_of(new, base))
+
+
+class Spent(Exception):
+    """A poll's request budget ran out; the reader keeps its place for the next poll."""
+
+
+class Budget:
+    """The requests one poll may spend on a network (its rate limit shared with answering)."""
+
+    def __init__(self, requests: int) -> None:
+        self.left = requests
+
+    def take(self) -> None:
+        if self.left <= 0:
+            raise Spent
+        self.left -= 1

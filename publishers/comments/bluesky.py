@@ -1,6 +1,7 @@
 """Bluesky: replies and mentions from the notification list, answered under a key we choose.
 
     GET  app.bsky.notification.listNotifications   newest first; `cursor` pages older
+                                                   (at most PAGES a poll; the rest next poll)
     POST com.atproto.repo.createRecord             app.bsky.feed.post with reply {root, parent}
     GET  com.atproto.repo.getRecord                our answer, if a crash left it unknown
 
@@ -22,7 +23,7 @@ from dripcast.core.publisher import Context
 from publishers.atproto import post_rkey
 from publishers.bluesky import get_record
 from publishers.bluesky_session import raise_for, session_for
-from publishers.comments.base import after, when
+from publishers.comments.base import after, is_new, mark, mark_of, oldest_first, when
 
 COLLECTION = "app.bsky.feed.post"
 REASONS = ("reply", "mention")
@@ -40,11 +41,14 @@ class BlueskyComments(CommentSource):
 
     async def read(self, since: Cursor) -> tuple[list[Comment], Cursor]:
         did = await self.session.did()
-        start = since.value.get("after")
+        base = mark(since.value)
+        # A read that hit PAGES resumes where it stopped (the list's own cursor, older
+        # pages), held at the newest mark it returned, until it reaches the old mark.
+        backlog = since.value.get("backlog") or {}
+        page: str | None = backlog.get("page")
         found: list[Comment] = []
-        page: str | None = None
         for _ in range(PAGES):
-            params: dict[str, str] = {"limit": "50"}
+            params: dict[str, str] = {"limit": "100"}
             if page:
                 params["cursor"] = page
             r = await self.session.call(
@@ -55,8 +59,17 @@ class BlueskyComments(CommentSource):
             found += [self._comment(n, did) for n in items if n.get("reason") in REASONS]
             page = body.get("cursor")
             oldest = min((when(n.get("indexedAt")) for n in items), default=None)
-            if not page or not items or start is None or (oldest and oldest <= when(start)):
+            start = base.get("after")
+            if not page or not items or not start or (oldest and oldest <= when(start)):
                 break
+        else:
+            new = [c for c in found if is_new(base, c)]
+            upto = backlog.get("upto") or mark_of(new, base) or base
+            value = {**base, "backlog": {"page": page, "upto": upto}}
+            return oldest_first(new), Cursor(value=value)
+        if backlog.get("upto"):
+            new = oldest_first(c for c in found if is_new(base, c))
+            return new, Cursor(value=mark_of(new, backlog["upto"]))
         return after(since, found)
 
     def _comment(self, n: dict[str, Any], did: str) -> Comment:

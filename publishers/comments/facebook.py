@@ -1,6 +1,8 @@
-"""Facebook Page: comments on the page's recent posts, answered under the comment.
+"""Facebook Page: comments on the page's 50 newest posts, answered under the comment.
 
-    GET  /{page-id}/feed?fields=id,permalink_url,comments.filter(stream)…   posts with comments
+    GET  /{page-id}/feed?fields=id,permalink_url,comments.filter(stream)
+         .order(reverse_chronological).limit(50){…}&limit=25          posts with comments
+    GET  /{post-id}/comments?filter=stream&order=reverse_chronological&after=…   more
     GET  /{comment-id}/comments                                           our answer, if any
     POST /{comment-id}/comments  message                                  the answer
 
@@ -15,11 +17,29 @@ from dripcast.core.channels import Facebook
 from dripcast.core.comments import CommentSource
 from dripcast.core.faq import Comment, Cursor, Replied
 from dripcast.core.publisher import Context
-from publishers.comments.base import after, when
+from publishers.comments.base import Budget, when
+from publishers.comments.meta import Walk, sweep
 from publishers.meta import FACEBOOK_GRAPH, graph
 
-POSTS = 10
 COMMENT_FIELDS = "id,message,from,created_time,parent{id},permalink_url"
+# `stream` lists replies beside top-level comments, each at its own time, so newest
+# first reaches every new reply too. 2 requests a poll for 50 posts, plus one per 100
+# further new comments on a post; 20 is the most one poll spends.
+WALK = Walk(
+    posts="feed",
+    post_fields=(
+        "id,permalink_url,comments.filter(stream).order(reverse_chronological)"
+        f".limit(50){{{COMMENT_FIELDS}}}"
+    ),
+    edge="comments",
+    comment_params={
+        "filter": "stream",
+        "order": "reverse_chronological",
+        "fields": COMMENT_FIELDS,
+        "limit": "100",
+    },
+)
+REQUESTS = 20
 
 
 class FacebookComments(CommentSource):
@@ -31,19 +51,14 @@ class FacebookComments(CommentSource):
     async def _call(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
         return await graph(self.http, method, f"{FACEBOOK_GRAPH}/{path}", self.token, **kwargs)
 
+    async def _get(self, path: str, params: dict[str, str]) -> dict[str, Any]:
+        return await self._call("GET", path, params=params)
+
     async def read(self, since: Cursor) -> tuple[list[Comment], Cursor]:
-        fields = (
-            "id,permalink_url,"
-            f"comments.filter(stream).order(reverse_chronological).limit(100){{{COMMENT_FIELDS}}}"
-        )
-        body = await self._call(
-            "GET", f"{self.page}/feed", params={"fields": fields, "limit": str(POSTS)}
-        )
-        found: list[Comment] = []
-        for post in body.get("data") or []:
-            for c in (post.get("comments") or {}).get("data") or []:
-                found.append(self._comment(c, post))
-        return after(since, found)
+        return await sweep(self._get, self.page, since, WALK, self._comments, Budget(REQUESTS))
+
+    def _comments(self, items: list[dict[str, Any]], post: dict[str, Any]) -> list[Comment]:
+        return [self._comment(c, post) for c in items]
 
     def _comment(self, c: dict[str, Any], post: dict[str, Any]) -> Comment:
         who = c.get("from") or {}

@@ -1,11 +1,13 @@
-"""Instagram: comments on the account's recent media, answered as replies.
+"""Instagram: comments on the account's 50 newest media, answered as replies.
 
-    GET  /{ig-user-id}/media?fields=id,permalink,timestamp         recent media
-    GET  /{ig-media-id}/comments?fields=id,text,username,timestamp,from,replies{…}
+    GET  /{ig-user-id}/media?fields=id,permalink,comments.limit(50){…,replies{…}}&limit=25
+    GET  /{ig-media-id}/comments?fields=…,replies{…}&after=…       more, newest first
     POST /{ig-comment-id}/replies  message                          the answer
     GET  /{ig-comment-id}/replies                                   our answer, if any
 
 Instagram threads one level deep: an answer to a reply goes under its top comment.
+Comments come newest first; a new reply to a comment older than the cursor is seen
+only while that comment is on a page the poll reads (its replies come with it).
 """
 
 from __future__ import annotations
@@ -15,13 +17,23 @@ from typing import Any
 from dripcast.core.channels import Instagram
 from dripcast.core.faq import Comment, Cursor, Replied
 from dripcast.core.publisher import Context
-from publishers.comments.base import after, when
-from publishers.comments.meta import MetaComments
+from publishers.comments.base import Budget, when
+from publishers.comments.meta import MetaComments, Walk, sweep
 from publishers.instagram import REFRESH_URL
 from publishers.meta import INSTAGRAM_GRAPH
 
-MEDIA = 10
 FIELDS = "id,text,username,timestamp,from"
+THREAD = f"{FIELDS},replies.limit(50){{{FIELDS}}}"
+# Comments expanded into the media list: 2 requests a poll for 50 media, plus one per
+# 50 further new comments on a medium. Instagram allows about 200 calls an hour per
+# account, shared with answering: at `faq.poll: 5m` (12 polls) a poll spends at most 10.
+WALK = Walk(
+    posts="media",
+    post_fields=f"id,permalink,timestamp,comments.limit(50){{{THREAD}}}",
+    edge="comments",
+    comment_params={"fields": THREAD, "limit": "50"},
+)
+REQUESTS = 10
 
 
 class InstagramComments(MetaComments):
@@ -34,23 +46,16 @@ class InstagramComments(MetaComments):
 
     async def read(self, since: Cursor) -> tuple[list[Comment], Cursor]:
         me = await self.username()
-        media = await self._call(
-            "GET",
-            f"{self.owner}/media",
-            params={"fields": "id,permalink,timestamp", "limit": str(MEDIA)},
-        )
-        found: list[Comment] = []
-        for m in media.get("data") or []:
-            body = await self._call(
-                "GET",
-                f"{m['id']}/comments",
-                params={"fields": f"{FIELDS},replies{{{FIELDS}}}", "limit": "50"},
-            )
-            for c in body.get("data") or []:
-                found.append(self._comment(c, m, me, top=str(c["id"])))
+
+        def comments(items: list[dict[str, Any]], media: dict[str, Any]) -> list[Comment]:
+            found: list[Comment] = []
+            for c in items:
+                found.append(self._comment(c, media, me, top=str(c["id"])))
                 for r in (c.get("replies") or {}).get("data") or []:
-                    found.append(self._comment(r, m, me, top=str(c["id"])))
-        return after(since, found)
+                    found.append(self._comment(r, media, me, top=str(c["id"])))
+            return found
+
+        return await sweep(self._get, self.owner, since, WALK, comments, Budget(REQUESTS))
 
     def _comment(self, c: dict[str, Any], media: dict[str, Any], me: str, *, top: str) -> Comment:
         who = str(c.get("username") or (c.get("from") or {}).get("username") or "")

@@ -1,7 +1,7 @@
-"""Threads: replies to the account's recent threads, answered with a reply container.
+"""Threads: replies to the account's 25 newest threads, answered with a reply container.
 
-    GET  /{user-id}/threads?fields=id,permalink,timestamp                 recent threads
-    GET  /{threads-media-id}/replies?fields=id,text,username,timestamp,permalink
+    GET  /{user-id}/threads?fields=id,permalink,timestamp,has_replies&limit=25
+    GET  /{threads-media-id}/replies?fields=…&reverse=true&after=…   newest first, paged
     POST /{user-id}/threads  media_type=TEXT, text, reply_to_id           → container
     POST /{user-id}/threads_publish?creation_id=…                         → the answer
 
@@ -11,16 +11,29 @@ thing to check before sending again is whether our answer is already live.
 
 from __future__ import annotations
 
+from typing import Any
+
 from dripcast.core.channels import Threads
 from dripcast.core.faq import Comment, Cursor, Replied
 from dripcast.core.publisher import Context
-from publishers.comments.base import after, when
-from publishers.comments.meta import MetaComments
+from publishers.comments.base import Budget, when
+from publishers.comments.meta import MetaComments, Walk, sweep
 from publishers.meta import THREADS_GRAPH
 from publishers.threads import REFRESH_URL
 
-POSTS = 10
 FIELDS = "id,text,username,timestamp,permalink"
+# Threads documents no field expansion of replies: one request for the 25 threads and
+# one per thread that `has_replies`, plus one per 50 further new replies on a thread.
+WALK = Walk(
+    posts="threads",
+    post_fields="id,permalink,timestamp,has_replies",
+    edge="replies",
+    comment_params={"fields": FIELDS, "reverse": "true", "limit": "50"},
+    expanded=False,
+    has="has_replies",
+    window=25,
+)
+REQUESTS = 40
 
 
 class ThreadsComments(MetaComments):
@@ -33,31 +46,25 @@ class ThreadsComments(MetaComments):
 
     async def read(self, since: Cursor) -> tuple[list[Comment], Cursor]:
         me = await self.username()
-        posts = await self._call(
-            "GET",
-            f"{self.owner}/threads",
-            params={"fields": "id,permalink,timestamp", "limit": str(POSTS)},
-        )
-        found: list[Comment] = []
-        for p in posts.get("data") or []:
-            body = await self._call("GET", f"{p['id']}/replies", params={"fields": FIELDS})
-            for c in body.get("data") or []:
-                who = str(c.get("username") or "")
-                found.append(
-                    Comment(
-                        network="threads",
-                        external_id=str(c["id"]),
-                        parent=str(p["id"]),
-                        thread=str(p["id"]),
-                        text=str(c.get("text") or ""),
-                        author=who,
-                        created_at=when(c.get("timestamp")),
-                        own=who == me,
-                        url=c.get("permalink"),
-                        post_url=p.get("permalink"),
-                    )
+
+        def replies(items: list[dict[str, Any]], post: dict[str, Any]) -> list[Comment]:
+            return [
+                Comment(
+                    network="threads",
+                    external_id=str(c["id"]),
+                    parent=str(post["id"]),
+                    thread=str(post["id"]),
+                    text=str(c.get("text") or ""),
+                    author=str(c.get("username") or ""),
+                    created_at=when(c.get("timestamp")),
+                    own=c.get("username") == me,
+                    url=c.get("permalink"),
+                    post_url=post.get("permalink"),
                 )
-        return after(since, found)
+                for c in items
+            ]
+
+        return await sweep(self._get, self.owner, since, WALK, replies, Budget(REQUESTS))
 
     async def reply(self, comment: Comment, text: str, key: str) -> Replied:
         container = await self._call(

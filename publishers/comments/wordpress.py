@@ -9,6 +9,7 @@ Authenticated (application password), so held and pending comments are seen too.
 
 from __future__ import annotations
 
+from datetime import UTC, timedelta
 from typing import Any
 
 import httpx
@@ -46,8 +47,11 @@ class WordPressComments(CommentSource):
         me = await self.me()
         params = {"orderby": "date_gmt", "order": "asc", "per_page": "100", "context": "edit"}
         if since.value.get("after"):
-            # `after` is exclusive in WordPress; ask a second early and let the cursor sort it
-            params["after"] = str(since.value["after"])[:19]
+            # `after` is exclusive and compared with the site's local `date`: a time
+            # without an offset is taken as local, so send it in UTC with its offset,
+            # a second early, and let the cursor sort it out.
+            start = when(since.value["after"]).astimezone(UTC) - timedelta(seconds=1)
+            params["after"] = start.isoformat(timespec="seconds")
         found: list[Comment] = []
         for page in range(1, PAGES + 1):
             r = await self._get("comments", {**params, "page": str(page)})

@@ -1,6 +1,7 @@
 """X: mentions (replies to us mention us), answered with `reply.in_reply_to_tweet_id`.
 
     GET  /2/users/:id/mentions?since_id=…   newest first, `pagination_token` pages older
+                                            (at most PAGES a poll; `until_id` resumes)
     POST /2/tweets  {text, reply: {in_reply_to_tweet_id}}
     GET  /2/users/:id/tweets                our answer, if a crash left it unknown
 
@@ -34,6 +35,10 @@ class XComments(CommentSource):
     async def read(self, since: Cursor) -> tuple[list[Comment], Cursor]:
         me = await self.me()
         since_id = since.value.get("since_id")
+        # A read that hit PAGES keeps since_id and goes on below the oldest it read
+        # (`until_id`) next poll; the newest id it saw becomes since_id once it is done.
+        until_id = since.value.get("until_id")
+        newest: str | None = since.value.get("newest")
         params: dict[str, str] = {
             "max_results": "100",
             "tweet.fields": "created_at,conversation_id,author_id,referenced_tweets",
@@ -42,26 +47,33 @@ class XComments(CommentSource):
         }
         if since_id:
             params["since_id"] = str(since_id)
+        if until_id:
+            params["until_id"] = str(until_id)
         found: list[Comment] = []
-        newest: str | None = None
         for _ in range(PAGES):
             r = await self.api._call("GET", f"/2/users/{me['id']}/mentions", params=params)
             if not r.is_success:
                 raise _error(r)
             body = r.json()
+            meta = body.get("meta") or {}
             users = {
                 u["id"]: u.get("username") for u in (body.get("includes") or {}).get("users") or []
             }
             for t in body.get("data") or []:
                 found.append(self._comment(t, users, str(me["id"])))
-            newest = newest or (body.get("meta") or {}).get("newest_id")
-            token = (body.get("meta") or {}).get("next_token")
+            newest = newest or meta.get("newest_id")
+            token = meta.get("next_token")
             if not token:
                 break
             params["pagination_token"] = token
-        found.sort(key=lambda c: (len(c.external_id), c.external_id))
-        cursor = Cursor(value={"since_id": newest}) if newest else since
-        return found, cursor
+        else:
+            found.sort(key=lambda c: _order(c.external_id))
+            oldest = found[0].external_id if found else until_id
+            held = {"since_id": since_id, "until_id": oldest, "newest": newest}
+            return found, Cursor(value={k: v for k, v in held.items() if v})
+        found.sort(key=lambda c: _order(c.external_id))
+        last = newest or since_id
+        return found, Cursor(value={"since_id": last} if last else {})
 
     def _comment(self, t: dict[str, Any], users: dict[str, Any], me: str) -> Comment:
         parent = next(
@@ -112,3 +124,7 @@ class XComments(CommentSource):
                     external_id=str(t["id"]), url=f"https://x.com/i/web/status/{t['id']}"
                 )
         return None
+
+
+def _order(tweet_id: str) -> tuple[int, str]:
+    return (len(tweet_id), tweet_id)  # snowflake ids: longer is newer, then lexical
