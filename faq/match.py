@@ -35,10 +35,20 @@ from rapidfuzz.distance import Indel, JaroWinkler
 
 from dripcast.core.faq import FaqAnswer
 from faq import freq
-from faq.lexicon import ANSWERED_BY, ASKS, DIETS, JOBS, KINDS, KINDS_OF, PLATFORMS, THINGS
-from faq.text import TOKENS, URL, content, fold, product, typo_topic
+from faq.lexicon import (
+    ANSWERED_BY,
+    ASKS,
+    CARDS,
+    DIETS,
+    JOBS,
+    KINDS,
+    KINDS_OF,
+    PLATFORMS,
+    THINGS,
+)
+from faq.text import TOKENS, URL, content, fold, incidental, product, typo_topic
 from faq.text import words as tokens
-from faq.words import DETERMINERS, GENERAL
+from faq.words import DETERMINERS, GENERAL, STOP
 
 SHAPES = frozenset(["xwhen", "xwhere", "xduration", "xprice"])  # how a question asks
 PLATFORM = re.compile(rf"\b(?:{PLATFORMS})\b")
@@ -49,6 +59,12 @@ ANSWER_CREDIT = 0.5
 # after the last tuning (tests/data/faq/*.dev2.jsonl) showed the old weight counting each
 # incidental word ("for my mom's 60th") too hard against a plainly asked question.
 COVERED = 0.6
+# What an entry's own examples say of who or when ("kids") and no other entry's do.
+OWN_WORD = 0.1
+# Two entries the lexicon finds as close (both examples say "appointment" = `xbook`):
+# the one whose examples use the question's own words ("booker" of "kan man booke")
+# wins, by at most this much.
+LITERAL = 0.05
 MARGIN = 0.2
 MONEY = re.compile(
     r"\d\s*(?:kr\b|dkk\b|,-|€|\$|eur\b)|[€$£]\s*\d", re.IGNORECASE
@@ -109,6 +125,16 @@ class Matcher:
             [content(fold(q)) for q in a.questions] for a in answers
         ]
         self.vocab: list[set[str]] = [{w for q in qs for w in q} for qs in self.questions]
+        # Words that only say who asks or when ("my kids", "move") are dropped as
+        # filler, but when one entry's examples alone say one ("how much is a kids'
+        # haircut?"), a question saying it leans to that entry: the brand's own FAQ
+        # tells, not a list. Evidence for that entry, against none.
+        said_by = [{w for q in a.questions for w in tokens(fold(q))} for a in answers]
+        self.literal = [frozenset(w for w in ws if w not in STOP) for ws in said_by]
+        self.own: list[frozenset[str]] = [
+            frozenset(w for w in ws if incidental(w) and sum(w in o for o in said_by) == 1)
+            for ws in said_by
+        ]
         # Every word an entry's examples and answer use, before the lexicon: which
         # products it names (a croissant, not just pastries).
         self.wording: list[set[str]] = [
@@ -207,8 +233,19 @@ class Matcher:
         words += [w for w in content(context) if self.known(w) and w not in words]
         if not self.ids:
             return None
+        own = set(tokens(folded))
+        literal = [w for w in own if w not in STOP and not incidental(w)]
         scores = sorted(
-            ((self.entry_score(i, words), i) for i in range(len(self.ids))), reverse=True
+            (
+                (
+                    self.entry_score(i, words)
+                    + OWN_WORD * bool(own & self.own[i])
+                    + LITERAL * self._literal(i, literal),
+                    i,
+                )
+                for i in range(len(self.ids))
+            ),
+            reverse=True,
         )
         raw, i = scores[0]
         if not set(words) - THINGS:
@@ -230,6 +267,13 @@ class Matcher:
             misses=self._misses(i, words),
         )
 
+    def _literal(self, i: int, said: Sequence[str]) -> float:
+        """How much of what the question says (as written) entry i's examples say."""
+        if not said:
+            return 0.0
+        found = (max((similarity(w, v) for v in self.literal[i]), default=0.0) for w in said)
+        return sum(found) / len(said)
+
     def _unnamed(self, i: int, folded: str, names: frozenset[str] = frozenset()) -> str | None:
         """A thing the question names and entry i does not (an egg in the swirl, a
         tandem, Valby): the answer may be wrong or incomplete about it. In a diet
@@ -244,6 +288,8 @@ class Matcher:
             unnamed = next(
                 (p for p in platforms if p.replace(" ", "") not in self.written[i]), None
             )
+        if unnamed is None and self.wording[i] & CARDS:
+            unnamed = next((w for w in said if w in CARDS and w not in self.wording[i]), None)
         if unnamed is None and set(asked) & DIETS:
             products = (w for w in tokens(folded) if product(w))
             unnamed = next((w for w in products if not self.words_of(i, w)), None)

@@ -55,6 +55,14 @@ CHAT = {
     "ebike": "ebikes",
     "ebikes": "ebikes",
     "elcykel": "elcykler",
+    # abbreviations of chat and of Danish forms
+    "appt": "appointment",
+    "appts": "appointments",
+    "ppl": "people",
+    "abt": "about",
+    "tlf": "telefon",
+    "nr": "nummer",
+    "tlfnr": "telefonnummer",
 }
 
 # Question shapes → one token, so "how much", "what does it cost" and "hvad koster"
@@ -511,7 +519,7 @@ DIET_LABEL = re.compile(
 
 # Asking after one's own order or repair: only the shop knows.
 STATUS = re.compile(
-    r"\b(?:order (?:no\.? ?|number |#)?\d+|ordre ?(?:nr\.? ?)?\d+|#\d{3,}"
+    r"\b(?:order (?:no\.? ?|number |#)?\d+|ordre ?(?:nr\.? ?|nummer )?\d+|#\d{3,}"
     r"|(?:ready|klar|done|faerdig) (?:yet|endnu)|is my \w+ (?:ready|done|fixed)"
     r"|er min \w+ (?:klar|faerdig)|my order|min ordre|min bestilling|last week|sidste uge"
     r"|(?:i|we) (?:have |already |just )?(?:ordered|dropped (?:it |\w+ \w+ )?off|handed in)"
