@@ -77,8 +77,11 @@ def similarity(a: str, b: str) -> float:
     if a == b:
         return 1.0
     short, long = sorted((a, b), key=len)
-    if len(short) < MIN_LEN or a in TOKENS or b in TOKENS:
+    if a in TOKENS or b in TOKENS:
         return 0.0
+    if len(short) < MIN_LEN:
+        # a short word's plural or Danish definite form: cut/cuts, tid/tiden
+        return 0.9 if len(short) == 3 and long in (short + "s", short + "en") else 0.0
     if long.startswith(short):
         return 0.9  # inflection: glutenfri/glutenfrie, park/parking
     if long.endswith(short):

@@ -84,8 +84,10 @@ def _verb_first(ws: Sequence[str], *, marked: bool) -> bool:
     forbi inden arbejde", "har lige købt"), so a Danish verb needs one; English asks
     with a noun too ("is parking free"). Who marks questions with "?" marks them all:
     unmarked, only a verb with its subject asks ("Do you deliver? Can I pay cash")."""
-    if not ws or ws[0] not in VERB_OPENERS:
+    if not ws:
         return False
+    if ws[0] not in VERB_OPENERS:
+        return _danish_inversion(ws)
     if len(ws) == 1 or ws[1] in SUBJECTS:
         return True
     if marked or ws[1] in NOT_SUBJECTS:
@@ -93,6 +95,18 @@ def _verb_first(ws: Sequence[str], *, marked: bool) -> bool:
     if ws[0] in DANISH_VERB_OPENERS:  # a definite noun: "er cyklen klar", "har bageriet …"
         return len(ws[1]) > 4 and ws[1].endswith(("en", "et", "ne"))
     return True
+
+
+def _danish_inversion(ws: Sequence[str]) -> bool:
+    """Danish asks by putting any verb in the present tense (-r) before its subject:
+    "klipper I børn", "bruger du …", "tager man kort". Not "i" of "i dag", "i morgen"."""
+    return (
+        len(ws) > 2
+        and len(ws[0]) > 4
+        and ws[0].endswith("er")
+        and ws[1] in ("i", "du", "man", "de")
+        and ws[2] not in ("dag", "morgen", "aften", "aar", "weekenden", "gaar", "forgaars")
+    )
 
 
 def _clauses(sentence: str) -> list[tuple[str, str]]:

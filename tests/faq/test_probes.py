@@ -15,6 +15,8 @@ import pytest
 
 from dripcast.core.config import load
 from faq import Decider
+from faq.match import similarity
+from faq.questions import find_questions
 
 CONFIG = load(Path(__file__).parent.parent / "data" / "faq" / "config.yaml")
 BRANDS = {b.id: Decider(b.faq) for b in CONFIG.brands if b.faq is not None}
@@ -392,3 +394,25 @@ def test_a_way_to_pay_the_answer_does_not_name_escalates(brand: str, text: str, 
     got = BRANDS[brand].decide_text(text)
     assert got.action == "escalate", got
     assert why in got.reason
+
+
+@pytest.mark.parametrize(
+    ("brand", "text", "faq"),
+    [
+        # Danish asks with any present-tense verb before its subject, "?" or not
+        (SALON, "klipper I børn", "kids"),
+        (SALON, "bruger I vegansk farve", "products"),
+        # a short word's plural is the word
+        (SALON, "what do kids cuts cost", "kids"),
+    ],
+)
+def test_danish_inversion_and_short_plurals(brand: str, text: str, faq: str) -> None:
+    got = BRANDS[brand].decide_text(text)
+    assert (got.action, got.faq) == ("answer", faq), got.reason
+
+
+def test_a_danish_statement_is_no_inversion() -> None:
+    assert find_questions("kommer i morgen med min søn") == []
+    assert find_questions("glæder mig til at se jer") == []
+    assert similarity("cut", "cuts") > 0
+    assert similarity("cut", "cute") == 0
