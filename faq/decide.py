@@ -27,13 +27,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from dripcast.core.faq import Comment, Decision, Faq
+from faq.asking import ADDRESSED, ADDRESSED_STATEMENT
 from faq.lexicon import DIETS, LEAD_TIMES, SERVICES
 from faq.match import Matcher
 from faq.questions import find_questions
-from faq.text import MENTION, TOKENS, URL, content, fold, has_letters, names, sentences, words
-from faq.words import (
-    ADDRESSED,
-    ADDRESSED_STATEMENT,
+from faq.remarks import (
     COMPLAINT,
     DATES,
     DEADLINE,
@@ -49,6 +47,7 @@ from faq.words import (
     SPECIAL_DAYS,
     STATUS,
 )
+from faq.text import MENTION, TOKENS, URL, content, fold, has_letters, names, sentences, words
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from faq.lexicon import ASKS
-from faq.text import content, sentences, topics, words
-from faq.words import (
+from faq.asking import (
     BACK_REFERENCES,
     DANISH_VERB_OPENERS,
     EMBEDDED,
@@ -27,6 +25,8 @@ from faq.words import (
     SUBJECTS,
     VERB_OPENERS,
 )
+from faq.lexicon import ASKS
+from faq.text import content, sentences, topics, words
 
 
 def find_questions(text: str) -> list[tuple[str, str]]:

@@ -20,8 +20,8 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from faq import lexicon
+from faq.asking import PHRASES as SHAPES
 from faq.words import CHAT, DAYS, INCIDENTAL, STOP
-from faq.words import PHRASES as SHAPES
 
 URL = re.compile(
     r"(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|dk|net|org|xyz|biz|io|ly|info|shop)(?:/\S*)?\b"
