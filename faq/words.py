@@ -56,6 +56,27 @@ CHAT = {
     "ebikes": "ebikes",
     "elcykel": "elcykler",
 }
+# Contractions as chat writes them, without the apostrophe (the folding drops it too:
+# "they're" → "theyre"), and chat abbreviations: a closed class of the language, so
+# none is taken for a thing the question names. Not "were", "well", "ill", "hell",
+# "shell", "its": those are words of their own.
+CHAT.update(
+    pair.split(":")
+    for pair in (
+        # English
+        "theyre:they are|youve:you have|weve:we have|theyve:they have|youll:you will"
+        "|theyll:they will|itll:it will|thatll:that will|shes:she is|whos:who is"
+        "|theres:there is|heres:here is|whatre:what are|wouldnt:would not"
+        "|couldnt:could not|shouldnt:should not|wasnt:was not|werent:were not"
+        "|havent:have not|hasnt:has not|hadnt:had not|aint:is not|mustnt:must not"
+        "|ppl:people|q:question|qs:questions|bc:because|cuz:because|coz:because|w:with"
+        "|b4:before|abt:about|smth:something|sth:something|tho:though|idk:i do not know"
+        "|ofc:of course|pic:picture|pics:pictures|asap:as soon as possible"
+        # Danish: "hva'", "ka'", "sku'", "ik'" and the common abbreviations
+        "|hva:hvad|ka:kan|sku:skulle|ku:kunne|ik:ikke|iaften:i aften|mvh:med venlig hilsen"
+        "|pga:paa grund af|ift:i forhold til|mht:med hensyn til|dvs:det vil sige|osv:og saa videre"
+    ).split("|")
+)
 
 
 DAYS = frozenset(

@@ -349,3 +349,36 @@ def test_a_common_word_the_entry_does_not_name_is_no_thing(brand: str, text: str
 def test_a_thing_rare_or_named_still_escalates(brand: str, text: str) -> None:
     got = BRANDS[brand].decide_text(text)
     assert got.action == "escalate", got
+
+
+@pytest.mark.parametrize(
+    ("brand", "text", "faq"),
+    [
+        # contractions written without the apostrophe, chat abbreviations
+        (BAKERY, "anyone know if theyre open sundays?", "hours"),
+        (BAKERY, "where do ppl park when they visit?", "parking"),
+        (BAKERY, "quick q: do you take cards?", "payment"),
+        (BIKES, "idk if my bike needs a service, how much is one?", "prices"),
+        # an emoji between words ends a clause: what comes before says why one asks
+        (BAKERY, "we're three hungry students 😅 when do you open?", "hours"),
+        (BAKERY, "new in town 🙈 where can I park?", "parking"),
+    ],
+)
+def test_the_words_around_a_question_name_no_thing(brand: str, text: str, faq: str) -> None:
+    got = BRANDS[brand].decide_text(text)
+    assert (got.action, got.faq) == ("answer", faq), got.reason
+
+
+@pytest.mark.parametrize(
+    ("brand", "text", "why"),
+    [
+        (BAKERY, "theyre saying you deliver to Valby?", "'valby'"),
+        (BAKERY, "quick q: do you have kouign-amann?", "'kouignamann'"),
+        (BAKERY, "vegan here 🌱 do you deliver to Hellerup?", "'hellerup'"),
+        (BIKES, "ppl say you rent tandem bikes?", "'tandem'"),
+    ],
+)
+def test_the_thing_a_question_names_still_escalates(brand: str, text: str, why: str) -> None:
+    got = BRANDS[brand].decide_text(text)
+    assert got.action == "escalate", got
+    assert why in got.reason
