@@ -35,6 +35,7 @@ from rapidfuzz.distance import Indel, JaroWinkler
 
 from dripcast.core.faq import FaqAnswer
 from faq import freq
+from faq.framing import framing
 from faq.lexicon import ANSWERED_BY, ASKS, DIETS, JOBS, KINDS, KINDS_OF, PLATFORMS, THINGS
 from faq.text import TOKENS, URL, content, fold, product, typo_topic
 from faq.text import words as tokens
@@ -83,7 +84,11 @@ def _generic(word: str, said: Sequence[str], names: frozenset[str]) -> bool:
     question ("things", "usually", "stadig", "samlet et sted", "hos jer"), not a thing
     the answer may be wrong about: a common word (faq.freq), not written as a name
     ("Aarhus", "Sverige"), nor after a determiner ("fix a door", "for my dog")."""
-    if word in names or not freq.generic(word):
+    if word in names:
+        return False
+    if framing(word, said):
+        return True  # "was wondering", "do you handle", "vi skal fejre": the asker's verbs
+    if not freq.generic(word):
         return False
     at = [k for k, w in enumerate(said) if w == word]
     return bool(at) and all(k == 0 or said[k - 1] not in DETERMINERS for k in at)

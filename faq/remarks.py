@@ -150,7 +150,10 @@ DATES = re.compile(
     # a numbered week: "open in week 7?", "har I åbent i uge 42?"
     r"|\b(?:week|uge) \d{1,2}\b"
 )
-MONTHS = re.compile(rf"\b(?:{_MONTHS})\b")
+# (a season too: "open in the summer?", "har I åbent om vinteren?")
+MONTHS = re.compile(
+    rf"\b(?:{_MONTHS}|summer|winter|spring|autumn|sommer\w*|vinter\w*|foraar\w*|efteraar\w*)\b"
+)
 
 # A deadline ("by tomorrow", "in time for Saturday", "til i morgen", "kan I nå at"):
 # an answer about the usual lead time or turnaround does not say whether that one can

@@ -61,21 +61,24 @@ CHAT = {
 # none is taken for a thing the question names. Not "were", "well", "ill", "hell",
 # "shell", "its": those are words of their own.
 CHAT.update(
-    pair.split(":")
-    for pair in (
-        # English
-        "theyre:they are|youve:you have|weve:we have|theyve:they have|youll:you will"
-        "|theyll:they will|itll:it will|thatll:that will|shes:she is|whos:who is"
-        "|theres:there is|heres:here is|whatre:what are|wouldnt:would not"
-        "|couldnt:could not|shouldnt:should not|wasnt:was not|werent:were not"
-        "|havent:have not|hasnt:has not|hadnt:had not|aint:is not|mustnt:must not"
-        "|ppl:people|q:question|qs:questions|bc:because|cuz:because|coz:because|w:with"
-        "|b4:before|abt:about|smth:something|sth:something|tho:though|idk:i do not know"
-        "|ofc:of course|pic:picture|pics:pictures|asap:as soon as possible"
-        # Danish: "hva'", "ka'", "sku'", "ik'" and the common abbreviations
-        "|hva:hvad|ka:kan|sku:skulle|ku:kunne|ik:ikke|iaften:i aften|mvh:med venlig hilsen"
-        "|pga:paa grund af|ift:i forhold til|mht:med hensyn til|dvs:det vil sige|osv:og saa videre"
-    ).split("|")
+    (word, spelt)
+    for word, _, spelt in (
+        pair.partition(":")
+        for pair in (
+            # English
+            "theyre:they are|youve:you have|weve:we have|theyve:they have|youll:you will"
+            "|theyll:they will|itll:it will|thatll:that will|shes:she is|whos:who is"
+            "|theres:there is|heres:here is|whatre:what are|wouldnt:would not"
+            "|couldnt:could not|shouldnt:should not|wasnt:was not|werent:were not"
+            "|havent:have not|hasnt:has not|hadnt:had not|aint:is not|mustnt:must not"
+            "|ppl:people|q:question|qs:questions|bc:because|cuz:because|coz:because|w:with"
+            "|b4:before|abt:about|smth:something|sth:something|tho:though|idk:i do not know"
+            "|ofc:of course|pic:picture|pics:pictures|asap:as soon as possible"
+            # Danish: "hva'", "ka'", "sku'", "ik'" and the common abbreviations
+            "|hva:hvad|ka:kan|sku:skulle|ku:kunne|ik:ikke|iaften:i aften|mvh:med venlig hilsen"
+            "|pga:paa grund af|ift:i forhold til|mht:med hensyn til|dvs:det vil sige|osv:og saa videre"
+        ).split("|")
+    )
 )
 
 
@@ -115,6 +118,7 @@ DAYS = frozenset(
         "soendagen",
         "loerdage",
         "soendage",
+        "hverdag",
         "hverdage",
         "hverdagene",
         "weekenden",
@@ -159,6 +163,8 @@ STOP = frozenset(
     " usually normally still already yet again ever even only much many more most"
     " one ones thing things stuff kind sort like lol haha hmm um oh wow"
     " shop store place bakery workshop business options option choices muligheder"
+    # how or what kind, never what: "payment methods", "any way to", "den slags"
+    " way ways method methods type types sorts kinds variety slags maade maader typer"
     # Danish
     " en et den det de der dem dens dets jeg mig min mit mine du dig din dit dine han hun"
     " vi os vores i jer jeres man sig sin sit sine og eller men saa at af til fra med"
@@ -211,6 +217,25 @@ INCIDENTAL = frozenset(
     " svigerforældre spise spiser spist byen hele helt kun arbejde pause planlægger børn børnene"
     " alternativ alternativer menu menuen lejlighed lejligheden gade fuld fuldt komplet"
     " stor store lille små tidlig tidligt sent mens"
+    # family and the people around the asker: "my cousins are visiting", "min moster"
+    " cousin cousins aunt auntie uncle niece nephew grandson granddaughter grandchild"
+    " grandchildren grandkids grandparents grandmother grandfather grandad granddad nan"
+    " nana stepmom stepmum stepdad baby babies newborn toddler toddlers teen teens"
+    " teenager teenagers roommate roommates flatmate flatmates housemate housemates"
+    " neighbour neighbor neighbours neighbors mate mates classmate classmates bestie"
+    " fiance fiancee spouse hubby fætter fætre kusine kusiner tante onkel moster faster"
+    " morbror farbror nevø niece barnebarn børnebørn bedstefar morfar farfar"
+    " bedsteforældre nyfødt nabo naboen naboer kammerat kammerater klassekammerat"
+    " svoger svigerinde"
+    # adverbs of place and time: "anywhere to park", "derude", "igen"
+    " anywhere everywhere nowhere elsewhere anyway anyhow sometimes always often soon"
+    " later lately recently together alone instead otherwise else though abroad indoors"
+    " derude derud derhen derind derinde herude herud herhen herinde herind hjemme ude"
+    " inde oppe nede ovre omme fremme igen snart senere sjældent alligevel ellers heller"
+    " sammen alene hvorhen hvorfra"
+    # spans of time one asks in, not about: "this semester", "hele vinteren"
+    " semester semesters term terms season seasons summer winter spring autumn"
+    " sæson sæsonen sommer sommeren vinter vinteren forår foråret efterår efteråret"
     # kinds of bike: a racercykel, a damecykel is still a bike
     " dame herre boerne barne pige drenge racer city road".replace("æ", "ae")
     .replace("ø", "oe")

@@ -362,6 +362,17 @@ def test_a_thing_rare_or_named_still_escalates(brand: str, text: str) -> None:
         # an emoji between words ends a clause: what comes before says why one asks
         (BAKERY, "we're three hungry students 😅 when do you open?", "hours"),
         (BAKERY, "new in town 🙈 where can I park?", "parking"),
+        # the asker's verbs: after a subject or an auxiliary, a participle opening a clause
+        (BAKERY, "asking for a friend: do you take cards?", "payment"),
+        (BAKERY, "was wondering what time you open", "hours"),
+        (BAKERY, "I'm trying to eat less gluten, do you have gluten-free bread?", "gluten_free"),
+        (BAKERY, "vi skal fejre min moster, kan man bestille en lagkage?", "cake_order"),
+        # people around the asker, adverbs, spans of time, what kind or how
+        (BAKERY, "my cousins are visiting, do you deliver?", "delivery"),
+        (BAKERY, "is there anywhere to park near you?", "parking"),
+        (BAKERY, "which payment methods work?", "payment"),
+        (BIKES, "need a cheap bike this semester, do you sell used ones?", "used_bikes"),
+        (BIKES, "Hvornår kan jeg hente den igen?", "duration"),
     ],
 )
 def test_the_words_around_a_question_name_no_thing(brand: str, text: str, faq: str) -> None:
@@ -376,6 +387,12 @@ def test_the_words_around_a_question_name_no_thing(brand: str, text: str, faq: s
         (BAKERY, "quick q: do you have kouign-amann?", "'kouignamann'"),
         (BAKERY, "vegan here 🌱 do you deliver to Hellerup?", "'hellerup'"),
         (BIKES, "ppl say you rent tandem bikes?", "'tandem'"),
+        (BAKERY, "was wondering if you have kouign-amann?", "'kouignamann'"),
+        (BAKERY, "my cousins love it, do you deliver to hellerup?", "'hellerup'"),
+        (BAKERY, "do you have vegan frosting?", "'frosting'"),  # an -ing thing, not a verb
+        (BIKES, "do you do wheel truing?", "'truing'"),
+        (BAKERY, "are you open in the summer?", "'summer'"),  # a season is like a month
+        (BAKERY, "har I åbent om sommeren?", "'sommeren'"),
     ],
 )
 def test_the_thing_a_question_names_still_escalates(brand: str, text: str, why: str) -> None:
