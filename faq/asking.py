@@ -127,8 +127,19 @@ REQUEST = re.compile(
     r"|let me know|tell me|info (?:on|about)|jeg vil gerne (?:vide|bestille|booke|leje|koebe)"
     r"|i wonder|wondering|jeg (?:undrer|spekulerer)"
     r"|(?:i am|we are|im) (?:looking|searching) for|looking for|leder efter|soeger efter"
-    r"|(?:i|we) need|(?:jeg|vi) (?:har brug for|skal bruge))\b"
+    r"|(?:i|we) need|(?:jeg|vi) (?:har brug for|skal bruge)"
+    # a question inside "know": "anyone know if …", "ved nogen om …"
+    r"|knows? (?:if|whether|when|where|how|what|which)|ved (?:nogen|i|du) (?:om|hvornaar|hvor|hvad))\b"
 )
+# A question's dummy subject ("is it possible to park", "er det gratis at holde"): no
+# pointing back to the sentence before.
+EXPLETIVE = re.compile(
+    r"(?:^| )(?:is|was|will|would|er|var|bliver) (?:it|det) (?:\w+ ){1,2}(?:to|at) "
+)
+# Danish subjects, after which a verb in the present ("bestiller man", "arbejder I")
+# asks; English aux with an article does too ("is a service done …").
+DANISH_SUBJECTS = frozenset("man i du vi jeg de".split())
+ENGLISH_AUX = frozenset("do does did is are was were can could will would should".split())
 
 # Where a sentence with a second question starts: "… and where can I park?"
 _ASKING = "|".join(sorted(QUESTION_OPENERS | (VERB_OPENERS - {"got", "any", "anything"})))

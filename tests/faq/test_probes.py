@@ -373,6 +373,14 @@ def test_a_thing_rare_or_named_still_escalates(brand: str, text: str) -> None:
         (BAKERY, "which payment methods work?", "payment"),
         (BIKES, "need a cheap bike this semester, do you sell used ones?", "used_bikes"),
         (BIKES, "Hvornår kan jeg hente den igen?", "duration"),
+        # how a question opens: a dummy "it", "any" before a noun, a Danish verb and its
+        # subject, an English auxiliary and an article, "know if", "wondering" after a comma
+        (BAKERY, "new to the area. is it easy to park near you?", "parking"),
+        (BAKERY, "my son is vegan, are there any pastries he could eat", "vegan"),
+        (BAKERY, "bestiller man lagkager i butikken", "cake_order"),
+        (BIKES, "is a service done the same day", "duration"),
+        (BAKERY, "anyone know if you take cards", "payment"),
+        (BAKERY, "just moved here, wondering what time you open", "hours"),
     ],
 )
 def test_the_words_around_a_question_name_no_thing(brand: str, text: str, faq: str) -> None:
@@ -393,6 +401,10 @@ def test_the_words_around_a_question_name_no_thing(brand: str, text: str, faq: s
         (BIKES, "do you do wheel truing?", "'truing'"),
         (BAKERY, "are you open in the summer?", "'summer'"),  # a season is like a month
         (BAKERY, "har I åbent om sommeren?", "'sommeren'"),
+        (BAKERY, "new to the area. is it easy to park at Hellerup?", "'hellerup'"),
+        (BAKERY, "anyone know if you deliver to hellerup", "'hellerup'"),
+        (BIKES, "I have a tandem. Can you service it?", "'tandem'"),  # "it" points back
+        (BIKES, "is a tandem service expensive", "'tandem'"),
     ],
 )
 def test_the_thing_a_question_names_still_escalates(brand: str, text: str, why: str) -> None:
