@@ -73,9 +73,12 @@ class _Word:
 class Decider:
     """A brand's FAQ, ready to judge comments."""
 
-    def __init__(self, faq: Faq) -> None:
+    def __init__(self, faq: Faq, *, brand: Sequence[str] = ()) -> None:
+        """`brand`: the brand's id and name ("solsikke", "Bageriet Solsikke"): the
+        words of its own name are no thing a question asks about ("open at Solsikke?")."""
         self.faq = faq
-        self.matcher = Matcher(faq.answers)
+        own = frozenset(w for name in brand for w in words(fold(name)))
+        self.matcher = Matcher(faq.answers, own=own)
         self.answers = {a.id: a.answer for a in faq.answers}
         self.words = [_Word.of(w) for w in faq.escalate]
 

@@ -108,7 +108,8 @@ class Match:
 class Matcher:
     """The brand's FAQ, ready to be asked."""
 
-    def __init__(self, answers: Sequence[FaqAnswer]) -> None:
+    def __init__(self, answers: Sequence[FaqAnswer], *, own: frozenset[str] = frozenset()) -> None:
+        self.own = own  # the words of the brand's own name: the shop, not a thing in it
         self.ids = [a.id for a in answers]
         self.questions: list[list[list[str]]] = [
             [content(fold(q)) for q in a.questions] for a in answers
@@ -208,7 +209,7 @@ class Matcher:
         Of the context around the question ("new in town, …") only the words the FAQ
         knows count: the rest says why it is asked, not what. `names`: the words the
         comment writes as names (faq.text.names), things however common."""
-        words = content(folded)
+        words = [w for w in content(folded) if w not in self.own]
         words += [w for w in content(context) if self.known(w) and w not in words]
         if not self.ids:
             return None
@@ -242,7 +243,12 @@ class Matcher:
         asked = content(folded)
         said = tokens(folded)
         unnamed = next(
-            (w for w in asked if not self.names(i, w) and not _generic(w, said, names)), None
+            (
+                w
+                for w in asked
+                if w not in self.own and not self.names(i, w) and not _generic(w, said, names)
+            ),
+            None,
         )
         if unnamed is None:
             platforms = (m[0] for m in PLATFORM.finditer(" ".join(tokens(folded))))

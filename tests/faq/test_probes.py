@@ -17,7 +17,7 @@ from dripcast.core.config import load
 from faq import Decider
 
 CONFIG = load(Path(__file__).parent.parent / "data" / "faq" / "config.yaml")
-BRANDS = {b.id: Decider(b.faq) for b in CONFIG.brands if b.faq is not None}
+BRANDS = {b.id: Decider(b.faq, brand=(b.id, b.name)) for b in CONFIG.brands if b.faq is not None}
 BAKERY, BIKES = "solsikke", "egerne"
 
 
@@ -381,6 +381,9 @@ def test_a_thing_rare_or_named_still_escalates(brand: str, text: str) -> None:
         (BIKES, "is a service done the same day", "duration"),
         (BAKERY, "anyone know if you take cards", "payment"),
         (BAKERY, "just moved here, wondering what time you open", "hours"),
+        # the brand's own name is the shop, not a thing in it
+        (BAKERY, "any gluten-free bread at Solsikke?", "gluten_free"),
+        (BIKES, "is egerne open on saturdays?", "hours"),
     ],
 )
 def test_the_words_around_a_question_name_no_thing(brand: str, text: str, faq: str) -> None:
@@ -405,6 +408,7 @@ def test_the_words_around_a_question_name_no_thing(brand: str, text: str, faq: s
         (BAKERY, "anyone know if you deliver to hellerup", "'hellerup'"),
         (BIKES, "I have a tandem. Can you service it?", "'tandem'"),  # "it" points back
         (BIKES, "is a tandem service expensive", "'tandem'"),
+        (BAKERY, "does Solsikke deliver to Valby?", "'valby'"),
     ],
 )
 def test_the_thing_a_question_names_still_escalates(brand: str, text: str, why: str) -> None:
