@@ -37,11 +37,12 @@ from dripcast.core.faq import FaqAnswer
 from faq import freq
 from faq.framing import framing
 from faq.lexicon import ANSWERED_BY, ASKS, DIETS, JOBS, KINDS, KINDS_OF, PLATFORMS, THINGS
-from faq.text import TOKENS, URL, content, fold, product, typo_topic
+from faq.text import TOKENS, URL, content, fold, product, topics, typo_topic
 from faq.text import words as tokens
-from faq.words import DETERMINERS, GENERAL
+from faq.words import CHILDREN, DETERMINERS, GENERAL, POSSESSIVES
 
 SHAPES = frozenset(["xwhen", "xwhere", "xduration", "xprice"])  # how a question asks
+SOLD = THINGS - {"xday", "xnear", "xoutside", "xfree"}  # things, not when or where
 PLATFORM = re.compile(rf"\b(?:{PLATFORMS})\b")
 MIN_LEN = 4  # shorter words must match exactly: "bake" is not "bike"
 ANSWER_CREDIT = 0.5
@@ -92,6 +93,25 @@ def _generic(word: str, said: Sequence[str], names: frozenset[str]) -> bool:
         return False
     at = [k for k, w in enumerate(said) if w == word]
     return bool(at) and all(k == 0 or said[k - 1] not in DETERMINERS for k in at)
+
+
+def _for_children(said: Sequence[str]) -> str | None:
+    """The children's kind of a thing the question names: "kids' bikes", "a children's
+    cake", "børnecykler" (not "my kid's bike": the asker's child)."""
+    for k, w in enumerate(said):
+        after_possessive = k > 0 and said[k - 1] in POSSESSIVES
+        if w in CHILDREN and k + 1 < len(said) and not after_possessive and _thing(said[k + 1]):
+            return w
+        head = next((c for c in CHILDREN if len(c) > 4 and w.startswith(c)), None)
+        if head and _thing(w[len(head) :]):
+            return head
+    return None
+
+
+def _thing(word: str) -> bool:
+    """Whether a word names a thing sold (a bike, a cake, bread): the lexicon's topics
+    of things, or a single product."""
+    return bool(set(topics(word)) & SOLD) or product(word)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -255,6 +275,9 @@ class Matcher:
             unnamed = next(
                 (p for p in platforms if p.replace(" ", "") not in self.written[i]), None
             )
+        if unnamed is None:
+            kind = _for_children(said)
+            unnamed = kind if kind and not self.words_of(i, kind) else None
         if unnamed is None and set(asked) & DIETS:
             products = (w for w in tokens(folded) if product(w))
             unnamed = next((w for w in products if not self.words_of(i, w)), None)

@@ -249,6 +249,17 @@ INCIDENTAL = frozenset(
 # "ahead" is the token of a phrase (faq.lexicon: "på forhånd", "in advance").
 GENERAL = frozenset("lavede bringe bringer ahead".split())
 
+# Children, as a kind of thing ("kids' bikes", "børnecykler", "a children's cake"): an
+# answer about the thing does not cover the children's kind. After a possessive they
+# are people ("my kid's bike"), filler like any family word.
+CHILDREN = frozenset(
+    "kid kids kiddie kiddies child childs children childrens toddler toddlers baby babies"
+    " junior boerne boerns barne".split()
+)
+POSSESSIVES = frozenset(
+    "my your our his her their min mit mine din dit dine vores jeres hans hendes deres".split()
+)
+
 # A common word after one of these is a thing all the same (a door, my dog, the race).
 DETERMINERS = frozenset(
     "a an the my your our his her their this that these those some"

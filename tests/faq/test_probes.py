@@ -384,6 +384,8 @@ def test_a_thing_rare_or_named_still_escalates(brand: str, text: str) -> None:
         # the brand's own name is the shop, not a thing in it
         (BAKERY, "any gluten-free bread at Solsikke?", "gluten_free"),
         (BIKES, "is egerne open on saturdays?", "hours"),
+        (BAKERY, "is your bread dairy free?", "vegan"),  # dairy-free is what vegan leaves out
+        (BIKES, "my kid's bike has a flat, can I just drop by?", "booking"),  # the asker's child
     ],
 )
 def test_the_words_around_a_question_name_no_thing(brand: str, text: str, faq: str) -> None:
@@ -409,6 +411,13 @@ def test_the_words_around_a_question_name_no_thing(brand: str, text: str, faq: s
         (BIKES, "I have a tandem. Can you service it?", "'tandem'"),  # "it" points back
         (BIKES, "is a tandem service expensive", "'tandem'"),
         (BAKERY, "does Solsikke deliver to Valby?", "'valby'"),
+        # lactose-free is no vegan (lactose-free milk is milk)
+        (BAKERY, "do you have lactose free cakes", "lactose"),
+        (BAKERY, "er jeres brød laktosefrit?", "lactose"),
+        # a children's kind of a thing is not the thing the answer names
+        (BIKES, "do you rent kids' bikes?", "'kids'"),
+        (BIKES, "kan man leje børnecykler?", "'boerne'"),
+        (BIKES, "do you sell used children's bicycles?", "'childrens'"),
     ],
 )
 def test_the_thing_a_question_names_still_escalates(brand: str, text: str, why: str) -> None:
