@@ -104,7 +104,7 @@ WORDS: dict[str, str] = {
     " tire tires tyre tyres dæk hul hullet",
     "xnew": "brandnew",  # and "new bike", "nye cykler" (PHRASES); a new tube is a tube
     "xused": "used secondhand preowned brugt brugte refurbished genbrug",
-    "xsell": "sell sells selling sale sælge sælger salg buy buys købe køber",
+    "xsell": "sell sells selling sale sælge sælger salg buy buys købe køber sold solgt solgte",
     # The ways there, which the address answer names ("a minute from the station").
     "xtransit": "metro metroen station stationen stoget train bus bussen tog toget",
     # Where what they sell comes from (not where the shop is).
@@ -113,7 +113,7 @@ WORDS: dict[str, str] = {
     "xvoucher": "voucher vouchers gavekort giftcard giftcards klippekort stempelkort"
     " rabatkort medlemskort",
     # Ordering or booking on the web: an answer with a link answers it.
-    "xonline": "online nettet website hjemmeside hjemmesiden link linket webshop",
+    "xonline": "online nettet website hjemmeside hjemmesiden link linket webshop app apps",
     "xjob": "job jobs hiring vacancy vacancies ansætter ansøgning studiejob praktik"
     " internship lærling",
 }

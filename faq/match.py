@@ -84,7 +84,8 @@ def _generic(word: str, said: Sequence[str], names: frozenset[str]) -> bool:
     """Whether a word the entry does not name is only how people talk around a plain
     question ("things", "usually", "stadig", "samlet et sted", "hos jer"), not a thing
     the answer may be wrong about: a common word (faq.freq), not written as a name
-    ("Aarhus", "Sverige"), nor after a determiner ("fix a door", "for my dog")."""
+    ("Aarhus", "Sverige"), nor after a determiner ("fix a door", "for my dog") unless
+    it qualifies a topic ("a special cake")."""
     if word in names:
         return False
     if framing(word, said):
@@ -92,7 +93,15 @@ def _generic(word: str, said: Sequence[str], names: frozenset[str]) -> bool:
     if not freq.generic(word):
         return False
     at = [k for k, w in enumerate(said) if w == word]
-    return bool(at) and all(k == 0 or said[k - 1] not in DETERMINERS for k in at)
+    return bool(at) and all(
+        k == 0 or said[k - 1] not in DETERMINERS or _modifies(said, k) for k in at
+    )
+
+
+def _modifies(said: Sequence[str], k: int) -> bool:
+    """Whether the word at k qualifies a topic right after it ("a special cake", "a
+    full service"): the topic is the thing, the word how it is meant."""
+    return k + 1 < len(said) and all(t in TOKENS for t in topics(said[k + 1]))
 
 
 def _for_children(said: Sequence[str]) -> str | None:

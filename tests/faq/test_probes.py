@@ -386,6 +386,9 @@ def test_a_thing_rare_or_named_still_escalates(brand: str, text: str) -> None:
         (BIKES, "is egerne open on saturdays?", "hours"),
         (BAKERY, "is your bread dairy free?", "vegan"),  # dairy-free is what vegan leaves out
         (BIKES, "my kid's bike has a flat, can I just drop by?", "booking"),  # the asker's child
+        (BAKERY, "which delivery app are you on?", "delivery"),  # an app is ordering online
+        (BIKES, "are used bikes sold with a warranty?", "used_bikes"),  # sold: sell
+        (BIKES, "how much is a full service?", "prices"),  # "full" qualifies the service
     ],
 )
 def test_the_words_around_a_question_name_no_thing(brand: str, text: str, faq: str) -> None:
