@@ -238,7 +238,16 @@ class Matcher:
         Of the context around the question ("new in town, …") only the words the FAQ
         knows count: the rest says why it is asked, not what. `names`: the words the
         comment writes as names (faq.text.names), things however common."""
-        words = [w for w in content(folded) if w not in self.own]
+        # The asker's own common verbs ("skal man bruge", "will you let me know") count
+        # only when the FAQ knows them ("kan I lave"): otherwise they say how one asks,
+        # not what. A rarer one may be the question ("can you convert my bike?").
+        said = tokens(folded)
+        words = [
+            w
+            for w in content(folded)
+            if w not in self.own
+            and (w in TOKENS or not framing(w, said) or not freq.generic(w) or self.known(w))
+        ]
         words += [w for w in content(context) if self.known(w) and w not in words]
         if not self.ids:
             return None
