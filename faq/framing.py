@@ -6,7 +6,8 @@ asker frames the question ("was wondering", "I intend to", "asking for a friend"
 Structure, not vocabulary: the word a subject or an auxiliary governs is a verb
 (English "do you handle …", "I don't carry …"; Danish "skal man bruge …", "vi skal
 fejre …"); a participle (-ing, Danish -ende) that opens a clause or follows a form of
-"be" is the asker's doing ("wondering if …", "I'm trying …", "cyklen stående").
+"be" or "for" is the asker's doing ("wondering if …", "I'm trying …", "for
+commuting"); a Danish adjective after "noget" says how, not which ("noget sødt").
 Over folded tokens (faq.text.words).
 """
 
@@ -32,6 +33,10 @@ ADVERBS = frozenset(
     " actually perhaps possibly probably already ikke lige bare ogsaa godt gerne altid"
     " aldrig stadig nok jo vel evt maaske egentlig nogensinde tit ofte muligvis".split()
 )
+# A Danish adjective agrees with "noget"/"intet" in -t ("noget sødt", "noget lækkert"):
+# how the thing is meant, not which. (English "something chocolate" shows no such mark,
+# and may name a thing.)
+INDEFINITES = frozenset("noget intet".split())
 # Where a clause starts inside a question part: after a conjunction.
 CONJUNCTIONS = frozenset(
     "and but so or because if whether og men saa eller fordi hvis om at naar".split()
@@ -52,13 +57,14 @@ def _verb_slot(said: Sequence[str], k: int) -> bool:
         j -= 1
     prev = said[j] if j >= 0 else ""
     before = said[j - 1] if j >= 1 else ""
-    if prev in MODALS:
+    if prev in MODALS or (prev in INDEFINITES and j == k - 1 and said[k].endswith("t")):
         return True
     if prev in PRONOUNS and (before in MODALS or before in CONJUNCTIONS or j == 0):
         return True
     if not _participle(said[k]):
         return False
-    return j < 0 or prev in BE or prev in PRONOUNS or prev in CONJUNCTIONS
+    # (after "for", what it is needed for: "need my bike for commuting")
+    return j < 0 or prev in BE or prev in PRONOUNS or prev in CONJUNCTIONS or prev == "for"
 
 
 def _participle(word: str) -> bool:

@@ -392,6 +392,9 @@ def test_a_thing_rare_or_named_still_escalates(brand: str, text: str) -> None:
         # a common verb of the asker's counts only if the FAQ knows it
         (BAKERY, "skal man bruge p-skive?", "parking"),
         (BIKES, "will you let me know when my bike is ready?", "duration"),
+        # what one needs it for; a Danish adjective after "noget"
+        (BIKES, "need my bike for commuting so how long does a service take?", "duration"),
+        (BAKERY, "har I noget sødt der er vegansk?", "vegan"),
     ],
 )
 def test_the_words_around_a_question_name_no_thing(brand: str, text: str, faq: str) -> None:
@@ -427,6 +430,8 @@ def test_the_words_around_a_question_name_no_thing(brand: str, text: str, faq: s
         # a rarer verb may be the question itself
         (BIKES, "can you convert my normal bike to electric?", "close enough"),
         (BAKERY, "can you host my birthday party?", "close enough"),
+        (BAKERY, "do you have anything chocolate that is vegan?", "'chocolate'"),
+        (BAKERY, "har I noget chokolade der er vegansk?", "'chokolade'"),
     ],
 )
 def test_the_thing_a_question_names_still_escalates(brand: str, text: str, why: str) -> None:
