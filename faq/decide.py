@@ -27,13 +27,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from dripcast.core.faq import Comment, Decision, Faq
+from faq.asking import ADDRESSED, ADDRESSED_STATEMENT
 from faq.lexicon import DIETS, LEAD_TIMES, SERVICES
 from faq.match import Matcher
 from faq.questions import find_questions
-from faq.text import MENTION, TOKENS, URL, content, fold, has_letters, names, sentences, words
-from faq.words import (
-    ADDRESSED,
-    ADDRESSED_STATEMENT,
+from faq.remarks import (
     COMPLAINT,
     DATES,
     DEADLINE,
@@ -49,6 +47,7 @@ from faq.words import (
     SPECIAL_DAYS,
     STATUS,
 )
+from faq.text import MENTION, TOKENS, URL, content, fold, has_letters, names, sentences, words
 
 
 @dataclass(frozen=True)
@@ -74,9 +73,12 @@ class _Word:
 class Decider:
     """A brand's FAQ, ready to judge comments."""
 
-    def __init__(self, faq: Faq) -> None:
+    def __init__(self, faq: Faq, *, brand: Sequence[str] = ()) -> None:
+        """`brand`: the brand's id and name ("solsikke", "Bageriet Solsikke"): the
+        words of its own name are no thing a question asks about ("open at Solsikke?")."""
         self.faq = faq
-        self.matcher = Matcher(faq.answers)
+        own = frozenset(w for name in brand for w in words(fold(name)))
+        self.matcher = Matcher(faq.answers, own=own)
         self.answers = {a.id: a.answer for a in faq.answers}
         self.words = [_Word.of(w) for w in faq.escalate]
 

@@ -67,10 +67,12 @@ WORDS: dict[str, str] = {
     "xgluten": "gluten glutenfri glutenfrit glutenfrie glutenfree gf hvedefri wheatfree"
     " cøliaki coeliac celiac",
     "xvegan": "vegan vegans vegansk veganske veganer plantbased plantebaseret"
-    " plantebaserede dairyfree mælkefri mælkefrit laktosefri laktosefrit lactosefree"
+    " plantebaserede dairyfree mælkefri mælkefrit"
     # what vegan leaves out: "is there butter in it" asks whether it is vegan
     " butter smør milk mælk dairy",
     "xsugar": "sukkerfri sukkerfrit sugarfree",
+    # Lactose-free is no vegan: lactose-free milk is still milk.
+    "xlactose": "laktosefri laktosefrit laktosefrie lactosefree laktose lactose",
     "xhalal": "halal kosher",
     "xorganic": "organic økologisk økologiske øko",
     # Things bakeries and cafés sell.
@@ -102,7 +104,7 @@ WORDS: dict[str, str] = {
     " tire tires tyre tyres dæk hul hullet",
     "xnew": "brandnew",  # and "new bike", "nye cykler" (PHRASES); a new tube is a tube
     "xused": "used secondhand preowned brugt brugte refurbished genbrug",
-    "xsell": "sell sells selling sale sælge sælger salg buy buys købe køber",
+    "xsell": "sell sells selling sale sælge sælger salg buy buys købe køber sold solgt solgte",
     # The ways there, which the address answer names ("a minute from the station").
     "xtransit": "metro metroen station stationen stoget train bus bussen tog toget",
     # Where what they sell comes from (not where the shop is).
@@ -111,7 +113,7 @@ WORDS: dict[str, str] = {
     "xvoucher": "voucher vouchers gavekort giftcard giftcards klippekort stempelkort"
     " rabatkort medlemskort",
     # Ordering or booking on the web: an answer with a link answers it.
-    "xonline": "online nettet website hjemmeside hjemmesiden link linket webshop",
+    "xonline": "online nettet website hjemmeside hjemmesiden link linket webshop app apps",
     "xjob": "job jobs hiring vacancy vacancies ansætter ansøgning studiejob praktik"
     " internship lærling",
 }
@@ -132,6 +134,7 @@ ASKS = frozenset(
         "xgluten",
         "xvegan",
         "xsugar",
+        "xlactose",
         "xhalal",
         "xorganic",
         "xrent",
@@ -193,7 +196,7 @@ KINDS_OF = KINDS | frozenset(["xbike", "xrepair", "xservice"])
 # Diets, and the single products a diet question may be about: "is the croissant
 # vegan?" is not answered by "there is always a vegan cinnamon swirl". A diet question
 # naming a product its entry's examples and answer do not name escalates.
-DIETS = frozenset(["xvegan", "xgluten", "xsugar", "xhalal", "xorganic"])
+DIETS = frozenset(["xvegan", "xgluten", "xsugar", "xlactose", "xhalal", "xorganic"])
 PRODUCTS = (
     "croissant croissants kanelsnegl kanelsnegle snegl snegle tebirkes spandauer"
     " spandauere wienerbrød kringle kransekage kagemand tærte tærter tart tarts pie pies"
@@ -240,13 +243,14 @@ PHRASES: list[tuple[str, str]] = [
     ),
     # Eggs are not here: "without egg" is more often an allergy than a diet.
     (
-        r"plant(?:e)? based|plante baseret|dairy free|lactose free"
+        r"plant(?:e)? based|plante baseret|dairy free"
         r"|(?:uden|without|no|free from|fri for) (?:(?:aeg|eggs?) (?:og|eller|and|or) )?"
         r"(?:animalske produkter|animal products|maelk|maelkeprodukter|mejeriprodukter|dairy"
         r"|milk|smoer|butter)(?: (?:og|eller|and|or) (?:aeg|eggs?))?",
         "xvegan",
     ),
     (r"sugar free|(?:uden|without|no) (?:sukker|sugar)", "xsugar"),
+    (r"lactose free|laktose fri\w*|(?:uden|without|no) (?:laktose|lactose)", "xlactose"),
     (r"apple pay|google pay|mobile pay", "xpay"),
     (
         r"(?:gift|loyalty|punch|stamp|member\w*|discount|rabat) cards?|gift certificates?",

@@ -35,6 +35,7 @@ from rapidfuzz.distance import Indel, JaroWinkler
 
 from dripcast.core.faq import FaqAnswer
 from faq import freq
+from faq.framing import framing
 from faq.lexicon import (
     ANSWERED_BY,
     ASKS,
@@ -46,11 +47,12 @@ from faq.lexicon import (
     PLATFORMS,
     THINGS,
 )
-from faq.text import TOKENS, URL, content, fold, incidental, product, typo_topic
+from faq.text import TOKENS, URL, content, fold, incidental, product, topics, typo_topic
 from faq.text import words as tokens
-from faq.words import DETERMINERS, GENERAL, STOP
+from faq.words import CHILDREN, DETERMINERS, GENERAL, POSSESSIVES, STOP
 
 SHAPES = frozenset(["xwhen", "xwhere", "xduration", "xprice"])  # how a question asks
+SOLD = THINGS - {"xday", "xnear", "xoutside", "xfree"}  # things, not when or where
 PLATFORM = re.compile(rf"\b(?:{PLATFORMS})\b")
 MIN_LEN = 4  # shorter words must match exactly: "bake" is not "bike"
 ANSWER_CREDIT = 0.5
@@ -101,11 +103,43 @@ def _generic(word: str, said: Sequence[str], names: frozenset[str]) -> bool:
     """Whether a word the entry does not name is only how people talk around a plain
     question ("things", "usually", "stadig", "samlet et sted", "hos jer"), not a thing
     the answer may be wrong about: a common word (faq.freq), not written as a name
-    ("Aarhus", "Sverige"), nor after a determiner ("fix a door", "for my dog")."""
-    if word in names or not freq.generic(word):
+    ("Aarhus", "Sverige"), nor after a determiner ("fix a door", "for my dog") unless
+    it qualifies a topic ("a special cake")."""
+    if word in names:
+        return False
+    if framing(word, said):
+        return True  # "was wondering", "do you handle", "vi skal fejre": the asker's verbs
+    if not freq.generic(word):
         return False
     at = [k for k, w in enumerate(said) if w == word]
-    return bool(at) and all(k == 0 or said[k - 1] not in DETERMINERS for k in at)
+    return bool(at) and all(
+        k == 0 or said[k - 1] not in DETERMINERS or _modifies(said, k) for k in at
+    )
+
+
+def _modifies(said: Sequence[str], k: int) -> bool:
+    """Whether the word at k qualifies a topic right after it ("a special cake", "a
+    full service"): the topic is the thing, the word how it is meant."""
+    return k + 1 < len(said) and all(t in TOKENS for t in topics(said[k + 1]))
+
+
+def _for_children(said: Sequence[str]) -> str | None:
+    """The children's kind of a thing the question names: "kids' bikes", "a children's
+    cake", "børnecykler" (not "my kid's bike": the asker's child)."""
+    for k, w in enumerate(said):
+        after_possessive = k > 0 and said[k - 1] in POSSESSIVES
+        if w in CHILDREN and k + 1 < len(said) and not after_possessive and _thing(said[k + 1]):
+            return w
+        head = next((c for c in CHILDREN if len(c) > 4 and w.startswith(c)), None)
+        if head and _thing(w[len(head) :]):
+            return head
+    return None
+
+
+def _thing(word: str) -> bool:
+    """Whether a word names a thing sold (a bike, a cake, bread): the lexicon's topics
+    of things, or a single product."""
+    return bool(set(topics(word)) & SOLD) or product(word)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -122,7 +156,8 @@ class Match:
 class Matcher:
     """The brand's FAQ, ready to be asked."""
 
-    def __init__(self, answers: Sequence[FaqAnswer]) -> None:
+    def __init__(self, answers: Sequence[FaqAnswer], *, own: frozenset[str] = frozenset()) -> None:
+        self.own = own  # the words of the brand's own name: the shop, not a thing in it
         self.ids = [a.id for a in answers]
         self.questions: list[list[list[str]]] = [
             [content(fold(q)) for q in a.questions] for a in answers
@@ -134,7 +169,7 @@ class Matcher:
         # tells, not a list. Evidence for that entry, against none.
         said_by = [{w for q in a.questions for w in tokens(fold(q))} for a in answers]
         self.literal = [frozenset(w for w in ws if w not in STOP) for ws in said_by]
-        self.own: list[frozenset[str]] = [
+        self.only_said: list[frozenset[str]] = [
             frozenset(w for w in ws if incidental(w) and sum(w in o for o in said_by) == 1)
             for ws in said_by
         ]
@@ -232,17 +267,26 @@ class Matcher:
         Of the context around the question ("new in town, …") only the words the FAQ
         knows count: the rest says why it is asked, not what. `names`: the words the
         comment writes as names (faq.text.names), things however common."""
-        words = content(folded)
+        # The asker's own common verbs ("skal man bruge", "will you let me know") count
+        # only when the FAQ knows them ("kan I lave"): otherwise they say how one asks,
+        # not what. A rarer one may be the question ("can you convert my bike?").
+        said = tokens(folded)
+        words = [
+            w
+            for w in content(folded)
+            if w not in self.own
+            and (w in TOKENS or not framing(w, said) or not freq.generic(w) or self.known(w))
+        ]
         words += [w for w in content(context) if self.known(w) and w not in words]
         if not self.ids:
             return None
-        own = set(tokens(folded))
-        literal = [w for w in own if w not in STOP and not incidental(w)]
+        written = set(tokens(folded))
+        literal = [w for w in written if w not in STOP and not incidental(w)]
         scores = sorted(
             (
                 (
                     self.entry_score(i, words)
-                    + OWN_WORD * bool(own & self.own[i])
+                    + OWN_WORD * bool(written & self.only_said[i])
                     + LITERAL * self._literal(i, literal),
                     i,
                 )
@@ -284,7 +328,12 @@ class Matcher:
         asked = content(folded)
         said = tokens(folded)
         unnamed = next(
-            (w for w in asked if not self.names(i, w) and not _generic(w, said, names)), None
+            (
+                w
+                for w in asked
+                if w not in self.own and not self.names(i, w) and not _generic(w, said, names)
+            ),
+            None,
         )
         if unnamed is None:
             platforms = (m[0] for m in PLATFORM.finditer(" ".join(tokens(folded))))
@@ -293,6 +342,9 @@ class Matcher:
             )
         if unnamed is None and self.wording[i] & CARDS:
             unnamed = next((w for w in said if w in CARDS and w not in self.wording[i]), None)
+        if unnamed is None:
+            kind = _for_children(said)
+            unnamed = kind if kind and not self.words_of(i, kind) else None
         if unnamed is None and set(asked) & DIETS:
             products = (w for w in tokens(folded) if product(w))
             unnamed = next((w for w in products if not self.words_of(i, w)), None)

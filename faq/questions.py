@@ -12,12 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from faq.lexicon import ASKS
-from faq.text import content, sentences, topics, words
-from faq.words import (
+from faq.asking import (
     BACK_REFERENCES,
+    DANISH_SUBJECTS,
     DANISH_VERB_OPENERS,
     EMBEDDED,
+    ENGLISH_AUX,
+    EXPLETIVE,
     GREETINGS,
     JOINERS,
     LEADS,
@@ -27,6 +28,9 @@ from faq.words import (
     SUBJECTS,
     VERB_OPENERS,
 )
+from faq.lexicon import ASKS
+from faq.text import content, sentences, topics, words
+from faq.words import INCIDENTAL, STOP
 
 
 def find_questions(text: str) -> list[tuple[str, str]]:
@@ -49,7 +53,7 @@ def find_questions(text: str) -> list[tuple[str, str]]:
                     continue
                 # split off by a joiner, it opened like a question
                 asks = s.endswith("?") or i > 0 or _asks(ws, marked=marked)
-                if asks and i == 0 and before and not context and BACK_REFERENCES & set(ws):
+                if asks and i == 0 and before and not context and _points_back(ws):
                     part = before + " " + part  # "Har lige købt en ladcykel. Kan I servicere den?"
                 if asks and content(part):
                     out.append((part.strip(), context if i == 0 else ""))
@@ -78,16 +82,30 @@ def _asks(ws: Sequence[str], *, marked: bool) -> bool:
     )
 
 
+def _points_back(ws: Sequence[str]) -> bool:
+    """Whether a question points back to what was said before ("do you sell them?",
+    "kan I servicere den?"): a word that may, standing for a thing, not before one
+    ("any bread she could eat") nor as a dummy subject ("is it possible to park")."""
+    if EXPLETIVE.search(" ".join(ws) + " "):
+        return False
+    return any(
+        w in BACK_REFERENCES and (w == "it" or k + 1 == len(ws) or not content(ws[k + 1]))
+        for k, w in enumerate(ws)
+    )
+
+
 def _verb_first(ws: Sequence[str], *, marked: bool) -> bool:
     """Whether a clause opens with a verb that asks: one with its subject next ("do
     you", "har I", "er cyklen"). Danish chat drops the subject of statements ("Skal
     forbi inden arbejde", "har lige købt"), so a Danish verb needs one; English asks
     with a noun too ("is parking free"). Who marks questions with "?" marks them all:
     unmarked, only a verb with its subject asks ("Do you deliver? Can I pay cash")."""
-    if not ws:
+    if _danish_inversion(ws):
+        return True  # "bestiller man kager …", "arbejder I på ladcykler"
+    if len(ws) > 1 and ws[0] in ENGLISH_AUX and ws[1] in ("a", "an"):
+        return True  # "is a service done same day"
+    if not ws or ws[0] not in VERB_OPENERS:
         return False
-    if ws[0] not in VERB_OPENERS:
-        return _danish_inversion(ws)
     if len(ws) == 1 or ws[1] in SUBJECTS:
         return True
     if marked or ws[1] in NOT_SUBJECTS:
@@ -97,15 +115,20 @@ def _verb_first(ws: Sequence[str], *, marked: bool) -> bool:
     return True
 
 
+_TIMES = frozenset(["dag", "morgen", "aften", "aar", "weekenden", "gaar", "forgaars"])
+
+
 def _danish_inversion(ws: Sequence[str]) -> bool:
-    """Danish asks by putting any verb in the present tense (-r) before its subject:
-    "klipper I børn", "bruger du …", "tager man kort". Not "i" of "i dag", "i morgen"."""
+    """Danish asks by putting any verb in the present tense (-er, not a filler word
+    like "over", "efter") before its subject: "klipper I børn", "tager man kort".
+    Not the "i" of "i dag", "i morgen": "kommer i morgen" tells."""
     return (
-        len(ws) > 2
-        and len(ws[0]) > 4
+        len(ws) > 1
+        and ws[1] in DANISH_SUBJECTS
+        and len(ws[0]) >= 5
         and ws[0].endswith("er")
-        and ws[1] in ("i", "du", "man", "de")
-        and ws[2] not in ("dag", "morgen", "aften", "aar", "weekenden", "gaar", "forgaars")
+        and ws[0] not in STOP | INCIDENTAL
+        and not (ws[1] == "i" and len(ws) > 2 and ws[2] in _TIMES)
     )
 
 
@@ -122,7 +145,7 @@ def _clauses(sentence: str) -> list[tuple[str, str]]:
     spans = [" ".join(chunks[a:b]) for a, b in zip(starts, [*starts[1:], len(chunks)], strict=True)]
     if _opens(chunks[0].split()):
         return [(lead, ""), *((span, "") for span in spans)]
-    if BACK_REFERENCES & set(spans[0].split()):
+    if _points_back(spans[0].split()):
         return [(lead + " " + spans[0], ""), *((span, "") for span in spans[1:])]
     return [(spans[0], lead), *((span, "") for span in spans[1:])]
 
@@ -135,4 +158,5 @@ def _opens(ws: Sequence[str]) -> bool:
         or ws[0] in ("any", "anything")
         or (len(ws) > 1 and ws[0] in VERB_OPENERS and ws[1] in SUBJECTS)
         or (len(ws) > 1 and ws[0] in LEADS and ws[1] in QUESTION_OPENERS)
+        or bool(REQUEST.match(" ".join(ws)))  # "…, wondering what time you open"
     )

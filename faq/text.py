@@ -20,14 +20,21 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from faq import lexicon
+from faq.asking import PHRASES as SHAPES
 from faq.words import CHAT, DAYS, INCIDENTAL, STOP
-from faq.words import PHRASES as SHAPES
 
 URL = re.compile(
     r"(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|dk|net|org|xyz|biz|io|ly|info|shop)(?:/\S*)?\b"
 )
 MENTION = re.compile(r"(?<!\w)@[\w.]+")
 EMOJI = regex.compile(r"[\p{Extended_Pictographic}\p{Emoji_Modifier}\u200d\ufe0f\u20e3]")
+# Chat ends a clause with an emoji as often as with a comma: "veganer her 🌱 hvad kan
+# jeg spise?", "… similar names 🙈 what's the exact address?". A run of emoji (or a
+# flag) between words is one: what comes before a question then says why it is asked.
+_EMOJI_STOP = regex.compile(
+    r"(?<=\w[^\w\n]*?)\s*(?:[\p{Extended_Pictographic}\p{Regional_Indicator}]"
+    r"[\p{Emoji_Modifier}\u200d\ufe0f\u20e3]*\s*)+(?=\w)"
+)
 _REPEAT = re.compile(r"(\w)\1{2,}")
 _WORD = re.compile(r"[a-z0-9]+")
 # Sentence ends; a question mark stays with its sentence so we can tell questions apart.
@@ -48,6 +55,7 @@ def fold(text: str) -> str:
     text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     text = URL.sub(" ", text)
     text = MENTION.sub(" ", text)
+    text = _EMOJI_STOP.sub(", ", text)
     text = EMOJI.sub(" ", text)
     text = text.replace("’", "'").replace("w/o", "without")
     text = re.sub(r"(?<=\w)-(?=\w)", "", text)  # e-bikes, el-cykler, gluten-free: one word

@@ -19,7 +19,7 @@ def decider(brand: Brand) -> Decider:
             f"brand {brand.id} has no faq: key; give it one (answers with example"
             " questions, README: FAQ monitoring) to try comments against it"
         )
-    return Decider(brand.faq)
+    return Decider(brand.faq, brand=(brand.id, brand.name))
 
 
 def try_texts(brand: Brand, texts: Iterable[str]) -> Iterator[tuple[str, Decision]]:

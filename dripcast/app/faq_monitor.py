@@ -139,7 +139,9 @@ class Monitor:
         self.send_escalation = send_escalation
         self.send_draft = send_draft  # to the brand's `agency`, for `approve`
         self.deciders = {
-            b.id: Decider(b.faq) for b in config.brands if b.faq and b.faq.mode != "off"
+            b.id: Decider(b.faq, brand=(b.id, b.name))
+            for b in config.brands
+            if b.faq and b.faq.mode != "off"
         }
 
     def brands(self) -> list[Brand]:

@@ -13,8 +13,9 @@ import pytest
 
 from dripcast.core.faq import Faq, FaqAnswer
 from faq import Decider, lexicon
+from faq.asking import PHRASES
 from faq.text import CONCEPTS, TOKENS, content, fold, sentences, topics
-from faq.words import DAYS, INCIDENTAL, PHRASES, STOP
+from faq.words import DAYS, INCIDENTAL, STOP
 
 SHAPES = {"xday", *(token for _, token in PHRASES)}  # question shapes: "how much", "when"
 
