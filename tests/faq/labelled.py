@@ -16,6 +16,7 @@ BRANDS = {
     "solsikke": "bakery",
     "egerne": "bikes",
     "kroelle": "salon",
+    "aandedraet": "yoga",
 }  # brand id → its files' first name
 
 Pair = tuple[dict[str, object], dict[str, object]]  # (the label, the decision)
