@@ -68,6 +68,9 @@ OWN_WORD = 0.1
 # wins, by at most this much.
 LITERAL = 0.05
 MARGIN = 0.2
+# Closer than this, two entries are a tie: which answer is meant is a coin toss, and a
+# wrong answer is worse than an escalation.
+TIE = 0.02
 MONEY = re.compile(
     r"\d\s*(?:kr\b|dkk\b|,-|€|\$|eur\b)|[€$£]\s*\d", re.IGNORECASE
 )  # runner-up closer than this: less sure by the difference
@@ -151,6 +154,7 @@ class Match:
     uncovered: str | None = None  # a topic asked that no entry knows
     unnamed: str | None = None  # a word of the question the entry's examples and answer lack
     misses: str | None = None  # what all the entry's examples ask and the question does not
+    tied: str | None = None  # an entry about as likely, whose answer differs
 
 
 class Matcher:
@@ -312,6 +316,7 @@ class Matcher:
             uncovered=uncovered,
             unnamed=self._unnamed(i, folded, names),
             misses=self._misses(i, words),
+            tied=self.ids[j] if j >= 0 and raw > 0 and second > 0 and margin < TIE else None,
         )
 
     def _literal(self, i: int, said: Sequence[str]) -> float:
@@ -376,7 +381,21 @@ class Matcher:
             return bool(known & ANSWERED_BY[word])
         if word in TOKENS or word in GENERAL or _adverb(word):
             return True
-        return any(similarity(word, v) > 0 for v in known) or typo_topic(word) in known
+        return (
+            any(similarity(word, v) > 0 and self._head_named(word, v, known) for v in known)
+            or typo_topic(word) in known
+        )
+
+    @staticmethod
+    def _head_named(word: str, v: str, known: set[str]) -> bool:
+        """A compound that only starts with the word the entry names ("classpass" of
+        "class", "begynderhold" of "begynder") is a kind of its last part: named only
+        if that is named too ("hold" is; "pass" is not)."""
+        if not (word.startswith(v) and len(v) > MIN_LEN and len(word) - len(v) >= MIN_LEN):
+            return True  # an inflection, or an abbreviation ("lør" of "lørdags")
+        head = word[len(v) :]
+        heads = (head, head[1:]) if head[0] in "se" else (head,)  # Danish linking s/e
+        return any(similarity(h, k) > 0 for h in heads for k in known if len(h) >= MIN_LEN)
 
     def knows(self, faq: str, token: str) -> bool:
         """Whether an entry's examples or answer name a topic."""
