@@ -192,6 +192,13 @@ class Decider:
                 score=0.0,
                 reason=f"does not ask what the {misses.faq} answer answers ({misses.misses})",
             )
+        other = next((m for m in found if m.asked_of), None)
+        if other:
+            return Decision(
+                action="escalate",
+                score=0.0,
+                reason=f"asks what the {other.asked_of} answer answers, not the {other.faq} one",
+            )
         tie = next((m for m in found if m.tied), None)
         if tie:
             return Decision(

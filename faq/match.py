@@ -155,6 +155,7 @@ class Match:
     unnamed: str | None = None  # a word of the question the entry's examples and answer lack
     misses: str | None = None  # what all the entry's examples ask and the question does not
     tied: str | None = None  # an entry about as likely, whose answer differs
+    asked_of: str | None = None  # another entry most of whose examples ask what this asks
 
 
 class Matcher:
@@ -206,6 +207,12 @@ class Matcher:
         # asking none of it ("do you fix punctures on weekends?") asks something else.
         self.asks: list[frozenset[str]] = [
             frozenset.intersection(*(frozenset(q) & ASKS for q in qs)) if qs else frozenset()
+            for qs in self.questions
+        ]
+        # What most examples of an entry ask (a price, of a price list that also has
+        # "do you have a student discount?").
+        self.mostly_asks: list[frozenset[str]] = [
+            frozenset(t for t in ASKS if 2 * sum(t in q for q in qs) > len(qs))
             for qs in self.questions
         ]
         # Else, how every example of an entry asks, when each asks with a shape ("how
@@ -316,6 +323,7 @@ class Matcher:
             uncovered=uncovered,
             unnamed=self._unnamed(i, folded, names),
             misses=self._misses(i, words),
+            asked_of=self._asked_of(i, words),
             tied=self.ids[j] if j >= 0 and raw > 0 and second > 0 and margin < TIE else None,
         )
 
@@ -354,6 +362,18 @@ class Matcher:
             products = (w for w in tokens(folded) if product(w))
             unnamed = next((w for w in products if not self.words_of(i, w)), None)
         return unnamed
+
+    def _asked_of(self, i: int, words: Sequence[str]) -> str | None:
+        """Another entry most of whose examples ask what the question asks (a price: the
+        price list) when entry i's examples never do ("how much is membership?" of
+        "do I need a membership?", whose answer quotes a price): the question is more
+        likely that entry's, and entry i's answer only touches it."""
+        asked = set(words) & ASKS
+        if not asked or asked & self.vocab[i]:
+            return None
+        return next(
+            (self.ids[j] for j, a in enumerate(self.mostly_asks) if j != i and a & asked), None
+        )
 
     def _misses(self, i: int, words: Sequence[str]) -> str | None:
         """What all of entry i's examples ask (a price) when the question asks none of

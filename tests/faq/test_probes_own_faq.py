@@ -25,16 +25,28 @@ def decide(brand: str, text: str) -> tuple[str, str | None, str]:
     [
         # a word the brand's examples ask with is no complaint in a question
         (YOGA, "har I bad?", "bring"),
-        # being charged asked about is a question, not a complaint
-        (YOGA, "do I get charged if I cancel late?", "booking"),
         # a compound whose last part the entry names too
         (YOGA, "har I begynderhold?", "beginners"),
         (BIKES, "lørdagsåbent?", "hours"),  # "lør" is an abbreviation, not a compound's head
+        # a price asked of the price list, or of an entry whose examples ask prices too
+        (YOGA, "what does a 10-class card cost?", "prices"),
+        (YOGA, "how much is a private class?", "private"),
     ],
 )
 def test_answered(brand: str, text: str, faq: str) -> None:
     action, got, reason = decide(brand, text)
     assert (action, got) == ("answer", faq), reason
+
+
+@pytest.mark.parametrize(
+    ("brand", "text"),
+    [
+        (YOGA, "do I get charged if I cancel late?"),
+        (SALON, "how late can I cancel without being charged?"),
+    ],
+)
+def test_being_charged_asked_about_is_no_complaint(brand: str, text: str) -> None:
+    assert "complaint" not in decide(brand, text)[2]
 
 
 @pytest.mark.parametrize(
@@ -47,6 +59,9 @@ def test_answered(brand: str, text: str, faq: str) -> None:
         (SALON, "they charged me for a no-show", "a complaint"),
         # a compound of a word the entry names and one it does not: another thing
         (YOGA, "do you accept ClassPass?", "'classpass'"),
+        # a price asked of an entry whose examples never ask one, beside the price list
+        (YOGA, "how much is membership per month?", "the prices answer"),
+        (YOGA, "how much for a single class?", "the prices answer"),
         # two entries tied: which answer is meant is a coin toss
         (SALON, "need an appt, how do i get one", "as likely"),
     ],
