@@ -4,9 +4,9 @@ recall and escalation recall, per file, and over all files given.
     python -m bench.faq [FILE.jsonl ...]     # default: tests/data/faq/unseen/*.jsonl
 
 Each line of a file is `{"text", "action", "faq"}` (the label); the brand is the
-file name's first part (`bakery` → solsikke, `bikes` → egerne, from
-tests/data/faq/config.yaml). `-v` lists every comment decided otherwise than labelled.
-The decisions and figures are tests/faq/test_labelled.py's (tests/faq/labelled.py).
+file name's first part (`bakery` → solsikke, `bikes` → egerne, `salon` → kroelle,
+`yoga` → aandedraet, from tests/data/faq/config.yaml). `-v` lists every comment decided
+otherwise than labelled. The decisions and figures are tests/faq/test_labelled.py's (tests/faq/labelled.py).
 """
 
 from __future__ import annotations
@@ -25,18 +25,22 @@ def main() -> None:
         (DATA / "unseen").glob("*.jsonl")
     )
     everything: list[Pair] = []
+    by_brand: dict[str, list[Pair]] = {}
     for path in files:
         want = labels(path)
         got = run(BRAND_OF[path.name.split(".")[0]], path)
         assert len(got) == len(want), (path, len(got), len(want))
         pairs = list(zip(want, got, strict=True))
         everything += pairs
+        by_brand.setdefault(path.name.split(".")[0], []).extend(pairs)
         print(f"{path.name:22} {figures(pairs)}")
         for w, g in pairs if verbose else ():
             if (g["action"], g["faq"]) != (w["action"], w["faq"]):
                 print(
                     f"    want {w['action']}/{w['faq']} got {g['action']}/{g['faq']}: {w['text']}"
                 )
+    for name, pairs in by_brand.items() if len(by_brand) > 1 else ():
+        print(f"{name + ' (all files)':22} {figures(pairs)}")
     if len(files) > 1:
         print(f"{'all':22} {figures(everything)}")
 

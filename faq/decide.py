@@ -81,6 +81,9 @@ class Decider:
         self.matcher = Matcher(faq.answers, own=own)
         self.answers = {a.id: a.answer for a in faq.answers}
         self.words = [_Word.of(w) for w in faq.escalate]
+        # The words the brand's own example questions use: one of them is how its
+        # customers ask, not a complaint ("har I bad?" of "er der bad og omklædning?").
+        self.asked = frozenset(w for a in faq.answers for q in a.questions for w in words(fold(q)))
 
     def decide(self, comment: Comment, *, answered_in_thread: bool = False) -> Decision:
         """The decision for a comment read from a network."""
@@ -106,10 +109,14 @@ class Decider:
             m = w.pattern.search(plain)
             if m:
                 return Decision(action="escalate", reason=f"escalate word {m[0].strip()!r}")
-        m = COMPLAINT.search(plain)
+        questions = find_questions(text)
+        # In a question, a word the brand's own examples ask with is how its customers
+        # ask ("har I bad?" of "er der bad og omklædning?"), not a complaint.
+        m = next(
+            (m for m in COMPLAINT.finditer(plain) if not (questions and self._asked(m[0]))), None
+        )
         if m:
             return Decision(action="escalate", reason=f"a complaint ({m[0].strip()!r})")
-        questions = find_questions(text)
         if not questions:
             return _statement(text, plain)
         remark = _remark_for_a_person(text)
@@ -142,6 +149,10 @@ class Decider:
         ):
             return Decision(action="ignore", reason="a question to the friend tagged")
         return d
+
+    def _asked(self, phrase: str) -> bool:
+        """Whether the brand's own example questions use every word of a phrase."""
+        return all(w in self.asked for w in phrase.split())
 
     def _match(
         self, questions: Sequence[tuple[str, str]], deadline_text: str, written: frozenset[str]
@@ -180,6 +191,20 @@ class Decider:
                 action="escalate",
                 score=0.0,
                 reason=f"does not ask what the {misses.faq} answer answers ({misses.misses})",
+            )
+        other = next((m for m in found if m.asked_of), None)
+        if other:
+            return Decision(
+                action="escalate",
+                score=0.0,
+                reason=f"asks what the {other.asked_of} answer answers, not the {other.faq} one",
+            )
+        tie = next((m for m in found if m.tied), None)
+        if tie:
+            return Decision(
+                action="escalate",
+                score=0.0,
+                reason=f"the {tie.faq} and {tie.tied} answers are as likely",
             )
         if weakest.score < self.faq.threshold:
             return Decision(

@@ -205,13 +205,19 @@ PRODUCTS = (
     " surdejsbrød sourdough baguette baguettes flute"
 )
 
-# Apps and services a brand may or may not be on: "are you on Foodora?" is not
-# answered by "we deliver through Wolt". One the comment names must be named by the
+# Apps, services and ways to pay a brand may or may not take: "are you on Foodora?" is
+# not answered by "we deliver through Wolt", nor "Apple Pay?" by "MobilePay". One the comment names must be named by the
 # entry's examples or answer (as written, spaces aside).
 PLATFORMS = (
     r"wolt|just ?eat|foodora|uber ?eats?|too ?good ?to ?go|nemlig|airbnb|donkey ?republic"
     r"|swapfiets|bycyklen|facebook|instagram|messenger|whatsapp|tiktok"
+    # ways to pay by phone or on credit: "apple pay?" is not answered by "MobilePay"
+    r"|apple ?pay|google ?pay|paypal|klarna|vipps|swish"
 )
+
+# Cards by name: "cards" covers them all ("Tager I Dankort?" of "we take cards"), but an
+# answer that lists some ("Dankort, Visa, Mastercard") does not cover another ("amex?").
+CARDS = frozenset(["dankort", "visa", "mastercard", "maestro", "amex", "diners"])
 
 # Short lexicon words that end Danish compounds often enough to split them off
 # ("chokoladekage", "timepris"); other tails need five letters and no English plural

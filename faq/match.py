@@ -36,10 +36,20 @@ from rapidfuzz.distance import Indel, JaroWinkler
 from dripcast.core.faq import FaqAnswer
 from faq import freq
 from faq.framing import framing
-from faq.lexicon import ANSWERED_BY, ASKS, DIETS, JOBS, KINDS, KINDS_OF, PLATFORMS, THINGS
-from faq.text import TOKENS, URL, content, fold, product, topics, typo_topic
+from faq.lexicon import (
+    ANSWERED_BY,
+    ASKS,
+    CARDS,
+    DIETS,
+    JOBS,
+    KINDS,
+    KINDS_OF,
+    PLATFORMS,
+    THINGS,
+)
+from faq.text import TOKENS, URL, content, fold, incidental, product, topics, typo_topic
 from faq.text import words as tokens
-from faq.words import CHILDREN, DETERMINERS, GENERAL, POSSESSIVES
+from faq.words import CHILDREN, DETERMINERS, GENERAL, POSSESSIVES, STOP
 
 SHAPES = frozenset(["xwhen", "xwhere", "xduration", "xprice"])  # how a question asks
 SOLD = THINGS - {"xday", "xnear", "xoutside", "xfree"}  # things, not when or where
@@ -51,7 +61,16 @@ ANSWER_CREDIT = 0.5
 # after the last tuning (tests/data/faq/*.dev2.jsonl) showed the old weight counting each
 # incidental word ("for my mom's 60th") too hard against a plainly asked question.
 COVERED = 0.6
+# What an entry's own examples say of who or when ("kids") and no other entry's do.
+OWN_WORD = 0.1
+# Two entries the lexicon finds as close (both examples say "appointment" = `xbook`):
+# the one whose examples use the question's own words ("booker" of "kan man booke")
+# wins, by at most this much.
+LITERAL = 0.05
 MARGIN = 0.2
+# Closer than this, two entries are a tie: which answer is meant is a coin toss, and a
+# wrong answer is worse than an escalation.
+TIE = 0.02
 MONEY = re.compile(
     r"\d\s*(?:kr\b|dkk\b|,-|€|\$|eur\b)|[€$£]\s*\d", re.IGNORECASE
 )  # runner-up closer than this: less sure by the difference
@@ -63,8 +82,11 @@ def similarity(a: str, b: str) -> float:
     if a == b:
         return 1.0
     short, long = sorted((a, b), key=len)
-    if len(short) < MIN_LEN or a in TOKENS or b in TOKENS:
+    if a in TOKENS or b in TOKENS:
         return 0.0
+    if len(short) < MIN_LEN:
+        # a short word's plural or Danish definite form: cut/cuts, tid/tiden
+        return 0.9 if len(short) == 3 and long in (short + "s", short + "en") else 0.0
     if long.startswith(short):
         return 0.9  # inflection: glutenfri/glutenfrie, park/parking
     if long.endswith(short):
@@ -132,6 +154,8 @@ class Match:
     uncovered: str | None = None  # a topic asked that no entry knows
     unnamed: str | None = None  # a word of the question the entry's examples and answer lack
     misses: str | None = None  # what all the entry's examples ask and the question does not
+    tied: str | None = None  # an entry about as likely, whose answer differs
+    asked_of: str | None = None  # another entry most of whose examples ask what this asks
 
 
 class Matcher:
@@ -144,6 +168,16 @@ class Matcher:
             [content(fold(q)) for q in a.questions] for a in answers
         ]
         self.vocab: list[set[str]] = [{w for q in qs for w in q} for qs in self.questions]
+        # Words that only say who asks or when ("my kids", "move") are dropped as
+        # filler, but when one entry's examples alone say one ("how much is a kids'
+        # haircut?"), a question saying it leans to that entry: the brand's own FAQ
+        # tells, not a list. Evidence for that entry, against none.
+        said_by = [{w for q in a.questions for w in tokens(fold(q))} for a in answers]
+        self.literal = [frozenset(w for w in ws if w not in STOP) for ws in said_by]
+        self.only_said: list[frozenset[str]] = [
+            frozenset(w for w in ws if incidental(w) and sum(w in o for o in said_by) == 1)
+            for ws in said_by
+        ]
         # Every word an entry's examples and answer use, before the lexicon: which
         # products it names (a croissant, not just pastries).
         self.wording: list[set[str]] = [
@@ -173,6 +207,12 @@ class Matcher:
         # asking none of it ("do you fix punctures on weekends?") asks something else.
         self.asks: list[frozenset[str]] = [
             frozenset.intersection(*(frozenset(q) & ASKS for q in qs)) if qs else frozenset()
+            for qs in self.questions
+        ]
+        # What most examples of an entry ask (a price, of a price list that also has
+        # "do you have a student discount?").
+        self.mostly_asks: list[frozenset[str]] = [
+            frozenset(t for t in ASKS if 2 * sum(t in q for q in qs) > len(qs))
             for qs in self.questions
         ]
         # Else, how every example of an entry asks, when each asks with a shape ("how
@@ -251,8 +291,19 @@ class Matcher:
         words += [w for w in content(context) if self.known(w) and w not in words]
         if not self.ids:
             return None
+        written = set(tokens(folded))
+        literal = [w for w in written if w not in STOP and not incidental(w)]
         scores = sorted(
-            ((self.entry_score(i, words), i) for i in range(len(self.ids))), reverse=True
+            (
+                (
+                    self.entry_score(i, words)
+                    + OWN_WORD * bool(written & self.only_said[i])
+                    + LITERAL * self._literal(i, literal),
+                    i,
+                )
+                for i in range(len(self.ids))
+            ),
+            reverse=True,
         )
         raw, i = scores[0]
         if not set(words) - THINGS:
@@ -272,7 +323,16 @@ class Matcher:
             uncovered=uncovered,
             unnamed=self._unnamed(i, folded, names),
             misses=self._misses(i, words),
+            asked_of=self._asked_of(i, words),
+            tied=self.ids[j] if j >= 0 and raw > 0 and second > 0 and margin < TIE else None,
         )
+
+    def _literal(self, i: int, said: Sequence[str]) -> float:
+        """How much of what the question says (as written) entry i's examples say."""
+        if not said:
+            return 0.0
+        found = (max((similarity(w, v) for v in self.literal[i]), default=0.0) for w in said)
+        return sum(found) / len(said)
 
     def _unnamed(self, i: int, folded: str, names: frozenset[str] = frozenset()) -> str | None:
         """A thing the question names and entry i does not (an egg in the swirl, a
@@ -293,6 +353,8 @@ class Matcher:
             unnamed = next(
                 (p for p in platforms if p.replace(" ", "") not in self.written[i]), None
             )
+        if unnamed is None and self.wording[i] & CARDS:
+            unnamed = next((w for w in said if w in CARDS and w not in self.wording[i]), None)
         if unnamed is None:
             kind = _for_children(said)
             unnamed = kind if kind and not self.words_of(i, kind) else None
@@ -300,6 +362,18 @@ class Matcher:
             products = (w for w in tokens(folded) if product(w))
             unnamed = next((w for w in products if not self.words_of(i, w)), None)
         return unnamed
+
+    def _asked_of(self, i: int, words: Sequence[str]) -> str | None:
+        """Another entry most of whose examples ask what the question asks (a price: the
+        price list) when entry i's examples never do ("how much is membership?" of
+        "do I need a membership?", whose answer quotes a price): the question is more
+        likely that entry's, and entry i's answer only touches it."""
+        asked = set(words) & ASKS
+        if not asked or asked & self.vocab[i]:
+            return None
+        return next(
+            (self.ids[j] for j, a in enumerate(self.mostly_asks) if j != i and a & asked), None
+        )
 
     def _misses(self, i: int, words: Sequence[str]) -> str | None:
         """What all of entry i's examples ask (a price) when the question asks none of
@@ -327,7 +401,21 @@ class Matcher:
             return bool(known & ANSWERED_BY[word])
         if word in TOKENS or word in GENERAL or _adverb(word):
             return True
-        return any(similarity(word, v) > 0 for v in known) or typo_topic(word) in known
+        return (
+            any(similarity(word, v) > 0 and self._head_named(word, v, known) for v in known)
+            or typo_topic(word) in known
+        )
+
+    @staticmethod
+    def _head_named(word: str, v: str, known: set[str]) -> bool:
+        """A compound that only starts with the word the entry names ("classpass" of
+        "class", "begynderhold" of "begynder") is a kind of its last part: named only
+        if that is named too ("hold" is; "pass" is not)."""
+        if not (word.startswith(v) and len(v) > MIN_LEN and len(word) - len(v) >= MIN_LEN):
+            return True  # an inflection, or an abbreviation ("lør" of "lørdags")
+        head = word[len(v) :]
+        heads = (head, head[1:]) if head[0] in "se" else (head,)  # Danish linking s/e
+        return any(similarity(h, k) > 0 for h in heads for k in known if len(h) >= MIN_LEN)
 
     def knows(self, faq: str, token: str) -> bool:
         """Whether an entry's examples or answer name a topic."""

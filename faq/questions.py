@@ -100,7 +100,7 @@ def _verb_first(ws: Sequence[str], *, marked: bool) -> bool:
     forbi inden arbejde", "har lige købt"), so a Danish verb needs one; English asks
     with a noun too ("is parking free"). Who marks questions with "?" marks them all:
     unmarked, only a verb with its subject asks ("Do you deliver? Can I pay cash")."""
-    if len(ws) > 1 and ws[1] in DANISH_SUBJECTS and _danish_present(ws[0]):
+    if _danish_inversion(ws):
         return True  # "bestiller man kager …", "arbejder I på ladcykler"
     if len(ws) > 1 and ws[0] in ENGLISH_AUX and ws[1] in ("a", "an"):
         return True  # "is a service done same day"
@@ -115,9 +115,21 @@ def _verb_first(ws: Sequence[str], *, marked: bool) -> bool:
     return True
 
 
-def _danish_present(word: str) -> bool:
-    """A Danish verb in the present (-er), not a filler word ("over", "efter")."""
-    return len(word) >= 5 and word.endswith("er") and word not in STOP | INCIDENTAL
+_TIMES = frozenset(["dag", "morgen", "aften", "aar", "weekenden", "gaar", "forgaars"])
+
+
+def _danish_inversion(ws: Sequence[str]) -> bool:
+    """Danish asks by putting any verb in the present tense (-er, not a filler word
+    like "over", "efter") before its subject: "klipper I børn", "tager man kort".
+    Not the "i" of "i dag", "i morgen": "kommer i morgen" tells."""
+    return (
+        len(ws) > 1
+        and ws[1] in DANISH_SUBJECTS
+        and len(ws[0]) >= 5
+        and ws[0].endswith("er")
+        and ws[0] not in STOP | INCIDENTAL
+        and not (ws[1] == "i" and len(ws) > 2 and ws[2] in _TIMES)
+    )
 
 
 def _clauses(sentence: str) -> list[tuple[str, str]]:

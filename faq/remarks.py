@@ -27,7 +27,7 @@ COMPLAINT = re.compile(
     r"|broke|broken|gik i stykker|scratch\w*|ridse\w*|hair in|haar i|mou?ld\w*|mugne\w*|mugnet|muggen\w*|skimmel\w*|ruined"
     r"|scam|rip ?off|fup|snyd\w*|waste of|spild af"
     r"|not impressed|ikke imponeret|died|dead|doed|stopped working|holdt op med at virke"
-    r"|charged|overcharg\w*|only got|fik kun|defect\w*|defekt\w*|problems?|issues?"
+    r"|(?:was|were|been|got) charged|charged (?:me|us)|overcharg\w*|only got|fik kun|defect\w*|defekt\w*|problems?|issues?"
     r"|poor|bad|(?:alt )?for dyr\w*|overpriced|too expensive|complain\w*|ked af"
     # health: always a person's answer
     r"|blev syg|got sick|made (?:me|us|him|her) sick|threw up|kastede op|ondt i maven"
@@ -191,7 +191,7 @@ DIET_LABEL = re.compile(
 
 # Asking after one's own order or repair: only the shop knows.
 STATUS = re.compile(
-    r"\b(?:order (?:no\.? ?|number |#)?\d+|ordre ?(?:nr\.? ?)?\d+|#\d{3,}"
+    r"\b(?:order (?:no\.? ?|number |#)?\d+|ordre ?(?:nr\.? ?|nummer )?\d+|#\d{3,}"
     r"|(?:ready|klar|done|faerdig) (?:yet|endnu)|is my \w+ (?:ready|done|fixed)"
     r"|er min \w+ (?:klar|faerdig)|my order|min ordre|min bestilling|last week|sidste uge"
     r"|(?:i|we) (?:have |already |just )?(?:ordered|dropped (?:it |\w+ \w+ )?off|handed in)"

@@ -113,7 +113,7 @@ def content(folded: str) -> list[str]:
     for word in text.split():
         if word in DAYS:
             word = "xday"
-        if word in STOP or _incidental(word) or re.fullmatch(r"\d+(st|nd|rd|th|s)?", word):
+        if word in STOP or incidental(word) or re.fullmatch(r"\d+(st|nd|rd|th|s)?", word):
             continue
         for w in topics(word):
             if not out or out[-1] != w:
@@ -121,7 +121,7 @@ def content(folded: str) -> list[str]:
     return out
 
 
-def _incidental(word: str) -> bool:
+def incidental(word: str) -> bool:
     """Filler also in the plural or genitive: "my moms 60th", "min søns fødselsdag"."""
     return word in INCIDENTAL or (word.endswith("s") and word[:-1] in INCIDENTAL)
 
@@ -194,14 +194,14 @@ def _compound(word: str) -> tuple[str, ...]:
         # A joint letter between the parts: udlejning-s-cykler, børn-e-cykel. The head
         # as written, the tail as inflected: few false parts in names of places.
         left = CONCEPTS.get(head) or (CONCEPTS.get(head[:-1]) if head[-1] in "se" else None)
-        if right is None and left and (tail in STOP or _incidental(tail)):
+        if right is None and left and (tail in STOP or incidental(tail)):
             best = max(best, (1, 0, (left,)))  # parkerings-muligheder: parking
             continue
         if right is None or (
             (len(tail) < 5 or tail.endswith("s")) and tail not in lexicon.SHORT_TAILS
         ):
             continue  # "face-book", "some-times", "apprentice-ships": English plurals
-        known = 1 + (left is not None or _incidental(head) or _incidental(head[:-1]))
+        known = 1 + (left is not None or incidental(head) or incidental(head[:-1]))
         if (known, len(tail)) > best[:2]:
             # a damecykel is a bike: a head that is filler goes
             kept = (left,) if left else () if known == 2 else (head,)

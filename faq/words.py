@@ -55,6 +55,12 @@ CHAT = {
     "ebike": "ebikes",
     "ebikes": "ebikes",
     "elcykel": "elcykler",
+    # abbreviations of chat and of Danish forms
+    "appt": "appointment",
+    "appts": "appointments",
+    "tlf": "telefon",
+    "nr": "nummer",
+    "tlfnr": "telefonnummer",
 }
 # Contractions as chat writes them, without the apostrophe (the folding drops it too:
 # "they're" → "theyre"), and chat abbreviations: a closed class of the language, so

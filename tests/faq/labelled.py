@@ -12,7 +12,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).parents[2]
 DATA = ROOT / "tests" / "data" / "faq"
-BRANDS = {"solsikke": "bakery", "egerne": "bikes"}  # brand id → its files' first name
+BRANDS = {
+    "solsikke": "bakery",
+    "egerne": "bikes",
+    "kroelle": "salon",
+    "aandedraet": "yoga",
+}  # brand id → its files' first name
 
 Pair = tuple[dict[str, object], dict[str, object]]  # (the label, the decision)
 

@@ -28,6 +28,9 @@ def test_labelled_set_meets_the_bars() -> None:
         "holdout": [],
     }
     for brand, name in BRANDS.items():
+        if not (DATA / f"{name}.dev.jsonl").exists():
+            # a brand with only unseen dev files (tests/data/faq/unseen: salon, yoga)
+            continue
         for half in halves:
             path = DATA / f"{name}.{half}.jsonl"
             if half == "holdout":

@@ -288,7 +288,7 @@ async def test_escalation_then_the_clients_reply_is_posted(world: World) -> None
     assert "c2" not in world.fb_replies
     actor = Actor("mail", "owner@example.com")
     r = post_client_reply(
-        world.app.engine,
+        world.app,
         comment=e.comment_id,
         text="So sorry! Come by, it's on us.",
         actor=actor,
@@ -297,9 +297,7 @@ async def test_escalation_then_the_clients_reply_is_posted(world: World) -> None
     assert r.ok
     await world.monitor().poll(world.brand, NOW + timedelta(minutes=10))
     assert [x["message"] for x in world.fb_replies["c2"]] == ["So sorry! Come by, it's on us."]
-    again = post_client_reply(
-        world.app.engine, comment=e.comment_id, text="twice?", actor=actor, now=NOW
-    )
+    again = post_client_reply(world.app, comment=e.comment_id, text="twice?", actor=actor, now=NOW)
     assert not again.ok and "answered" in again.message
     s = store.summary(world.app.engine, "bakery", NOW - timedelta(days=7), NOW + timedelta(days=1))
     assert {k: s[k] for k in ("seen", "answered", "escalated", "ignored")} == {

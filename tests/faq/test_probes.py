@@ -15,10 +15,12 @@ import pytest
 
 from dripcast.core.config import load
 from faq import Decider
+from faq.match import similarity
+from faq.questions import find_questions
 
 CONFIG = load(Path(__file__).parent.parent / "data" / "faq" / "config.yaml")
 BRANDS = {b.id: Decider(b.faq, brand=(b.id, b.name)) for b in CONFIG.brands if b.faq is not None}
-BAKERY, BIKES = "solsikke", "egerne"
+BAKERY, BIKES, SALON = "solsikke", "egerne", "kroelle"
 
 
 @pytest.mark.parametrize(
@@ -43,7 +45,11 @@ BAKERY, BIKES = "solsikke", "egerne"
         (BIKES, "do you rent e-bikes?", "'ebike'"),
         (BIKES, "can you fix my electric scooter?", "'scooter'"),
         (BIKES, "Reparerer I el-løbehjul?", "'elloebehjul'"),
-        (BIKES, "how much is a used bike?", "'used'"),
+        (
+            BIKES,
+            "how much is a used bike?",
+            "used_bikes",
+        ),  # the used-bike entry, which gives no price
         (BIKES, "Hvad koster en brugt cykel?", "'used'"),
         # a second topic another entry answers
         (BAKERY, "Kan man betale med MobilePay når man bestiller kage?", "'pay'"),
@@ -354,6 +360,30 @@ def test_a_thing_rare_or_named_still_escalates(brand: str, text: str) -> None:
 @pytest.mark.parametrize(
     ("brand", "text", "faq"),
     [
+        # who it is for, said only by one entry's examples, leans to that entry
+        (SALON, "what do you charge for a kids cut?", "kids"),
+        (SALON, "what do you charge for a haircut?", "prices"),
+        # entries the lexicon finds as close: the one whose examples say the words wins
+        (SALON, "how do I book a time with you?", "booking"),
+        (SALON, "hvordan booker jeg?", "booking"),
+        (SALON, "do I need an appointment or can I just come?", "walk_ins"),
+        (BIKES, "how do I book a service?", "booking"),
+        # chat and Danish abbreviations
+        (SALON, "hvad er jeres tlf nr?", "booking"),
+        (SALON, "can I get an appt online?", "booking"),
+        # a card "cards" covers, or one the answer lists
+        (BAKERY, "tager I visa?", "payment"),
+        (SALON, "can I pay with Visa?", "payment"),
+    ],
+)
+def test_the_entry_whose_own_words_the_question_says(brand: str, text: str, faq: str) -> None:
+    got = BRANDS[brand].decide_text(text)
+    assert (got.action, got.faq) == ("answer", faq), got.reason
+
+
+@pytest.mark.parametrize(
+    ("brand", "text", "faq"),
+    [
         # contractions written without the apostrophe, chat abbreviations
         (BAKERY, "anyone know if theyre open sundays?", "hours"),
         (BAKERY, "where do ppl park when they visit?", "parking"),
@@ -438,3 +468,40 @@ def test_the_thing_a_question_names_still_escalates(brand: str, text: str, why: 
     got = BRANDS[brand].decide_text(text)
     assert got.action == "escalate", got
     assert why in got.reason
+
+
+@pytest.mark.parametrize(
+    ("brand", "text", "why"),
+    [
+        # a card an answer that lists cards does not list, a phone wallet it does not name
+        (SALON, "do you take Diners?", "'diners'"),
+        (SALON, "kan man betale med Apple Pay?", "'apple pay'"),
+        (BAKERY, "can I pay with google pay?", "'google pay'"),
+    ],
+)
+def test_a_way_to_pay_the_answer_does_not_name_escalates(brand: str, text: str, why: str) -> None:
+    got = BRANDS[brand].decide_text(text)
+    assert got.action == "escalate", got
+    assert why in got.reason
+
+
+@pytest.mark.parametrize(
+    ("brand", "text", "faq"),
+    [
+        # Danish asks with any present-tense verb before its subject, "?" or not
+        (SALON, "klipper I børn", "kids"),
+        (SALON, "bruger I vegansk farve", "products"),
+        # a short word's plural is the word
+        (SALON, "what do kids cuts cost", "kids"),
+    ],
+)
+def test_danish_inversion_and_short_plurals(brand: str, text: str, faq: str) -> None:
+    got = BRANDS[brand].decide_text(text)
+    assert (got.action, got.faq) == ("answer", faq), got.reason
+
+
+def test_a_danish_statement_is_no_inversion() -> None:
+    assert find_questions("kommer i morgen med min søn") == []
+    assert find_questions("glæder mig til at se jer") == []
+    assert similarity("cut", "cuts") > 0
+    assert similarity("cut", "cute") == 0
