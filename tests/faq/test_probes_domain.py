@@ -1,0 +1,47 @@
+"""Probes for words a person would never call a separate thing in a question to one
+FAQ entry: days in any form, the parts of the FAQ's own hyphenated words, the brand's
+domain (what its whole FAQ is about) and a price an answer itself states. One or two
+comments each way, mostly for the florist (tests/data/faq/florist.yaml)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dripcast.core.config import load
+from faq import Decider
+
+CONFIG = load(Path(__file__).parent.parent / "data" / "faq" / "config.yaml")
+BRANDS = {b.id: Decider(b.faq, brand=(b.id, b.name)) for b in CONFIG.brands if b.faq is not None}
+BAKERY, BIKES, SALON, YOGA, FLORIST = "solsikke", "egerne", "kroelle", "aandedraet", "vildblomst"
+
+
+def decide(brand: str, text: str) -> tuple[str, str | None, str]:
+    got = BRANDS[brand].decide_text(text)
+    return got.action, got.faq, got.reason
+
+
+@pytest.mark.parametrize(
+    ("brand", "text", "faq"),
+    [
+        # a day in its definite or plural form is a day: the hours answer names days
+        (FLORIST, "hvad tid åbner i om hverdagen", "hours"),
+        (BAKERY, "har I åbent i weekenderne?", "hours"),
+    ],
+)
+def test_answered(brand: str, text: str, faq: str) -> None:
+    action, got, reason = decide(brand, text)
+    assert (action, got) == ("answer", faq), reason
+
+
+@pytest.mark.parametrize(
+    ("brand", "text"),
+    [
+        # holidays are no day of the week: only the brand knows
+        (FLORIST, "åbner I på helligdagene?"),
+    ],
+)
+def test_escalated(brand: str, text: str) -> None:
+    action, _, reason = decide(brand, text)
+    assert action == "escalate", reason
