@@ -71,6 +71,7 @@ MARGIN = 0.2
 # Closer than this, two entries are a tie: which answer is meant is a coin toss, and a
 # wrong answer is worse than an escalation.
 TIE = 0.02
+HYPHENATED = re.compile(r"\w+(?:-\w+)+")
 MONEY = re.compile(
     r"\d\s*(?:kr\b|dkk\b|,-|€|\$|eur\b)|[€$£]\s*\d", re.IGNORECASE
 )  # runner-up closer than this: less sure by the difference
@@ -95,6 +96,19 @@ def similarity(a: str, b: str) -> float:
     ratio = Indel.normalized_similarity(a, b)
     best = max(jw if jw >= 0.87 else 0.0, ratio if ratio >= 0.8 else 0.0)
     return best * 0.95
+
+
+def _parts(texts: Sequence[str]) -> set[str]:
+    """The words of the FAQ's hyphenated words, which folding joins ("pet-friendly",
+    "Pet-safe"): a question writing them apart ("pet friendly plants?") names them.
+    Topics aside: the joined word already gives its topic ("gluten-free")."""
+    return {
+        w
+        for t in texts
+        for h in HYPHENATED.findall(t)
+        for w in content(fold(h.replace("-", " ")))
+        if w not in TOKENS
+    }
 
 
 def _adverb(word: str) -> bool:
@@ -167,7 +181,10 @@ class Matcher:
         self.questions: list[list[list[str]]] = [
             [content(fold(q)) for q in a.questions] for a in answers
         ]
-        self.vocab: list[set[str]] = [{w for q in qs for w in q} for qs in self.questions]
+        self.vocab: list[set[str]] = [
+            {w for q in qs for w in q} | _parts(a.questions)
+            for a, qs in zip(answers, self.questions, strict=True)
+        ]
         # Words that only say who asks or when ("my kids", "move") are dropped as
         # filler, but when one entry's examples alone say one ("how much is a kids'
         # haircut?"), a question saying it leans to that entry: the brand's own FAQ
@@ -188,7 +205,8 @@ class Matcher:
         # The answer says what the entry covers ("… puncture 149 kr incl. tube"): its words
         # earn half credit, so a question about something it names is not unknown.
         self.said: list[set[str]] = [
-            set(content(fold(a.answer))) - v for a, v in zip(answers, self.vocab, strict=True)
+            (set(content(fold(a.answer))) | _parts([a.answer])) - v
+            for a, v in zip(answers, self.vocab, strict=True)
         ]
         # An answer that quotes a price ("city bikes 100 kr/day") answers what it costs.
         for a, said in zip(answers, self.said, strict=True):

@@ -28,6 +28,9 @@ def decide(brand: str, text: str) -> tuple[str, str | None, str]:
         # a day in its definite or plural form is a day: the hours answer names days
         (FLORIST, "hvad tid åbner i om hverdagen", "hours"),
         (BAKERY, "har I åbent i weekenderne?", "hours"),
+        # the parts of a word the FAQ hyphenates ("pet-friendly", "Pet-safe")
+        (FLORIST, "pet friendly plants??", "pet_safe"),
+        (YOGA, "when is the pregnancy yoga class?", "prenatal"),
     ],
 )
 def test_answered(brand: str, text: str, faq: str) -> None:
@@ -40,6 +43,8 @@ def test_answered(brand: str, text: str, faq: str) -> None:
     [
         # holidays are no day of the week: only the brand knows
         (FLORIST, "åbner I på helligdagene?"),
+        # a part of a hyphenated word names itself, not what else is asked
+        (FLORIST, "do you sell pet food?"),
     ],
 )
 def test_escalated(brand: str, text: str) -> None:
