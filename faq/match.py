@@ -71,6 +71,8 @@ MARGIN = 0.2
 # Closer than this, two entries are a tie: which answer is meant is a coin toss, and a
 # wrong answer is worse than an escalation.
 TIE = 0.02
+# How many entries use a word for it to be the brand's domain, not one entry's thing.
+DOMAIN = 3
 HYPHENATED = re.compile(r"\w+(?:-\w+)+")
 MONEY = re.compile(
     r"\d\s*(?:kr\b|dkk\b|,-|€|\$|eur\b)|[€$£]\s*\d", re.IGNORECASE
@@ -109,6 +111,24 @@ def _parts(texts: Sequence[str]) -> set[str]:
         for w in content(fold(h.replace("-", " ")))
         if w not in TOKENS
     }
+
+
+def _same(a: str, b: str) -> bool:
+    """Whether two words are one word, inflected ("buket"/"buketter", "flower"/"flowers"),
+    or one is a compound of the other ("bryllupsblomster" of "blomster"): stricter than
+    `similarity`, which also takes typos and short heads ("bring" of "ring")."""
+    if a == b:
+        return True
+    short, long = sorted((a, b), key=len)
+    if len(short) >= 5 and (long.startswith(short) or long.endswith(short)):
+        return True
+    return _inflection(short, long)
+
+
+def _inflection(short: str, long: str) -> bool:
+    """Whether the longer word is the shorter one inflected: the stem kept but for its
+    last letter, and at most three letters more ("buket"/"buketter", "blomst"/"blomster")."""
+    return len(short) >= MIN_LEN and len(long) - len(short) <= 3 and long.startswith(short[:-1])
 
 
 def _adverb(word: str) -> bool:
@@ -200,6 +220,17 @@ class Matcher:
         self.wording: list[set[str]] = [
             set(tokens(fold(" ".join([*a.questions, a.answer])))) for a in answers
         ]
+        # The brand's domain: a word its examples and answers use across several entries
+        # ("blomster" at a florist, "class" at a yoga studio) is what the whole FAQ is
+        # about, like its name, not a thing one entry must name.
+        faq_words = {w for a in answers for w in content(fold(a.answer)) if w not in TOKENS}
+        faq_words |= {w for v in self.vocab for w in v if w not in TOKENS}
+        self.domain = frozenset(
+            w
+            for w in faq_words
+            if len(w) >= MIN_LEN
+            and sum(any(_same(w, v) for v in ws) for ws in self.wording) >= DOMAIN
+        )
         # ... and as written, spaces aside: which apps it names ("justeat", "wolt")
         self.written = ["".join(tokens(fold(" ".join([*a.questions, a.answer])))) for a in answers]
         # The answer says what the entry covers ("… puncture 149 kr incl. tube"): its words
@@ -259,9 +290,7 @@ class Matcher:
 
     def entry_score(self, i: int, words: Sequence[str]) -> float:
         vocab = self.vocab[i]
-        # The day a question is about ("deliver on saturday?") counts for an entry that
-        # names days (opening hours) and is not held against the others.
-        words = [t for t in words if t != "xday" or t in vocab or t in self.said[i]]
+        words = [t for t in words if self._counts(i, t)]
         if not words:
             return 0.0
         weights = [self.weight(t) for t in words]
@@ -282,6 +311,17 @@ class Matcher:
             found = [max(similarity(v, t) for t in words) for v in q]
             asked = max(asked, sum(w * f for w, f in zip(qw, found, strict=True)) / sum(qw))
         return COVERED * covered + (1 - COVERED) * asked
+
+    def _counts(self, i: int, word: str) -> bool:
+        """Whether a word of the question counts in entry i's score. The day a question
+        is about ("deliver on saturday?") counts for an entry that names days (opening
+        hours) and is not held against the others; so does a word of the brand's domain
+        ("blomster" of "bestille blomster til en bisættelse?", at a florist)."""
+        if word in self.vocab[i] or word in self.said[i]:
+            return True
+        if word == "xday":
+            return False
+        return word in TOKENS or not self._domain(word) or self.words_of(i, word)
 
     def known(self, word: str) -> bool:
         """Whether any entry's examples or answer have this word (or one like it)."""
@@ -362,7 +402,10 @@ class Matcher:
             (
                 w
                 for w in asked
-                if w not in self.own and not self.names(i, w) and not _generic(w, said, names)
+                if w not in self.own
+                and not self._domain(w)
+                and not self.names(i, w)
+                and not _generic(w, said, names)
             ),
             None,
         )
@@ -380,6 +423,11 @@ class Matcher:
             products = (w for w in tokens(folded) if product(w))
             unnamed = next((w for w in products if not self.words_of(i, w)), None)
         return unnamed
+
+    def _domain(self, word: str) -> bool:
+        """Whether a word is the brand's domain word, or one inflected (not a compound of
+        it: a "brudebuket" is a kind of bouquet one entry must name)."""
+        return any(word == d or _inflection(*sorted((word, d), key=len)) for d in self.domain)
 
     def _asked_of(self, i: int, words: Sequence[str]) -> str | None:
         """Another entry most of whose examples ask what the question asks (a price: the

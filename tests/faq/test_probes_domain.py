@@ -31,6 +31,10 @@ def decide(brand: str, text: str) -> tuple[str, str | None, str]:
         # the parts of a word the FAQ hyphenates ("pet-friendly", "Pet-safe")
         (FLORIST, "pet friendly plants??", "pet_safe"),
         (YOGA, "when is the pregnancy yoga class?", "prenatal"),
+        # the brand's domain (flowers, bouquets: words of several entries) is no thing
+        # one entry must name
+        (FLORIST, "Hvordan bestiller jeg blomster til en bisættelse?", "funeral"),
+        (FLORIST, "Hej, hvordan bestiller jeg en buket til afhentning?", "order"),
     ],
 )
 def test_answered(brand: str, text: str, faq: str) -> None:
@@ -45,6 +49,11 @@ def test_answered(brand: str, text: str, faq: str) -> None:
         (FLORIST, "åbner I på helligdagene?"),
         # a part of a hyphenated word names itself, not what else is asked
         (FLORIST, "do you sell pet food?"),
+        # a kind of the domain's thing (a compound of it) still is one, and what else
+        # the question names still counts
+        (FLORIST, "hvordan bestiller jeg en tørbuket?"),
+        (FLORIST, "do you sell dried flowers?"),
+        (FLORIST, "do you deliver flowers to Sweden?"),
     ],
 )
 def test_escalated(brand: str, text: str) -> None:
