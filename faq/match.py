@@ -437,8 +437,21 @@ class Matcher:
         asked = set(words) & ASKS
         if not asked or asked & self.vocab[i]:
             return None
+        # Unless entry i's answer itself states it (a price: "from 299 kr per delivery")
+        # of what the question names, none of which the other entry names ("hvad koster
+        # jeres abonnement?" of the subscription, beside a price list of bouquets).
+        things = [w for w in words if w not in TOKENS and self.names(i, w)]
         return next(
-            (self.ids[j] for j, a in enumerate(self.mostly_asks) if j != i and a & asked), None
+            (
+                self.ids[j]
+                for j, a in enumerate(self.mostly_asks)
+                if j != i
+                and a & asked
+                and not (
+                    asked <= self.said[i] and things and not any(self.names(j, w) for w in things)
+                )
+            ),
+            None,
         )
 
     def _misses(self, i: int, words: Sequence[str]) -> str | None:

@@ -35,6 +35,10 @@ def decide(brand: str, text: str) -> tuple[str, str | None, str]:
         # one entry must name
         (FLORIST, "Hvordan bestiller jeg blomster til en bisættelse?", "funeral"),
         (FLORIST, "Hej, hvordan bestiller jeg en buket til afhentning?", "order"),
+        # a price asked of an entry whose answer states one, of a thing the brand's
+        # price list does not name
+        (FLORIST, "hvad koster jeres abonnement?", "subscription"),
+        (FLORIST, "how much is the subscription per delivery", "subscription"),
     ],
 )
 def test_answered(brand: str, text: str, faq: str) -> None:
@@ -54,6 +58,9 @@ def test_answered(brand: str, text: str, faq: str) -> None:
         (FLORIST, "hvordan bestiller jeg en tørbuket?"),
         (FLORIST, "do you sell dried flowers?"),
         (FLORIST, "do you deliver flowers to Sweden?"),
+        # … but a thing the price list names too is priced there
+        # (also tests/faq/test_probes_own_faq.py: "how much for a single class?")
+        (FLORIST, "how much is a bouquet in the subscription?"),
     ],
 )
 def test_escalated(brand: str, text: str) -> None:
