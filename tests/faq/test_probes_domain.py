@@ -39,6 +39,9 @@ def decide(brand: str, text: str) -> tuple[str, str | None, str]:
         # price list does not name
         (FLORIST, "hvad koster jeres abonnement?", "subscription"),
         (FLORIST, "how much is the subscription per delivery", "subscription"),
+        # how cheap asks the price
+        (FLORIST, "whats the cheapest bouquet u do", "prices"),
+        (FLORIST, "hvad er jeres billigste buket?", "prices"),
     ],
 )
 def test_answered(brand: str, text: str, faq: str) -> None:
@@ -61,6 +64,8 @@ def test_answered(brand: str, text: str, faq: str) -> None:
         # … but a thing the price list names too is priced there
         # (also tests/faq/test_probes_own_faq.py: "how much for a single class?")
         (FLORIST, "how much is a bouquet in the subscription?"),
+        # … of a brand whose FAQ states no price
+        (BAKERY, "hvad er jeres billigste kage?"),
     ],
 )
 def test_escalated(brand: str, text: str) -> None:
