@@ -88,8 +88,10 @@ def similarity(a: str, b: str) -> float:
     if a in TOKENS or b in TOKENS:
         return 0.0
     if len(short) < MIN_LEN:
-        # a short word's plural or Danish definite form: cut/cuts, tid/tiden
-        return 0.9 if len(short) == 3 and long in (short + "s", short + "en") else 0.0
+        # a short word's plural or Danish definite form: cut/cuts, tid/tiden, and a
+        # Danish plural doubling its last consonant: kat/katte
+        forms = (short + "s", short + "en", short + short[-1] + "e")
+        return 0.9 if len(short) == 3 and long in forms else 0.0
     if long.startswith(short):
         return 0.9  # inflection: glutenfri/glutenfrie, park/parking
     if long.endswith(short):

@@ -42,6 +42,8 @@ def decide(brand: str, text: str) -> tuple[str, str | None, str]:
         # how cheap asks the price
         (FLORIST, "whats the cheapest bouquet u do", "prices"),
         (FLORIST, "hvad er jeres billigste buket?", "prices"),
+        # a Danish plural doubling its last consonant: kat/katte
+        (FLORIST, "hvilke planter kan jeg have med min kat 🐱", "pet_safe"),
     ],
 )
 def test_answered(brand: str, text: str, faq: str) -> None:
@@ -66,6 +68,8 @@ def test_answered(brand: str, text: str, faq: str) -> None:
         (FLORIST, "how much is a bouquet in the subscription?"),
         # … of a brand whose FAQ states no price
         (BAKERY, "hvad er jeres billigste kage?"),
+        # a dog is not a cat: the answer names cats (and pets); a person answers for dogs
+        (FLORIST, "hvilke planter kan jeg have med min hund?"),
     ],
 )
 def test_escalated(brand: str, text: str) -> None:
