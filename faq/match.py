@@ -29,12 +29,10 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-
-from rapidfuzz.distance import Indel, JaroWinkler
 
 from dripcast.core.faq import FaqAnswer
 from faq import freq
+from faq.alike import MIN_LEN, inflection, same, similarity
 from faq.framing import framing
 from faq.lexicon import (
     ANSWERED_BY,
@@ -54,7 +52,6 @@ from faq.words import CHILDREN, DETERMINERS, GENERAL, POSSESSIVES, STOP
 SHAPES = frozenset(["xwhen", "xwhere", "xduration", "xprice"])  # how a question asks
 SOLD = THINGS - {"xday", "xnear", "xoutside", "xfree"}  # things, not when or where
 PLATFORM = re.compile(rf"\b(?:{PLATFORMS})\b")
-MIN_LEN = 4  # shorter words must match exactly: "bake" is not "bike"
 ANSWER_CREDIT = 0.5
 # An entry's score: how much of the comment it covers, and how much of its best example
 # question the comment asks. 0.6 rather than 0.7 for the first since comments written
@@ -79,29 +76,6 @@ MONEY = re.compile(
 )  # runner-up closer than this: less sure by the difference
 
 
-@lru_cache(maxsize=65536)
-def similarity(a: str, b: str) -> float:
-    """How alike two content words are, 0..1 (0 below the point where they could be one word)."""
-    if a == b:
-        return 1.0
-    short, long = sorted((a, b), key=len)
-    if a in TOKENS or b in TOKENS:
-        return 0.0
-    if len(short) < MIN_LEN:
-        # a short word's plural or Danish definite form: cut/cuts, tid/tiden, and a
-        # Danish plural doubling its last consonant: kat/katte
-        forms = (short + "s", short + "en", short + short[-1] + "e")
-        return 0.9 if len(short) == 3 and long in forms else 0.0
-    if long.startswith(short):
-        return 0.9  # inflection: glutenfri/glutenfrie, park/parking
-    if long.endswith(short):
-        return 0.85  # a Danish compound's head: lagkage/kage, elcykler/cykler
-    jw = JaroWinkler.similarity(a, b)
-    ratio = Indel.normalized_similarity(a, b)
-    best = max(jw if jw >= 0.87 else 0.0, ratio if ratio >= 0.8 else 0.0)
-    return best * 0.95
-
-
 def _parts(texts: Sequence[str]) -> set[str]:
     """The words of the FAQ's hyphenated words, which folding joins ("pet-friendly",
     "Pet-safe"): a question writing them apart ("pet friendly plants?") names them.
@@ -113,24 +87,6 @@ def _parts(texts: Sequence[str]) -> set[str]:
         for w in content(fold(h.replace("-", " ")))
         if w not in TOKENS
     }
-
-
-def _same(a: str, b: str) -> bool:
-    """Whether two words are one word, inflected ("buket"/"buketter", "flower"/"flowers"),
-    or one is a compound of the other ("bryllupsblomster" of "blomster"): stricter than
-    `similarity`, which also takes typos and short heads ("bring" of "ring")."""
-    if a == b:
-        return True
-    short, long = sorted((a, b), key=len)
-    if len(short) >= 5 and (long.startswith(short) or long.endswith(short)):
-        return True
-    return _inflection(short, long)
-
-
-def _inflection(short: str, long: str) -> bool:
-    """Whether the longer word is the shorter one inflected: the stem kept but for its
-    last letter, and at most three letters more ("buket"/"buketter", "blomst"/"blomster")."""
-    return len(short) >= MIN_LEN and len(long) - len(short) <= 3 and long.startswith(short[:-1])
 
 
 def _adverb(word: str) -> bool:
@@ -231,7 +187,7 @@ class Matcher:
             w
             for w in faq_words
             if len(w) >= MIN_LEN
-            and sum(any(_same(w, v) for v in ws) for ws in self.wording) >= DOMAIN
+            and sum(any(same(w, v) for v in ws) for ws in self.wording) >= DOMAIN
         )
         # ... and as written, spaces aside: which apps it names ("justeat", "wolt")
         self.written = ["".join(tokens(fold(" ".join([*a.questions, a.answer])))) for a in answers]
@@ -429,7 +385,7 @@ class Matcher:
     def _domain(self, word: str) -> bool:
         """Whether a word is the brand's domain word, or one inflected (not a compound of
         it: a "brudebuket" is a kind of bouquet one entry must name)."""
-        return any(word == d or _inflection(*sorted((word, d), key=len)) for d in self.domain)
+        return any(word == d or inflection(*sorted((word, d), key=len)) for d in self.domain)
 
     def _asked_of(self, i: int, words: Sequence[str]) -> str | None:
         """Another entry most of whose examples ask what the question asks (a price: the
