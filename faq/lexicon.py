@@ -41,7 +41,10 @@ WORDS: dict[str, str] = {
     " leveret leveres hjemlevering udbringning shipping ship ships shipped forsendelse"
     " wolt justeat foodora",
     "xprice": "price prices pricing priced pricey pricy pris prisen priser prisliste cost"
-    " costs koste koster expensive dyrt rates fee fees takst takster charge charges",
+    " costs koste koster expensive dyrt rates fee fees takst takster charge charges"
+    # which is cheapest asks what they cost ("whats the cheapest bouquet", "billigste
+    # buket"); plain "cheap" says how one wants it (faq.words.INCIDENTAL)
+    " cheapest billigst",
     "xfree": "gratis free",
     # Coming in: booking a time, or just turning up.
     "xbook": "book booke booker booked booking bookinger appointment appointments"

@@ -29,12 +29,10 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-
-from rapidfuzz.distance import Indel, JaroWinkler
 
 from dripcast.core.faq import FaqAnswer
 from faq import freq
+from faq.alike import MIN_LEN, inflection, same, similarity
 from faq.framing import framing
 from faq.lexicon import (
     ANSWERED_BY,
@@ -54,7 +52,6 @@ from faq.words import CHILDREN, DETERMINERS, GENERAL, POSSESSIVES, STOP
 SHAPES = frozenset(["xwhen", "xwhere", "xduration", "xprice"])  # how a question asks
 SOLD = THINGS - {"xday", "xnear", "xoutside", "xfree"}  # things, not when or where
 PLATFORM = re.compile(rf"\b(?:{PLATFORMS})\b")
-MIN_LEN = 4  # shorter words must match exactly: "bake" is not "bike"
 ANSWER_CREDIT = 0.5
 # An entry's score: how much of the comment it covers, and how much of its best example
 # question the comment asks. 0.6 rather than 0.7 for the first since comments written
@@ -71,30 +68,25 @@ MARGIN = 0.2
 # Closer than this, two entries are a tie: which answer is meant is a coin toss, and a
 # wrong answer is worse than an escalation.
 TIE = 0.02
+# How many entries use a word for it to be the brand's domain, not one entry's thing.
+DOMAIN = 3
+HYPHENATED = re.compile(r"\w+(?:-\w+)+")
 MONEY = re.compile(
     r"\d\s*(?:kr\b|dkk\b|,-|€|\$|eur\b)|[€$£]\s*\d", re.IGNORECASE
 )  # runner-up closer than this: less sure by the difference
 
 
-@lru_cache(maxsize=65536)
-def similarity(a: str, b: str) -> float:
-    """How alike two content words are, 0..1 (0 below the point where they could be one word)."""
-    if a == b:
-        return 1.0
-    short, long = sorted((a, b), key=len)
-    if a in TOKENS or b in TOKENS:
-        return 0.0
-    if len(short) < MIN_LEN:
-        # a short word's plural or Danish definite form: cut/cuts, tid/tiden
-        return 0.9 if len(short) == 3 and long in (short + "s", short + "en") else 0.0
-    if long.startswith(short):
-        return 0.9  # inflection: glutenfri/glutenfrie, park/parking
-    if long.endswith(short):
-        return 0.85  # a Danish compound's head: lagkage/kage, elcykler/cykler
-    jw = JaroWinkler.similarity(a, b)
-    ratio = Indel.normalized_similarity(a, b)
-    best = max(jw if jw >= 0.87 else 0.0, ratio if ratio >= 0.8 else 0.0)
-    return best * 0.95
+def _parts(texts: Sequence[str]) -> set[str]:
+    """The words of the FAQ's hyphenated words, which folding joins ("pet-friendly",
+    "Pet-safe"): a question writing them apart ("pet friendly plants?") names them.
+    Topics aside: the joined word already gives its topic ("gluten-free")."""
+    return {
+        w
+        for t in texts
+        for h in HYPHENATED.findall(t)
+        for w in content(fold(h.replace("-", " ")))
+        if w not in TOKENS
+    }
 
 
 def _adverb(word: str) -> bool:
@@ -167,7 +159,10 @@ class Matcher:
         self.questions: list[list[list[str]]] = [
             [content(fold(q)) for q in a.questions] for a in answers
         ]
-        self.vocab: list[set[str]] = [{w for q in qs for w in q} for qs in self.questions]
+        self.vocab: list[set[str]] = [
+            {w for q in qs for w in q} | _parts(a.questions)
+            for a, qs in zip(answers, self.questions, strict=True)
+        ]
         # Words that only say who asks or when ("my kids", "move") are dropped as
         # filler, but when one entry's examples alone say one ("how much is a kids'
         # haircut?"), a question saying it leans to that entry: the brand's own FAQ
@@ -183,12 +178,24 @@ class Matcher:
         self.wording: list[set[str]] = [
             set(tokens(fold(" ".join([*a.questions, a.answer])))) for a in answers
         ]
+        # The brand's domain: a word its examples and answers use across several entries
+        # ("blomster" at a florist, "class" at a yoga studio) is what the whole FAQ is
+        # about, like its name, not a thing one entry must name.
+        faq_words = {w for a in answers for w in content(fold(a.answer)) if w not in TOKENS}
+        faq_words |= {w for v in self.vocab for w in v if w not in TOKENS}
+        self.domain = frozenset(
+            w
+            for w in faq_words
+            if len(w) >= MIN_LEN
+            and sum(any(same(w, v) for v in ws) for ws in self.wording) >= DOMAIN
+        )
         # ... and as written, spaces aside: which apps it names ("justeat", "wolt")
         self.written = ["".join(tokens(fold(" ".join([*a.questions, a.answer])))) for a in answers]
         # The answer says what the entry covers ("… puncture 149 kr incl. tube"): its words
         # earn half credit, so a question about something it names is not unknown.
         self.said: list[set[str]] = [
-            set(content(fold(a.answer))) - v for a, v in zip(answers, self.vocab, strict=True)
+            (set(content(fold(a.answer))) | _parts([a.answer])) - v
+            for a, v in zip(answers, self.vocab, strict=True)
         ]
         # An answer that quotes a price ("city bikes 100 kr/day") answers what it costs.
         for a, said in zip(answers, self.said, strict=True):
@@ -241,9 +248,7 @@ class Matcher:
 
     def entry_score(self, i: int, words: Sequence[str]) -> float:
         vocab = self.vocab[i]
-        # The day a question is about ("deliver on saturday?") counts for an entry that
-        # names days (opening hours) and is not held against the others.
-        words = [t for t in words if t != "xday" or t in vocab or t in self.said[i]]
+        words = [t for t in words if self._counts(i, t)]
         if not words:
             return 0.0
         weights = [self.weight(t) for t in words]
@@ -264,6 +269,17 @@ class Matcher:
             found = [max(similarity(v, t) for t in words) for v in q]
             asked = max(asked, sum(w * f for w, f in zip(qw, found, strict=True)) / sum(qw))
         return COVERED * covered + (1 - COVERED) * asked
+
+    def _counts(self, i: int, word: str) -> bool:
+        """Whether a word of the question counts in entry i's score. The day a question
+        is about ("deliver on saturday?") counts for an entry that names days (opening
+        hours) and is not held against the others; so does a word of the brand's domain
+        ("blomster" of "bestille blomster til en bisættelse?", at a florist)."""
+        if word in self.vocab[i] or word in self.said[i]:
+            return True
+        if word == "xday":
+            return False
+        return word in TOKENS or not self._domain(word) or self.words_of(i, word)
 
     def known(self, word: str) -> bool:
         """Whether any entry's examples or answer have this word (or one like it)."""
@@ -344,7 +360,10 @@ class Matcher:
             (
                 w
                 for w in asked
-                if w not in self.own and not self.names(i, w) and not _generic(w, said, names)
+                if w not in self.own
+                and not self._domain(w)
+                and not self.names(i, w)
+                and not _generic(w, said, names)
             ),
             None,
         )
@@ -363,6 +382,11 @@ class Matcher:
             unnamed = next((w for w in products if not self.words_of(i, w)), None)
         return unnamed
 
+    def _domain(self, word: str) -> bool:
+        """Whether a word is the brand's domain word, or one inflected (not a compound of
+        it: a "brudebuket" is a kind of bouquet one entry must name)."""
+        return any(word == d or inflection(*sorted((word, d), key=len)) for d in self.domain)
+
     def _asked_of(self, i: int, words: Sequence[str]) -> str | None:
         """Another entry most of whose examples ask what the question asks (a price: the
         price list) when entry i's examples never do ("how much is membership?" of
@@ -371,8 +395,21 @@ class Matcher:
         asked = set(words) & ASKS
         if not asked or asked & self.vocab[i]:
             return None
+        # Unless entry i's answer itself states it (a price: "from 299 kr per delivery")
+        # of what the question names, none of which the other entry names ("hvad koster
+        # jeres abonnement?" of the subscription, beside a price list of bouquets).
+        things = [w for w in words if w not in TOKENS and self.names(i, w)]
         return next(
-            (self.ids[j] for j, a in enumerate(self.mostly_asks) if j != i and a & asked), None
+            (
+                self.ids[j]
+                for j, a in enumerate(self.mostly_asks)
+                if j != i
+                and a & asked
+                and not (
+                    asked <= self.said[i] and things and not any(self.names(j, w) for w in things)
+                )
+            ),
+            None,
         )
 
     def _misses(self, i: int, words: Sequence[str]) -> str | None:

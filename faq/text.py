@@ -111,7 +111,7 @@ def content(folded: str) -> list[str]:
         text = pattern.sub(f" {token} ", text)
     out: list[str] = []
     for word in text.split():
-        if word in DAYS:
+        if day(word):
             word = "xday"
         if word in STOP or incidental(word) or re.fullmatch(r"\d+(st|nd|rd|th|s)?", word):
             continue
@@ -119,6 +119,14 @@ def content(folded: str) -> list[str]:
             if not out or out[-1] != w:
                 out.append(w)
     return out
+
+
+def day(word: str) -> bool:
+    """A day or a part of one, also in its Danish definite or plural form or an English
+    genitive: "hverdagen", "weekenderne", "fredagens", "weekdays" (faq.words.DAYS)."""
+    return word in DAYS or any(
+        word.endswith(end) and word[: -len(end)] in DAYS for end in ("en", "ne", "erne", "s")
+    )
 
 
 def incidental(word: str) -> bool:

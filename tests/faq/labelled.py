@@ -17,6 +17,7 @@ BRANDS = {
     "egerne": "bikes",
     "kroelle": "salon",
     "aandedraet": "yoga",
+    "vildblomst": "florist",
 }  # brand id → its files' first name
 
 Pair = tuple[dict[str, object], dict[str, object]]  # (the label, the decision)

@@ -15,7 +15,7 @@ import pytest
 
 from dripcast.core.config import load
 from faq import Decider
-from faq.match import similarity
+from faq.alike import similarity
 from faq.questions import find_questions
 
 CONFIG = load(Path(__file__).parent.parent / "data" / "faq" / "config.yaml")
