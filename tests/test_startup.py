@@ -165,7 +165,7 @@ def test_faq_loads_no_database_image_or_output_code(tmp_path: Path) -> None:
 def test_check_offline_loads_no_database_jinja_or_network_code(tmp_path: Path) -> None:
     out, mods = loaded(["--config", str(config(tmp_path)), "check"])
     assert "faq reads: masto" in out
-    not_loaded = {"sqlalchemy", "jinja2", "PIL", "httpx", "publishers", "asyncio",
+    not_loaded = {"sqlalchemy", "jinja2", "PIL", "httpx", "publishers", "asyncio", "rich",
                   "dripcast.store"}  # fmt: skip
     assert mods & not_loaded == set()
 
