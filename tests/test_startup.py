@@ -150,7 +150,8 @@ def test_cancel_loads_no_formatter_or_parser(tmp_path: Path) -> None:
     out, mods = loaded(["--config", str(cfg), "cancel", "1"], code=1)
     assert "no post 1" in out
     not_loaded = {"ingest", "formatters", "publishers", "faq", "PIL", "jinja2", "regex",
-                  "alembic", "httpx", "rich", "dripcast.app.pipeline"}  # fmt: skip
+                  "alembic", "httpx", "rich", "scheduler", "dripcast.app.pipeline",
+                  "dripcast.store.blobs"}  # fmt: skip
     assert mods & not_loaded == set()
 
 
