@@ -119,6 +119,27 @@ def test_preview_of_a_jpeg_loads_no_database_jinja_heif_or_service_code(tmp_path
     assert {"PIL", "formatters", "ingest", "scheduler"} <= mods
 
 
+def test_preview_printed_for_a_person_loads_no_rich(tmp_path: Path) -> None:
+    """Plain lines, not a rich table."""
+    cfg = config(tmp_path)
+    raw = mail(tmp_path, picture("jpeg"), "jpeg")
+    args = ["--config", str(cfg), "preview", "--out", str(tmp_path / "v"), str(raw)]
+    script = (
+        "import sys\n"
+        "from dripcast.cli import main\n"
+        "try:\n"
+        f"    main({args!r})\n"
+        "finally:\n"
+        "    print(sorted({'rich'} & set(sys.modules)), file=sys.stderr)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "STARTUP_TOKEN": "t"}
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("B: accepted\n"), done.stdout
+    assert "  outbox  400×300\n    Fresh\n" in done.stdout
+    assert done.stderr.splitlines()[-1] == "[]"
+
+
 def test_preview_of_a_heic_registers_the_heif_opener_itself(tmp_path: Path) -> None:
     doc, mods = preview(tmp_path, "heic")
     assert doc["accepted"] and doc["photos"][0]["width"] == 400
