@@ -48,7 +48,8 @@ def loaded(args: list[str], *, stdin: str = "", code: int = 0) -> tuple[str, set
         "from click.testing import CliRunner\n"
         "from dripcast.cli import main\n"
         f"r = CliRunner().invoke(main, {args!r}, input={stdin!r})\n"
-        "print(json.dumps([r.exit_code, r.output, sorted(sys.modules)]))\n"
+        "mods = sorted(m for m, v in sys.modules.items() if v is not None)\n"
+        "print(json.dumps([r.exit_code, r.output, mods]))\n"
     )
     env = {**os.environ, "PYTHONPATH": str(ROOT), "STARTUP_TOKEN": "t"}
     done = subprocess.run(
@@ -213,6 +214,35 @@ def test_web_user_loads_argon2_and_nothing_of_the_dashboard() -> None:
         "dripcast.cli.report", "dripcast.cli.root", "dripcast.cli.web",
         "dripcast.web", "dripcast.web.passwords",
     }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("module", "uses", "not_loaded"),
+    [
+        ("dripcast.app.service", "httpx", {"rich", "pygments"}),
+        ("dripcast.web.server", "starlette", {"rich", "pygments", "PIL", "ingest", "faq"}),
+    ],
+)
+def test_serve_and_the_dashboard_load_no_http_cli_or_pillow(
+    module: str, uses: str, not_loaded: set[str]
+) -> None:
+    """httpx's __init__ imports its command-line client (rich, pygments): the group's
+    callback stops that. The dashboard loads Pillow for a thumbnail not yet made, and
+    reads the networks' colours without Pillow's drawing."""
+    script = (
+        "import json, sys\n"
+        "from click.testing import CliRunner\n"
+        "from dripcast.cli import main\n"
+        "CliRunner().invoke(main, ['web-user', 'ann'], input='secret\\n')\n"
+        f"import {module}\n"
+        "print(json.dumps(sorted(m for m, v in sys.modules.items() if v is not None)))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    modules = json.loads(done.stdout.splitlines()[-1])
+    assert {m.split(".")[0] for m in modules} & not_loaded == set()
+    assert uses in modules and "formatters.sheet" not in modules
 
 
 def test_the_dummy_hash_costs_what_a_real_one_costs() -> None:

@@ -100,6 +100,11 @@ def main(ctx: click.Context, config_path: str, verbose: bool) -> None:
     # Mail, images, tokens and the database are for this user alone, whatever the
     # caller's umask (systemd's UMask=0077 does the same for the service).
     os.umask(0o077)
+    # httpx's __init__ imports its own command-line client, and with it rich, pygments
+    # and click's extras (~70 ms of serve's and web's start); dripcast never runs it. A
+    # None entry makes that one import fail, and httpx falls back as it does when its CLI
+    # extras are not installed (`httpx.main` then says so).
+    sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
     logging.basicConfig(
         level=logging.DEBUG if verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
