@@ -219,7 +219,7 @@ def test_web_user_loads_argon2_and_nothing_of_the_dashboard() -> None:
 @pytest.mark.parametrize(
     ("module", "uses", "not_loaded"),
     [
-        ("dripcast.app.service", "httpx", {"rich", "pygments"}),
+        ("dripcast.app.service", "httpx", {"rich", "pygments", "faq", "rapidfuzz"}),
         ("dripcast.web.server", "starlette", {"rich", "pygments", "PIL", "ingest", "faq"}),
     ],
 )
@@ -227,8 +227,9 @@ def test_serve_and_the_dashboard_load_no_http_cli_or_pillow(
     module: str, uses: str, not_loaded: set[str]
 ) -> None:
     """httpx's __init__ imports its command-line client (rich, pygments): the group's
-    callback stops that. The dashboard loads Pillow for a thumbnail not yet made, and
-    reads the networks' colours without Pillow's drawing."""
+    callback stops that. serve makes its FAQ deciders on their first round (the matcher
+    compiles ~100 patterns on import). The dashboard loads Pillow for a thumbnail not
+    yet made, and reads the networks' colours without Pillow's drawing."""
     script = (
         "import json, sys\n"
         "from click.testing import CliRunner\n"
