@@ -246,6 +246,30 @@ def test_serve_and_the_dashboard_load_no_http_cli_or_pillow(
     assert uses in modules and "formatters.sheet" not in modules
 
 
+def test_a_command_starts_without_the_cyclic_collector_and_goes_on_with_it(
+    tmp_path: Path,
+) -> None:
+    import gc
+
+    from click.testing import CliRunner
+
+    from dripcast.cli import main
+    from dripcast.cli.root import Ctx
+
+    try:
+        ctx = Ctx(str(config(tmp_path)))
+        ctx.pause_collector()
+        assert not gc.isenabled()
+        assert ctx.config.brands[0].id == "b"
+        assert gc.isenabled() and gc.get_freeze_count() > 0  # startup's objects: frozen
+        # a command that reads no config: back on when it ends
+        assert CliRunner().invoke(main, ["web-user", "ann"], input="secret\n").exit_code == 0
+        assert gc.isenabled()
+    finally:
+        gc.enable()
+        gc.unfreeze()
+
+
 def test_the_dummy_hash_costs_what_a_real_one_costs() -> None:
     """An unknown name is checked against DUMMY: made with other parameters, it would
     answer faster or slower than a wrong password does, and tell which names exist."""
