@@ -211,7 +211,7 @@ def test_web_user_loads_argon2_and_nothing_of_the_dashboard() -> None:
     assert mods & HEAVY == {"argon2"}
     assert {m for m in mods if m.startswith("dripcast.")} <= {
         "dripcast.cli", "dripcast.cli.faq", "dripcast.cli.mail", "dripcast.cli.queue",
-        "dripcast.cli.report", "dripcast.cli.root", "dripcast.cli.web",
+        "dripcast.cli.report", "dripcast.cli.root", "dripcast.cli.startup", "dripcast.cli.web",
         "dripcast.web", "dripcast.web.passwords",
     }  # fmt: skip
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import gc
 import logging
 import os
 import sys
-import types
 from typing import TYPE_CHECKING
 
 import click
+
+from dripcast.cli import startup
 
 if TYPE_CHECKING:  # pydantic and the channel models load when a command reads the config
     from dripcast.core.config import Config
@@ -26,7 +26,7 @@ class Ctx:
     @property
     def config(self) -> Config:
         if self._config is None:
-            _without_pydantic_plugins()  # before the first model is built
+            startup.no_pydantic_plugins()  # before the first model is built
             from dripcast.core.config import load
             from dripcast.core.errors import ConfigError
 
@@ -40,22 +40,15 @@ class Ctx:
         return self._config
 
     def pause_collector(self) -> None:
-        """Starting, a command imports pydantic, SQLAlchemy, Pillow… and builds the
-        config's models: 40,000-110,000 objects that live as long as the process, which
-        the cyclic collector walked again and again (10-25 % of a command's start, more
-        with SQLAlchemy). It is off until the config is read (commands import most of what
-        they need before or while reading it), or until the command ends."""
-        if gc.isenabled():
-            gc.disable()
-            self.collector_paused = True
+        """The cyclic collector off while the command starts (`startup.pause_collector`),
+        until the config is read (commands import most of what they use before or while
+        reading it), or until the command ends."""
+        self.collector_paused = startup.pause_collector() or self.collector_paused
 
     def resume_collector(self) -> None:
-        """The collector back on, without the objects made so far: frozen, later passes
-        skip them (the ~400 of them that were already garbage stay, once)."""
         if self.collector_paused:
             self.collector_paused = False
-            gc.freeze()
-            gc.enable()
+            startup.resume_collector()
 
 
 pass_ctx = click.make_pass_decorator(Ctx)
@@ -89,22 +82,6 @@ class Group(click.Group):
         super().add_command(cmd, name)
 
 
-def _without_pydantic_plugins() -> None:
-    """dripcast uses no pydantic plugin. Looking for one, on the first model, imports
-    importlib.metadata (with zipfile, csv, email…) and reads the entry points of every
-    installed package: ~15 ms of each command's start. PYDANTIC_DISABLE_PLUGINS is
-    pydantic's own switch (a caller's setting wins); with it set, the loader it would
-    import anyway for nothing is replaced by one that finds none."""
-    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    if os.environ["PYDANTIC_DISABLE_PLUGINS"] not in ("__all__", "1", "true"):
-        return
-    name = "pydantic.plugin._loader"  # its one user: `from ._loader import get_plugins`
-    if name not in sys.modules:
-        loader = types.ModuleType(name)
-        loader.__dict__["get_plugins"] = lambda: ()
-        sys.modules[name] = loader
-
-
 @click.group(cls=Group)
 @click.option(
     "--config",
@@ -121,11 +98,7 @@ def main(ctx: click.Context, config_path: str, verbose: bool) -> None:
     # Mail, images, tokens and the database are for this user alone, whatever the
     # caller's umask (systemd's UMask=0077 does the same for the service).
     os.umask(0o077)
-    # httpx's __init__ imports its own command-line client, and with it rich, pygments
-    # and click's extras (~70 ms of serve's and web's start); dripcast never runs it. A
-    # None entry makes that one import fail, and httpx falls back as it does when its CLI
-    # extras are not installed (`httpx.main` then says so).
-    sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
+    startup.no_httpx_cli()
     logging.basicConfig(
         level=logging.DEBUG if verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
