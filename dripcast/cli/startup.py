@@ -9,7 +9,6 @@ from __future__ import annotations
 import gc
 import os
 import sys
-import types
 
 
 def no_httpx_cli() -> None:
@@ -21,20 +20,9 @@ def no_httpx_cli() -> None:
 
 
 def no_pydantic_plugins() -> None:
-    """dripcast uses no pydantic plugin. Looking for one, on the first model, imports
-    importlib.metadata (with zipfile, csv, email…) and reads the entry points of every
-    installed package: ~15 ms of each command's start. PYDANTIC_DISABLE_PLUGINS is
-    pydantic's own switch (a caller's setting wins); with it set, the loader it would
-    import anyway for nothing is replaced by one that finds none (before the first
-    model is built; the same shape as formatters.counting's pkg_resources shim)."""
+    """dripcast uses no pydantic plugin: pydantic's own switch, set (a caller's setting
+    wins), spares the first model a read of every installed package's entry points."""
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    if os.environ["PYDANTIC_DISABLE_PLUGINS"] not in ("__all__", "1", "true"):
-        return
-    name = "pydantic.plugin._loader"  # its one user: `from ._loader import get_plugins`
-    if name not in sys.modules:
-        loader = types.ModuleType(name)
-        loader.__dict__["get_plugins"] = lambda: ()
-        sys.modules[name] = loader
 
 
 def pause_collector() -> bool:
