@@ -8,7 +8,6 @@ little gets the post refused.
 from __future__ import annotations
 
 import functools
-import importlib.resources
 import sys
 import types
 from collections.abc import Callable
@@ -27,6 +26,8 @@ def _import_twitter_text() -> Callable[[str], Any]:
     if "pkg_resources" in sys.modules:
         from twitter_text import parse_tweet
     else:
+        import importlib.resources  # (and tempfile, zipfile…: only with the port)
+
         shim = types.ModuleType("pkg_resources")
         shim.__dict__["resource_string"] = lambda module, name: (
             importlib.resources.files(sys.modules[module].__package__ or module)

@@ -18,7 +18,7 @@ from PIL import Image, ImageDraw, ImageFont
 from dripcast.core.domain import Draft, Slot
 from dripcast.core.extras import tags_of, title_of
 from formatters import littletext
-from formatters.specs import SPECS
+from formatters.specs import COLOURS, SPECS
 
 Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
 
@@ -35,21 +35,6 @@ MUTED = (110, 110, 110)
 FIELD = (226, 226, 226)
 HELD = (200, 40, 40)
 
-# Each network's own colour, so tiles are told apart at a glance.
-COLOURS = {
-    "instagram": (193, 53, 132),
-    "facebook": (24, 119, 242),
-    "threads": (16, 16, 16),
-    "x": (16, 16, 16),
-    "bluesky": (0, 133, 255),
-    "mastodon": (99, 100, 255),
-    "linkedin": (10, 102, 194),
-    "pinterest": (230, 0, 35),
-    "tumblr": (0, 25, 53),
-    "telegram": (38, 165, 228),
-    "discord": (88, 101, 242),
-    "wordpress": (33, 117, 155),
-}
 
 _FONTS = Path("/usr/share/fonts/truetype/dejavu")
 # Debian fonts-noto-color-emoji: a bitmap font that only renders at its own size.

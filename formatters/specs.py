@@ -203,3 +203,20 @@ _ALL: tuple[ChannelSpec, ...] = (
 )
 
 SPECS: dict[str, ChannelSpec] = {s.network: s for s in _ALL}
+
+# Each network's own colour, so tiles (the contact sheet's, the dashboard's) are told
+# apart at a glance.
+COLOURS = {
+    "instagram": (193, 53, 132),
+    "facebook": (24, 119, 242),
+    "threads": (16, 16, 16),
+    "x": (16, 16, 16),
+    "bluesky": (0, 133, 255),
+    "mastodon": (99, 100, 255),
+    "linkedin": (10, 102, 194),
+    "pinterest": (230, 0, 35),
+    "tumblr": (0, 25, 53),
+    "telegram": (38, 165, 228),
+    "discord": (88, 101, 242),
+    "wordpress": (33, 117, 155),
+}

@@ -26,17 +26,18 @@ from datetime import UTC, datetime, timedelta
 from email import errors
 from email.message import Message
 from email.utils import parsedate_to_datetime
+from typing import TYPE_CHECKING
 
 from dripcast.core.config import Brand, Service
 from dripcast.core.timeparse import parse_duration
-from ingest.dmarc import Check, dkim_check
 from ingest.limits import header_block, two_ways
 from ingest.parse import read_head
 from ingest.recipients import brand_for_recipient
 from ingest.resolver import Resolver
 from ingest.senders import allowed, canonical_from
-from ingest.spf import spf_check
-from ingest.upstream import upstream_check
+
+if TYPE_CHECKING:  # DKIM, SPF and upstream checks load for the brands that use them
+    from ingest.dmarc import Check
 
 # Fields a message has at most once (RFC 5322 3.6, RFC 2045). A second copy
 # added above a signed message is unsigned, yet a parser may read it first:
@@ -175,6 +176,9 @@ def _prove(
     """The verification of `brand.verify`, or None when the mode has none."""
     domain = sender.rpartition("@")[2]
     if brand.verify == "dmarc":
+        from ingest.dmarc import Check, dkim_check
+        from ingest.spf import spf_check
+
         dkim = dkim_check(raw, domain, resolver)
         client_ip, helo, mail_from = envelope
         # Behind another MTA the client is that MTA, so SPF would judge the wrong host.
@@ -187,6 +191,8 @@ def _prove(
             return Check(status="temperror", reason=f"{dkim.reason}; {spf.reason}")
         return Check(status="fail", reason=f"{dkim.reason}; {spf.reason}")
     if brand.verify == "upstream" and service.trusted_authserv_id:
+        from ingest.upstream import upstream_check
+
         headers = [(k, str(v)) for k, v in msg.raw_items()]
         return upstream_check(headers, domain, service.trusted_authserv_id)
     return None

@@ -34,6 +34,10 @@ HEAVY = {
     "rapidfuzz", "regex", "rich", "sqlalchemy", "starlette", "uvicorn", "yaml",
     "ingest", "formatters", "scheduler", "publishers", "faq",
 }  # fmt: skip
+# Smaller modules a command that has no use for them should not pay for either
+# (the DKIM, SPF and upstream checks are for brands that verify so). Not tempfile:
+# click.testing imports it; not importlib.metadata: pydantic's plugin loader does.
+SMALLER = {"ingest.dmarc", "ingest.spf", "ingest.upstream"}
 
 
 def loaded(args: list[str], *, stdin: str = "", code: int = 0) -> tuple[str, set[str]]:
@@ -44,7 +48,8 @@ def loaded(args: list[str], *, stdin: str = "", code: int = 0) -> tuple[str, set
         "from click.testing import CliRunner\n"
         "from dripcast.cli import main\n"
         f"r = CliRunner().invoke(main, {args!r}, input={stdin!r})\n"
-        "print(json.dumps([r.exit_code, r.output, sorted(sys.modules)]))\n"
+        "mods = sorted(m for m, v in sys.modules.items() if v is not None)\n"
+        "print(json.dumps([r.exit_code, r.output, mods]))\n"
     )
     env = {**os.environ, "PYTHONPATH": str(ROOT), "STARTUP_TOKEN": "t"}
     done = subprocess.run(
@@ -55,7 +60,8 @@ def loaded(args: list[str], *, stdin: str = "", code: int = 0) -> tuple[str, set
     exit_code, output, modules = json.loads(done.stdout.splitlines()[-1])
     assert exit_code == code, output
     tops = {m.split(".")[0] for m in modules}
-    return output, (tops & HEAVY) | {m for m in modules if m.startswith("dripcast.")}
+    ours = {m for m in modules if m.startswith("dripcast.")}
+    return output, (tops & HEAVY) | (set(modules) & SMALLER) | ours
 
 
 def config(tmp_path: Path, *, template: str | None = None) -> Path:
@@ -113,10 +119,32 @@ def test_preview_of_a_jpeg_loads_no_database_jinja_heif_or_service_code(tmp_path
     not_loaded = {
         "sqlalchemy", "alembic", "jinja2", "pillow_heif", "multiprocessing", "ctypes", "asyncio",
         "rich", "httpx", "publishers", "faq", "dkim", "dns", "argon2", "starlette",
-        "dripcast.store", "dripcast.web",
+        "dripcast.store", "dripcast.web", "ingest.dmarc",
+        "ingest.spf", "ingest.upstream",
     }  # fmt: skip
     assert mods & not_loaded == set()
     assert {"PIL", "formatters", "ingest", "scheduler"} <= mods
+
+
+def test_preview_printed_for_a_person_loads_no_rich(tmp_path: Path) -> None:
+    """Plain lines, not a rich table."""
+    cfg = config(tmp_path)
+    raw = mail(tmp_path, picture("jpeg"), "jpeg")
+    args = ["--config", str(cfg), "preview", "--out", str(tmp_path / "v"), str(raw)]
+    script = (
+        "import sys\n"
+        "from dripcast.cli import main\n"
+        "try:\n"
+        f"    main({args!r})\n"
+        "finally:\n"
+        "    print(sorted({'rich'} & set(sys.modules)), file=sys.stderr)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "STARTUP_TOKEN": "t"}
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("B: accepted\n"), done.stdout
+    assert "  outbox  400×300\n    Fresh\n" in done.stdout
+    assert done.stderr.splitlines()[-1] == "[]"
 
 
 def test_preview_of_a_heic_registers_the_heif_opener_itself(tmp_path: Path) -> None:
@@ -150,7 +178,8 @@ def test_cancel_loads_no_formatter_or_parser(tmp_path: Path) -> None:
     out, mods = loaded(["--config", str(cfg), "cancel", "1"], code=1)
     assert "no post 1" in out
     not_loaded = {"ingest", "formatters", "publishers", "faq", "PIL", "jinja2", "regex",
-                  "alembic", "httpx", "rich", "dripcast.app.pipeline"}  # fmt: skip
+                  "alembic", "httpx", "rich", "scheduler", "dripcast.app.pipeline",
+                  "dripcast.store.blobs"}  # fmt: skip
     assert mods & not_loaded == set()
 
 
@@ -165,7 +194,7 @@ def test_faq_loads_no_database_image_or_output_code(tmp_path: Path) -> None:
 def test_check_offline_loads_no_database_jinja_or_network_code(tmp_path: Path) -> None:
     out, mods = loaded(["--config", str(config(tmp_path)), "check"])
     assert "faq reads: masto" in out
-    not_loaded = {"sqlalchemy", "jinja2", "PIL", "httpx", "publishers", "asyncio",
+    not_loaded = {"sqlalchemy", "jinja2", "PIL", "httpx", "publishers", "asyncio", "rich",
                   "dripcast.store"}  # fmt: skip
     assert mods & not_loaded == set()
 
@@ -182,9 +211,63 @@ def test_web_user_loads_argon2_and_nothing_of_the_dashboard() -> None:
     assert mods & HEAVY == {"argon2"}
     assert {m for m in mods if m.startswith("dripcast.")} <= {
         "dripcast.cli", "dripcast.cli.faq", "dripcast.cli.mail", "dripcast.cli.queue",
-        "dripcast.cli.report", "dripcast.cli.root", "dripcast.cli.web",
+        "dripcast.cli.report", "dripcast.cli.root", "dripcast.cli.startup", "dripcast.cli.web",
         "dripcast.web", "dripcast.web.passwords",
     }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("module", "uses", "not_loaded"),
+    [
+        ("dripcast.app.service", "httpx", {"rich", "pygments", "faq", "rapidfuzz"}),
+        ("dripcast.web.server", "starlette", {"rich", "pygments", "PIL", "ingest", "faq"}),
+    ],
+)
+def test_serve_and_the_dashboard_load_no_http_cli_or_pillow(
+    module: str, uses: str, not_loaded: set[str]
+) -> None:
+    """httpx's __init__ imports its command-line client (rich, pygments): the group's
+    callback stops that. serve makes its FAQ deciders on their first round (the matcher
+    compiles ~100 patterns on import). The dashboard loads Pillow for a thumbnail not
+    yet made, and reads the networks' colours without Pillow's drawing."""
+    script = (
+        "import json, sys\n"
+        "from click.testing import CliRunner\n"
+        "from dripcast.cli import main\n"
+        "CliRunner().invoke(main, ['web-user', 'ann'], input='secret\\n')\n"
+        f"import {module}\n"
+        "print(json.dumps(sorted(m for m, v in sys.modules.items() if v is not None)))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    modules = json.loads(done.stdout.splitlines()[-1])
+    assert {m.split(".")[0] for m in modules} & not_loaded == set()
+    assert uses in modules and "formatters.sheet" not in modules
+
+
+def test_a_command_starts_without_the_cyclic_collector_and_goes_on_with_it(
+    tmp_path: Path,
+) -> None:
+    import gc
+
+    from click.testing import CliRunner
+
+    from dripcast.cli import main
+    from dripcast.cli.root import Ctx
+
+    try:
+        ctx = Ctx(str(config(tmp_path)))
+        ctx.pause_collector()
+        assert not gc.isenabled()
+        assert ctx.config.brands[0].id == "b"
+        assert gc.isenabled() and gc.get_freeze_count() > 0  # startup's objects: frozen
+        # a command that reads no config: back on when it ends
+        assert CliRunner().invoke(main, ["web-user", "ann"], input="secret\n").exit_code == 0
+        assert gc.isenabled()
+    finally:
+        gc.enable()
+        gc.unfreeze()
 
 
 def test_the_dummy_hash_costs_what_a_real_one_costs() -> None:

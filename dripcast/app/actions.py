@@ -25,9 +25,7 @@ from dripcast.core.domain import Directives, Queued, Submission
 from dripcast.core.extras import extra_json
 from dripcast.core.lifecycle import ACTIONS, Actor, HoldReason, PostStatus
 from dripcast.store import queries as store
-from dripcast.store.blobs import BlobMissing, read_message
 from dripcast.store.lifecycle import move, release_message, set_texts
-from scheduler.grace import new_time
 
 log = logging.getLogger("dripcast.actions")
 
@@ -200,6 +198,7 @@ def recaption(
 
 def _submission(app: App, message_id: int) -> Submission:
     """What the message said (its directives: link, CTA, alt), read again from the blob store."""
+    from dripcast.store.blobs import BlobMissing, read_message
     from ingest.parse import parse
 
     row = store.message(app.engine, message_id)
@@ -300,6 +299,8 @@ def _zone(app: App, brand_id: str) -> tzinfo:
 
 def _free_times(app: App, rows: list[dict[str, Any]], now: datetime) -> dict[int, datetime]:
     """A future time is kept; a past one becomes the channel's next free slot."""
+    from scheduler.grace import new_time  # not for cancel, publish-now, reschedule
+
     times: dict[int, datetime] = {}
     taken: list[Queued] = []
     for r in sorted(rows, key=lambda r: (r["due_at"], r["id"])):

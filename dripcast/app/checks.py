@@ -3,17 +3,17 @@ and `check --online`, one harmless authenticated read per channel."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from dripcast.core.errors import PublishError
 
-if TYPE_CHECKING:  # offline `check` loads no database code, no rich, no config models
-    from rich.console import Console
-
+if TYPE_CHECKING:  # offline `check` loads no database code, no config models
     from dripcast.core.config import Brand, Config
 
 
-async def check_online(config: Config, console: Console) -> bool:
+async def check_online(config: Config, say: Callable[[bool, str], None]) -> bool:
+    """One harmless authenticated read per channel; `say(ok, "brand/channel: …")` each."""
     from dripcast.app.service import build_publishers, http_client
     from dripcast.store.blobs import open_blobs
     from dripcast.store.db import make_engine, migrate
@@ -28,10 +28,10 @@ async def check_online(config: Config, console: Console) -> bool:
         for (brand, channel), pub in pubs.items():
             try:
                 who = await pub.check()
-                console.print(f"[green]ok[/]    {brand}/{channel}: {who}")
+                say(True, f"{brand}/{channel}: {who}")
             except PublishError as e:
                 ok = False
-                console.print(f"[red]error[/] {brand}/{channel}: {type(e).__name__}: {e}")
+                say(False, f"{brand}/{channel}: {type(e).__name__}: {e}")
     blobs.close()
     engine.dispose()
     return ok

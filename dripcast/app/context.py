@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
 from dripcast.core.config import Config
-from dripcast.store.blobs import Blobs, open_blobs
 from dripcast.store.db import make_engine, migrate
+
+if TYPE_CHECKING:  # the blob store opens on first use: most actions read no blob
+    from dripcast.store.blobs import Blobs
 
 _OPENING = threading.Lock()
 
@@ -36,6 +39,8 @@ class App:
             return self.blob_store
         with _OPENING:
             if not self._opened:
+                from dripcast.store.blobs import open_blobs
+
                 self._opened.append(open_blobs(self.config))
             return self._opened[0]
 

@@ -20,6 +20,7 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
@@ -31,7 +32,9 @@ from dripcast.core.errors import AuthExpired, OutcomeUnknown, PublishError, Retr
 from dripcast.core.faq import Cursor, Decision
 from dripcast.core.lifecycle import Actor
 from dripcast.store import comments as store
-from faq import Decider
+
+if TYPE_CHECKING:
+    from faq import Decider
 
 log = logging.getLogger("dripcast.faq")
 
@@ -138,14 +141,22 @@ class Monitor:
         self.sources = sources
         self.send_escalation = send_escalation
         self.send_draft = send_draft  # to the brand's `agency`, for `approve`
-        self.deciders = {
-            b.id: Decider(b.faq, brand=(b.id, b.name))
-            for b in config.brands
-            if b.faq and b.faq.mode != "off"
-        }
+        self.answering = {b.id: b for b in config.brands if b.faq and b.faq.mode != "off"}
+        self.deciders: dict[str, Decider] = {}
 
     def brands(self) -> list[Brand]:
-        return [b for b in self.config.brands if b.id in self.deciders]
+        return [b for b in self.config.brands if b.id in self.answering]
+
+    def decider(self, brand_id: str) -> Decider:
+        """Made on the brand's first round: the FAQ matcher compiles ~100 patterns on
+        import (~30 ms), which `serve` need not pay before it is ready for mail."""
+        if brand_id not in self.deciders:
+            from faq import Decider
+
+            b = self.answering[brand_id]
+            assert b.faq is not None
+            self.deciders[brand_id] = Decider(b.faq, brand=(b.id, b.name))
+        return self.deciders[brand_id]
 
     async def poll(self, brand: Brand, now: datetime, *, restart: bool = False) -> None:
         """One round for a brand: read every channel, decide, answer, escalate."""
@@ -188,7 +199,7 @@ class Monitor:
         return len(ids)
 
     def decide(self, brand: Brand, now: datetime) -> None:
-        decider = self.deciders[brand.id]
+        decider = self.decider(brand.id)
         mode = brand.faq.mode if brand.faq else "off"
         for row in store.with_status(self.engine, brand.id, "new"):
             d: Decision = decider.decide(

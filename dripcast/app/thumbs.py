@@ -16,8 +16,6 @@ import secrets
 from collections.abc import Callable
 from pathlib import Path
 
-from PIL import Image
-
 SIDE = 480  # long side in pixels: a tile is at most ~240 CSS pixels wide, at 2x
 
 
@@ -27,6 +25,8 @@ def thumbnail(name: str, read: Callable[[], bytes], cache: Path, side: int = SID
     out = cache / f"{digest[:24]}.jpg"
     if out.exists():
         return out
+    from PIL import Image  # a cache hit needs no Pillow (nor does the dashboard's start)
+
     data = read()
     cache.mkdir(parents=True, exist_ok=True, mode=0o700)
     with Image.open(io.BytesIO(data)) as im:

@@ -16,8 +16,7 @@ from dripcast.core.lifecycle import ACTIONS, HoldReason, PostStatus
 from dripcast.core.urls import find_urls
 from formatters.counting import measure
 from formatters.hashtags import TAG
-from formatters.sheet import COLOURS
-from formatters.specs import SPECS
+from formatters.specs import COLOURS, SPECS  # not from formatters.sheet: Pillow's drawing
 
 
 def _marks(text: str) -> list[tuple[int, int, str]]:
