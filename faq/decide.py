@@ -6,7 +6,8 @@ escalation; when unsure, escalate):
 1. the brand's own words, and comments with no words at all → ignore
 2. spam and self-promotion → ignore
 3. an `escalate` word, a complaint (also one phrased as a question), a special
-   day, someone's own order → escalate
+   day, someone's own order, a request to act on one's own booking or a free time
+   on the calendar → escalate
 4. no question in it (thanks, praise, tagging a friend, an anecdote) → ignore, unless
    a person may be needed (trouble, health, one's own order or plan, a person asked
    for, a denial or a service mentioned without praise) → escalate
@@ -32,6 +33,7 @@ from faq.lexicon import DIETS, LEAD_TIMES, SERVICES
 from faq.match import Matcher
 from faq.questions import find_questions
 from faq.remarks import (
+    ACT,
     COMPLAINT,
     DATES,
     DEADLINE,
@@ -124,7 +126,7 @@ class Decider:
             return Decision(
                 action="escalate", reason=f"a question, and a remark a person reads ({remark!r})"
             )
-        m = SPECIAL_DAYS.search(plain) or STATUS.search(plain)
+        m = SPECIAL_DAYS.search(plain) or STATUS.search(plain) or ACT.search(plain)
         if m:
             return Decision(
                 action="escalate", reason=f"only the brand can answer ({m[0].strip()!r})"
@@ -252,7 +254,12 @@ def _statement(text: str, plain: str) -> Decision:
     may need a person: trouble, a body hurt, someone's own order or plan, a person
     asked for, or (without thanks or praise) a denial ("not fresh") or one of the
     brand's services ("bestilte en lagkage")."""
-    m = NEEDS_PERSON.search(plain) or PLANS.search(plain) or STATUS.search(plain)
+    m = (
+        NEEDS_PERSON.search(plain)
+        or PLANS.search(plain)
+        or STATUS.search(plain)
+        or ACT.search(plain)
+    )
     if m:
         return Decision(
             action="escalate", reason=f"not a question, but a person should read it ({m[0]!r})"
