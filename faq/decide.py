@@ -17,7 +17,7 @@ escalation; when unsure, escalate):
    the same entry, which names everything the question names and answers what it
    asks (faq.match), and no deadline for an entry about lead times → answer;
    otherwise escalate (but a question to a tagged friend about none of the
-   brand's services → ignore)
+   brand's services, or one that never turns to the brand → ignore)
 7. a thread the brand already answered in → escalate instead of answering again
 """
 
@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from dripcast.core.faq import Comment, Decision, Faq
-from faq.asking import ADDRESSED, ADDRESSED_STATEMENT
+from faq.asking import ADDRESSED, ADDRESSED_STATEMENT, TO_THE_BRAND
 from faq.lexicon import DIETS, LEAD_TIMES, SERVICES
 from faq.match import Matcher
 from faq.questions import find_questions
@@ -81,6 +81,7 @@ class Decider:
         self.faq = faq
         own = frozenset(w for name in brand for w in words(fold(name)))
         self.matcher = Matcher(faq.answers, own=own)
+        self.own = own
         self.answers = {a.id: a.answer for a in faq.answers}
         self.words = [_Word.of(w) for w in faq.escalate]
         # The words the brand's own example questions use: one of them is how its
@@ -140,6 +141,17 @@ class Decider:
         ):
             return Decision(action="escalate", reason=f"on a given date ({m[0].strip()!r})")
         d = self._match(questions, fold(text), names(text))
+        # "@jens skal vi ikke bare booke sammen": a question opening on a friend's tag
+        # that never turns to the brand ("you", "I", "jer") is for the friend, even
+        # about what the brand does. Unless the tag is the brand's own.
+        tag = MENTION.match(text.strip())
+        if (
+            d.action == "answer"
+            and tag
+            and not self.own & set(words(fold(tag[0][1:].replace("_", " "))))
+            and not TO_THE_BRAND & set(plain.split())
+        ):
+            return Decision(action="ignore", reason="a question to the friend tagged")
         # "@frederik hvem er med på cykeltur søndag?": a question to the friend tagged,
         # about nothing the brand does (none of its services named) and not asking
         # "you" (the brand may be the one tagged), is not for us.

@@ -50,3 +50,30 @@ def test_a_request_to_act_on_ones_own_booking_escalates(brand: str, text: str) -
 )
 def test_asking_how_booking_works_is_still_answered(brand: str, text: str, faq: str) -> None:
     assert decide(brand, text)[:2] == ("answer", faq)
+
+
+@pytest.mark.parametrize(
+    ("brand", "text"),
+    [
+        (TATTOO, "@sara skal vi ikke booke en tid sammen?"),
+        (TATTOO, "@mads how much was yours again?"),
+        (BAKERY, "@emil skal vi bestille en lagkage til mor?"),
+    ],
+)
+def test_a_question_to_a_tagged_friend_is_theirs(brand: str, text: str) -> None:
+    action, _, why = decide(brand, text)
+    assert action == "ignore", why
+
+
+@pytest.mark.parametrize(
+    ("brand", "text", "faq"),
+    [
+        (BAKERY, "@mikkel vi kunne tage derud – har I åbent søndag formiddag?", "hours"),
+        (TATTOO, "@jonas do you take mobilepay?", "payment"),
+        (TATTOO, "@blaek hvordan booker jeg en tid?", "booking"),
+    ],
+)
+def test_a_tagged_question_that_turns_to_the_brand_is_answered(
+    brand: str, text: str, faq: str
+) -> None:
+    assert decide(brand, text)[:2] == ("answer", faq)
