@@ -5,7 +5,7 @@ recall and escalation recall, per file, and over all files given.
 
 Each line of a file is `{"text", "action", "faq"}` (the label); the brand is the
 file name's first part (`bakery` → solsikke, `bikes` → egerne, `salon` → kroelle,
-`yoga` → aandedraet, `florist` → vildblomst, from tests/data/faq/config.yaml). `-v` lists every comment decided
+`yoga` → aandedraet, `florist` → vildblomst, `tattoo` → blaek, from tests/data/faq/config.yaml). `-v` lists every comment decided
 otherwise than labelled. The decisions and figures are tests/faq/test_labelled.py's (tests/faq/labelled.py).
 """
 

@@ -106,6 +106,9 @@ ADDRESSED = frozenset("you your yours i jer jeres du dig din dit".split())
 # The same in a statement, where "i" is more often English "I" and "you" anyone ("the
 # smell when you walk past"): only "your", "jeres"… say it is told to the brand.
 ADDRESSED_STATEMENT = ADDRESSED - {"i", "you"}
+# After a friend's tag, "du", "dig", "din" are said to the friend: only these turn a
+# question to the brand ("@jonas har I åbent søndag?").
+TO_THE_BRAND = frozenset("you your i jer jeres".split())
 # Words by which a question points back to the clause before it ("… do you sell them?").
 BACK_REFERENCES = frozenset(
     "it them those these that one ones any some den det dem nogen nogle noget".split()

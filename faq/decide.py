@@ -6,7 +6,8 @@ escalation; when unsure, escalate):
 1. the brand's own words, and comments with no words at all → ignore
 2. spam and self-promotion → ignore
 3. an `escalate` word, a complaint (also one phrased as a question), a special
-   day, someone's own order → escalate
+   day, someone's own order, a request to act on one's own booking or a free time
+   on the calendar → escalate
 4. no question in it (thanks, praise, tagging a friend, an anecdote) → ignore, unless
    a person may be needed (trouble, health, one's own order or plan, a person asked
    for, a denial or a service mentioned without praise) → escalate
@@ -16,7 +17,7 @@ escalation; when unsure, escalate):
    the same entry, which names everything the question names and answers what it
    asks (faq.match), and no deadline for an entry about lead times → answer;
    otherwise escalate (but a question to a tagged friend about none of the
-   brand's services → ignore)
+   brand's services, or one that never turns to the brand → ignore)
 7. a thread the brand already answered in → escalate instead of answering again
 """
 
@@ -27,11 +28,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from dripcast.core.faq import Comment, Decision, Faq
-from faq.asking import ADDRESSED, ADDRESSED_STATEMENT
+from faq.asking import ADDRESSED, ADDRESSED_STATEMENT, TO_THE_BRAND
 from faq.lexicon import DIETS, LEAD_TIMES, SERVICES
 from faq.match import Matcher
 from faq.questions import find_questions
 from faq.remarks import (
+    ACT,
     COMPLAINT,
     DATES,
     DEADLINE,
@@ -79,6 +81,7 @@ class Decider:
         self.faq = faq
         own = frozenset(w for name in brand for w in words(fold(name)))
         self.matcher = Matcher(faq.answers, own=own)
+        self.own = own
         self.answers = {a.id: a.answer for a in faq.answers}
         self.words = [_Word.of(w) for w in faq.escalate]
         # The words the brand's own example questions use: one of them is how its
@@ -124,7 +127,7 @@ class Decider:
             return Decision(
                 action="escalate", reason=f"a question, and a remark a person reads ({remark!r})"
             )
-        m = SPECIAL_DAYS.search(plain) or STATUS.search(plain)
+        m = SPECIAL_DAYS.search(plain) or STATUS.search(plain) or ACT.search(plain)
         if m:
             return Decision(
                 action="escalate", reason=f"only the brand can answer ({m[0].strip()!r})"
@@ -138,6 +141,17 @@ class Decider:
         ):
             return Decision(action="escalate", reason=f"on a given date ({m[0].strip()!r})")
         d = self._match(questions, fold(text), names(text))
+        # "@jens skal vi ikke bare booke sammen": a question opening on a friend's tag
+        # that never turns to the brand ("you", "I", "jer") is for the friend, even
+        # about what the brand does. Unless the tag is the brand's own.
+        tag = MENTION.match(text.strip())
+        if (
+            d.action == "answer"
+            and tag
+            and not self.own & set(words(fold(tag[0][1:].replace("_", " "))))
+            and not TO_THE_BRAND & set(plain.split())
+        ):
+            return Decision(action="ignore", reason="a question to the friend tagged")
         # "@frederik hvem er med på cykeltur søndag?": a question to the friend tagged,
         # about nothing the brand does (none of its services named) and not asking
         # "you" (the brand may be the one tagged), is not for us.
@@ -252,7 +266,12 @@ def _statement(text: str, plain: str) -> Decision:
     may need a person: trouble, a body hurt, someone's own order or plan, a person
     asked for, or (without thanks or praise) a denial ("not fresh") or one of the
     brand's services ("bestilte en lagkage")."""
-    m = NEEDS_PERSON.search(plain) or PLANS.search(plain) or STATUS.search(plain)
+    m = (
+        NEEDS_PERSON.search(plain)
+        or PLANS.search(plain)
+        or STATUS.search(plain)
+        or ACT.search(plain)
+    )
     if m:
         return Decision(
             action="escalate", reason=f"not a question, but a person should read it ({m[0]!r})"

@@ -197,3 +197,16 @@ STATUS = re.compile(
     r"|(?:i|we) (?:have |already |just )?(?:ordered|dropped (?:it |\w+ \w+ )?off|handed in)"
     r"|(?:jeg|vi) (?:har )?(?:bestilte|afleverede|indleverede|bestilt|afleveret|indleveret))\b"
 )
+
+# A request to act on the asker's own booking, or a free time only the calendar shows:
+# "book me in for friday", "move my appt", "can you fit me in", "kan jeg flytte min
+# tid", "har I ledige tider i næste uge?". The FAQ says how booking works; a person
+# books. (Asked of anyone, "can you move an appointment?", it is the FAQ's.)
+ACT = re.compile(
+    r"\b(?:(?:book|booke|fit|squeeze|pencil|sign|skriv|put) (?:me|us|mig|os) (?:in|up|ind|op)\b"
+    r"|(?:book|booke) (?:me|mig|os)\b"
+    r"|(?:move|change|reschedule|cancel|push|switch|swap|postpone"
+    r"|flytte|flytter|aendre|aflyse|aflyser|rykke|rykker) (?:my|our|min|mit|mine|vores)\b"
+    r"|(?:free|open|available|any) (?:slots?|spots?|openings?)\b"
+    r"|ledige? (?:tider|tid|pladser|plads)\b)"
+)

@@ -18,6 +18,7 @@ BRANDS = {
     "kroelle": "salon",
     "aandedraet": "yoga",
     "vildblomst": "florist",
+    "blaek": "tattoo",
 }  # brand id → its files' first name
 
 Pair = tuple[dict[str, object], dict[str, object]]  # (the label, the decision)
