@@ -98,7 +98,7 @@ def count_parts(
     count = 1 + len(scan.find(_MESSAGE_TYPE))
     if not boundaries or count >= stop:
         return count
-    at = -1 if raw.startswith(b"--") else raw.find(b"\n--")
+    at = -1 if raw.startswith(b"--") else _dashes_line(raw, 0)
     if at == -1 and not raw.startswith(b"--"):
         return count
     while True:
@@ -110,10 +110,16 @@ def count_parts(
                 return count
         if end == -1:
             break
-        at = raw.find(b"\n--", end)
+        at = _dashes_line(raw, end)
         if at == -1:
             break
     return count
+
+
+def _dashes_line(raw: bytes, start: int) -> int:
+    """`raw.find(b"\\n--", start)`, after one fast scan for a "-" (base64 has none)."""
+    dash = raw.find(b"-", start + 1)
+    return -1 if dash == -1 else raw.find(b"\n--", max(start, dash - 1))
 
 
 def _fields_problem(raw: bytes, matches: Iterable[re.Match[bytes]]) -> str | None:
