@@ -14,7 +14,6 @@ import email.policy
 import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from email._encoded_words import decode_b  # type: ignore[import-not-found]  # the stdlib's own
 from email.message import EmailMessage, Message
 from email.parser import BytesHeaderParser, BytesParser
 from email.utils import parsedate_to_datetime
@@ -215,6 +214,10 @@ class _Decoded(EmailMessage):
         is the body without its CR and LF bytes: `translate` instead, a block at a
         time (blocks under the mmap threshold: no fresh 2 MB copy to fault in).
         """
+        try:  # the stdlib's own base64 decoder, as `get_payload` calls it (private)
+            from email._encoded_words import decode_b  # type: ignore[import-not-found]
+        except ImportError:
+            return None
         payload = self._payload  # type: ignore[attr-defined]
         if not isinstance(payload, str) or not payload.isascii():
             return None
