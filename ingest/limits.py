@@ -4,13 +4,16 @@ The stdlib parser recurses per nesting level (1,000 levels raise RecursionError)
 a header object per part (100,000 tiny parts take 31 s). Its structured header parser costs
 about 1 ms per Content-Type parameter and is quadratic in comments (8 KB of `(x)` take
 3.5 s; 100,000 parameters 149 s). So the parts are counted, and every field the parser or
-we will read is measured, first. One lower-cased copy of the message lets the searches run
-as fast literal scans (case-insensitive regexes over 40 MB cost ~0.35 s each).
+we will read is measured, first. Case-insensitive regexes over 40 MB cost ~0.2-0.35 s each,
+so the searches start from the bytes every match holds (`=`, `:`; a photo's base64 has no
+`:` and a `=` only at its end) and read the case-insensitive pattern only there; a message
+with very many of them is searched in one lower-cased copy instead.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 
 MAX_FIELD = 8 * 1024  # real Content-Type/Subject/From fields are well under 1 KB
 MAX_HEADER = 256 * 1024  # the top header block, Received and DKIM chains included
@@ -25,18 +28,18 @@ _TOP_FIELD = re.compile(rb"(?:^|\n)(content-[a-z-]*|subject|from|to|cc|date|mess
 
 def raw_problem(raw: bytes, *, max_parts: int) -> str | None:
     """Why the message is not to be parsed at all, or None."""
-    low = raw.lower()
-    if count_parts(raw, low, stop=max_parts + 1) > max_parts:
+    scan = _Scan(raw)
+    if count_parts(raw, stop=max_parts + 1, scan=scan) > max_parts:
         return f"the message has more than {max_parts} MIME parts"
     head = header_block(raw)
     if head is None:
         return f"the message header is larger than {MAX_HEADER // 1024} KB"
-    return header_problem(head) or _fields_problem(raw, low, _CONTENT_FIELD)
+    return header_problem(head) or _fields_problem(raw, scan.find(_CONTENT_FIELD))
 
 
 def header_problem(head: bytes) -> str | None:
     """Why the top header block is not to be parsed, or None."""
-    problem = _fields_problem(head, head.lower(), _TOP_FIELD)
+    problem = _fields_problem(head, _TOP_FIELD.finditer(head.lower()))
     if problem is None and head.count(b"\n") > MAX_HEADER_LINES:
         return f"the message header has more than {MAX_HEADER_LINES} lines"
     return problem
@@ -81,17 +84,21 @@ def header_block(raw: bytes) -> bytes | None:
     return raw[: blank.end()]
 
 
-def count_parts(raw: bytes, low: bytes, *, stop: int) -> int:
+def count_parts(
+    raw: bytes, low: bytes | None = None, *, stop: int, scan: _Scan | None = None
+) -> int:
     """An upper bound of the MIME entities the parser would build, counted up to `stop`:
-    one per delimiter line of a declared boundary, one per message/* part, plus the root."""
+    one per delimiter line of a declared boundary, one per message/* part, plus the root.
+    `low`: `raw.lower()`, if the caller has it."""
+    scan = scan or _Scan(raw, low)
     boundaries = {
         b"--" + raw[m.start(m.lastindex or 1) : m.end(m.lastindex or 1)].rstrip()
-        for m in _BOUNDARY.finditer(low)
+        for m in scan.find(_BOUNDARY)
     }
-    count = 1 + len(_MESSAGE_TYPE.findall(low))
+    count = 1 + len(scan.find(_MESSAGE_TYPE))
     if not boundaries or count >= stop:
         return count
-    at = -1 if raw.startswith(b"--") else raw.find(b"\n--")
+    at = -1 if raw.startswith(b"--") else _dashes_line(raw, 0)
     if at == -1 and not raw.startswith(b"--"):
         return count
     while True:
@@ -103,14 +110,20 @@ def count_parts(raw: bytes, low: bytes, *, stop: int) -> int:
                 return count
         if end == -1:
             break
-        at = raw.find(b"\n--", end)
+        at = _dashes_line(raw, end)
         if at == -1:
             break
     return count
 
 
-def _fields_problem(raw: bytes, low: bytes, pattern: re.Pattern[bytes]) -> str | None:
-    for match in pattern.finditer(low):
+def _dashes_line(raw: bytes, start: int) -> int:
+    """`raw.find(b"\\n--", start)`, after one fast scan for a "-" (base64 has none)."""
+    dash = raw.find(b"-", start + 1)
+    return -1 if dash == -1 else raw.find(b"\n--", max(start, dash - 1))
+
+
+def _fields_problem(raw: bytes, matches: Iterable[re.Match[bytes]]) -> str | None:
+    for match in matches:
         start = match.start(1)
         length = _field_length(raw, start)
         name = match.group(1).decode("ascii").title()
@@ -130,6 +143,85 @@ def _field_length(raw: bytes, start: int) -> int:
             break
         end = raw.find(b"\n", end + 1)
     return (len(raw) if end == -1 else end) - start
+
+
+MAX_ANCHORS = 20_000  # `=` or `:` bytes looked at one by one before a lower-cased copy is made
+_SPACE = b" \t\n\r\f\v"  # `\s` in a bytes pattern
+_NAME = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-"  # `[a-z-]`, either case
+
+
+def _run_start(raw: bytes, end: int, chars: bytes) -> int:
+    """Where the run of `chars` that ends at `end` starts."""
+    size = 64
+    while True:
+        low = max(0, end - size)
+        start = low + len(raw[low:end].rstrip(chars))
+        if start > low or low == 0:
+            return start
+        size *= 4
+
+
+def _after_keyword(keyword: bytes) -> Callable[[bytes, int], int | None]:
+    """Where a match of `keyword\\s*` + the byte at `at` would start, or None."""
+
+    def start(raw: bytes, at: int) -> int | None:
+        end = _run_start(raw, at, _SPACE)
+        begin = end - len(keyword)
+        return begin if begin >= 0 and raw[begin:end].lower() == keyword else None
+
+    return start
+
+
+def _field_start(raw: bytes, at: int) -> int | None:
+    """Where a match of `\\n(content-[a-z-]*)[ \\t]*` + the `:` at `at` would start, or None."""
+    begin = _run_start(raw, _run_start(raw, at, b" \t"), _NAME) - 1
+    if begin < 0 or raw[begin : begin + 9].lower() != b"\ncontent-":
+        return None
+    return begin
+
+
+# Each pattern: the byte every match of it holds, and where the match starts around that byte.
+_ANCHORED: dict[re.Pattern[bytes], tuple[bytes, Callable[[bytes, int], int | None]]] = {
+    _BOUNDARY: (b"=", _after_keyword(b"boundary")),
+    _MESSAGE_TYPE: (b":", _after_keyword(b"content-type")),
+    _CONTENT_FIELD: (b":", _field_start),
+}
+_IGNORING_CASE = {p: re.compile(p.pattern, re.IGNORECASE) for p in _ANCHORED}
+
+
+class _Scan:
+    """`pattern.finditer(raw.lower())`, as matches at the same places in `raw`, found
+    without that copy: only where the byte each match holds is, by the pattern's
+    case-insensitive twin. Past MAX_ANCHORS such bytes (quoted-printable text is full
+    of `=`), from one lower-cased copy after all."""
+
+    def __init__(self, raw: bytes, low: bytes | None = None) -> None:
+        self.raw, self.low = raw, low
+
+    def find(self, pattern: re.Pattern[bytes]) -> list[re.Match[bytes]]:
+        if self.low is None:
+            found = self._anchored(pattern)
+            if found is not None:
+                return found
+            self.low = self.raw.lower()
+        return list(pattern.finditer(self.low))
+
+    def _anchored(self, pattern: re.Pattern[bytes]) -> list[re.Match[bytes]] | None:
+        raw, (anchor, start_of), twin = self.raw, _ANCHORED[pattern], _IGNORING_CASE[pattern]
+        out: list[re.Match[bytes]] = []
+        searched = 0  # matches never overlap: finditer goes on from the end of the last
+        at = raw.find(anchor)
+        for _ in range(MAX_ANCHORS):
+            if at == -1:
+                return out
+            start = start_of(raw, at)
+            if start is not None and start >= searched:
+                match = twin.match(raw, start)
+                if match:
+                    out.append(match)
+                    searched = match.end()
+            at = raw.find(anchor, at + 1)
+        return None if at != -1 else out
 
 
 class PartCounter:

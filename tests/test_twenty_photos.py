@@ -41,3 +41,39 @@ def test_twenty_photos_become_thirty_five_different_posts(
     assert len(by_channel["x"]) == 20
     assert any(n.startswith("instagram: 20 photos grouped into 15 posts") for n in p.notes)
     assert any(n.startswith("x: 20 posts do not fit") for n in p.notes)
+
+
+def test_a_shared_variant_is_named_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Networks given the same variant object share its name, hashed once; equal bytes in
+    another object, or the same variant of another photo, are named on their own."""
+    from dripcast.app import pipeline
+    from dripcast.core.blobs import MEDIA
+    from dripcast.core.domain import Photo
+    from formatters.images import Variant
+
+    hashed: list[bytes] = []
+    real = pipeline.variant_name
+
+    def counted(v: Variant, p: Photo) -> str:
+        hashed.append(v.data)
+        return real(v, p)
+
+    monkeypatch.setattr(pipeline, "variant_name", counted)
+    media = pipeline.BlobMedia("b")
+    one = Variant(data=b"\xff\xd8one", width=1, height=1)
+    twin = Variant(data=bytes(bytearray(one.data)), width=1, height=1)  # equal, not the same
+    photo = Photo(
+        index=1, filename="a.jpg", data=b"a", width=1, height=1, sha256="ab" * 32, pixels="0" * 64
+    )
+    other = Photo(
+        index=2, filename="b.jpg", data=b"b", width=1, height=1, sha256="cd" * 32, pixels="1" * 64
+    )
+    names = [
+        media(one, photo, "x"),
+        media(one, photo, "threads"),
+        media(twin, photo, "x"),
+        media(one, other, "x"),
+    ]
+    assert names[0] == names[1] == names[2] == MEDIA + "b/" + real(one, photo)
+    assert names[3] != names[0]
+    assert len(hashed) == 3  # one, its twin, and one for the other photo

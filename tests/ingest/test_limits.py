@@ -6,9 +6,14 @@ from __future__ import annotations
 import base64
 import io
 
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
+from ingest import limits
 from ingest.parse import MAX_DEPTH, MAX_PARTS, parse
+from tests.ingest.test_fuzz import mutated
 
 HEAD = b"From: Maria <owner@example.com>\r\nSubject: Limits\r\nMessage-ID: <lim@example.com>\r\n"
 
@@ -132,3 +137,28 @@ def test_long_bodies_are_cut_before_cleaning() -> None:
     submission = parse(raw)
     assert submission.caption.startswith("Limits\n\nCake of the week\nmore text here")
     assert len(submission.caption) <= 64_000 + len("Limits\n\n")
+
+
+SCAN_CASES = [
+    b'Content-Type: multipart/mixed;\r\n BOUNDARY  \r\n = "a=b"\r\n\r\n--a=b\r\n',
+    b"boundary=boundary=x; Boundary=y\nContent-Type:\tMessage/rfc822\n",
+    b"\nCONTENT-TYPE :x\n\nx-content-type: message/x\nxcontent-type: message/\n:=",
+    b"content-type:" + b" " * 300 + b"message/x\nboundary" + b"\t" * 5000 + b"=z",
+    b"\ncontent-\t \t:\ncontent-:\n:content-type: boundary=\n",
+]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(st.sampled_from(SCAN_CASES), mutated()), st.sampled_from([limits.MAX_ANCHORS, 2]))
+def test_searches_find_what_a_lower_cased_copy_finds(raw: bytes, anchors: int) -> None:
+    """Without the copy, from the `=` and `:` bytes; with it past MAX_ANCHORS of them."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(limits, "MAX_ANCHORS", anchors)
+        for pattern in (limits._BOUNDARY, limits._MESSAGE_TYPE, limits._CONTENT_FIELD):
+            want = [m.regs for m in pattern.finditer(raw.lower())]
+            assert [m.regs for m in limits._Scan(raw).find(pattern)] == want
+
+
+@given(st.binary(max_size=40).map(lambda b: bytes(b"-\nx"[c % 3] for c in b)), st.integers(0, 41))
+def test_delimiter_search_is_find(raw: bytes, start: int) -> None:
+    assert limits._dashes_line(raw, start) == raw.find(b"\n--", start)
