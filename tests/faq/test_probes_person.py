@@ -29,6 +29,7 @@ def decide(brand: str, text: str) -> tuple[str, str | None, str]:
         (TATTOO, "could you move my appointment to saturday?"),
         (TATTOO, "kan I flytte min tid til på fredag?"),
         (TATTOO, "har I ledig tid i weekenden?"),
+        (BIKES, "Har I ledige tider i næste uge?"),  # free slots, not opening times
         (SALON, "any free slots this afternoon?"),
         (SALON, "can you squeeze me in before 5?"),
         (BIKES, "kan I booke mig ind til et eftersyn?"),
