@@ -9,18 +9,11 @@ labelled brands' real FAQs (tests/data/faq): each a general rule, in Danish and 
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from dripcast.core.config import load
-from faq import Decider
 from faq.alike import similarity
 from faq.questions import find_questions
-
-CONFIG = load(Path(__file__).parent.parent / "data" / "faq" / "config.yaml")
-BRANDS = {b.id: Decider(b.faq, brand=(b.id, b.name)) for b in CONFIG.brands if b.faq is not None}
-BAKERY, BIKES, SALON = "solsikke", "egerne", "kroelle"
+from tests.faq.brands import BAKERY, BIKES, BRANDS, SALON
 
 
 @pytest.mark.parametrize(

@@ -5,21 +5,9 @@ comments each way, mostly for the florist (tests/data/faq/florist.yaml)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from dripcast.core.config import load
-from faq import Decider
-
-CONFIG = load(Path(__file__).parent.parent / "data" / "faq" / "config.yaml")
-BRANDS = {b.id: Decider(b.faq, brand=(b.id, b.name)) for b in CONFIG.brands if b.faq is not None}
-BAKERY, BIKES, SALON, YOGA, FLORIST = "solsikke", "egerne", "kroelle", "aandedraet", "vildblomst"
-
-
-def decide(brand: str, text: str) -> tuple[str, str | None, str]:
-    got = BRANDS[brand].decide_text(text)
-    return got.action, got.faq, got.reason
+from tests.faq.brands import BAKERY, FLORIST, YOGA, decide
 
 
 @pytest.mark.parametrize(

@@ -3,21 +3,9 @@ rather than a list: one or two comments each way, across trades (tests/data/faq)
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from dripcast.core.config import load
-from faq import Decider
-
-CONFIG = load(Path(__file__).parent.parent / "data" / "faq" / "config.yaml")
-BRANDS = {b.id: Decider(b.faq, brand=(b.id, b.name)) for b in CONFIG.brands if b.faq is not None}
-BAKERY, BIKES, SALON, YOGA = "solsikke", "egerne", "kroelle", "aandedraet"
-
-
-def decide(brand: str, text: str) -> tuple[str, str | None, str]:
-    got = BRANDS[brand].decide_text(text)
-    return got.action, got.faq, got.reason
+from tests.faq.brands import BAKERY, BIKES, SALON, YOGA, decide
 
 
 @pytest.mark.parametrize(
