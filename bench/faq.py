@@ -6,7 +6,8 @@ recall and escalation recall, per file, and over all files given.
 Each line of a file is `{"text", "action", "faq"}` (the label); the brand is the
 file name's first part (`bakery` → solsikke, `bikes` → egerne, `salon` → kroelle,
 `yoga` → aandedraet, `florist` → vildblomst, `tattoo` → blaek, from tests/data/faq/config.yaml). `-v` lists every comment decided
-otherwise than labelled. The decisions and figures are tests/faq/test_labelled.py's (tests/faq/labelled.py).
+otherwise than labelled. The decisions are tests/faq/test_labelled.py's (tests/faq/labelled.py), the figures
+`dripcast faq --file`'s (dripcast/app/faq_tuning.py).
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from tests.faq.labelled import BRANDS, DATA, Pair, figures, labels, run
+from dripcast.app.faq_tuning import agrees, figures, verdict
+from tests.faq.labelled import BRANDS, DATA, Pair, labels, pairs, run
 
 BRAND_OF = {name: brand for brand, name in BRANDS.items()}
 
@@ -30,17 +32,15 @@ def main() -> None:
         want = labels(path)
         got = run(BRAND_OF[path.name.split(".")[0]], path)
         assert len(got) == len(want), (path, len(got), len(want))
-        pairs = list(zip(want, got, strict=True))
-        everything += pairs
-        by_brand.setdefault(path.name.split(".")[0], []).extend(pairs)
-        print(f"{path.name:22} {figures(pairs)}")
-        for w, g in pairs if verbose else ():
-            if (g["action"], g["faq"]) != (w["action"], w["faq"]):
-                print(
-                    f"    want {w['action']}/{w['faq']} got {g['action']}/{g['faq']}: {w['text']}"
-                )
-    for name, pairs in by_brand.items() if len(by_brand) > 1 else ():
-        print(f"{name + ' (all files)':22} {figures(pairs)}")
+        decided = pairs(want, got)
+        everything += decided
+        by_brand.setdefault(path.name.split(".")[0], []).extend(decided)
+        print(f"{path.name:22} {figures(decided)}")
+        for (w, g), doc in zip(decided, want, strict=True) if verbose else ():
+            if not agrees(w, g):
+                print(f"    want {verdict(w)} got {verdict(g)}: {doc['text']}")
+    for name, of_brand in by_brand.items() if len(by_brand) > 1 else ():
+        print(f"{name + ' (all files)':22} {figures(of_brand)}")
     if len(files) > 1:
         print(f"{'all':22} {figures(everything)}")
 

@@ -1,5 +1,7 @@
 """Labelled FAQ comments through `dripcast faq --file`, a real subprocess: what it
-decided, and how well against the labels (tests/faq/test_labelled.py, bench/faq.py)."""
+decided, and the (label, decision) pairs that dripcast.app.faq_tuning.figures counts, as
+`dripcast faq --file` does for a labelled file
+(tests/faq/test_labelled.py, bench/faq.py)."""
 
 from __future__ import annotations
 
@@ -7,8 +9,9 @@ import json
 import os
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
+
+from dripcast.app.faq_tuning import Label
 
 ROOT = Path(__file__).parents[2]
 DATA = ROOT / "tests" / "data" / "faq"
@@ -21,7 +24,7 @@ BRANDS = {
     "blaek": "tattoo",
 }  # brand id → its files' first name
 
-Pair = tuple[dict[str, object], dict[str, object]]  # (the label, the decision)
+Pair = tuple[Label, Label]  # (the label, the decision)
 
 
 def run(brand: str, path: Path) -> list[dict[str, object]]:
@@ -43,44 +46,12 @@ def labels(path: Path) -> list[dict[str, object]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
-@dataclass(frozen=True)
-class Figures:
-    n: int
-    answered: int  # comments the decider answered
-    right: int  # … with the labelled FAQ entry
-    answerable: int  # comments labelled answer
-    escalations: int  # comments labelled escalate
-    caught: int  # … that the decider escalated
-
-    @property
-    def precision(self) -> float:
-        return self.right / max(self.answered, 1)
-
-    @property
-    def recall(self) -> float:
-        return self.right / self.answerable
-
-    @property
-    def escalation_recall(self) -> float:
-        return self.caught / self.escalations
-
-    def __str__(self) -> str:
-        return (
-            f"n={self.n:4}  precision {self.precision:.2f} ({self.right}/{self.answered})  "
-            f"recall {self.recall:.2f} ({self.right}/{self.answerable})  "
-            f"escalation recall {self.escalation_recall:.2f} ({self.caught}/{self.escalations})"
-        )
+def pairs(want: list[dict[str, object]], got: list[dict[str, object]]) -> list[Pair]:
+    """The labels and the decisions, line by line, as dripcast.app.faq_tuning counts them."""
+    return [(_verdict(w), _verdict(g)) for w, g in zip(want, got, strict=True)]
 
 
-def figures(pairs: list[Pair]) -> Figures:
-    return Figures(
-        n=len(pairs),
-        answered=sum(got["action"] == "answer" for _, got in pairs),
-        right=sum(
-            got["action"] == want["action"] == "answer" and got["faq"] == want["faq"]
-            for want, got in pairs
-        ),
-        answerable=sum(want["action"] == "answer" for want, _ in pairs),
-        escalations=sum(want["action"] == "escalate" for want, _ in pairs),
-        caught=sum(want["action"] == got["action"] == "escalate" for want, got in pairs),
-    )
+def _verdict(doc: dict[str, object]) -> Label:
+    faq = doc["faq"]
+    assert faq is None or isinstance(faq, str), doc
+    return Label(action=str(doc["action"]), faq=faq)

@@ -14,7 +14,8 @@ escalation recall >= 0.90. Run with -s to see the figures per part.
 
 from __future__ import annotations
 
-from tests.faq.labelled import BRANDS, DATA, Pair, figures, labels, run
+from dripcast.app.faq_tuning import figures
+from tests.faq.labelled import BRANDS, DATA, Pair, labels, pairs, run
 
 
 def test_labelled_set_meets_the_bars() -> None:
@@ -42,10 +43,10 @@ def test_labelled_set_meets_the_bars() -> None:
                 assert set(g) == {"text", "action", "faq", "score", "reply"}
                 assert 0 <= float(g["score"]) <= 1  # type: ignore[arg-type]
                 assert (g["reply"] is None) == (g["action"] != "answer")
-            halves[half] += list(zip(want, got, strict=True))
-    for half, pairs in halves.items():
-        print(half, figures(pairs))
-    total = figures([p for pairs in halves.values() for p in pairs])
+            halves[half] += pairs(want, got)
+    for half, decided in halves.items():
+        print(half, figures(decided))
+    total = figures([p for decided in halves.values() for p in decided])
     print("all", total)
     assert total.n >= 200
     assert total.precision >= 0.95
