@@ -4,9 +4,9 @@ recall and escalation recall, per file, and over all files given.
     python -m bench.faq [FILE.jsonl ...]     # default: tests/data/faq/unseen/*.jsonl
 
 Each line of a file is `{"text", "action", "faq"}` (the label); the brand is the
-file name's first part (`bakery` → solsikke, `bikes` → egerne, `salon` → kroelle,
-`yoga` → aandedraet, `florist` → vildblomst, `tattoo` → blaek, from tests/data/faq/config.yaml). `-v` lists every comment decided
-otherwise than labelled. The decisions are tests/faq/test_labelled.py's (tests/faq/labelled.py), the figures
+file name's first part (BRANDS in tests/faq/labelled.py: `bakery` → solsikke, …, from
+tests/data/faq/config.yaml). `-v` lists every comment decided otherwise than labelled.
+The decisions are tests/faq/test_labelled.py's (tests/faq/labelled.py), the figures
 `dripcast faq --file`'s (dripcast/app/faq_tuning.py).
 """
 

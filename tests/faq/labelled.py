@@ -22,6 +22,8 @@ BRANDS = {
     "aandedraet": "yoga",
     "vildblomst": "florist",
     "blaek": "tattoo",
+    "druen": "restaurant",
+    "pelspote": "groomer",
 }  # brand id → its files' first name
 
 Pair = tuple[Label, Label]  # (the label, the decision)
