@@ -270,6 +270,16 @@ class PartCounter:
 
     def feed(self, data: bytes) -> int:
         """Take the next bytes of the message; the count so far."""
+        if self._plain(data):
+            # Base64 lines: nothing to count, only where the text stands, without copying
+            # the block together with the lines around it.
+            cut = data.rfind(b"\n") + 1
+            if cut >= self.TAIL:
+                self._tail = data[cut - self.TAIL : cut]
+            else:
+                self._tail = (self._tail + self._line + data[:cut])[-self.TAIL :]
+            self._line, self._at_line_start = data[cut:], True
+            return self.count
         text = self._line + data
         cut = text.rfind(b"\n") + 1
         if cut == 0:
@@ -297,6 +307,16 @@ class PartCounter:
             at = _dashes(lines, end)
         self._at_line_start = True
         return self.count
+
+    def _plain(self, data: bytes) -> bool:
+        """Whether nothing in `data` can be or end a delimiter line, a declaration or a
+        message/* type: no "-", "=" or ":" in it, in the unfinished line before it, or
+        in the searched text a match could start in. Only when a line ends in `data`."""
+        return (
+            b"\n" in data
+            and not any(c in data or c in self._line for c in (b"-", b"=", b":"))
+            and not (b"=" in self._tail or b":" in self._tail)
+        )
 
     def _search(self, new: bytes) -> None:
         window = self._tail + new
