@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import smtplib
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -141,6 +142,21 @@ def test_disconnect_mid_data_leaves_nothing(listener: Callable[..., Listener]) -
         time.sleep(0.2)  # let the server write what it got
         c.close()
     wait_for(lambda: not all_spool(lst), timeout=5, what="temporary spool files to go")
+    assert store.messages(lst.engine) == [] and lst.stored == []
+
+
+def test_half_close_mid_data_leaves_nothing_at_once(listener: Callable[..., Listener]) -> None:
+    """A client that stops sending (FIN) inside DATA: the message is dropped then, not at
+    the idle timeout."""
+    lst = listener()
+    raw = stuff(photo_mail(photos=[jpeg(1600, 1200)]))
+    c = Raw(lst.port)
+    c.envelope("owner@example.com", "bakery@localhost")
+    c.send(raw[: len(raw) // 2])
+    wait_for(lambda: all_spool(lst), timeout=5, what="the spool file begun")
+    c.sock.shutdown(socket.SHUT_WR)
+    wait_for(lambda: not all_spool(lst), timeout=5, what="the temporary spool file to go")
+    c.close()
     assert store.messages(lst.engine) == [] and lst.stored == []
 
 
