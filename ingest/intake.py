@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import email.policy
 import logging
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -288,7 +289,12 @@ def decision_bytes(writer: spool.SpoolWriter, *, full: bool, first: bytes | None
     head = first[:HEAD_MAX] if first is not None else writer.read(HEAD_MAX)
     if len(head) == HEAD_MAX:
         head = head[: head.rfind(b"\n") + 1]
-    rest = BytesParser(policy=email.policy.compat32).parsebytes(head, headersonly=True)
+    # The parser ends the header block at the first empty line, if not before: what
+    # follows that line (a photo's base64) cannot move the end, so it is not parsed;
+    # one byte of it is, so that a body is there to be seen.
+    blank = re.search(rb"\r?\n\r?\n", head)
+    probe = head if blank is None else head[: blank.end() + 1]
+    rest = BytesParser(policy=email.policy.compat32).parsebytes(probe, headersonly=True)
     # The body as the bytes it came from: get_payload() would decode 8-bit text by its
     # charset, which is neither reversible nor the same length. With no transfer
     # encoding left to undo, decode=True hands back the bytes as they were.
@@ -299,4 +305,4 @@ def decision_bytes(writer: spool.SpoolWriter, *, full: bool, first: bytes | None
         return writer.read()  # no end of the header block inside the head: read it all
     if rest.defects:
         return head  # a line that is no header ended the block: the verdict must see it
-    return head[: len(head) - len(body)]
+    return head[: len(probe) - len(body)]

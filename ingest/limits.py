@@ -122,6 +122,22 @@ def _dashes_line(raw: bytes, start: int) -> int:
     return -1 if dash == -1 else raw.find(b"\n--", max(start, dash - 1))
 
 
+MANY_DASHES = 64  # "-" bytes looked at one by one before a search for "\n--" reads on
+
+
+def _dashes(raw: bytes, start: int) -> int:
+    """`raw.find(b"\n--", start)`, found by memchr on "-": after a photo's part header
+    (Content-Type…) a three-byte search would read all its base64 to learn there is none."""
+    dash = raw.find(b"-", start + 1)
+    for _ in range(MANY_DASHES):
+        if dash == -1:
+            return -1
+        if raw[dash - 1 : dash + 2] == b"\n--":
+            return dash - 1
+        dash = raw.find(b"-", dash + 1)
+    return -1 if dash == -1 else raw.find(b"\n--", max(start, dash - 1))
+
+
 def _fields_problem(raw: bytes, matches: Iterable[re.Match[bytes]]) -> str | None:
     for match in matches:
         start = match.start(1)
@@ -158,6 +174,17 @@ def _run_start(raw: bytes, end: int, chars: bytes) -> int:
         start = low + len(raw[low:end].rstrip(chars))
         if start > low or low == 0:
             return start
+        size *= 4
+
+
+def _run_end(raw: bytes, start: int, chars: bytes) -> int:
+    """Where the run of `chars` that starts at `start` ends."""
+    size = 64
+    while True:
+        high = min(len(raw), start + size)
+        end = high - len(raw[start:high].lstrip(chars))
+        if end < high or high == len(raw):
+            return end
         size *= 4
 
 
@@ -243,6 +270,16 @@ class PartCounter:
 
     def feed(self, data: bytes) -> int:
         """Take the next bytes of the message; the count so far."""
+        if self._plain(data):
+            # Base64 lines: nothing to count, only where the text stands, without copying
+            # the block together with the lines around it.
+            cut = data.rfind(b"\n") + 1
+            if cut >= self.TAIL:
+                self._tail = data[cut - self.TAIL : cut]
+            else:
+                self._tail = (self._tail + self._line + data[:cut])[-self.TAIL :]
+            self._line, self._at_line_start = data[cut:], True
+            return self.count
         text = self._line + data
         cut = text.rfind(b"\n") + 1
         if cut == 0:
@@ -255,21 +292,31 @@ class PartCounter:
             return self.count
         lines, self._line = text[:cut], text[cut:]
         self._search(lines)
-        # A delimiter line holds a "-", base64 never: one memchr spares the search.
+        # A delimiter line holds a "-", base64 never: memchr spares the search.
         if b"-" not in lines:
             at = -1
         elif self._at_line_start and lines.startswith(b"--"):
             at = 0
         else:
-            at = lines.find(b"\n--")
+            at = _dashes(lines, 0)
         while at != -1:
             start = at if at == 0 and lines.startswith(b"--") else at + 1
             end = lines.find(b"\n", start)
             if lines[start:end].rstrip() in self.boundaries:
                 self.count += 1
-            at = lines.find(b"\n--", end)
+            at = _dashes(lines, end)
         self._at_line_start = True
         return self.count
+
+    def _plain(self, data: bytes) -> bool:
+        """Whether nothing in `data` can be or end a delimiter line, a declaration or a
+        message/* type: no "-", "=" or ":" in it, in the unfinished line before it, or
+        in the searched text a match could start in. Only when a line ends in `data`."""
+        return (
+            b"\n" in data
+            and not any(c in data or c in self._line for c in (b"-", b"=", b":"))
+            and not (b"=" in self._tail or b":" in self._tail)
+        )
 
     def _search(self, new: bytes) -> None:
         window = self._tail + new
@@ -279,12 +326,32 @@ class PartCounter:
         boundary, message = b"=" in window, b":" in window
         if not (boundary or message):
             return
-        low = window.lower()
-        old = len(window) - len(new)
+        lo, hi = _anchored_span(window, (b"=", b":"))
+        low = window[lo:hi].lower()
+        old = len(window) - len(new) - lo
         if boundary:
             for m in _BOUNDARY.finditer(low):
                 if m.end() > old:
                     group = m.lastindex or 1
-                    self.boundaries.add(b"--" + window[m.start(group) : m.end(group)].rstrip())
+                    found = window[lo + m.start(group) : lo + m.end(group)]
+                    self.boundaries.add(b"--" + found.rstrip())
         if message:
             self.count += sum(1 for m in _MESSAGE_TYPE.finditer(low) if m.end() > old)
+
+
+_LONGEST_KEYWORD = len(b"content-type")  # what _BOUNDARY or _MESSAGE_TYPE holds before its anchor
+_LONGEST_AFTER = 202  # and after it, past white space: a quoted 200-byte boundary
+
+
+def _anchored_span(raw: bytes, anchors: tuple[bytes, ...]) -> tuple[int, int]:
+    """The part of `raw` that holds every match of _BOUNDARY and _MESSAGE_TYPE.
+
+    Each match holds an anchor (`=` or `:`) with only its keyword and white space
+    before it, and white space and at most _LONGEST_AFTER bytes after it. In a
+    photo mail's first and last blocks the anchors sit in a few KB of header and
+    delimiter lines: the rest, base64, is neither lower-cased nor searched.
+    """
+    first = min(at for a in anchors if (at := raw.find(a)) != -1)
+    last = max(raw.rfind(a) for a in anchors)
+    lo = max(0, _run_start(raw, first, _SPACE) - _LONGEST_KEYWORD)
+    return lo, _run_end(raw, last + 1, _SPACE) + _LONGEST_AFTER

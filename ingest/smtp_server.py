@@ -1,16 +1,18 @@
 """aiosmtpd's protocol, with DATA streamed to the spool and the listener's protections.
 
 Stock aiosmtpd reads DATA line by line in Python and joins the whole message
-in memory. Here DATA is read in large blocks, unstuffed with bytes operations
-(`ingest.dotstream`) and written straight into a `SpoolWriter`: the memory a
-message costs is one block, whatever its size.
+in memory. Here DATA goes from the socket in the blocks the transport reads
+(`data_received`), unstuffed with bytes operations (`ingest.dotstream`), straight
+into a `SpoolWriter`, without the StreamReader's buffer or a task switch per
+block: the memory a message costs is one block, whatever its size.
 
 What this relies on in aiosmtpd beyond its public API (`SMTP`'s constructor, `push`,
 `session`, `envelope`, `transport`, `event_handler`, `check_*_needed`, `syntax`, and
 asyncio's protocol methods) is three private names: `_reader` (the connection's
-StreamReader, read in blocks), `_reset_timeout()` (a long upload is not an idle
-client), and asyncio's `StreamReader._buffer` (commands pipelined behind the final
-dot go back in front). pyproject pins aiosmtpd to the versions this is tested with,
+StreamReader), `_reset_timeout()` (a long upload is not an idle client), and
+asyncio's `StreamReader._buffer` (what the client sent along with the DATA
+command is read from it first, and commands pipelined behind the final dot go
+back in front). pyproject pins aiosmtpd to the versions this is tested with,
 and `tests/test_aiosmtpd_hooks.py` fails by name if one of them changes.
 """
 
@@ -31,7 +33,7 @@ from ingest.spool import SpoolWriter
 
 log = logging.getLogger("dripcast.smtp")
 
-BLOCK = 256 * 1024  # what one read takes from the socket buffer
+BLOCK = 256 * 1024  # what one read takes of what the reader held when DATA began
 TEMPFAIL = "451 4.3.0 Temporary failure here, please try again later"
 TOO_BIG = "552 5.3.4 Message too big for this address"
 TOO_MANY_CONNECTIONS = "421 4.3.2 Too many connections, try again later"
@@ -87,6 +89,7 @@ class DripcastSMTP(SMTP):
         self.data_seconds = data_seconds
         self._client: str | None = None  # the guard's key, while this connection counts
         self._refused = False
+        self._sink: DataSink | None = None  # during DATA: where the socket's blocks go
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         if self.transport is None and self._client is None:  # not STARTTLS's second call
@@ -111,8 +114,18 @@ class DripcastSMTP(SMTP):
         super().connection_lost(error)
 
     def data_received(self, data: bytes) -> None:
-        if not self._refused:
+        if self._refused:
+            return
+        sink = self._sink
+        if sink is None:
             super().data_received(data)
+            return
+        self._reset_timeout()  # a long upload is not an idle client
+        sink.feed(data)
+        if sink.finished:
+            self._sink = None
+            if sink.rest:
+                super().data_received(sink.rest)  # pipelined commands, for aiosmtpd to read
 
     def eof_received(self) -> bool | None:
         if self._refused:
@@ -170,42 +183,77 @@ class DripcastSMTP(SMTP):
 
     async def _receive(self, writer: SpoolWriter) -> str | None:
         """Read DATA to its end into `writer`; a reply if it cannot be kept, else None."""
-        stream, size, limit = DotStream(), 0, self.data_size_limit
-        parts = PartCounter()  # the parser's part bound, applied before the 250
-        status: str | None = None
+        sink = DataSink(writer, self.data_size_limit, self.loop.create_future())
         try:
-            while not stream.done:
-                block = await self._reader.read(BLOCK)
-                if not block:
+            # What the reader holds already (sent along with the DATA command) comes
+            # first; once it is empty the socket's blocks go to the sink directly.
+            while self._reader._buffer and not sink.finished:  # type: ignore[attr-defined]
+                sink.feed(await self._reader.read(BLOCK))
+                self._reset_timeout()
+            if sink.finished and sink.rest:
+                # Commands the client pipelined behind the final dot go back in front of
+                # whatever else the reader holds (aiosmtpd itself reaches into _buffer too).
+                self._reader._buffer[0:0] = sink.rest  # type: ignore[attr-defined]
+            elif not sink.finished:
+                if self._reader.at_eof():
                     raise ConnectionResetError("end of stream inside DATA")
-                self._reset_timeout()  # a long upload is not an idle client
-                out = stream.feed(block)
-                size += len(out)
-                if status is not None:
-                    continue  # refused already: read on to the end, keep nothing
-                if limit and size > limit:
-                    status = TOO_BIG
-                    writer.abort()
-                    continue
-                if parts.feed(out) > MAX_PARTS:
-                    status = TOO_COMPLEX
-                    writer.abort()
-                    continue
-                try:
-                    writer.write(out)
-                except OSError:
-                    log.exception("writing the spool file failed")
-                    status = TEMPFAIL
-                    writer.abort()
+                self._sink = sink
+            return await sink.done
         except BaseException:
             # The client went away (or the server stops): nothing was promised, keep nothing.
             writer.abort()
             raise
-        if stream.rest:
-            # Commands the client pipelined behind the final dot go back in front of
-            # whatever else the reader holds (aiosmtpd itself reaches into _buffer too).
-            self._reader._buffer[0:0] = stream.rest  # type: ignore[attr-defined]
-        return status
+        finally:
+            self._sink = None
+
+
+class DataSink:
+    """DATA's blocks, as the socket gives them, into a spool file: the end found, dots
+    unstuffed, size and part bounds applied. `done` gets the reply if the message
+    cannot be kept (the writer then removed), else None, once the end was seen."""
+
+    def __init__(
+        self, writer: SpoolWriter, limit: int | None, done: asyncio.Future[str | None]
+    ) -> None:
+        self.writer, self.limit, self.done = writer, limit, done
+        self.stream, self.parts = DotStream(), PartCounter()  # the parser's part bound, before 250
+        self.size = 0
+        self.status: str | None = None
+        self.rest = b""  # what the client sent after the final dot
+
+    @property
+    def finished(self) -> bool:
+        return self.done.done()
+
+    def feed(self, block: bytes) -> None:
+        try:
+            self._feed(block)
+        except BaseException as e:
+            if not self.done.done():
+                self.done.set_exception(e)
+            return
+        if self.stream.done and not self.done.done():
+            self.rest = self.stream.rest
+            self.done.set_result(self.status)
+
+    def _feed(self, block: bytes) -> None:
+        out = self.stream.feed(block)
+        self.size += len(out)
+        if self.status is not None:
+            return  # refused already: read on to the end, keep nothing
+        if self.limit and self.size > self.limit:
+            self.status = TOO_BIG
+            self.writer.abort()
+        elif self.parts.feed(out) > MAX_PARTS:
+            self.status = TOO_COMPLEX
+            self.writer.abort()
+        else:
+            try:
+                self.writer.write(out)
+            except OSError:
+                log.exception("writing the spool file failed")
+                self.status = TEMPFAIL
+                self.writer.abort()
 
 
 class DripcastLMTP(DripcastSMTP):

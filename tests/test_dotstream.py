@@ -69,3 +69,14 @@ def test_feeding_after_the_end_is_an_error() -> None:
     s.feed(b".\r\n")
     with pytest.raises(ValueError, match="already ended"):
         s.feed(b"x")
+
+
+@pytest.mark.parametrize("lines", [3, 200])  # a few dots, found one by one; many, by search
+@pytest.mark.parametrize("block", [1, 7, 64, 4096])
+def test_dots_few_or_many_in_any_block_size(lines: int, block: int) -> None:
+    message = b"".join(b".%d\r\n..\r\nx.y\r\n.\r\r\n" % i for i in range(lines))
+    wire = stuff(message) + b"QUIT\r\n"
+    out, s, unread = run(wire, list(range(block, len(wire), block)))
+    assert s.done
+    assert out == message
+    assert s.rest + unread == b"QUIT\r\n"

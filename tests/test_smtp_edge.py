@@ -154,6 +154,34 @@ def test_the_streamed_part_count_is_the_parsers_bound_in_any_block_split() -> No
             assert counter.count == expected
 
 
+def test_the_streamed_part_count_finds_declarations_amid_base64_and_white_space() -> None:
+    import random
+
+    from ingest.limits import PartCounter, count_parts
+
+    rng = random.Random(11)
+    filler = b"QUJD" * 19 + b"\r\n"  # base64 lines: no `=`, `:` or `-`
+    for spaces in (b"", b" ", b" \r\n\t " * 40):
+        outer, inner = b"=_o" + b"x" * 150, b"In" * 100  # long boundaries, quoted and not
+        raw = (
+            filler * 5  # the counter sees bytes: a declaration may come anywhere
+            + b'Content-Type: multipart/mixed;\r\n BOUNDARY' + spaces + b"=" + spaces
+            + b'"' + outer + b'"\r\n\r\n--' + outer + b"\r\n"
+            + filler * 20 + b"content-type" + spaces + b":" + spaces + b"Message/rfc822\r\n\r\n"
+            + b"Content-Type: multipart/related; boundary=" + spaces + inner + b"\r\n\r\n"
+            + b"a-b --c\r\n-\r\n" * 50  # dashes, none a delimiter line's
+            + (b"--" + inner + b"\r\n\r\n" + filler * 3000) * 3
+            + b"--" + inner + b"--\r\n--" + outer + b"--\r\n"
+        )  # fmt: skip
+        expected = count_parts(raw, raw.lower(), stop=10_000)
+        assert expected >= 6
+        for size in (1, 3, 1000, 256 * 1024, rng.randrange(100, 5000)):
+            counter = PartCounter()
+            for at in range(0, len(raw), size):
+                counter.feed(raw[at : at + size])
+            assert counter.count == expected, (spaces, size)
+
+
 def test_a_nesting_bomb_is_a_5xx_for_any_brand(listener: Callable[..., Listener]) -> None:
     lst = listener()
     raw = nested(1000).replace(b"owner@brand.com", b"owner@example.com")

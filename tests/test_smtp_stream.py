@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import smtplib
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -109,6 +110,28 @@ def test_dot_unstuffing_over_the_socket_in_odd_pieces(listener: Callable[..., Li
     assert f.read_bytes() == message
 
 
+@pytest.mark.parametrize("early", [False, True], ids=["after-354", "with-the-DATA-command"])
+def test_commands_pipelined_behind_the_final_dot_are_answered_in_order(
+    listener: Callable[..., Listener], early: bool
+) -> None:
+    lst = listener()
+    one = photo_mail(photos=[jpeg(640, 480)], message_id="<one@example.com>")
+    two = photo_mail(photos=[jpeg(64, 48)], message_id="<two@example.com>")
+    envelope = b"MAIL FROM:<owner@example.com>\r\nRCPT TO:<bakery@localhost>\r\nDATA\r\n"
+    c = Raw(lst.port)
+    assert c.reply()[0] == 220 and c.cmd("EHLO client.example")[0] == 250
+    if early:  # a client that does not wait for the 354: all of it is in the reader already
+        c.send(envelope + stuff(one) + envelope + stuff(two) + b"QUIT\r\n")
+    else:
+        c.send(envelope)
+        assert [c.reply()[0] for _ in range(3)] == [250, 250, 354]
+        c.send(stuff(one) + envelope + stuff(two) + b"QUIT\r\n")
+    codes = [c.reply()[0] for _ in range(9 if early else 6)]
+    assert codes == ([250, 250, 354] if early else []) + [250, 250, 250, 354, 250, 221]
+    c.close()
+    assert sorted(f.read_bytes() for f in lst.spool_files()) == sorted([one, two])
+
+
 def test_disconnect_mid_data_leaves_nothing(listener: Callable[..., Listener]) -> None:
     lst = listener()
     raw = stuff(photo_mail(photos=[jpeg(1600, 1200)] * 2))
@@ -119,6 +142,21 @@ def test_disconnect_mid_data_leaves_nothing(listener: Callable[..., Listener]) -
         time.sleep(0.2)  # let the server write what it got
         c.close()
     wait_for(lambda: not all_spool(lst), timeout=5, what="temporary spool files to go")
+    assert store.messages(lst.engine) == [] and lst.stored == []
+
+
+def test_half_close_mid_data_leaves_nothing_at_once(listener: Callable[..., Listener]) -> None:
+    """A client that stops sending (FIN) inside DATA: the message is dropped then, not at
+    the idle timeout."""
+    lst = listener()
+    raw = stuff(photo_mail(photos=[jpeg(1600, 1200)]))
+    c = Raw(lst.port)
+    c.envelope("owner@example.com", "bakery@localhost")
+    c.send(raw[: len(raw) // 2])
+    wait_for(lambda: all_spool(lst), timeout=5, what="the spool file begun")
+    c.sock.shutdown(socket.SHUT_WR)
+    wait_for(lambda: not all_spool(lst), timeout=5, what="the temporary spool file to go")
+    c.close()
     assert store.messages(lst.engine) == [] and lst.stored == []
 
 
