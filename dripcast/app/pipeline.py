@@ -20,7 +20,6 @@ from dripcast.core.blobs import MEDIA
 from dripcast.core.channels import ChannelBase
 from dripcast.core.config import Brand, Config
 from dripcast.core.domain import Attachment, Draft, Photo, Queued, Skipped, Slot, Submission
-from dripcast.core.lifecycle import MessageStatus, PostStatus
 from dripcast.core.timeparse import parse_duration
 from formatters import ImageError
 from formatters.compose import Formatted, carousel_size, format_drafts, lead_of, spec_for
@@ -477,6 +476,7 @@ def plan_claimed(
     """Plan a claimed message against the store as it is now and commit the plan (see
     `process`). Messages of a brand must be planned one after the other, in order: each
     plans against the posts the one before it stored."""
+    from dripcast.core.lifecycle import MessageStatus, PostStatus
     from dripcast.store import queries as store
 
     message_id, claim, taken = claimed.message_id, claimed.claim, claimed.taken
@@ -529,6 +529,7 @@ def _failed(
     engine: Engine, message_id: int, now: datetime, claim: datetime | None, error: str | None
 ) -> list[int]:
     """A bug or a pathological file fails its message, not the service or the other messages."""
+    from dripcast.core.lifecycle import MessageStatus
     from dripcast.store import queries as store
 
     reason = f"internal error: {error}"
