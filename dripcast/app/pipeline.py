@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from dripcast.app.imaging import Cut, cut_here
-from dripcast.core.blobs import MEDIA
 from dripcast.core.channels import ChannelBase
 from dripcast.core.config import Brand, Config
 from dripcast.core.domain import Attachment, Draft, Photo, Queued, Skipped, Slot, Submission
@@ -87,6 +86,8 @@ class BlobMedia:
     """Variants for the blob store: kept here until `flush` puts them, before the plan's commit."""
 
     def __init__(self, brand: str) -> None:
+        from dripcast.core.blobs import MEDIA  # the blob store's: `preview` writes files
+
         self.prefix = f"{MEDIA}{brand}/"
         self.pending: dict[str, bytes] = {}
         self.name = _Names()
