@@ -129,6 +129,7 @@ def test_preview_of_a_jpeg_loads_no_database_jinja_heif_or_service_code(tmp_path
         "dripcast.store", "dripcast.web", "ingest.dmarc",
         "ingest.spf", "ingest.upstream", "ingest.htmltext", "html.parser", "ingest.tnef",
         "PIL.ImageCms", "dripcast.core.lifecycle", "dripcast.core.blobs", "getpass",
+        "dripcast.core.faq",  # the FAQ's comments and decisions (its config: faq_config)
     }  # fmt: skip
     assert mods & not_loaded == set()
     assert {"PIL", "formatters", "ingest", "scheduler"} <= mods
