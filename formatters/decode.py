@@ -20,12 +20,15 @@ import io
 import math
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from formatters.icc import from_nclx
 
-_SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+if TYPE_CHECKING:  # lcms loads with the first photo that brings a profile (~2 ms)
+    from PIL import ImageCms
+
 # EXIF orientations 5–8 store the picture on its side.
 _SIDEWAYS = {5, 6, 7, 8}
 # The one resample from a whole decode down to the largest variant's scale.
@@ -183,15 +186,24 @@ def to_srgb(im: Image.Image) -> Image.Image:
     return im if im.mode == "RGB" else im.convert("RGB")
 
 
+@functools.cache
+def _srgb() -> ImageCms.ImageCmsProfile:
+    from PIL import ImageCms
+
+    return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+
+
 @functools.lru_cache(maxsize=16)
 def _transform(icc: bytes, mode: str) -> ImageCms.ImageCmsTransform | None:
     """The conversion to sRGB, built once per profile (a phone uses one for every photo)."""
+    from PIL import ImageCms
+
     try:
         src = ImageCms.ImageCmsProfile(io.BytesIO(icc))
         if "srgb" in ImageCms.getProfileDescription(src).lower().replace(" ", ""):
             return None
         return ImageCms.buildTransform(
-            src, _SRGB, mode, "RGB", renderingIntent=ImageCms.Intent.PERCEPTUAL
+            src, _srgb(), mode, "RGB", renderingIntent=ImageCms.Intent.PERCEPTUAL
         )
     except (ImageCms.PyCMSError, OSError):
         return None  # a broken profile: the pixels as they are beat no photo at all

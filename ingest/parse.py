@@ -33,10 +33,8 @@ from ingest.cleantext import (
 )
 from ingest.directives import split_directives
 from ingest.feed import RunsParser
-from ingest.htmltext import html_to_text
 from ingest.senders import canonical_from, from_name
 from ingest.signoff import signer_names
-from ingest.tnef import open_tnef
 
 MAX_PARTS = 50
 MAX_DEPTH = 10
@@ -115,12 +113,18 @@ class _Walk:
         body = mime.text(part, data)
         if ctype == "text/plain":
             return [_Text("plain", mime.unflow(part, body), after=len(self.leaves))]
+        # html.parser and the converter load with the first HTML part (~3 ms): a phone's
+        # plain-text mail never needs them.
+        from ingest.htmltext import html_to_text
+
         markup, self.html_left = body[: self.html_left], max(0, self.html_left - len(body))
         converted = html_to_text(_mark_inline_images(markup))
         self.signature_cids |= converted.signature_cids
         return [_Text("html", converted.text, converted.marked)]
 
     def _tnef(self, data: bytes, name: str) -> None:
+        from ingest.tnef import open_tnef  # Outlook's winmail.dat only
+
         content = open_tnef(data, max_files=MAX_PARTS)
         if content.problem:
             self.leaves.append(_Leaf(name, "application/ms-tnef", b"", None))

@@ -14,6 +14,7 @@ import json
 import os
 import subprocess
 import sys
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +38,13 @@ HEAVY = {
 # Smaller modules a command that has no use for them should not pay for either
 # (the DKIM, SPF and upstream checks are for brands that verify so). Not tempfile:
 # click.testing imports it; not importlib.metadata: pydantic's plugin loader does.
-SMALLER = {"ingest.dmarc", "ingest.spf", "ingest.upstream"}
+SMALLER = {
+    "ingest.dmarc", "ingest.spf", "ingest.upstream",
+    # an HTML part, a winmail.dat, a photo with a colour profile, a stored message, a
+    # person's name or password on the terminal
+    "ingest.htmltext", "html.parser", "ingest.tnef", "PIL.ImageCms", "dripcast.core.lifecycle",
+    "getpass",
+}  # fmt: skip
 
 
 def loaded(args: list[str], *, stdin: str = "", code: int = 0) -> tuple[str, set[str]]:
@@ -120,7 +127,9 @@ def test_preview_of_a_jpeg_loads_no_database_jinja_heif_or_service_code(tmp_path
         "sqlalchemy", "alembic", "jinja2", "pillow_heif", "multiprocessing", "ctypes", "asyncio",
         "rich", "httpx", "publishers", "faq", "dkim", "dns", "argon2", "starlette",
         "dripcast.store", "dripcast.web", "ingest.dmarc",
-        "ingest.spf", "ingest.upstream",
+        "ingest.spf", "ingest.upstream", "ingest.htmltext", "html.parser", "ingest.tnef",
+        "PIL.ImageCms", "dripcast.core.lifecycle", "dripcast.core.blobs", "getpass",
+        "dripcast.core.faq",  # the FAQ's comments and decisions (its config: faq_config)
     }  # fmt: skip
     assert mods & not_loaded == set()
     assert {"PIL", "formatters", "ingest", "scheduler"} <= mods
@@ -145,6 +154,33 @@ def test_preview_printed_for_a_person_loads_no_rich(tmp_path: Path) -> None:
     assert done.stdout.startswith("B: accepted\n"), done.stdout
     assert "  outbox  400×300\n    Fresh\n" in done.stdout
     assert done.stderr.splitlines()[-1] == "[]"
+
+
+def test_an_html_part_and_a_colour_profile_bring_their_own_code(tmp_path: Path) -> None:
+    """The HTML converter and lcms load when a mail brings an HTML part and a photo with
+    a profile (Display P3, as phones write), and the photo is still made sRGB."""
+    from formatters.icc import matrix_shaper
+
+    p3 = matrix_shaper([(0.680, 0.320), (0.265, 0.690), (0.150, 0.060)], (0.3127, 0.3290))
+    out = io.BytesIO()
+    Image.new("RGB", (400, 300), (60, 160, 60)).save(out, "JPEG", icc_profile=p3, quality=95)
+    msg = EmailMessage()
+    msg["From"], msg["To"], msg["Subject"] = "owner@example.com", "b@example.com", ""
+    msg["Date"] = "Sat, 21 Nov 2026 10:00:00 +0100"
+    msg.set_content("<p>Fresh <b>today</b></p>", subtype="html")
+    msg.add_attachment(out.getvalue(), maintype="image", subtype="jpeg", filename="p3.jpg")
+    raw = tmp_path / "m.eml"
+    raw.write_bytes(msg.as_bytes())
+    cfg = config(tmp_path)
+    variants = tmp_path / "v"
+    args = ["--config", str(cfg), "preview", "--json", "--out", str(variants), str(raw)]
+    out_text, mods = loaded(args)
+    doc = json.loads(out_text)
+    assert doc["posts"][0]["text"].startswith("Fresh today")
+    assert {"ingest.htmltext", "html.parser", "PIL.ImageCms"} <= mods
+    # P3's (60, 160, 60) is sRGB's (0, 163, 40)
+    r, g, b = Image.open(next(variants.rglob("*.jpg"))).getpixel((200, 150))  # type: ignore[misc]
+    assert r < 15 and 155 < g < 170 and 30 < b < 50
 
 
 def test_preview_of_a_heic_registers_the_heif_opener_itself(tmp_path: Path) -> None:

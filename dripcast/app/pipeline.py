@@ -16,11 +16,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from dripcast.app.imaging import Cut, cut_here
-from dripcast.core.blobs import MEDIA
 from dripcast.core.channels import ChannelBase
 from dripcast.core.config import Brand, Config
 from dripcast.core.domain import Attachment, Draft, Photo, Queued, Skipped, Slot, Submission
-from dripcast.core.lifecycle import MessageStatus, PostStatus
 from dripcast.core.timeparse import parse_duration
 from formatters import ImageError
 from formatters.compose import Formatted, carousel_size, format_drafts, lead_of, spec_for
@@ -88,6 +86,8 @@ class BlobMedia:
     """Variants for the blob store: kept here until `flush` puts them, before the plan's commit."""
 
     def __init__(self, brand: str) -> None:
+        from dripcast.core.blobs import MEDIA  # the blob store's: `preview` writes files
+
         self.prefix = f"{MEDIA}{brand}/"
         self.pending: dict[str, bytes] = {}
         self.name = _Names()
@@ -477,6 +477,7 @@ def plan_claimed(
     """Plan a claimed message against the store as it is now and commit the plan (see
     `process`). Messages of a brand must be planned one after the other, in order: each
     plans against the posts the one before it stored."""
+    from dripcast.core.lifecycle import MessageStatus, PostStatus
     from dripcast.store import queries as store
 
     message_id, claim, taken = claimed.message_id, claimed.claim, claimed.taken
@@ -529,6 +530,7 @@ def _failed(
     engine: Engine, message_id: int, now: datetime, claim: datetime | None, error: str | None
 ) -> list[int]:
     """A bug or a pathological file fails its message, not the service or the other messages."""
+    from dripcast.core.lifecycle import MessageStatus
     from dripcast.store import queries as store
 
     reason = f"internal error: {error}"

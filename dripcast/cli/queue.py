@@ -5,7 +5,6 @@ Thin: parse the arguments, call `dripcast.app.actions`, print its one-line resul
 
 from __future__ import annotations
 
-import getpass
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -36,6 +35,8 @@ def app_for(ctx: Ctx) -> App:
 
 
 def cli_actor() -> Actor:
+    import getpass
+
     from dripcast.app.actions import Actor
 
     try:

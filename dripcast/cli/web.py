@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import sys
 
 import click
@@ -33,6 +32,8 @@ def web_user(name: str) -> None:
     from dripcast.web.passwords import hash_password
 
     if sys.stdin.isatty():
+        import getpass
+
         password = getpass.getpass(f"password for {name}: ")
         if getpass.getpass("again: ") != password:
             click.echo("dripcast: the two passwords differ", err=True)

@@ -40,7 +40,7 @@ from dripcast.core.channels import (
     Strict,
 )
 from dripcast.core.errors import ConfigError
-from dripcast.core.faq import Faq
+from dripcast.core.faq_config import Faq
 from dripcast.core.timeparse import parse_duration, parse_slot, parse_weekdays
 from dripcast.core.tokens import token_problem
 
