@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any, ClassVar
 
 from dripcast.core.comments import CommentSource
@@ -143,9 +144,12 @@ async def _comments(
         comments = to_comments(page.get("data") or [], post)
         out += [c for c in comments if is_new(base, c)]
         after = _next(page)
-        # Newest first: a page that reaches the cursor ends the post. The first read
-        # (no cursor) takes the first page only: the monitor skips old comments anyway.
-        if after is None or not base or len(out) < len(comments):
+        # Listed newest first, a page that reaches the cursor ends the post, and the
+        # first read (no cursor) takes the first page only: the monitor skips old
+        # comments anyway. Meta does not document the order for every edge (its IG
+        # guide's example lists oldest first): a page listed otherwise is read on.
+        newest_first = all(a.created_at >= b.created_at for a, b in pairwise(comments))
+        if after is None or (newest_first and (not base or len(out) < len(comments))):
             return out
         params, page = {**params, "after": after}, None
 

@@ -32,6 +32,7 @@ class Graph:
 
     def __init__(self, net: FakeNetwork, prefix: str, owner: str, posts: str, edge: str) -> None:
         self.prefix, self.owner, self.edge = prefix, owner, edge
+        self.oldest_first = False  # comments listed oldest first instead
         self.clock = 0
         self.posts: list[dict[str, Any]] = [{"id": f"p{i}", "items": []} for i in range(60)]
         self.fail: set[int] = set()  # the nth comments request (1-based) answers 429
@@ -47,7 +48,8 @@ class Graph:
             self.clock += 1
             cid = f"{self.posts[post]['id']}_c{self.clock}"
             t = (T0 + timedelta(seconds=self.clock)).strftime("%Y-%m-%dT%H:%M:%S+0000")
-            self.posts[post]["items"].insert(0, {"id": cid, "t": t})
+            items = self.posts[post]["items"]
+            items.insert(len(items) if self.oldest_first else 0, {"id": cid, "t": t})
             ids.append(cid)
         return ids
 
@@ -155,6 +157,22 @@ async def test_more_than_a_page_of_new_comments_between_polls(network: Any, tmp_
     got, _ = await polls(src, cursor)
     once(got, burst)
     assert got == sorted(got, key=lambda c: c.created_at)
+
+
+@pytest.mark.parametrize("network", [facebook, instagram, threads])
+async def test_comments_listed_oldest_first_are_read_too(network: Any, tmp_path: Path) -> None:
+    """Meta's reference does not say in which order an IG media's comments come (its
+    comment-moderation guide's example lists them oldest first): new comments on later
+    pages are read whichever way a network lists them."""
+    src, g, _ = network(tmp_path)
+    g.oldest_first = True
+    g.add(3, 120)  # past two pages of 50
+    _, cursor = await src.read(Cursor())
+    again, cursor = await src.read(cursor)
+    assert again == []  # the first read's cursor is past all 120, not only its first page
+    burst = g.add(3, 70)
+    got, _ = await polls(src, cursor)
+    once(got, burst)
 
 
 @pytest.mark.parametrize("network", [facebook, instagram, threads])
