@@ -98,7 +98,7 @@ def count_parts(
     count = 1 + len(scan.find(_MESSAGE_TYPE))
     if not boundaries or count >= stop:
         return count
-    at = -1 if raw.startswith(b"--") else _dashes_line(raw, 0)
+    at = -1 if raw.startswith(b"--") else _dashes(raw, 0)
     if at == -1 and not raw.startswith(b"--"):
         return count
     while True:
@@ -110,16 +110,10 @@ def count_parts(
                 return count
         if end == -1:
             break
-        at = _dashes_line(raw, end)
+        at = _dashes(raw, end)
         if at == -1:
             break
     return count
-
-
-def _dashes_line(raw: bytes, start: int) -> int:
-    """`raw.find(b"\\n--", start)`, after one fast scan for a "-" (base64 has none)."""
-    dash = raw.find(b"-", start + 1)
-    return -1 if dash == -1 else raw.find(b"\n--", max(start, dash - 1))
 
 
 MANY_DASHES = 64  # "-" bytes looked at one by one before a search for "\n--" reads on

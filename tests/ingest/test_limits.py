@@ -161,4 +161,4 @@ def test_searches_find_what_a_lower_cased_copy_finds(raw: bytes, anchors: int) -
 
 @given(st.binary(max_size=40).map(lambda b: bytes(b"-\nx"[c % 3] for c in b)), st.integers(0, 41))
 def test_delimiter_search_is_find(raw: bytes, start: int) -> None:
-    assert limits._dashes_line(raw, start) == raw.find(b"\n--", start)
+    assert limits._dashes(raw, start) == raw.find(b"\n--", start)
